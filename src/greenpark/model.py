@@ -1,0 +1,210 @@
+"""Domain objects of a park: what does not change from one reading to the next.
+
+These are validated on construction (pydantic). Time series and record tables
+(readings, fuels, production, wastewater samples, waste records) travel as pandas
+DataFrames whose columns are documented in ``docs/park-folder.md``; the
+:class:`ParkData` container holds both. No I/O here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+
+class Sector(StrEnum):
+    """Tenant sectors of a southern Vietnamese industrial park (VSIC 2018 divisions in docs)."""
+
+    electronics = "electronics"
+    automotive_parts = "automotive_parts"
+    food_beverage = "food_beverage"
+    textile_garment = "textile_garment"
+    plastics_rubber = "plastics_rubber"
+    metal_fabrication = "metal_fabrication"
+    chemicals = "chemicals"
+    logistics = "logistics"
+    other = "other"
+
+
+class VoltageLevel(StrEnum):
+    """Supply voltage band, as the EVN retail tariff distinguishes them."""
+
+    ge_110kv = ">=110kV"
+    kv_22_110 = "22-110kV"
+    kv_6_22 = "6-22kV"
+    lt_6kv = "<6kV"
+
+
+class MeterKind(StrEnum):
+    """What a meter measures. Electricity meters count kWh, water meters m3."""
+
+    electricity_import = "electricity_import"
+    electricity_export = "electricity_export"
+    pv_generation = "pv_generation"
+    water_supply = "water_supply"
+    wastewater_discharge = "wastewater_discharge"
+
+    @property
+    def dimension(self) -> str:
+        """``energy`` for electricity meters, ``volume`` for water meters."""
+        return "volume" if self in (MeterKind.water_supply, MeterKind.wastewater_discharge) else "energy"
+
+
+class Treatment(StrEnum):
+    """WWTP treatment type, named after the IPCC 2006 Vol.5 Ch.6 Table 6.8 MCF classes."""
+
+    aerobic_well_managed = "aerobic_well_managed"
+    aerobic_overloaded = "aerobic_overloaded"
+    anaerobic_reactor = "anaerobic_reactor"
+    anaerobic_digester = "anaerobic_digester"
+    anaerobic_lagoon_shallow = "anaerobic_lagoon_shallow"
+    anaerobic_lagoon_deep = "anaerobic_lagoon_deep"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+class Park(_Model):
+    """An industrial park: where it is, its clock, its money and its targets.
+
+    ``targets`` maps a target name to ``{year: value}``, e.g.
+    ``{"ghg_reduction_pct": {2030: 30.0, 2050: 100.0}, "renewable_share_pct": {2030: 30.0}}``;
+    reductions are against ``baseline_year`` (default: the first year with data).
+    """
+
+    park_id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
+    name: str
+    province: str = ""
+    latitude: float = Field(ge=-90, le=90)
+    longitude: float = Field(ge=-180, le=180)
+    timezone: str = "Asia/Ho_Chi_Minh"
+    currency: str = Field(default="VND", pattern=r"^[A-Z]{3}$")
+    area_ha: float = Field(gt=0)
+    baseline_year: int | None = None
+    targets: dict[str, dict[int, float]] = Field(default_factory=dict)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {v!r}; use an IANA name such as 'Asia/Ho_Chi_Minh'") from exc
+        return v
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The park's time zone, in which days, months and tariff bands are cut."""
+        return ZoneInfo(self.timezone)
+
+
+class Tenant(_Model):
+    """A tenant factory (or warehouse) of the park."""
+
+    tenant_id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
+    name: str
+    sector: Sector
+    vsic: str = Field(default="", description="VSIC 2018 code (Decision 27/2018/QD-TTg), e.g. '2610'")
+    floor_area_m2: float = Field(gt=0)
+    employees: int = Field(ge=0)
+    voltage_level: VoltageLevel
+
+
+class Roof(_Model):
+    """A roof (or roof face) where PV may go."""
+
+    roof_id: str = Field(min_length=1)
+    tenant_id: str
+    area_m2: float = Field(gt=0)
+    tilt_deg: float = Field(ge=0, le=90)
+    azimuth_deg: float = Field(ge=0, lt=360, description="degrees clockwise from north; 180 = south")
+    usable_fraction: float = Field(gt=0, le=1)
+
+
+class Meter(_Model):
+    """A meter: electricity or water, interval values or a cumulative register.
+
+    ``tenant_id`` None means a park common meter (street lighting, the WWTP,
+    the park office); ``wwtp_id`` marks the meter that feeds a WWTP.
+    ``register_max`` is the value at which a cumulative register rolls over to 0
+    (e.g. 99,999,999 kWh for an 8-digit register); None means "unknown", in which
+    case a drop is reported as a reset, not repaired.
+    """
+
+    meter_id: str = Field(min_length=1)
+    tenant_id: str | None = None
+    kind: MeterKind
+    unit: str
+    cumulative: bool = False
+    register_max: float | None = Field(default=None, gt=0)
+    wwtp_id: str | None = None
+
+    @model_validator(mode="after")
+    def _unit_fits_kind(self) -> Meter:
+        from greenpark.units import parse_unit
+
+        parse_unit(self.unit, self.kind.dimension)
+        return self
+
+
+class Wwtp(_Model):
+    """A central wastewater treatment plant and the standard its outlet must meet.
+
+    Either ``kq``/``kf`` are given, or the receiving-water data from which the
+    ``water`` engine derives them (QCVN 40:2011 §2.3): ``receiving_water``
+    (river, lake, coastal_protected, coastal_other), ``receiving_flow_m3_per_s``
+    (rivers: mean flow of the 3 driest months) or ``receiving_volume_m3`` (lakes).
+    """
+
+    wwtp_id: str = Field(min_length=1)
+    name: str
+    capacity_m3_per_day: float = Field(gt=0)
+    treatment: Treatment
+    standard: str = Field(pattern=r"^QCVN40:(2011|2025)$")
+    column: str = Field(pattern=r"^[ABC]$")
+    kq: float | None = Field(default=None, gt=0)
+    kf: float | None = Field(default=None, gt=0)
+    receiving_water: str | None = None
+    receiving_flow_m3_per_s: float | None = Field(default=None, ge=0)
+    receiving_volume_m3: float | None = Field(default=None, ge=0)
+    commissioned: dt.date | None = None
+
+
+@dataclass
+class ParkData:
+    """Everything known about a park except its meter readings.
+
+    Tables (DataFrames; columns in ``docs/park-folder.md``): ``fuels``,
+    ``refrigerants``, ``production``, ``wastewater`` (lab samples and analyser
+    values), ``waste``, ``symbiosis``, ``manifests``, ``connection_limits``.
+    Readings live in the store; a small ``readings`` frame may ride along in tests.
+    """
+
+    park: Park
+    tenants: list[Tenant] = field(default_factory=list)
+    roofs: list[Roof] = field(default_factory=list)
+    meters: list[Meter] = field(default_factory=list)
+    wwtps: list[Wwtp] = field(default_factory=list)
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    def table(self, name: str) -> pd.DataFrame:
+        """A record table by name, or an empty frame when the park has none."""
+        return self.tables.get(name, pd.DataFrame())
+
+    def tenant_frame(self) -> pd.DataFrame:
+        """Tenants as a DataFrame (one row per tenant), for vectorised engines."""
+        return pd.DataFrame([t.model_dump(mode="json") for t in self.tenants])
+
+    def roof_frame(self) -> pd.DataFrame:
+        """Roofs as a DataFrame (one row per roof)."""
+        return pd.DataFrame([r.model_dump(mode="json") for r in self.roofs])
+
+    def meter_frame(self) -> pd.DataFrame:
+        """Meters as a DataFrame (one row per meter)."""
+        return pd.DataFrame([m.model_dump(mode="json") for m in self.meters])
