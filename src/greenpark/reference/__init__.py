@@ -131,7 +131,7 @@ def row_to_factor(name: str, row: pd.Series, key_columns: Iterable[str]) -> Fact
     """Turn one table row into a :class:`FactorRow`."""
     return FactorRow(
         table=name,
-        keys={k: row[k] for k in key_columns},
+        keys={k: (row[k].item() if hasattr(row[k], "item") else row[k]) for k in key_columns},
         value=float(row["value"]),
         unit=str(row.get("unit", "")),
         source=str(row["source"]),
