@@ -1,0 +1,78 @@
+"""The live service: a FastAPI app over the store and the engines (``greenpark serve``).
+
+:func:`create_app` builds the app for a settings object and (optionally) an already
+open store; routers live in :mod:`greenpark.api.routes`, one per resource, mounted under
+``/api/v1``. See ``docs/service.md`` for the endpoints, the roles and the ingestion formats.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+from fastapi.routing import APIRoute
+
+from greenpark import __version__
+from greenpark.api import problems
+from greenpark.api.routes import alerts, auth, ingest, parks, results
+from greenpark.api.schemas import Health
+from greenpark.api.service import Service
+from greenpark.settings import Settings, get_settings
+from greenpark.store.base import Store
+
+log = logging.getLogger(__name__)
+API_PREFIX = "/api/v1"
+
+
+def _operation_id(route: APIRoute) -> str:
+    return f"{route.tags[0]}-{route.name}" if route.tags else route.name
+
+
+def create_app(settings: Settings | None = None, store: Store | None = None) -> FastAPI:
+    """The FastAPI app; opens (and migrates) the store from ``settings.store_url`` unless one is given."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        own = store is None
+        if own:
+            from greenpark.store import open_store
+
+            s = open_store(settings.store_url)
+            s.migrate()
+        else:
+            s = store
+        service = Service(settings, s)
+        service.start()
+        app.state.service = service
+        try:
+            yield
+        finally:
+            service.stop()
+            if own:
+                s.close()
+
+    app = FastAPI(
+        title="greenpark",
+        version=__version__,
+        description="The live service of a green-smart industrial park: readings, alerts, inventories, compliance.",
+        lifespan=lifespan,
+        generate_unique_id_function=_operation_id,
+    )
+    problems.install(app)
+    api = APIRouter(prefix=API_PREFIX)
+
+    @api.get("/health", response_model=Health, tags=["health"])
+    def health() -> Health:
+        """Liveness; no authentication."""
+        service: Service = app.state.service
+        return Health(
+            status="ok", store=type(service.store).__name__, mqtt=service.mqtt is not None, version=__version__
+        )
+
+    for module in (auth, parks, ingest, alerts, results):
+        api.include_router(module.router)
+    app.include_router(api)
+    return app

@@ -1,0 +1,100 @@
+"""Reading batches over HTTP (JSON or CSV) and the quarantine of rejected rows."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from starlette.concurrency import run_in_threadpool
+
+from greenpark.api.accounts import Role
+from greenpark.api.deps import ParkScope, ServiceDep, allow
+from greenpark.api.problems import ProblemError
+from greenpark.api.schemas import IngestReportPublic, QuarantinePublic
+from greenpark.ingest.payload import rows_from_csv_bytes, rows_from_json_bytes
+
+router = APIRouter(tags=["ingest"])
+ReadingsWrite = Annotated[ParkScope, Depends(allow("readings:write"))]
+QuarantineRead = Annotated[ParkScope, Depends(allow("quarantine:read"))]
+
+_BODY_DOC = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "meter_id": {"type": "string"},
+                            "timestamp": {"type": "string", "description": "ISO 8601; no offset = park local"},
+                            "value": {"type": "number"},
+                        },
+                        "required": ["meter_id", "timestamp", "value"],
+                    },
+                }
+            },
+            "text/csv": {"schema": {"type": "string", "description": "header meter_id,timestamp,value"}},
+        },
+    }
+}
+
+
+@router.post(
+    "/parks/{park_id}/readings",
+    response_model=IngestReportPublic,
+    openapi_extra=_BODY_DOC,
+    responses={403: {}, 404: {}, 413: {}, 415: {}, 422: {}},
+)
+async def post_readings(request: Request, scope: ReadingsWrite, service: ServiceDep) -> IngestReportPublic:
+    """Ingest a batch of readings (JSON list or CSV); answers once the accepted ones are durable.
+
+    Rows are validated as in the file import; rejected rows are kept in the quarantine and
+    counted (received = accepted + rejected). Upsert on (meter_id, timestamp): resending a
+    batch changes nothing. A device may only send readings of its own meters.
+    """
+    body = await request.body()
+    ctype = request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
+    if ctype in ("text/csv", "application/csv"):
+        raw, source = await run_in_threadpool(rows_from_csv_bytes, body), "http-csv"
+    elif ctype in ("application/json", ""):
+        raw, source = await run_in_threadpool(rows_from_json_bytes, body), "http"
+    else:
+        raise ProblemError(
+            415, "Unsupported media type", f"content type {ctype!r} is not taken; send application/json or text/csv"
+        )
+    limit = service.settings.ingest_max_rows
+    if len(raw) > limit:
+        raise ProblemError(413, "Batch too large", f"{len(raw)} rows in one batch; send at most {limit} per request")
+    if scope.principal.role is Role.device:
+        foreign = sorted(set(raw["meter_id"].dropna().astype(str)) - scope.principal.meter_ids)
+        if foreign:
+            raise ProblemError(
+                403,
+                "Forbidden",
+                f"this device may not send readings for meter(s) "
+                f"{', '.join(foreign[:10])}; its meters: {', '.join(sorted(scope.principal.meter_ids))}",
+            )
+    report = await run_in_threadpool(service.ingestor.ingest, scope.park_id, raw, source)
+    return IngestReportPublic(**report.__dict__)
+
+
+@router.get("/parks/{park_id}/quarantine", response_model=QuarantinePublic, responses={403: {}, 404: {}})
+def quarantine(
+    scope: QuarantineRead,
+    service: ServiceDep,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> QuarantinePublic:
+    """Rejected rows kept for the park (file import and live ingestion), oldest first."""
+    with service.lock:
+        df = service.store.quarantine(scope.park_id)
+    page = df.iloc[offset : offset + limit].astype(object)
+    page = page.where(page.notna(), None)
+    return QuarantinePublic(
+        data=[
+            {str(k): (str(v) if v is not None else None) for k, v in r.items()} for r in page.to_dict(orient="records")
+        ],
+        count=len(df),
+    )

@@ -1,0 +1,210 @@
+"""Parks, their overview, tenants, meters, readings and consumption (scoped to the caller)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+import pandas as pd
+from fastapi import APIRouter, Depends, Query
+
+from greenpark.api.deps import CurrentPrincipal, ParkScope, ServiceDep, allow
+from greenpark.api.periods import auto_grain, aware, check_range, month_range, year_range
+from greenpark.api.problems import forbidden
+from greenpark.api.roles import allowed
+from greenpark.api.schemas import (
+    ConsumptionPublic,
+    ConsumptionRow,
+    MeterPublic,
+    MetersPublic,
+    OverviewPublic,
+    ParkPublic,
+    ParksPublic,
+    ReadingPoint,
+    ReadingsPublic,
+    TenantPublic,
+    TenantsPublic,
+)
+from greenpark.api.service import Service
+from greenpark.units import parse_unit
+
+router = APIRouter(tags=["parks"])
+NOT_FOUND = {404: {"description": "no such resource, or not within the caller's reach"}}
+DENIED = {403: {"description": "the caller's role does not allow this"}}
+
+ParkRead = Annotated[ParkScope, Depends(allow("park:read"))]
+OverviewRead = Annotated[ParkScope, Depends(allow("overview:read"))]
+TenantsRead = Annotated[ParkScope, Depends(allow("tenants:read"))]
+MetersRead = Annotated[ParkScope, Depends(allow("meters:read"))]
+ReadingsRead = Annotated[ParkScope, Depends(allow("readings:read"))]
+Limit = Annotated[int, Query(ge=1, le=1000, description="page size")]
+Offset = Annotated[int, Query(ge=0, le=10_000_000, description="rows to skip")]
+Year = Annotated[
+    int | None, Query(ge=1990, le=2100, description="calendar year in park local time; default: this year")
+]
+
+
+def park_public(scope: ParkScope) -> ParkPublic:
+    """The public form of a park."""
+    return ParkPublic(**scope.data.park.model_dump())
+
+
+@router.get("/parks", response_model=ParksPublic)
+def list_parks(service: ServiceDep, who: CurrentPrincipal) -> ParksPublic:
+    """The parks the caller may see."""
+    if not allowed(who.role, "park:read"):
+        raise forbidden(who.role.value, "park read")
+    ids = [p for p in service.park_ids() if who.park_id is None or p == who.park_id]
+    parks = [ParkPublic(**service.park(p).park.model_dump()) for p in ids]
+    return ParksPublic(data=parks, count=len(parks))
+
+
+@router.get("/parks/{park_id}", response_model=ParkPublic, responses={**NOT_FOUND, **DENIED})
+def get_park(scope: ParkRead) -> ParkPublic:
+    """One park."""
+    return park_public(scope)
+
+
+def _consumption(service: Service, scope: ParkScope, start: dt.datetime, end: dt.datetime, grain: str) -> pd.DataFrame:
+    with service.lock:
+        df = service.store.consumption(scope.park_id, start, end, grain=grain, by="tenant")  # type: ignore[arg-type]
+    if scope.tenant_id is not None and len(df):
+        df = df[df["tenant_id"] == scope.tenant_id]
+    return df
+
+
+def _rows(df: pd.DataFrame) -> list[ConsumptionRow]:
+    if df is None or not len(df):
+        return []
+    out = df[["tenant_id", "kind", "period_start", "value", "n_values"]].copy()
+    out["tenant_id"] = out["tenant_id"].astype(object).where(out["tenant_id"].notna(), None)
+    return [ConsumptionRow(**r) for r in out.to_dict(orient="records")]
+
+
+@router.get("/parks/{park_id}/overview", response_model=OverviewPublic, responses={**NOT_FOUND, **DENIED})
+def overview(scope: OverviewRead, service: ServiceDep, year: Year = None) -> OverviewPublic:
+    """The park at a glance for a year: consumption by kind, this month by tenant, open alerts."""
+    zone = scope.data.park.timezone
+    now = dt.datetime.now(scope.data.park.zone)
+    year = year or now.year
+    start, end = year_range(year, zone)
+    yearly = _consumption(service, scope, start, end, "year")
+    by_kind = {} if not len(yearly) else {str(k): float(v) for k, v in yearly.groupby("kind")["value"].sum().items()}
+    last_month = now if now.year == year else end - dt.timedelta(days=1)
+    m_start, m_end = month_range(last_month.astimezone(scope.data.park.zone))
+    monthly = _consumption(service, scope, m_start, m_end, "month")
+    _, n_open = service.alerts.list(scope.park_id, state="open", tenant_id=scope.tenant_id, limit=1)
+    return OverviewPublic(
+        park_id=scope.park_id,
+        name=scope.data.park.name,
+        year=year,
+        scope="tenant" if scope.tenant_id else "park",
+        tenant_id=scope.tenant_id,
+        tenants=len(scope.tenants()),
+        meters=len(scope.meters()),
+        consumption_by_kind=by_kind,
+        month_consumption_by_tenant=_rows(monthly),
+        open_alerts=n_open,
+    )
+
+
+@router.get("/parks/{park_id}/tenants", response_model=TenantsPublic, responses={**NOT_FOUND, **DENIED})
+def list_tenants(
+    scope: TenantsRead,
+    limit: Limit = 100,
+    offset: Offset = 0,
+    sector: Annotated[str | None, Query(max_length=100, description="only this sector")] = None,
+) -> TenantsPublic:
+    """Tenants (a tenant user sees only itself), filterable by sector, paginated."""
+    ts = [t for t in scope.tenants() if sector is None or t.sector.value == sector]
+    page = ts[offset : offset + limit]
+    return TenantsPublic(data=[TenantPublic(**t.model_dump(mode="json")) for t in page], count=len(ts))
+
+
+@router.get("/parks/{park_id}/tenants/{tenant_id}", response_model=TenantPublic, responses={**NOT_FOUND, **DENIED})
+def get_tenant(tenant_id: str, scope: TenantsRead) -> TenantPublic:
+    """One tenant (404 for another tenant's id)."""
+    return TenantPublic(**scope.tenant(tenant_id).model_dump(mode="json"))
+
+
+@router.get("/parks/{park_id}/meters", response_model=MetersPublic, responses={**NOT_FOUND, **DENIED})
+def list_meters(
+    scope: MetersRead,
+    limit: Limit = 100,
+    offset: Offset = 0,
+    kind: Annotated[str | None, Query(max_length=100, description="only this meter kind")] = None,
+    tenant_id: Annotated[str | None, Query(max_length=200, description="only this tenant's meters")] = None,
+) -> MetersPublic:
+    """Meters within the caller's reach, filterable by kind and tenant, paginated."""
+    ms = [
+        m
+        for m in scope.meters()
+        if (kind is None or m.kind.value == kind) and (tenant_id is None or m.tenant_id == tenant_id)
+    ]
+    page = ms[offset : offset + limit]
+    return MetersPublic(data=[MeterPublic(**m.model_dump(mode="json")) for m in page], count=len(ms))
+
+
+@router.get("/parks/{park_id}/meters/{meter_id}", response_model=MeterPublic, responses={**NOT_FOUND, **DENIED})
+def get_meter(meter_id: str, scope: MetersRead) -> MeterPublic:
+    """One meter (404 for a meter out of reach)."""
+    return MeterPublic(**scope.meter(meter_id).model_dump(mode="json"))
+
+
+@router.get(
+    "/parks/{park_id}/meters/{meter_id}/readings",
+    response_model=ReadingsPublic,
+    responses={**NOT_FOUND, **DENIED, 422: {"description": "bad range or grain"}},
+)
+def meter_readings(
+    meter_id: str,
+    scope: ReadingsRead,
+    service: ServiceDep,
+    start: Annotated[dt.datetime, Query(description="range start (ISO 8601; naive = park local time)")],
+    end: Annotated[dt.datetime, Query(description="range end, exclusive")],
+    grain: Annotated[Literal["auto", "15min", "hour", "day", "month", "year"], Query()] = "auto",
+) -> ReadingsPublic:
+    """A meter's readings in [start, end); ``grain`` sums them per period (auto: under the point limit)."""
+    meter = scope.meter(meter_id)
+    zone = scope.data.park.timezone
+    start, end = aware(start, zone), aware(end, zone)
+    check_range(start, end)
+    g = auto_grain(start, end, service.settings.readings_max_points) if grain == "auto" else grain
+    with service.lock:
+        if g == "15min":
+            df = service.store.readings(scope.park_id, [meter_id], start, end)
+            points = [ReadingPoint(ts=t, value=float(v)) for t, v in zip(df["ts"], df["value"], strict=True)]
+        else:
+            df = service.store.consumption(scope.park_id, start, end, grain=g, by="meter")  # type: ignore[arg-type]
+            df = df[df["meter_id"] == meter_id] if len(df) else df
+            points = (
+                [ReadingPoint(ts=t, value=float(v)) for t, v in zip(df["period_start"], df["value"], strict=True)]
+                if len(df)
+                else []
+            )
+    base = parse_unit(meter.unit).dimension
+    return ReadingsPublic(
+        meter_id=meter_id,
+        unit="kWh" if base == "energy" else "m3",
+        grain=g,
+        start=start,
+        end=end,
+        data=points,
+        count=len(points),
+    )
+
+
+@router.get("/parks/{park_id}/consumption", response_model=ConsumptionPublic, responses={**NOT_FOUND, **DENIED})
+def consumption(
+    scope: ReadingsRead,
+    service: ServiceDep,
+    start: Annotated[dt.datetime, Query(description="range start (ISO 8601; naive = park local time)")],
+    end: Annotated[dt.datetime, Query(description="range end, exclusive")],
+    grain: Annotated[Literal["hour", "day", "month", "year"], Query()] = "month",
+) -> ConsumptionPublic:
+    """Consumption per tenant, meter kind and period (a tenant sees only its own rows)."""
+    zone = scope.data.park.timezone
+    start, end = aware(start, zone), aware(end, zone)
+    check_range(start, end)
+    rows = _rows(_consumption(service, scope, start, end, grain))
+    return ConsumptionPublic(grain=grain, start=start, end=end, data=rows, count=len(rows))

@@ -1,0 +1,264 @@
+"""Request and response bodies of the API (one set per resource: ``XCreate``, ``XPublic``, ``XsPublic``).
+
+Secrets appear only where they must: ``UserCreate.password`` is input only, a token's
+plain value is returned once by ``TokenCreated`` and never again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from greenpark.api.accounts import Role
+
+
+class Message(BaseModel):
+    """A short confirmation."""
+
+    message: str
+
+
+class LoginIn(BaseModel):
+    """Credentials for a browser session."""
+
+    model_config = ConfigDict(extra="forbid")
+    username: str = Field(min_length=1, max_length=200)
+    password: str = Field(min_length=1, max_length=1000)
+
+
+class UserPublic(BaseModel):
+    """A user as the API shows it (no password, no token)."""
+
+    user_id: str
+    username: str
+    role: Role
+    park_id: str | None = None
+    tenant_id: str | None = None
+    meter_ids: list[str] = Field(default_factory=list)
+
+
+class LoginOut(BaseModel):
+    """A new session: the cookie is set; ``csrf_token`` goes in ``X-CSRF-Token`` on writes."""
+
+    user: UserPublic
+    csrf_token: str
+    expires_at: dt.datetime
+
+
+class UserCreate(BaseModel):
+    """A new user (operator only). Devices have no password: give them a token."""
+
+    model_config = ConfigDict(extra="forbid")
+    username: str = Field(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9_.@-]+$")
+    role: Role
+    password: str | None = Field(default=None, min_length=8, max_length=1000)
+    park_id: str | None = Field(default=None, max_length=200)
+    tenant_id: str | None = Field(default=None, max_length=200)
+    meter_ids: list[str] = Field(default_factory=list, max_length=10_000)
+
+
+class UsersPublic(BaseModel):
+    """A page of users."""
+
+    data: list[UserPublic]
+    count: int
+
+
+class TokenCreate(BaseModel):
+    """Ask for an API token for yourself, or (operator) for another user."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(default="", max_length=200)
+    user_id: str | None = Field(default=None, max_length=64)
+    expires_at: dt.datetime | None = None
+
+
+class TokenCreated(BaseModel):
+    """The plain token, shown this once; only its hash is kept."""
+
+    token: str
+    user_id: str
+    name: str
+
+
+class ParkPublic(BaseModel):
+    """A park's identity."""
+
+    park_id: str
+    name: str
+    province: str
+    latitude: float
+    longitude: float
+    timezone: str
+    currency: str
+    area_ha: float
+    baseline_year: int | None = None
+    targets: dict[str, dict[int, float]] = Field(default_factory=dict)
+
+
+class ParksPublic(BaseModel):
+    """The parks the caller may see."""
+
+    data: list[ParkPublic]
+    count: int
+
+
+class TenantPublic(BaseModel):
+    """A tenant factory."""
+
+    tenant_id: str
+    name: str
+    sector: str
+    vsic: str
+    floor_area_m2: float
+    employees: int
+    voltage_level: str
+
+
+class TenantsPublic(BaseModel):
+    """A page of tenants."""
+
+    data: list[TenantPublic]
+    count: int
+
+
+class MeterPublic(BaseModel):
+    """A meter."""
+
+    meter_id: str
+    tenant_id: str | None
+    kind: str
+    unit: str
+    cumulative: bool
+    register_max: float | None = None
+    wwtp_id: str | None = None
+
+
+class MetersPublic(BaseModel):
+    """A page of meters."""
+
+    data: list[MeterPublic]
+    count: int
+
+
+class ReadingPoint(BaseModel):
+    """One value of a series: interval start (UTC) and value (kWh or m3; summed when downsampled)."""
+
+    ts: dt.datetime
+    value: float
+
+
+class ReadingsPublic(BaseModel):
+    """A meter's series over a range, possibly downsampled to ``grain``."""
+
+    meter_id: str
+    unit: str
+    grain: str
+    start: dt.datetime
+    end: dt.datetime
+    data: list[ReadingPoint]
+    count: int
+
+
+class ConsumptionRow(BaseModel):
+    """Consumption of one tenant (or the park's common meters: tenant_id null) and meter kind in a period."""
+
+    tenant_id: str | None
+    kind: str
+    period_start: dt.datetime
+    value: float
+    n_values: int
+
+
+class ConsumptionPublic(BaseModel):
+    """Consumption per period, cut in the park's local time."""
+
+    grain: str
+    start: dt.datetime
+    end: dt.datetime
+    data: list[ConsumptionRow]
+    count: int
+
+
+class IngestRejected(BaseModel):
+    """A rejected row: where it was in the batch and why."""
+
+    file: str
+    line: str
+    field: str
+    value: str
+    reason: str
+    raw: str
+
+
+class IngestReportPublic(BaseModel):
+    """What happened to a batch: received = accepted + rejected."""
+
+    received: int
+    accepted: int
+    rejected: int
+    rejects: list[IngestRejected]
+    alerts_opened: list[str]
+
+
+class QuarantinePublic(BaseModel):
+    """Rejected rows kept for a park (imports and live ingestion)."""
+
+    data: list[dict[str, Any]]
+    count: int
+
+
+class AlertPublic(BaseModel):
+    """An alert and its life: open → acknowledged → closed."""
+
+    alert_id: str
+    park_id: str
+    rule: str
+    subject: str
+    tenant_id: str | None = None
+    severity: str
+    message: str
+    state: Literal["open", "acknowledged", "closed"]
+    first_ts: dt.datetime | None = None
+    last_ts: dt.datetime | None = None
+    data: dict[str, Any] = Field(default_factory=dict)
+    opened_at: dt.datetime
+    acknowledged_at: dt.datetime | None = None
+    acknowledged_by: str | None = None
+    closed_at: dt.datetime | None = None
+    closed_by: str | None = None
+    pushed_at: dt.datetime | None = None
+
+
+class AlertsPublic(BaseModel):
+    """A page of alerts, newest first."""
+
+    data: list[AlertPublic]
+    count: int
+
+
+class OverviewPublic(BaseModel):
+    """The park at a glance for one year (a tenant sees only its own figures)."""
+
+    park_id: str
+    name: str
+    year: int
+    scope: Literal["park", "tenant"]
+    tenant_id: str | None = None
+    tenants: int
+    meters: int
+    consumption_by_kind: dict[str, float]
+    month_consumption_by_tenant: list[ConsumptionRow]
+    open_alerts: int
+    results: dict[str, Any] = Field(default_factory=dict)
+
+
+class Health(BaseModel):
+    """Liveness and what the service is connected to."""
+
+    status: str
+    store: str
+    mqtt: bool
+    version: str

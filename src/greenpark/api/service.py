@@ -1,0 +1,101 @@
+"""The running service: settings, store, service tables, ingestion, alerts and background workers.
+
+One :class:`Service` lives on ``app.state.service``. Store calls are serialised on
+one lock (a DuckDB connection is not shared between threads; a PostgreSQL store keeps
+one connection too), which also makes each ingestion batch one transaction in order.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from greenpark.api.accounts import Accounts, LoginLimiter, Role
+from greenpark.api.servicedb import service_db_for
+from greenpark.errors import ParkNotFoundError
+from greenpark.ingest.alerts import AlertBook, WebhookPusher
+from greenpark.ingest.mqtt import MqttIngestor
+from greenpark.ingest.pipeline import Ingestor
+from greenpark.ingest.rules import default_rules
+from greenpark.model import ParkData
+from greenpark.settings import Settings
+from greenpark.store.base import Store
+
+log = logging.getLogger(__name__)
+
+
+class Service:
+    """Everything a request needs, built once at start-up."""
+
+    def __init__(self, settings: Settings, store: Store) -> None:
+        self.settings = settings
+        self.store = store
+        self.lock = threading.RLock()
+        self.db = service_db_for(store)
+        self.accounts = Accounts(self.db, scrypt_n=settings.scrypt_n, session_hours=settings.session_hours)
+        self.limiter = LoginLimiter(settings.login_max_attempts, settings.login_window_s)
+        self.alerts = AlertBook(self.db)
+        self._parks: dict[str, ParkData] = {}
+        self.ingestor = Ingestor(store, self.lock, self.park, self.alerts, default_rules())
+        self.mqtt: MqttIngestor | None = None
+        self.webhook: WebhookPusher | None = None
+
+    # parks (static data cached; readings always come from the store) ---------------------
+    def park(self, park_id: str) -> ParkData:
+        """A park's objects and tables; raises ParkNotFoundError."""
+        data = self._parks.get(park_id)
+        if data is None:
+            with self.lock:
+                data = self.store.load_park(park_id)
+            self._parks[park_id] = data
+        return data
+
+    def park_ids(self) -> list[str]:
+        """Ids of the parks in the store."""
+        with self.lock:
+            return self.store.park_ids()
+
+    def has_park(self, park_id: str) -> bool:
+        """Whether the store holds this park."""
+        try:
+            self.park(park_id)
+        except ParkNotFoundError:
+            return False
+        return True
+
+    def forget_parks(self) -> None:
+        """Drop the cache (after a park is imported or replaced)."""
+        self._parks.clear()
+
+    # life cycle ------------------------------------------------------------------------
+    def start(self) -> None:
+        """Create the first operator on an empty store, start MQTT and the webhook pusher."""
+        s = self.settings
+        if self.accounts.user_count() == 0:
+            self.accounts.create_user(s.admin_username, Role.operator, password=s.admin_password)
+            log.info("created the first operator %r (password from GREENPARK_ADMIN_PASSWORD)", s.admin_username)
+        if s.webhook_url:
+            self.webhook = WebhookPusher(
+                self.alerts, s.webhook_url, timeout_s=s.webhook_timeout_s, retry_s=s.webhook_retry_s
+            )
+            self.webhook.start()
+        if s.mqtt_enabled:
+            self.mqtt = MqttIngestor(
+                lambda park_id, rows, source: self.ingestor.ingest(park_id, rows, source),
+                host=s.mqtt_host,
+                port=s.mqtt_port,
+                prefix=s.mqtt_topic_prefix,
+                client_id=s.mqtt_client_id,
+                batch_max=s.mqtt_batch_max,
+                batch_wait_s=s.mqtt_batch_wait_s,
+                username=s.mqtt_username,
+                password=s.mqtt_password,
+            )
+            self.mqtt.start()
+
+    def stop(self) -> None:
+        """Stop the workers (MQTT first: it writes and acknowledges what it holds)."""
+        if self.mqtt is not None:
+            self.mqtt.stop()
+        if self.webhook is not None:
+            self.webhook.stop()

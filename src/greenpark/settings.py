@@ -1,0 +1,90 @@
+"""Service settings for ``greenpark serve`` (pydantic-settings, ``GREENPARK_`` environment).
+
+Configuration flows one way: these settings (environment, ``.env``) → the service →
+explicit arguments to the store and engines. Engines never read the environment.
+
+Every operational threshold of the service (login rate limit, session lifetime,
+batch limits, MQTT topic scheme) is a field here, not a literal in code. Domain
+numbers (limits, factors) stay in ``greenpark.reference``.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+log = logging.getLogger(__name__)
+
+PLACEHOLDER_SECRETS = frozenset({"", "changethis", "change-me", "secret"})
+
+
+class Settings(BaseSettings):
+    """What the live service reads from ``GREENPARK_*`` variables (or a ``.env`` file)."""
+
+    model_config = SettingsConfigDict(env_prefix="GREENPARK_", env_file=".env", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    store_url: str = Field(
+        default="duckdb:///greenpark.duckdb",
+        description="duckdb:///path/to/file.duckdb (embedded) or postgresql://user@host:5432/db[?options]",
+    )
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=0, le=65535)
+
+    # bootstrap: the first operator, created at start when the store has no user yet
+    admin_username: str = "admin"
+    admin_password: str = Field(default="changethis", repr=False)
+
+    # sessions and tokens
+    session_cookie: str = "greenpark_session"
+    csrf_cookie: str = "greenpark_csrf"
+    session_hours: float = Field(default=12.0, gt=0)
+    cookie_secure: bool = False
+    scrypt_n: int = Field(default=2**14, ge=2**10, description="scrypt cost parameter for passwords")
+
+    # login rate limit: at most `login_max_attempts` failed logins per username+client in the window
+    login_max_attempts: int = Field(default=5, ge=1)
+    login_window_s: float = Field(default=300.0, gt=0)
+
+    # ingestion
+    ingest_max_rows: int = Field(default=200_000, ge=1, description="largest batch accepted in one request")
+    mqtt_enabled: bool = False
+    mqtt_host: str = "127.0.0.1"
+    mqtt_port: int = 1883
+    mqtt_topic_prefix: str = "greenpark"
+    mqtt_client_id: str = "greenpark-ingest"
+    mqtt_username: str | None = None
+    mqtt_password: str | None = Field(default=None, repr=False)
+    mqtt_batch_max: int = Field(default=5_000, ge=1, description="readings written per store transaction")
+    mqtt_batch_wait_s: float = Field(default=0.05, ge=0, description="longest wait to fill a write batch")
+
+    # alerts
+    webhook_url: str | None = None
+    webhook_timeout_s: float = Field(default=5.0, gt=0)
+    webhook_retry_s: float = Field(default=10.0, gt=0)
+
+    # read API
+    page_size_default: int = Field(default=100, ge=1)
+    page_size_max: int = Field(default=1_000, ge=1)
+    readings_max_points: int = Field(default=10_000, ge=1, description="points per series before downsampling")
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secret(self) -> Settings:
+        if self.admin_password in PLACEHOLDER_SECRETS:
+            if self.environment == "production":
+                raise ValueError(
+                    "GREENPARK_ADMIN_PASSWORD is a placeholder; set a real password before running "
+                    "with GREENPARK_ENVIRONMENT=production"
+                )
+            log.warning("GREENPARK_ADMIN_PASSWORD is a placeholder: fine for development, not for production")
+        return self
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The service settings, read once (a FastAPI dependency; tests override it)."""
+    return Settings()
