@@ -60,3 +60,31 @@ def setup_logging(verbose: bool = False) -> None:
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
     )
+
+
+def open_park(arg: str, store_url: str | None = None):  # -> tuple[ParkData, Store]
+    """The park a command names (folder, workbook or park id) and its open store; caller closes the store.
+
+    A folder is imported on first use (with a progress bar on the readings) and reused
+    from the store afterwards; see :func:`greenpark.io.importer.open_park`.
+    """
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from greenpark.io.importer import open_park as _open_park
+
+    with Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(bar_width=None),
+        TextColumn("{task.completed:,} rows"),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    ) as bar:
+        tasks: dict[str, Any] = {}
+
+        def progress(file: str, rows: int) -> None:
+            if file not in tasks:
+                tasks[file] = bar.add_task(f"reading {file}", total=None)
+            bar.update(tasks[file], completed=rows)
+
+        return _open_park(arg, store_url, progress)

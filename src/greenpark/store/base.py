@@ -8,16 +8,23 @@ Tables a backend keeps (see ``store/migrations``): parks, tenants, roofs, meters
 wwtps, records (the park-folder record tables), readings (meter_id, ts UTC =
 start of the interval, value in the meter's base unit: kWh or m3 per interval),
 wastewater (analyser and lab values), quarantine (rejected rows with file, line,
-field, value, reason and the raw row).
+field, value, reason and the raw row), meta (key/value: import fingerprints).
+
+The schema is versioned: ``store/migrations/NNN_name.sql`` files, shared by every
+backend (portable SQL), plus optional ``NNN_name.<backend>.sql`` for one backend
+(see :mod:`greenpark.store.migrations`). Open a store with
+:func:`greenpark.store.open_store`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from abc import ABC, abstractmethod
+from collections.abc import Iterable
 from typing import Literal
 
 import pandas as pd
+import pyarrow as pa
 
 from greenpark.model import ParkData
 
@@ -58,6 +65,15 @@ class Store(ABC):
         """
 
     @abstractmethod
+    def replace_readings(self, park_id: str, batches: Iterable[pd.DataFrame | pa.RecordBatch]) -> int:
+        """Replace all of a park's readings by the given batches (bulk import; streamed).
+
+        Batches have columns meter_id, ts (UTC), value and hold no duplicate (meter_id, ts)
+        (the importer has rejected them). Faster than :meth:`write_readings` because it
+        skips the upsert. Atomic: on error the old readings stay. Returns rows written.
+        """
+
+    @abstractmethod
     def readings(
         self, park_id: str, meter_ids: list[str] | None, start: dt.datetime, end: dt.datetime
     ) -> pd.DataFrame:
@@ -86,3 +102,22 @@ class Store(ABC):
     @abstractmethod
     def quarantine(self, park_id: str) -> pd.DataFrame:
         """The rejected rows kept for a park, oldest first."""
+
+    @abstractmethod
+    def clear_quarantine(self, park_id: str) -> None:
+        """Forget a park's rejected rows (a re-import replaces them)."""
+
+    # store-wide settings ---------------------------------------------------------
+    @abstractmethod
+    def get_meta(self, key: str) -> str | None:
+        """A store-wide value (e.g. ``import:<path>`` -> JSON of the import's fingerprint), or None."""
+
+    @abstractmethod
+    def set_meta(self, key: str, value: str) -> None:
+        """Set a store-wide value (insert or replace)."""
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

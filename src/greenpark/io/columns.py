@@ -1,0 +1,175 @@
+"""Schema-driven typing of a text sheet: required values, defaults, types, ranges, choices.
+
+One function, :func:`type_sheet`, turns a sheet of text into typed columns following
+its schema table (``io/schema/<file>.csv``) and lists every problem it finds; the
+file-specific rules (foreign keys, units, duplicates) live in :mod:`greenpark.io.records`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from greenpark.errors import UnknownUnitError
+from greenpark.io.quarantine import REJECT_COLUMNS
+from greenpark.io.schema import Attribute, file_schema
+from greenpark.io.sources import LINE, Sheet
+from greenpark.io.timestamps import parse_timestamps
+from greenpark.units import parse_unit
+
+_TRUE = {"true", "1", "yes", "y", "t", "x", "có", "co"}
+_FALSE = {"false", "0", "no", "n", "f", "", "không", "khong"}
+
+
+def raw_rows(frame: pd.DataFrame) -> pd.Series:
+    """Each row as it was written (comma-joined), for the quarantine."""
+    cols = [c for c in frame.columns if c != LINE]
+    if not cols or frame.empty:
+        return pd.Series([""] * len(frame), index=frame.index, dtype=object)
+    out = frame[cols[0]].astype(str)
+    for c in cols[1:]:
+        out = out + "," + frame[c].astype(str)
+    return out
+
+
+def problems_frame(
+    file: str, frame: pd.DataFrame, mask: pd.Series, field: str, values: pd.Series, reason: str | pd.Series
+) -> pd.DataFrame:
+    """Reject rows (in :data:`REJECT_COLUMNS`) for the rows of ``frame`` where ``mask`` holds."""
+    idx = mask[mask].index
+    if len(idx) == 0:
+        return pd.DataFrame(columns=REJECT_COLUMNS)
+    sub = frame.loc[idx]
+    return pd.DataFrame(
+        {
+            "file": file,
+            "line": sub[LINE].astype(str).to_numpy(),
+            "field": field,
+            "value": values.loc[idx].astype(str).to_numpy(),
+            "reason": reason.loc[idx].to_numpy() if isinstance(reason, pd.Series) else reason,
+            "raw": raw_rows(sub).to_numpy(),
+        },
+        index=idx,
+    )
+
+
+def type_sheet(name: str, sheet: Sheet, zone: str) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
+    """Type a sheet's text columns by its schema table.
+
+    Returns
+    -------
+    typed : pandas.DataFrame
+        One column per schema attribute (float/Int64/bool/datetime/str; missing optional
+        values None/NaN), extra user columns kept as text, and ``_line``; same index as the sheet.
+    problems : list of pandas.DataFrame
+        Reject frames (one row per problem; a row may have several).
+    """
+    frame = sheet.frame
+    problems: list[pd.DataFrame] = []
+    typed = pd.DataFrame(index=frame.index)
+    typed[LINE] = frame[LINE] if LINE in frame else pd.Series(dtype=np.int64)
+    for attr in file_schema(name):
+        if attr.name not in frame.columns:
+            if attr.required:
+                problems.append(
+                    problems_frame(
+                        sheet.file,
+                        frame,
+                        pd.Series(True, index=frame.index),
+                        attr.name,
+                        pd.Series("", index=frame.index),
+                        f"file has no column {attr.name!r} (required; columns: "
+                        f"{', '.join(a.name for a in file_schema(name))})",
+                    )
+                )
+            raw = pd.Series(attr.default or "", index=frame.index, dtype=object)
+        else:
+            raw = frame[attr.name].astype(str).str.strip()
+            if attr.default is not None:
+                raw = raw.mask(raw == "", attr.default)
+            if attr.required:
+                missing = raw == ""
+                problems.append(
+                    problems_frame(
+                        sheet.file, frame, missing, attr.name, raw, f"{attr.name} is required: {attr.description}"
+                    )
+                )
+        typed[attr.name], bad = _type_column(attr, raw, zone)
+        if bad is not None:
+            problems.append(problems_frame(sheet.file, frame, bad[0], attr.name, raw, bad[1]))
+    for c in frame.columns:
+        if c not in typed.columns:
+            typed[c] = frame[c]
+    return typed, [p for p in problems if len(p)]
+
+
+def _type_column(
+    attr: Attribute, raw: pd.Series, zone: str
+) -> tuple[pd.Series, tuple[pd.Series, str | pd.Series] | None]:
+    present = raw != ""
+    t = attr.type
+    if t in ("float", "int"):
+        num = pd.to_numeric(raw.where(present), errors="coerce").astype(float)
+        bad = present & ~np.isfinite(num)
+        reason: str | pd.Series = f"{attr.name} is not a number (use a decimal point, no thousands separator)"
+        if t == "int":
+            nonint = present & ~bad & (num != np.round(num))
+            bad_i = bad | nonint
+            num = num.where(~bad_i)
+            out_of = _range(attr, num, present & ~bad_i)
+            reason_s = pd.Series(reason, index=raw.index).mask(nonint, f"{attr.name} must be a whole number")
+            if out_of is not None:
+                reason_s = reason_s.mask(out_of[0], out_of[1])
+                bad_i = bad_i | out_of[0]
+            return num.where(~bad_i).astype("Int64"), (bad_i, reason_s)
+        num = num.where(~bad)
+        out_of = _range(attr, num, present & ~bad)
+        if out_of is not None:
+            reason_s = pd.Series(reason, index=raw.index).mask(out_of[0], out_of[1])
+            return num.where(~out_of[0]), (bad | out_of[0], reason_s)
+        return num, (bad, reason)
+    if t == "bool":
+        low = raw.str.lower()
+        val = low.isin(_TRUE)
+        bad = ~low.isin(_TRUE | _FALSE)
+        return val, (bad, f"{attr.name} must be true or false")
+    if t == "date":
+        d = pd.to_datetime(raw.where(present), errors="coerce", format="ISO8601")
+        bad = present & d.isna()
+        return d.dt.date.where(~bad & present, None), (bad, f"{attr.name} is not an ISO date (YYYY-MM-DD)")
+    if t == "period":
+        ok = raw.str.fullmatch(r"\d{4}-(0[1-9]|1[0-2])")
+        bad = present & ~ok
+        return raw.where(ok, None), (bad, f"{attr.name} must be a month written YYYY-MM")
+    if t == "timestamp":
+        ts = parse_timestamps(raw, zone)
+        bad = present & ts.isna()
+        return ts, (bad, f"{attr.name} does not parse as ISO 8601 (e.g. 2024-03-01T08:15:00 or ...+07:00)")
+    if t == "unit":
+        uniq = raw[present].unique()
+        unknown: dict[str, str] = {}
+        for u in uniq:
+            try:
+                parse_unit(u)
+            except UnknownUnitError as exc:
+                unknown[u] = str(exc)
+        bad = present & raw.isin(list(unknown))
+        return raw.where(present, None), (bad, raw.map(unknown).fillna(""))
+    # str, possibly with choices (matched case-insensitively, stored canonical)
+    if attr.choices:
+        canon = {c.lower(): c for c in attr.choices}
+        val = raw.str.lower().map(canon)
+        bad = present & val.isna()
+        return val.where(present, None), (bad, f"{attr.name} must be one of: {', '.join(attr.choices)}")
+    return raw.where(present, None), None
+
+
+def _range(attr: Attribute, num: pd.Series, check: pd.Series) -> tuple[pd.Series, str] | None:
+    if attr.min is None and attr.max is None:
+        return None
+    low = num < attr.min if attr.min is not None else pd.Series(False, index=num.index)
+    high = num > attr.max if attr.max is not None else pd.Series(False, index=num.index)
+    bad = check & (low | high)
+    lo = "" if attr.min is None else f"{attr.min:g}"
+    hi = "" if attr.max is None else f"{attr.max:g}"
+    return bad, f"{attr.name} out of range [{lo}, {hi}]{' ' + attr.unit if attr.unit else ''}"

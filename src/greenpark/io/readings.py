@@ -1,0 +1,321 @@
+"""Meter readings: text rows in, interval consumption (kWh or m3, UTC interval start) out.
+
+The readings of a year of 15-minute data for a thousand meters (35 million rows) do
+not fit comfortably in pandas, so they are staged in a scratch DuckDB database on disk
+(bounded memory; DuckDB spills to its temp directory) and every rule runs there as SQL:
+
+row rules (one row at a time)
+    unknown meter id; timestamp that does not parse; value that is not a finite number;
+    negative interval consumption; negative register value.
+set rules (per meter, in time order)
+    duplicate (meter, timestamp): identical values keep the first row and reject the
+    others as identical duplicates; different values reject every row of the group
+    (nobody can tell which one is right);
+    cumulative registers: each reading after the first gives the consumption of the
+    interval that ends at it (labelled with the interval's start, the previous reading's
+    timestamp). A drop is a rollover when ``register_max`` is known and the repaired step
+    ``next - previous + register_max`` is below ``rollover_max_fraction`` of the register
+    range (reference table ``io/validation``): it is repaired and reported as a warning.
+    Any other drop is a reset or negative step: the reading is rejected (its interval is
+    not counted) and the register continues from it.
+    Gaps (a step longer than ``gap_warning_steps`` times the meter's mean step) are warnings.
+
+Counts: read = accepted + rejected. An accepted cumulative reading that is a meter's
+first gives no interval (it is the base of the next one).
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+from greenpark.io.quarantine import REJECT_COLUMNS, FileCount, ProblemLog
+from greenpark.io.sources import LINE, Sheet
+from greenpark.io.timestamps import sql_quote, timestamp_sql
+from greenpark.model import Meter
+from greenpark.reference import load_table
+from greenpark.units import base_unit, conversion_factor
+
+log = logging.getLogger(__name__)
+
+READING_COLUMNS = ("meter_id", "timestamp", "value")
+
+
+def validation_threshold(name: str) -> float:
+    """A threshold of the import validation (reference table ``io/validation``)."""
+    df = load_table("io/validation")
+    row = df[df["name"] == name]
+    if row.empty:
+        from greenpark.errors import MissingFactorError
+
+        raise MissingFactorError(f"no row {name!r} in reference table io/validation; known: {', '.join(df['name'])}")
+    return float(row["value"].iloc[0])
+
+
+class ReadingsStage:
+    """Readings staged in a scratch DuckDB file while they are validated.
+
+    Use as a context manager: ``add`` batches, ``finish`` once, then read the result with
+    :meth:`frame` (small data) or :meth:`iter_batches` (streaming into a store).
+    """
+
+    def __init__(self, file: str, meters: list[Meter], zone: str, memory_limit: str = "1GB") -> None:
+        self.file = file
+        self.zone = zone
+        self._dir = Path(tempfile.mkdtemp(prefix="greenpark-readings-"))
+        self.con = duckdb.connect(str(self._dir / "stage.duckdb"))
+        self.con.execute("SET TimeZone='UTC'")
+        self.con.execute(f"SET memory_limit={sql_quote(memory_limit)}")
+        self.con.execute(f"SET temp_directory={sql_quote(str(self._dir / 'spill'))}")
+        self.con.execute("SET preserve_insertion_order=false")
+        self.bad_rows = 0
+        self.count = FileCount(file)
+        self._finished = False
+        m = pd.DataFrame(
+            {
+                "meter_id": [x.meter_id for x in meters],
+                "cumulative": [x.cumulative for x in meters],
+                "factor": [conversion_factor(x.unit, base_unit(x.kind.dimension)) for x in meters],
+                "register_max": [
+                    x.register_max * conversion_factor(x.unit, base_unit(x.kind.dimension))
+                    if x.register_max is not None
+                    else None
+                    for x in meters
+                ],
+            }
+        )
+        m["register_max"] = m["register_max"].astype(float)
+        self.con.execute(
+            "CREATE TABLE meters (meter_id VARCHAR, cumulative BOOLEAN, factor DOUBLE, register_max DOUBLE)"
+        )
+        if len(m):
+            self.con.execute("INSERT INTO meters SELECT * FROM m")
+        known = sorted(m["meter_id"])
+        self._known_text = ", ".join(known[:8]) + (" ..." if len(known) > 8 else "") or "none"
+        self.con.execute(
+            "CREATE TABLE stage (line BIGINT, meter_id VARCHAR, ts TIMESTAMPTZ, v DOUBLE, "
+            "reason VARCHAR, field VARCHAR, value VARCHAR, raw VARCHAR)"
+        )
+        self.con.execute(
+            "CREATE TABLE rejects_extra (line BIGINT, field VARCHAR, value VARCHAR, reason VARCHAR, raw VARCHAR)"
+        )
+        self.warnings: list[dict[str, object]] = []
+
+    def __enter__(self) -> ReadingsStage:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Drop the scratch database."""
+        try:
+            self.con.close()
+        finally:
+            shutil.rmtree(self._dir, ignore_errors=True)
+
+    # -- loading -------------------------------------------------------------------------------
+    def add(self, sheet: Sheet) -> None:
+        """Stage one batch of text rows (columns meter_id, timestamp, value, _line)."""
+        for b in sheet.bad_rows:
+            self.con.execute("INSERT INTO rejects_extra VALUES (?, '', '', ?, ?)", [b.line, b.reason, b.text])
+        self.bad_rows += len(sheet.bad_rows)
+        frame = sheet.frame
+        if frame.empty:
+            return
+        missing = [c for c in READING_COLUMNS if c not in frame.columns]
+        if missing:
+            batch = frame.assign(**{c: "" for c in missing})
+            note = f"file has no column {missing[0]!r} (required; columns: {', '.join(READING_COLUMNS)})"
+        else:
+            batch, note = frame, None
+        batch = pa.Table.from_pandas(
+            batch[[*READING_COLUMNS, LINE]].astype({c: str for c in READING_COLUMNS}), preserve_index=False
+        )
+        ts = timestamp_sql("b.timestamp", self.zone)
+        known = sql_quote(self._known_text)
+        missing_reason = f"{sql_quote(note)}" if note else "NULL"
+        self.con.register("batch", batch)
+        self.con.execute(f"""
+            INSERT INTO stage
+            SELECT line, meter_id, ts, v, reason, field, value,
+                   CASE WHEN reason IS NULL THEN NULL ELSE raw END
+            FROM (
+              SELECT b.{LINE} AS line, trim(b.meter_id) AS meter_id, p.ts, p.vnum * m.factor AS v,
+                CASE
+                  WHEN {missing_reason} IS NOT NULL THEN {missing_reason}
+                  WHEN m.meter_id IS NULL THEN 'unknown meter id: not in meters.csv (known: ' || {known} || ')'
+                  WHEN p.ts IS NULL THEN 'timestamp does not parse as ISO 8601 (e.g. 2024-03-01T08:15:00 or ...+07:00)'
+                  WHEN p.vnum IS NULL OR NOT isfinite(p.vnum) THEN 'value is not a finite number (use a decimal point)'
+                  WHEN NOT m.cumulative AND p.vnum < 0 THEN 'negative interval consumption'
+                  WHEN m.cumulative AND p.vnum < 0 THEN 'negative register value'
+                END AS reason,
+                CASE
+                  WHEN m.meter_id IS NULL THEN 'meter_id'
+                  WHEN p.ts IS NULL THEN 'timestamp'
+                  ELSE 'value'
+                END AS field,
+                CASE
+                  WHEN m.meter_id IS NULL THEN b.meter_id
+                  WHEN p.ts IS NULL THEN b.timestamp
+                  ELSE b.value
+                END AS value,
+                concat_ws(',', b.meter_id, b.timestamp, b.value) AS raw
+              FROM batch b
+              LEFT JOIN meters m ON m.meter_id = trim(b.meter_id)
+              CROSS JOIN LATERAL (SELECT {ts} AS ts, TRY_CAST(trim(b.value) AS DOUBLE) AS vnum) p
+            )
+        """)
+        self.con.unregister("batch")
+
+    # -- set rules -----------------------------------------------------------------------------
+    def finish(self, problems: ProblemLog) -> FileCount:
+        """Apply the set rules, report rejects and warnings into ``problems``, return the counts."""
+        con = self.con
+        # duplicates (meter, ts)
+        con.execute("""
+            CREATE TEMP TABLE dups AS
+            SELECT meter_id, ts, count(*) AS n, count(DISTINCT v) AS nv, min(line) AS first_line,
+                   string_agg(CAST(line AS VARCHAR), ', ' ORDER BY line) AS lines,
+                   string_agg(CAST(v AS VARCHAR), ', ' ORDER BY line) AS vals
+            FROM stage WHERE reason IS NULL GROUP BY meter_id, ts HAVING count(*) > 1
+        """)
+        con.execute("""
+            UPDATE stage SET
+              reason = CASE WHEN d.nv > 1
+                THEN 'duplicate (meter, timestamp) with different values (' || d.vals || ' on lines ' || d.lines
+                     || '); none kept: fix the source and re-import'
+                ELSE 'identical duplicate of line ' || d.first_line || ' (kept once)' END,
+              field = 'timestamp', value = strftime(stage.ts, '%Y-%m-%dT%H:%M:%SZ'),
+              raw = stage.meter_id || ',' || strftime(stage.ts, '%Y-%m-%dT%H:%M:%SZ') || ',' || stage.v
+            FROM dups d
+            WHERE stage.meter_id = d.meter_id AND stage.ts = d.ts AND stage.reason IS NULL
+              AND (d.nv > 1 OR stage.line <> d.first_line)
+        """)
+        # cumulative registers -> interval consumption
+        frac = validation_threshold("rollover_max_fraction")
+        con.execute("""
+            CREATE TEMP TABLE cum AS
+            SELECT s.line, s.meter_id, s.ts, s.v, m.register_max,
+                   lag(s.ts) OVER w AS prev_ts, lag(s.v) OVER w AS prev_v
+            FROM stage s JOIN meters m USING (meter_id)
+            WHERE m.cumulative AND s.reason IS NULL
+            WINDOW w AS (PARTITION BY s.meter_id ORDER BY s.ts)
+        """)
+        con.execute(f"""
+            CREATE TEMP TABLE cum_out AS
+            SELECT line, meter_id, prev_ts AS ts, ts AS end_ts, v, prev_v,
+              CASE WHEN v >= prev_v THEN v - prev_v
+                   WHEN register_max IS NOT NULL AND v - prev_v + register_max <= {frac} * register_max
+                        THEN v - prev_v + register_max
+              END AS delta,
+              v < prev_v AS dropped
+            FROM cum WHERE prev_ts IS NOT NULL
+        """)
+        for line, meter, ts, v, pv in con.execute(
+            "SELECT line, meter_id, end_ts, v, prev_v FROM cum_out WHERE dropped AND delta IS NOT NULL ORDER BY line"
+        ).fetchall():
+            self.warnings.append(
+                {
+                    "file": self.file,
+                    "code": "readings.rollover",
+                    "subject": meter,
+                    "line": line,
+                    "message": f"register rollover repaired at {ts:%Y-%m-%dT%H:%M}Z: "
+                    f"{pv:g} -> {v:g} kWh or m3 (register_max from meters.csv)",
+                }
+            )
+        con.execute("""
+            UPDATE stage SET
+              reason = 'cumulative register went down from ' || c.prev_v || ' to ' || c.v
+                       || ' (in kWh or m3; reset or negative step'
+                       || CASE WHEN m.register_max IS NULL THEN '; if it is a rollover, give register_max in meters.csv'
+                               ELSE '; too large for a rollover of register_max ' || m.register_max END
+                       || '); interval not counted, the register continues from this reading',
+              field = 'value', value = CAST(c.v AS VARCHAR),
+              raw = stage.meter_id || ',' || strftime(stage.ts, '%Y-%m-%dT%H:%M:%SZ') || ',' || stage.v
+            FROM cum_out c, meters m
+            WHERE stage.line = c.line AND stage.meter_id = c.meter_id AND m.meter_id = c.meter_id
+              AND c.dropped AND c.delta IS NULL
+        """)
+        con.execute("""
+            CREATE VIEW out AS
+            SELECT s.meter_id, s.ts, s.v AS value FROM stage s JOIN meters m USING (meter_id)
+            WHERE s.reason IS NULL AND NOT m.cumulative
+            UNION ALL
+            SELECT meter_id, ts, delta AS value FROM cum_out WHERE delta IS NOT NULL
+        """)
+        self._gaps()
+        # rejects and counts
+        rej = con.sql(f"""
+            SELECT {sql_quote(self.file)} AS file, CAST(line AS VARCHAR) AS line, field, value, reason, raw
+            FROM stage WHERE reason IS NOT NULL
+            UNION ALL
+            SELECT {sql_quote(self.file)}, CAST(line AS VARCHAR), field, value, reason, raw FROM rejects_extra
+        """).df()
+        if len(rej):
+            rej["_n"] = pd.to_numeric(rej["line"], errors="coerce")
+            problems.reject_frame(rej.sort_values("_n", kind="stable")[REJECT_COLUMNS])
+        staged, rejected = con.execute(
+            "SELECT count(*), count(*) FILTER (WHERE reason IS NOT NULL) FROM stage"
+        ).fetchall()[0]
+        self.count.read = staged + self.bad_rows
+        self.count.rejected = rejected + self.bad_rows
+        self.count.accepted = self.count.read - self.count.rejected
+        for w in self.warnings:
+            problems.warnings.append(w)
+        self._finished = True
+        return self.count
+
+    def _gaps(self) -> None:
+        thr = validation_threshold("gap_warning_steps")
+        per_meter = int(validation_threshold("max_warnings_per_meter"))
+        rows = self.con.execute(f"""
+            WITH stats AS (
+              SELECT meter_id, (epoch(max(ts)) - epoch(min(ts))) / nullif(count(*) - 1, 0) AS mean_s
+              FROM out GROUP BY meter_id),
+            steps AS (
+              SELECT meter_id, ts, lag(ts) OVER (PARTITION BY meter_id ORDER BY ts) AS prev_ts FROM out),
+            gaps AS (
+              SELECT g.meter_id, g.prev_ts, g.ts, epoch(g.ts) - epoch(g.prev_ts) AS step_s, s.mean_s,
+                     row_number() OVER (PARTITION BY g.meter_id ORDER BY g.ts) AS k,
+                     count(*) OVER (PARTITION BY g.meter_id) AS n
+              FROM steps g JOIN stats s USING (meter_id)
+              WHERE g.prev_ts IS NOT NULL AND epoch(g.ts) - epoch(g.prev_ts) > {thr} * s.mean_s)
+            SELECT meter_id, prev_ts, ts, step_s, mean_s, k, n FROM gaps WHERE k <= {per_meter}
+            ORDER BY meter_id, ts
+        """).fetchall()
+        for meter, prev_ts, ts, step_s, mean_s, k, n in rows:
+            missing = round(step_s / mean_s) - 1
+            msg = (
+                f"gap from {prev_ts:%Y-%m-%dT%H:%M}Z to {ts:%Y-%m-%dT%H:%M}Z "
+                f"(about {missing} missing interval(s) of {mean_s / 60:g} min)"
+            )
+            if k == per_meter and n > per_meter:
+                msg += f"; {n - per_meter} more gap(s) on this meter not listed"
+            self.warnings.append(
+                {"file": self.file, "code": "readings.gap", "subject": meter, "line": None, "message": msg}
+            )
+
+    # -- results -------------------------------------------------------------------------------
+    def n_out(self) -> int:
+        """Number of interval readings the file gives."""
+        return int(self.con.execute("SELECT count(*) FROM out").fetchall()[0][0])
+
+    def frame(self) -> pd.DataFrame:
+        """All interval readings: meter_id, ts (UTC, interval start), value (kWh or m3)."""
+        df = self.con.sql("SELECT meter_id, ts, value FROM out ORDER BY meter_id, ts").df()
+        df["ts"] = pd.to_datetime(df["ts"], utc=True)
+        return df
+
+    def iter_batches(self, rows: int = 1_000_000) -> Iterator[pa.RecordBatch]:
+        """Stream the interval readings as arrow batches (meter_id, ts, value), bounded memory."""
+        reader = self.con.sql("SELECT meter_id, ts, value FROM out").to_arrow_reader(rows)
+        yield from reader

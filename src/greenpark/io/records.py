@@ -1,0 +1,373 @@
+"""File-specific validation: the park's objects and its record tables.
+
+Objects (tenants, roofs, WWTPs, meters) become :mod:`greenpark.model` objects, one
+per accepted row (pydantic validation errors become rejects). Record tables (fuels,
+refrigerants, production, wastewater, waste, symbiosis, connection limits) become
+DataFrames with the canonical columns listed in ``docs/park-folder.md``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ValidationError
+
+from greenpark.errors import UnknownUnitError
+from greenpark.io.columns import problems_frame, raw_rows, type_sheet
+from greenpark.io.quarantine import REJECT_COLUMNS, FileCount, ProblemLog
+from greenpark.io.schema import file_schema, wastewater_parameters
+from greenpark.io.sources import LINE, Sheet
+from greenpark.model import Meter, Roof, Tenant, Wwtp
+from greenpark.units import base_unit, conversion_factor, parse_unit
+
+
+def _finish(
+    sheet: Sheet, typed: pd.DataFrame, problems: list[pd.DataFrame], log: ProblemLog, count: FileCount
+) -> pd.DataFrame:
+    """Record problems and bad rows, count, and return the accepted typed rows."""
+    for b in sheet.bad_rows:
+        log.reject(sheet.file, b.line, "", "", b.reason, b.text)
+    rej = pd.concat(problems) if problems else pd.DataFrame(columns=REJECT_COLUMNS)
+    log.reject_frame(rej.sort_index(kind="stable"))
+    bad_idx = rej.index.unique()
+    count.read += len(sheet.frame) + len(sheet.bad_rows)
+    count.rejected += len(bad_idx) + len(sheet.bad_rows)
+    count.accepted = count.read - count.rejected
+    return typed.drop(index=bad_idx)
+
+
+def _dup_problems(
+    file: str, frame: pd.DataFrame, keys: list[str], what: str, raw_frame: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    dup = frame.duplicated(keys, keep="first") & frame[keys].notna().all(axis=1)
+    if not dup.any():
+        return pd.DataFrame(columns=REJECT_COLUMNS)
+    first = frame.drop_duplicates(keys).set_index(keys)[LINE]
+    lines = frame[dup].apply(lambda r: first.loc[tuple(r[k] for k in keys) if len(keys) > 1 else r[keys[0]]], axis=1)
+    reason = pd.Series("", index=frame.index, dtype=object)
+    reason[dup] = [f"duplicate {what}; first given on line {ln}" for ln in lines]
+    return problems_frame(
+        file, frame if raw_frame is None else raw_frame, dup, keys[-1], frame[keys[-1]].astype(str), reason
+    )
+
+
+def _fk_problems(
+    file: str,
+    typed: pd.DataFrame,
+    frame: pd.DataFrame,
+    column: str,
+    known: set[str],
+    target: str,
+    allow_empty: bool = False,
+) -> pd.DataFrame:
+    val = typed[column]
+    present = val.notna() & (val.astype(str) != "")
+    bad = present & ~val.astype(str).isin(known)
+    if not allow_empty:
+        bad = bad | ~present
+    sample = ", ".join(sorted(known)[:8]) + (" ..." if len(known) > 8 else "")
+    return problems_frame(
+        file,
+        frame,
+        bad & frame.index.to_series().notna(),
+        column,
+        val.astype(str),
+        f"unknown {column}: not in {target} (known: {sample or 'none'})",
+    )
+
+
+def read_objects(
+    name: str,
+    sheet: Sheet,
+    zone: str,
+    model: type[BaseModel],
+    log: ProblemLog,
+    count: FileCount,
+    check: Callable[[pd.DataFrame, pd.DataFrame], list[pd.DataFrame]] | None = None,
+) -> list[Any]:
+    """Read an object sheet (tenants, roofs, wwtp, meters) into model objects."""
+    typed, problems = type_sheet(name, sheet, zone)
+    id_col = file_schema(name)[0].name
+    problems.append(_dup_problems(sheet.file, typed, [id_col], id_col, sheet.frame))
+    if check is not None:
+        problems.extend(check(typed, sheet.frame))
+    pre_bad = set(pd.concat(problems).index) if problems else set()
+    objects: list[Any] = []
+    fields = [a.name for a in file_schema(name) if a.name in model.model_fields]
+    extra: list[pd.DataFrame] = []
+    for idx, row in typed.iterrows():
+        if idx in pre_bad:
+            continue
+        kwargs = {f: _plain(row[f]) for f in fields if f in row.index}
+        kwargs = {k: v for k, v in kwargs.items() if v is not None}
+        try:
+            objects.append(model(**kwargs))
+        except ValidationError as exc:
+            for err in exc.errors():
+                loc = ".".join(str(x) for x in err["loc"]) or id_col
+                mask = pd.Series(False, index=typed.index)
+                mask[idx] = True
+                extra.append(
+                    problems_frame(
+                        sheet.file,
+                        sheet.frame,
+                        mask,
+                        loc,
+                        pd.Series(str(kwargs.get(loc, "")), index=typed.index),
+                        err["msg"],
+                    )
+                )
+    _finish(sheet, typed, problems + extra, log, count)
+    return objects
+
+
+def _plain(v: Any) -> Any:
+    if v is None or v is pd.NA:
+        return None
+    if isinstance(v, float) and np.isnan(v):
+        return None
+    if isinstance(v, np.generic):
+        return v.item()
+    return v
+
+
+def read_records(
+    name: str, sheet: Sheet, zone: str, log: ProblemLog, count: FileCount, tenants: set[str], wwtps: set[str]
+) -> pd.DataFrame:
+    """Read a record sheet into its canonical table (see docs/park-folder.md)."""
+    censored = None
+    if name == "wastewater" and "value" in sheet.frame:
+        # '<0.05' = below the detection limit 0.05: keep the limit as the value, flag it censored
+        raw_value = sheet.frame["value"].astype(str).str.strip()
+        censored = raw_value.str.startswith("<")
+        frame = sheet.frame.copy()
+        frame.loc[censored, "value"] = raw_value[censored].str.slice(1).str.strip()
+        typed, problems = type_sheet(name, Sheet(sheet.file, frame, sheet.bad_rows), zone)
+        typed.attrs["censored"] = censored
+    else:
+        typed, problems = type_sheet(name, sheet, zone)
+    frame = sheet.frame
+    if "tenant_id" in typed and name != "connection_limits":
+        problems.append(_fk_problems(sheet.file, typed, frame, "tenant_id", tenants, "tenants.csv"))
+    rule = _RULES.get(name)
+    if rule is not None:
+        typed, more = rule(sheet, typed, wwtps, tenants)
+        problems.extend(more)
+    out = _finish(sheet, typed, [p for p in problems if len(p)], log, count)
+    cols = _OUTPUT.get(name, [a.name for a in file_schema(name)])
+    return out.reindex(columns=cols).reset_index(drop=True)
+
+
+# --- table-specific rules --------------------------------------------------------------------
+
+
+def _fuels(sheet: Sheet, typed: pd.DataFrame, wwtps: set[str], tenants: set[str]):
+    bad = typed["unit"].notna() & ~typed["unit"].map(_dim).isin(["energy", "volume", "mass"])
+    p = problems_frame(
+        sheet.file,
+        sheet.frame,
+        bad,
+        "unit",
+        typed["unit"].astype(str),
+        "fuel unit must be a volume, mass or energy unit (l, kg, t, m3, GJ, kWh)",
+    )
+    typed["unit"] = typed["unit"].map(_canon_unit)
+    return typed, [p]
+
+
+def _waste(sheet: Sheet, typed: pd.DataFrame, wwtps: set[str], tenants: set[str]):
+    dim = typed["unit"].map(_dim)
+    bad_dim = typed["unit"].notna() & ~dim.isin(["mass", "volume"])
+    probs = [
+        problems_frame(
+            sheet.file,
+            sheet.frame,
+            bad_dim,
+            "unit",
+            typed["unit"].astype(str),
+            "waste unit must be kg, t, or m3 (with density_t_per_m3)",
+        )
+    ]
+    vol = dim == "volume"
+    no_density = vol & (typed["density_t_per_m3"].isna() | (typed["density_t_per_m3"] <= 0))
+    probs.append(
+        problems_frame(
+            sheet.file,
+            sheet.frame,
+            no_density,
+            "density_t_per_m3",
+            typed["density_t_per_m3"].astype(str),
+            "a quantity in m3 needs density_t_per_m3 (t/m3) to be turned into tonnes",
+        )
+    )
+    to_t = typed["unit"].map(lambda u: conversion_factor(u, "t") if _dim(u) == "mass" else np.nan)
+    m3 = typed["unit"].map(lambda u: conversion_factor(u, "m3") if _dim(u) == "volume" else np.nan)
+    typed["quantity_t"] = np.where(vol, typed["quantity"] * m3 * typed["density_t_per_m3"], typed["quantity"] * to_t)
+    return typed, probs
+
+
+def _symbiosis(sheet: Sheet, typed: pd.DataFrame, wwtps: set[str], tenants: set[str]):
+    bad = typed["unit"].notna() & (typed["unit"].map(_dim) != "mass")
+    p = problems_frame(
+        sheet.file,
+        sheet.frame,
+        bad,
+        "unit",
+        typed["unit"].astype(str),
+        "symbiosis quantity must be a mass per month (kg or t)",
+    )
+    f = typed["unit"].map(lambda u: conversion_factor(u, "t") if _dim(u) == "mass" else np.nan)
+    typed["quantity_t_per_month"] = typed["quantity"] * f
+    return typed, [p]
+
+
+def _wastewater(sheet: Sheet, typed: pd.DataFrame, wwtps: set[str], tenants: set[str]):
+    frame = sheet.frame
+    probs = [_fk_problems(sheet.file, typed, frame, "wwtp_id", wwtps, "wwtp.csv")]
+    point = typed["point"].fillna("").astype(str).str.strip()
+    low = point.str.lower()
+    is_tenant = low.str.startswith("tenant:")
+    tenant_of = point.str.slice(7).str.strip()
+    ok_point = low.isin(["inlet", "outlet"]) | (is_tenant & tenant_of.isin(tenants))
+    typed["point"] = low.where(~is_tenant, "tenant:" + tenant_of)
+    probs.append(
+        problems_frame(
+            sheet.file,
+            frame,
+            point.ne("") & ~ok_point,
+            "point",
+            point,
+            "point must be inlet, outlet or tenant:<tenant_id> of a known tenant",
+        )
+    )
+    typed["censored"] = typed.attrs.pop("censored", pd.Series(False, index=typed.index))
+    params, aliases = wastewater_parameters()
+    key = typed["parameter"].fillna("").astype(str).str.strip().str.lower().str.split().str.join(" ")
+    canon = key.map(aliases)
+    canon = canon.fillna(key.str.replace(" ", "_").map(aliases))
+    bad_param = key.ne("") & canon.isna()
+    probs.append(
+        problems_frame(
+            sheet.file,
+            frame,
+            bad_param,
+            "parameter",
+            typed["parameter"].astype(str),
+            f"unknown wastewater parameter; known: {', '.join(params)}",
+        )
+    )
+    typed["parameter"] = canon
+    # unit must fit the parameter's dimension; convert to the canonical unit of that dimension
+    dim_of = canon.map(lambda p: params[p].dimension if isinstance(p, str) else None)
+    unit_dim = typed["unit"].map(_dim)
+    # pH has no unit: an empty unit is accepted for dimensionless parameters only
+    no_unit = typed["unit"].isna() & canon.notna()
+    unitless = dim_of.isin(["ph", "ratio"])
+    typed.loc[no_unit & unitless, "unit"] = dim_of[no_unit & unitless].map(base_unit)
+    probs.append(
+        problems_frame(
+            sheet.file,
+            frame,
+            no_unit & ~unitless,
+            "unit",
+            typed["unit"].astype(str),
+            "unit is required for this parameter (e.g. mg/l)",
+        )
+    )
+    unit_dim = typed["unit"].map(_dim)
+    bad_unit = canon.notna() & typed["unit"].notna() & unit_dim.notna() & (unit_dim != dim_of)
+    reason = dim_of.map(lambda d: f"unit does not fit the parameter ({d}); use {base_unit(d)}" if d else "")
+    probs.append(problems_frame(sheet.file, frame, bad_unit, "unit", typed["unit"].astype(str), reason))
+    factor = pd.Series(np.nan, index=typed.index)
+    good = canon.notna() & typed["unit"].notna() & ~bad_unit & unit_dim.notna()
+    for (u, d), idx in typed[good].groupby([typed["unit"][good], dim_of[good]]).groups.items():
+        factor[idx] = conversion_factor(u, base_unit(d))
+        typed.loc[idx, "unit"] = base_unit(d)
+    typed["value"] = typed["value"] * factor
+    lo = canon.map(lambda p: params[p].min if isinstance(p, str) else None).astype(float)
+    hi = canon.map(lambda p: params[p].max if isinstance(p, str) else None).astype(float)
+    out = good & typed["value"].notna() & ((typed["value"] < lo) | (typed["value"] > hi))
+    rng = canon.map(
+        lambda p: (
+            f"value out of physical range [{_g(params[p].min)}, {_g(params[p].max)}] {base_unit(params[p].dimension)}"
+            if isinstance(p, str)
+            else ""
+        )
+    )
+    probs.append(problems_frame(sheet.file, frame, out, "value", typed["value"].astype(str), rng))
+    return typed, probs
+
+
+def _connection_limits(sheet: Sheet, typed: pd.DataFrame, wwtps: set[str], tenants: set[str]):
+    params, aliases = wastewater_parameters()
+    key = typed["parameter"].fillna("").astype(str).str.strip().str.lower()
+    canon = key.map(aliases)
+    p = problems_frame(
+        sheet.file,
+        sheet.frame,
+        key.ne("") & canon.isna(),
+        "parameter",
+        typed["parameter"].astype(str),
+        f"unknown wastewater parameter; known: {', '.join(params)}",
+    )
+    typed["parameter"] = canon
+    return typed, [p]
+
+
+def _g(v: float | None) -> str:
+    return "" if v is None else f"{v:g}"
+
+
+def _dim(u: Any) -> str | None:
+    if not isinstance(u, str) or not u:
+        return None
+    try:
+        return parse_unit(u).dimension
+    except UnknownUnitError:
+        return None
+
+
+def _canon_unit(u: Any) -> Any:
+    if not isinstance(u, str):
+        return u
+    try:
+        return parse_unit(u).symbol
+    except UnknownUnitError:
+        return u
+
+
+_RULES = {
+    "fuels": _fuels,
+    "waste": _waste,
+    "symbiosis": _symbiosis,
+    "wastewater": _wastewater,
+    "connection_limits": _connection_limits,
+}
+
+#: Canonical output columns of each record table (docs/park-folder.md, "What engines receive").
+_OUTPUT = {
+    "fuels": ["tenant_id", "period", "fuel", "quantity", "unit"],
+    "refrigerants": ["tenant_id", "period", "gas", "charge_kg", "leaked_kg"],
+    "production": ["tenant_id", "period", "quantity", "unit"],
+    "wastewater": ["wwtp_id", "timestamp", "point", "parameter", "value", "unit", "method", "censored"],
+    "waste": [
+        "date",
+        "tenant_id",
+        "waste_code",
+        "description",
+        "category",
+        "quantity_t",
+        "route",
+        "receiver",
+        "transporter",
+        "manifest_id",
+    ],
+    "symbiosis": ["tenant_id", "direction", "material", "quantity_t_per_month", "quality", "price_vnd_per_t"],
+    "connection_limits": ["parameter", "limit", "unit", "limit_min"],
+}
+
+OBJECT_MODELS: dict[str, type[BaseModel]] = {"tenants": Tenant, "roofs": Roof, "wwtp": Wwtp, "meters": Meter}
+__all__ = ["OBJECT_MODELS", "raw_rows", "read_objects", "read_records"]

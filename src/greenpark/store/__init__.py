@@ -1,0 +1,58 @@
+"""The store: one interface (:class:`Store`), backends for DuckDB (embedded, default) and PostgreSQL.
+
+Open one with :func:`open_store`; the URL chooses the backend:
+``duckdb:///path/to/file.duckdb`` (absolute path; ``duckdb://relative/file.duckdb`` or a bare
+path also work; ``duckdb:///:memory:`` for a throw-away store) or ``postgresql://user@host/db``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from greenpark.errors import StoreError
+from greenpark.store.base import Grain, Store
+
+DEFAULT_STORE = Path(".greenpark") / "store.duckdb"
+
+
+def duckdb_path(url: str) -> str:
+    """The file path of a ``duckdb://`` URL (or of a bare path)."""
+    if url.startswith("duckdb:///"):
+        rest = url[len("duckdb:///") :]
+        return rest if rest == ":memory:" else "/" + rest
+    if url.startswith("duckdb://"):
+        return url[len("duckdb://") :]
+    return url
+
+
+def open_store(url: str | None = None) -> Store:
+    """Open (and migrate) the store at ``url``.
+
+    Parameters
+    ----------
+    url : str, optional
+        ``duckdb:///abs/path.duckdb``, ``duckdb://rel/path.duckdb``, a bare path ending
+        ``.duckdb``, or ``postgresql://...``. Default: ``./.greenpark/store.duckdb``.
+        (Reading ``GREENPARK_STORE`` is the CLI's job, not this function's.)
+
+    Raises
+    ------
+    StoreError
+        Unknown scheme, or the database cannot be opened.
+    """
+    url = url or f"duckdb://{DEFAULT_STORE}"
+    if url.startswith(("postgresql://", "postgres://")):
+        # dispatch point of the PostgreSQL backend (store/postgres.py, PostgresStore(url))
+        try:
+            from greenpark.store.postgres import PostgresStore  # type: ignore[import-not-found]
+        except ImportError as exc:
+            raise StoreError(f"the PostgreSQL store is not available ({exc}); use a duckdb:// URL") from exc
+        return PostgresStore(url)
+    if url.startswith("duckdb://") or url.endswith((".duckdb", ".db")) or "://" not in url:
+        from greenpark.store.duckdb import DuckDBStore
+
+        return DuckDBStore(duckdb_path(url))
+    raise StoreError(f"unknown store URL {url!r}; use duckdb:///path/file.duckdb or postgresql://user@host/db")
+
+
+__all__ = ["DEFAULT_STORE", "Grain", "Store", "open_store"]

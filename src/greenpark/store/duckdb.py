@@ -1,0 +1,311 @@
+"""The embedded store: one DuckDB file, no server.
+
+Analytics (``consumption``) run inside DuckDB; periods are cut in the park's local time
+(``ts AT TIME ZONE <zone>``). The connection's session time zone is UTC, so every
+TIMESTAMPTZ comes back in UTC. One writer process at a time (DuckDB's file lock).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Literal
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+from greenpark.errors import ParkNotFoundError, StoreError
+from greenpark.model import ParkData
+from greenpark.store import codec
+from greenpark.store.base import Grain, Store
+from greenpark.store.migrations import migrations
+
+log = logging.getLogger(__name__)
+
+_TRUNC = {"hour": "hour", "day": "day", "month": "month", "year": "year"}
+
+
+class DuckDBStore(Store):
+    """A store in one DuckDB file (``":memory:"`` for a throw-away store).
+
+    Parameters
+    ----------
+    path : str or Path
+        The database file; its folder is created when missing.
+    """
+
+    backend = "duckdb"
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.con = duckdb.connect(self.path)
+        except duckdb.Error as exc:
+            raise StoreError(
+                f"cannot open DuckDB store {self.path}: {exc}; is another greenpark process writing to it?"
+            ) from exc
+        self.con.execute("SET TimeZone='UTC'")
+        self.migrate()
+
+    # -- schema --------------------------------------------------------------------------------
+    def schema_version(self) -> int:
+        """The schema version of the file (0 = empty)."""
+        self.con.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
+            "name VARCHAR, applied_at TIMESTAMP WITH TIME ZONE)"
+        )
+        return int(self.con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchall()[0][0])
+
+    def migrate(self) -> int:
+        """Apply the migrations this file lacks; return the schema version."""
+        current = self.schema_version()
+        for m in migrations(self.backend):
+            if m.version <= current:
+                continue
+            log.info("store %s: migrating to schema version %d (%s)", self.path, m.version, m.name)
+            self.con.execute("BEGIN TRANSACTION")
+            try:
+                for stmt in m.statements:
+                    self.con.execute(stmt)
+                self.con.execute("INSERT INTO schema_version VALUES (?, ?, now())", [m.version, m.name])
+                self.con.execute("COMMIT")
+            except duckdb.Error as exc:
+                self.con.execute("ROLLBACK")
+                raise StoreError(f"migration {m.version} ({m.name}) failed on {self.path}: {exc}") from exc
+            current = m.version
+        return current
+
+    def close(self) -> None:
+        """Close the file."""
+        self.con.close()
+
+    # -- parks -----------------------------------------------------------------------------------
+    def park_ids(self) -> list[str]:
+        """Ids of the parks in the store, sorted."""
+        return [r[0] for r in self.con.execute("SELECT park_id FROM parks ORDER BY park_id").fetchall()]
+
+    def save_park(self, data: ParkData) -> None:
+        """Insert or replace a park's objects and record tables (not its readings)."""
+        pid = data.park.park_id
+        objects = codec.object_rows(data)
+        meters = codec.meter_rows(data.meters)
+        tables = {k: v for k, v in data.tables.items() if k != "wastewater"}
+        ww = codec.wastewater_rows(data.table("wastewater")) if "wastewater" in data.tables else None
+        con = self.con
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for t in ("parks", "park_objects", "meters", "record_tables", "wastewater"):
+                con.execute(f"DELETE FROM {t} WHERE park_id = ?", [pid])
+            con.execute("INSERT INTO parks VALUES (?, ?, ?)", [pid, data.park.timezone, codec.park_doc(data.park)])
+            if len(objects):
+                con.register("objects_df", objects)
+                con.execute("INSERT INTO park_objects SELECT ?, kind, object_id, position, doc FROM objects_df", [pid])
+                con.unregister("objects_df")
+            if len(meters):
+                con.register("meters_df", meters)
+                con.execute(
+                    "INSERT INTO meters SELECT ?, meter_id, tenant_id, kind, unit, cumulative, register_max, "
+                    "wwtp_id, position FROM meters_df",
+                    [pid],
+                )
+                con.unregister("meters_df")
+            for name, df in tables.items():
+                con.execute("INSERT INTO record_tables VALUES (?, ?, ?)", [pid, name, codec.table_doc(df)])
+            if ww is not None and len(ww):
+                con.register("ww_df", ww)
+                con.execute(
+                    "INSERT INTO wastewater SELECT ?, wwtp_id, ts, point, parameter, value, unit, method, "
+                    "censored FROM ww_df",
+                    [pid],
+                )
+                con.unregister("ww_df")
+            if ww is not None:
+                con.execute("INSERT INTO record_tables VALUES (?, 'wastewater', '')", [pid])
+            con.execute("COMMIT")
+        except duckdb.Error as exc:
+            con.execute("ROLLBACK")
+            raise StoreError(f"cannot save park {pid!r} in {self.path}: {exc}") from exc
+
+    def load_park(self, park_id: str) -> ParkData:
+        """The park's objects and record tables. Raises ParkNotFoundError."""
+        row = self.con.execute("SELECT doc FROM parks WHERE park_id = ?", [park_id]).fetchall()
+        if not row:
+            known = ", ".join(self.park_ids()) or "none"
+            raise ParkNotFoundError(
+                f"park {park_id!r} is not in store {self.path} (parks: {known}); import it with "
+                f"'greenpark import FOLDER --store duckdb:///{self.path}'"
+            )
+        park = codec.park_from_doc(row[0][0])
+        objs = codec.objects_from_rows(
+            self.con.execute(
+                "SELECT kind, object_id, position, doc FROM park_objects WHERE park_id = ?", [park_id]
+            ).df()
+        )
+        meters = codec.meters_from_rows(
+            self.con.execute(f"SELECT {', '.join(codec.METER_COLUMNS)} FROM meters WHERE park_id = ?", [park_id]).df()
+        )
+        tables: dict[str, pd.DataFrame] = {}
+        for name, doc in self.con.execute(
+            "SELECT name, doc FROM record_tables WHERE park_id = ? ORDER BY name", [park_id]
+        ).fetchall():
+            if name == "wastewater":
+                tables[name] = codec.wastewater_from_rows(
+                    self.con.execute(
+                        f"SELECT {', '.join(codec.WASTEWATER_COLUMNS)} FROM wastewater WHERE park_id = ?", [park_id]
+                    ).df()
+                )
+            else:
+                tables[name] = codec.table_from_doc(doc)
+        return ParkData(park=park, meters=meters, tables=tables, **objs)
+
+    def _zone(self, park_id: str) -> str:
+        row = self.con.execute("SELECT timezone FROM parks WHERE park_id = ?", [park_id]).fetchall()
+        if not row:
+            raise ParkNotFoundError(
+                f"park {park_id!r} is not in store {self.path} (parks: {', '.join(self.park_ids()) or 'none'})"
+            )
+        return str(row[0][0])
+
+    # -- readings --------------------------------------------------------------------------------
+    def write_readings(self, park_id: str, readings: pd.DataFrame) -> int:
+        """Upsert interval readings on (meter_id, ts): delete the batch's keys, then insert."""
+        if readings.empty:
+            return 0
+        df = readings[["meter_id", "ts", "value"]].copy()
+        df["ts"] = pd.to_datetime(df["ts"], utc=True)
+        df = df.drop_duplicates(["meter_id", "ts"], keep="last")
+        con = self.con
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.register("batch_df", df)
+            con.execute(
+                "DELETE FROM readings WHERE park_id = ? AND (meter_id, ts) IN (SELECT meter_id, ts FROM batch_df)",
+                [park_id],
+            )
+            con.execute("INSERT INTO readings SELECT ?, meter_id, ts, value FROM batch_df", [park_id])
+            con.unregister("batch_df")
+            con.execute("COMMIT")
+        except duckdb.Error as exc:
+            con.execute("ROLLBACK")
+            raise StoreError(f"cannot write readings of park {park_id!r}: {exc}") from exc
+        return len(df)
+
+    def replace_readings(self, park_id: str, batches: Iterable[pd.DataFrame | pa.RecordBatch]) -> int:
+        """Replace all of a park's readings by the batches, in one transaction (streamed)."""
+        con = self.con
+        n = 0
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute("DELETE FROM readings WHERE park_id = ?", [park_id])
+            for batch in batches:
+                con.register("batch_in", batch)
+                con.execute("INSERT INTO readings SELECT ?, meter_id, ts, value FROM batch_in", [park_id])
+                con.unregister("batch_in")
+                n += batch.num_rows if isinstance(batch, pa.RecordBatch) else len(batch)
+            con.execute("COMMIT")
+        except BaseException as exc:
+            con.execute("ROLLBACK")
+            if isinstance(exc, duckdb.Error):
+                raise StoreError(f"cannot load readings of park {park_id!r}: {exc}") from exc
+            raise
+        return n
+
+    def readings(self, park_id: str, meter_ids: list[str] | None, start: dt.datetime, end: dt.datetime) -> pd.DataFrame:
+        """Raw interval readings in [start, end): columns meter_id, ts (UTC), value."""
+        q = "SELECT meter_id, ts, value FROM readings WHERE park_id = ? AND ts >= ? AND ts < ?"
+        params: list[object] = [park_id, _utc(start), _utc(end)]
+        if meter_ids is not None:
+            q += " AND meter_id IN (SELECT unnest(?))"
+            params.append(list(meter_ids))
+        df = self.con.execute(q + " ORDER BY meter_id, ts", params).df()
+        df["ts"] = pd.to_datetime(df["ts"], utc=True)
+        return df
+
+    def consumption(
+        self,
+        park_id: str,
+        start: dt.datetime,
+        end: dt.datetime,
+        grain: Grain = "month",
+        by: Literal["meter", "tenant"] = "tenant",
+    ) -> pd.DataFrame:
+        """Sum of interval values per period, cut in the park's local time, in the database."""
+        zone = self._zone(park_id)
+        if grain == "15min":
+            period = "time_bucket(INTERVAL 15 MINUTE, r.ts AT TIME ZONE ?)"
+        elif grain in _TRUNC:
+            period = f"date_trunc('{_TRUNC[grain]}', r.ts AT TIME ZONE ?)"
+        else:
+            raise StoreError(f"unknown grain {grain!r}; use one of 15min, hour, day, month, year")
+        key = {"tenant": "m.tenant_id", "meter": "r.meter_id"}.get(by)
+        if key is None:
+            raise StoreError(f"unknown grouping by={by!r}; use 'tenant' or 'meter'")
+        df = self.con.execute(
+            f"""
+            SELECT {key} AS {by}_id, m.kind, {period} AS period_local,
+                   sum(r.value) AS value, count(*) AS n_values
+            FROM readings r JOIN meters m ON m.park_id = r.park_id AND m.meter_id = r.meter_id
+            WHERE r.park_id = ? AND r.ts >= ? AND r.ts < ?
+            GROUP BY ALL ORDER BY 1, 2, 3
+        """,
+            [zone, park_id, _utc(start), _utc(end)],
+        ).df()
+        df["period_start"] = pd.to_datetime(df.pop("period_local")).dt.tz_localize(
+            zone, ambiguous=False, nonexistent="shift_forward"
+        )
+        df["n_values"] = df["n_values"].astype("int64")
+        return df[[f"{by}_id", "kind", "period_start", "value", "n_values"]]
+
+    # -- quarantine ------------------------------------------------------------------------------
+    def add_quarantine(self, park_id: str, rejects: pd.DataFrame) -> int:
+        """Keep rejected rows: columns file, line, field, value, reason, raw."""
+        if rejects.empty:
+            return 0
+        df = rejects.reindex(columns=["file", "line", "field", "value", "reason", "raw"]).astype(str)
+        start = int(
+            self.con.execute("SELECT coalesce(max(seq), 0) FROM quarantine WHERE park_id = ?", [park_id]).fetchall()[0][
+                0
+            ]
+        )
+        df.insert(0, "seq", range(start + 1, start + 1 + len(df)))
+        self.con.register("rej_df", df)
+        self.con.execute(
+            "INSERT INTO quarantine SELECT ?, seq, file, line, field, value, reason, raw, now() FROM rej_df", [park_id]
+        )
+        self.con.unregister("rej_df")
+        return len(df)
+
+    def quarantine(self, park_id: str) -> pd.DataFrame:
+        """The rejected rows kept for a park, oldest first."""
+        return self.con.execute(
+            "SELECT file, line, field, value, reason, raw, added_at FROM quarantine WHERE park_id = ? ORDER BY seq",
+            [park_id],
+        ).df()
+
+    def clear_quarantine(self, park_id: str) -> None:
+        """Forget a park's rejected rows."""
+        self.con.execute("DELETE FROM quarantine WHERE park_id = ?", [park_id])
+
+    # -- meta ------------------------------------------------------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        """A store-wide value or None."""
+        row = self.con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchall()
+        return str(row[0][0]) if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Insert or replace a store-wide value."""
+        self.con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+
+
+def _utc(t: dt.datetime) -> dt.datetime:
+    if t.tzinfo is None:
+        raise StoreError(
+            f"naive datetime {t.isoformat()} given to the store; pass a tz-aware time "
+            "(e.g. datetime(..., tzinfo=ZoneInfo('Asia/Ho_Chi_Minh')))"
+        )
+    return t.astimezone(dt.UTC)
