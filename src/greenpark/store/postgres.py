@@ -1,0 +1,403 @@
+"""The PostgreSQL store (psycopg 3): the server backend for many users and the live service.
+
+Same interface (:class:`greenpark.store.base.Store`) and same migration files as the
+embedded DuckDB store; ``NNN_*.postgres.sql`` files add what only PostgreSQL needs (the
+unique index that makes readings upsert on (park_id, meter_id, ts)).
+
+URL: ``postgresql://user[:password]@host:5432/db[?schema=name&...]``. The ``schema``
+option (greenpark's, not libpq's) puts every table in that schema, created if missing,
+so several stores (or test runs) share one database.
+
+Durability: every write is one transaction, committed before the method returns, with
+PostgreSQL's default ``synchronous_commit = on`` (the WAL is flushed at commit).
+Aggregations (consumption per period, cut in the park's zone) run in the database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import threading
+from collections.abc import Iterable
+from typing import Any, Literal
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import pandas as pd
+import psycopg
+import pyarrow as pa
+from psycopg import sql
+
+from greenpark.errors import InputError, ParkNotFoundError, StoreError
+from greenpark.io.quarantine import REJECT_COLUMNS
+from greenpark.model import ParkData
+from greenpark.store import codec
+from greenpark.store.base import Grain, Store
+from greenpark.store.migrations import migrations
+
+_SCHEMA_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
+#: grain -> PostgreSQL interval or date_trunc field, applied to local (park-zone) wall time
+_TRUNC = {"hour": "hour", "day": "day", "month": "month", "year": "year"}
+
+
+def split_url(url: str) -> tuple[str, str | None]:
+    """(libpq URL without greenpark's ``schema`` option, schema name or None)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("postgresql", "postgres"):
+        raise InputError(f"store URL {url.split('@')[-1]!r} is not postgresql://...; e.g. postgresql://user@host/db")
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    schema = next((v for k, v in query if k == "schema"), None)
+    rest = [(k, v) for k, v in query if k != "schema"]
+    if schema is not None and not _SCHEMA_RE.match(schema):
+        raise InputError(f"schema {schema!r} in the store URL is not a plain SQL name (letters, digits, _)")
+    return urlunsplit(parts._replace(query=urlencode(rest))), schema
+
+
+def _public_url(url: str) -> str:
+    """The URL without its password, for messages and logs."""
+    parts = urlsplit(url)
+    if parts.password:
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+        parts = parts._replace(netloc=netloc)
+    return urlunsplit(parts)
+
+
+class PostgresStore(Store):
+    """A park store in a PostgreSQL database (one connection; serialise calls across threads)."""
+
+    backend = "postgres"
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.conninfo, self.schema = split_url(url)
+        self._lock = threading.RLock()
+        try:
+            self.con = self._connect(autocommit=False)
+        except psycopg.OperationalError as exc:
+            raise StoreError(
+                f"cannot connect to PostgreSQL at {_public_url(self.conninfo)}: {str(exc).strip().splitlines()[0]}; "
+                "check the server is running and the URL (user, host, port, database)"
+            ) from None
+        self.migrate()
+
+    def _connect(self, *, autocommit: bool) -> psycopg.Connection:
+        con = psycopg.connect(self.conninfo, autocommit=True)
+        con.execute("SET TIME ZONE 'UTC'")
+        if self.schema:
+            con.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(self.schema)))
+            con.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(self.schema)))
+        con.autocommit = autocommit
+        return con
+
+    def service_connection(self) -> tuple[Any, str]:
+        """A second connection (autocommit) for the service tables, and its parameter style."""
+        return self._connect(autocommit=True), "format"
+
+    # life cycle -------------------------------------------------------------------------
+    def migrate(self) -> int:
+        """Apply the migrations not yet applied (each in one transaction); return the schema version."""
+        with self._lock, self.con.transaction():
+            self.con.execute(
+                "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
+                "name VARCHAR, applied_at TIMESTAMP WITH TIME ZONE)"
+            )
+            # one migrating process at a time (several service workers may start together)
+            self.con.execute("SELECT pg_advisory_xact_lock(hashtext('greenpark.migrate'))")
+            row = self.con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()
+            current = int(row[0]) if row else 0
+            for m in migrations(self.backend):
+                if m.version <= current:
+                    continue
+                try:
+                    for stmt in m.statements:
+                        self.con.execute(stmt)  # type: ignore[arg-type]
+                except psycopg.Error as exc:
+                    raise StoreError(
+                        f"migration {m.version} ({m.name}) failed on {_public_url(self.conninfo)}: {exc}"
+                    ) from exc
+                self.con.execute("INSERT INTO schema_version VALUES (%s, %s, now())", [m.version, m.name])
+                current = m.version
+        return current
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.con.close()
+
+    def drop_schema(self) -> None:
+        """Drop this store's schema and everything in it (tests; needs a ``schema`` in the URL)."""
+        if not self.schema:
+            raise StoreError("drop_schema needs a store URL with ?schema=<name>; refusing to drop 'public'")
+        with self._lock:
+            self.con.rollback()
+            self.con.autocommit = True
+            self.con.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(self.schema)))
+
+    # parks ----------------------------------------------------------------------------
+    def park_ids(self) -> list[str]:
+        """Ids of the parks in the store."""
+        with self._lock, self.con.transaction():
+            return [r[0] for r in self.con.execute("SELECT park_id FROM parks ORDER BY park_id").fetchall()]
+
+    def save_park(self, data: ParkData) -> None:
+        """Insert or replace a park's objects and record tables (its readings stay)."""
+        pid = data.park.park_id
+        objects = codec.object_rows(data)
+        meters = codec.meter_rows(data.meters)
+        with self._lock, self.con.transaction():
+            cur = self.con.cursor()
+            for table in ("parks", "park_objects", "meters", "record_tables", "wastewater"):
+                cur.execute(sql.SQL("DELETE FROM {} WHERE park_id = %s").format(sql.Identifier(table)), [pid])
+            cur.execute(
+                "INSERT INTO parks (park_id, timezone, doc) VALUES (%s, %s, %s)",
+                [pid, data.park.timezone, codec.park_doc(data.park)],
+            )
+            if len(objects):
+                cur.executemany(
+                    "INSERT INTO park_objects (park_id, kind, object_id, position, doc) VALUES (%s, %s, %s, %s, %s)",
+                    [(pid, r.kind, r.object_id, int(r.position), r.doc) for r in objects.itertuples()],
+                )
+            if len(meters):
+                cur.executemany(
+                    "INSERT INTO meters (park_id, meter_id, tenant_id, kind, unit, cumulative, register_max, wwtp_id, "
+                    "position) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                    [(pid, *[_plain(v) for v in row]) for row in meters[codec.METER_COLUMNS].itertuples(index=False)],
+                )
+            for name, df in data.tables.items():
+                if name == "wastewater":
+                    continue
+                cur.execute(
+                    "INSERT INTO record_tables (park_id, name, doc) VALUES (%s, %s, %s)",
+                    [pid, name, codec.table_doc(df)],
+                )
+            ww = data.tables.get("wastewater")
+            if ww is not None:
+                # an empty doc marks that the park has a wastewater table (rows in table wastewater)
+                cur.execute("INSERT INTO record_tables (park_id, name, doc) VALUES (%s, 'wastewater', '')", [pid])
+                if len(ww):
+                    rows = codec.wastewater_rows(ww)
+                    rows.insert(0, "park_id", pid)
+                    self._copy(cur, "wastewater", rows)
+
+    def load_park(self, park_id: str) -> ParkData:
+        """The park's objects and record tables. Raises ParkNotFoundError."""
+        with self._lock, self.con.transaction():
+            row = self.con.execute("SELECT doc FROM parks WHERE park_id = %s", [park_id]).fetchone()
+            if row is None:
+                known = [r[0] for r in self.con.execute("SELECT park_id FROM parks ORDER BY park_id").fetchall()]
+                raise ParkNotFoundError(
+                    f"park {park_id!r} is not in the store; known parks: {', '.join(known) or 'none'} "
+                    "(import one with greenpark check/assess)"
+                )
+            park = codec.park_from_doc(row[0])
+            objects = self._frame(
+                "SELECT kind, object_id, position, doc FROM park_objects WHERE park_id = %s",
+                [park_id],
+                ["kind", "object_id", "position", "doc"],
+            )
+            meters = self._frame(
+                f"SELECT {', '.join(codec.METER_COLUMNS)} FROM meters WHERE park_id = %s",
+                [park_id],
+                codec.METER_COLUMNS,
+            )
+            tables: dict[str, pd.DataFrame] = {}
+            for name, doc in self.con.execute(
+                "SELECT name, doc FROM record_tables WHERE park_id = %s ORDER BY name", [park_id]
+            ).fetchall():
+                if name == "wastewater":
+                    ww = self._frame(
+                        f"SELECT {', '.join(codec.WASTEWATER_COLUMNS)} FROM wastewater WHERE park_id = %s ORDER BY ts",
+                        [park_id],
+                        codec.WASTEWATER_COLUMNS,
+                    )
+                    ww["value"] = ww["value"].astype(float)
+                    ww["censored"] = ww["censored"].astype(bool)
+                    tables[name] = codec.wastewater_from_rows(ww)
+                else:
+                    tables[name] = codec.table_from_doc(doc)
+        objs = codec.objects_from_rows(objects)
+        return ParkData(park=park, meters=codec.meters_from_rows(meters), tables=tables, **objs)
+
+    def _zone(self, park_id: str) -> str:
+        row = self.con.execute("SELECT timezone FROM parks WHERE park_id = %s", [park_id]).fetchone()
+        if row is None:
+            raise ParkNotFoundError(f"park {park_id!r} is not in the store; list parks with GET /api/v1/parks")
+        return str(row[0])
+
+    # readings -------------------------------------------------------------------------
+    def write_readings(self, park_id: str, readings: pd.DataFrame) -> int:
+        """Upsert readings on (park_id, meter_id, ts); durable (committed) on return."""
+        if readings.empty:
+            return 0
+        df = readings[["meter_id", "ts", "value"]].copy()
+        df["ts"] = pd.to_datetime(df["ts"], utc=True)
+        df = df.drop_duplicates(["meter_id", "ts"], keep="last")
+        df.insert(0, "park_id", park_id)
+        with self._lock, self.con.transaction():
+            cur = self.con.cursor()
+            cur.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS readings_in "
+                "(park_id VARCHAR, meter_id VARCHAR, ts TIMESTAMPTZ, value DOUBLE PRECISION) ON COMMIT DELETE ROWS"
+            )
+            self._copy(cur, "readings_in", df)
+            cur.execute(
+                "INSERT INTO readings (park_id, meter_id, ts, value) SELECT park_id, meter_id, ts, value "
+                "FROM readings_in ON CONFLICT (park_id, meter_id, ts) DO UPDATE SET value = EXCLUDED.value"
+            )
+        return len(df)
+
+    def replace_readings(self, park_id: str, batches: Iterable[pd.DataFrame | pa.RecordBatch]) -> int:
+        """Replace all of a park's readings by the batches, in one transaction (COPY, streamed)."""
+        n = 0
+        with self._lock, self.con.transaction():
+            cur = self.con.cursor()
+            cur.execute("DELETE FROM readings WHERE park_id = %s", [park_id])
+            for batch in batches:
+                df = batch.to_pandas() if isinstance(batch, pa.RecordBatch) else batch
+                df = df[["meter_id", "ts", "value"]].copy()
+                df["ts"] = pd.to_datetime(df["ts"], utc=True)
+                df.insert(0, "park_id", park_id)
+                self._copy(cur, "readings", df)
+                n += len(df)
+        return n
+
+    def readings(self, park_id: str, meter_ids: list[str] | None, start: dt.datetime, end: dt.datetime) -> pd.DataFrame:
+        """Raw interval readings in [start, end): meter_id, ts (UTC), value."""
+        _need_aware(start, end)
+        q = "SELECT meter_id, ts, value FROM readings WHERE park_id = %s AND ts >= %s AND ts < %s"
+        params: list[Any] = [park_id, start, end]
+        if meter_ids is not None:
+            q += " AND meter_id = ANY(%s)"
+            params.append(list(meter_ids))
+        with self._lock, self.con.transaction():
+            df = self._frame(q + " ORDER BY meter_id, ts", params, ["meter_id", "ts", "value"])
+        df["ts"] = pd.to_datetime(df["ts"], utc=True)
+        df["value"] = df["value"].astype(float)
+        return df
+
+    def consumption(
+        self,
+        park_id: str,
+        start: dt.datetime,
+        end: dt.datetime,
+        grain: Grain = "month",
+        by: Literal["meter", "tenant"] = "tenant",
+    ) -> pd.DataFrame:
+        """Sums per period cut in the park's local time, computed in PostgreSQL."""
+        _need_aware(start, end)
+        if grain not in ("15min", *_TRUNC):
+            raise InputError(f"grain {grain!r} is not one of 15min, hour, day, month, year")
+        if by not in ("meter", "tenant"):
+            raise InputError(f"by {by!r} is not one of meter, tenant")
+        key = "m.tenant_id" if by == "tenant" else "r.meter_id"
+        with self._lock, self.con.transaction():
+            zone = self._zone(park_id)
+            local = "(r.ts AT TIME ZONE %(zone)s)"
+            period = (
+                f"date_bin('15 minutes', {local}, TIMESTAMP '2000-01-01')"
+                if grain == "15min"
+                else f"date_trunc('{_TRUNC[grain]}', {local})"
+            )
+            q = (
+                f"SELECT {key} AS key, m.kind, ({period}) AT TIME ZONE %(zone)s AS period_start, "
+                "sum(r.value) AS value, count(*) AS n_values "
+                "FROM readings r JOIN meters m ON m.park_id = r.park_id AND m.meter_id = r.meter_id "
+                "WHERE r.park_id = %(park)s AND r.ts >= %(start)s AND r.ts < %(end)s "
+                "GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
+            )
+            df = self._frame(
+                q,
+                {"zone": zone, "park": park_id, "start": start, "end": end},
+                ["key", "kind", "period_start", "value", "n_values"],
+            )
+        df = df.rename(columns={"key": "tenant_id" if by == "tenant" else "meter_id"})
+        df["period_start"] = pd.to_datetime(df["period_start"], utc=True).dt.tz_convert(zone)
+        df["value"] = df["value"].astype(float)
+        df["n_values"] = df["n_values"].astype("int64")
+        return df
+
+    # quarantine -----------------------------------------------------------------------
+    def add_quarantine(self, park_id: str, rejects: pd.DataFrame) -> int:
+        """Keep rejected rows (file, line, field, value, reason, raw), numbered in arrival order."""
+        if rejects.empty:
+            return 0
+        df = rejects.reindex(columns=REJECT_COLUMNS).astype(object)
+        df = df.where(df.notna(), None).astype(str).where(df.notna(), None)
+        with self._lock, self.con.transaction():
+            cur = self.con.cursor()
+            # one writer per park at a time, so seq numbers stay dense and ordered
+            cur.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"greenpark.quarantine.{park_id}"])
+            row = cur.execute("SELECT coalesce(max(seq), 0) FROM quarantine WHERE park_id = %s", [park_id]).fetchone()
+            first = int(row[0]) + 1 if row else 1
+            out = df.copy()
+            out.insert(0, "seq", range(first, first + len(out)))
+            out.insert(0, "park_id", park_id)
+            out["added_at"] = dt.datetime.now(dt.UTC)
+            self._copy(cur, "quarantine", out)
+        return len(df)
+
+    def quarantine(self, park_id: str) -> pd.DataFrame:
+        """The rejected rows kept for a park, oldest first."""
+        cols = [*REJECT_COLUMNS, "added_at"]
+        with self._lock, self.con.transaction():
+            df = self._frame(
+                f"SELECT {', '.join(cols)} FROM quarantine WHERE park_id = %s ORDER BY seq", [park_id], cols
+            )
+        df["added_at"] = pd.to_datetime(df["added_at"], utc=True)
+        return df
+
+    def clear_quarantine(self, park_id: str) -> None:
+        """Forget a park's rejected rows."""
+        with self._lock, self.con.transaction():
+            self.con.execute("DELETE FROM quarantine WHERE park_id = %s", [park_id])
+
+    # store-wide settings ------------------------------------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        """A store-wide value or None."""
+        with self._lock, self.con.transaction():
+            row = self.con.execute("SELECT value FROM meta WHERE key = %s", [key]).fetchone()
+        return str(row[0]) if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Insert or replace a store-wide value."""
+        with self._lock, self.con.transaction():
+            self.con.execute(
+                "INSERT INTO meta (key, value) VALUES (%s, %s) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+                [key, value],
+            )
+
+    # helpers --------------------------------------------------------------------------
+    def _frame(self, query: str, params: Any, columns: list[str]) -> pd.DataFrame:
+        rows = self.con.execute(query, params).fetchall()  # type: ignore[arg-type]
+        return pd.DataFrame(rows, columns=columns)
+
+    @staticmethod
+    def _copy(cur: psycopg.Cursor, table: str, df: pd.DataFrame) -> None:
+        """Bulk-load a frame with COPY (CSV text: the fastest path from pandas)."""
+        buf = io.StringIO()
+        out = df.copy()
+        for c in out.columns:
+            if isinstance(out[c].dtype, pd.DatetimeTZDtype):
+                out[c] = out[c].dt.strftime("%Y-%m-%d %H:%M:%S.%f+00")
+        out.to_csv(buf, index=False, header=False, na_rep="\\N")
+        cols = sql.SQL(", ").join(sql.Identifier(c) for c in df.columns)
+        stmt = sql.SQL("COPY {} ({}) FROM STDIN WITH (FORMAT csv, NULL '\\N')").format(sql.Identifier(table), cols)
+        with cur.copy(stmt) as copy:
+            copy.write(buf.getvalue())
+
+
+def _plain(v: Any) -> Any:
+    """numpy scalars and NaN to Python values psycopg can send."""
+    if v is None:
+        return None
+    try:
+        if pd.isna(v):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return v.item() if hasattr(v, "item") else v
+
+
+def _need_aware(*ts: dt.datetime) -> None:
+    for t in ts:
+        if t.tzinfo is None:
+            raise InputError(f"timestamp {t.isoformat()} has no time zone; pass tz-aware datetimes to the store")
