@@ -1,0 +1,323 @@
+"""Write the example park: every file of the park-folder contract plus ``metadata.json``.
+
+``write_example_park(folder, seed)`` is deterministic: the same seed, year and tenant
+count give the same bytes. Each part draws from its own random stream (seeded by the
+seed and the part's name), so parts do not shift each other.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import zlib
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from greenpark.errors import InputError
+from greenpark.example import electricity, faults, fuels, tenants, timebase, waste, wastewater
+from greenpark.example.series import MeterSeries
+
+log = logging.getLogger(__name__)
+
+GENERATOR_VERSION = "1.0"
+DEFAULT_SEED = 2024
+DEFAULT_TENANTS = 48
+PARK = {
+    "id": "longthanh-demo",
+    "name": "Long Thanh Demo Industrial Park",
+    "province": "Dong Nai",
+    "latitude": 10.80,
+    "longitude": 106.95,
+    "timezone": "Asia/Ho_Chi_Minh",
+    "currency": "VND",
+    "area_ha": 270,
+}
+TARGETS = {"ghg_reduction_pct": {2030: 30, 2050: 100}, "renewable_share_pct": {2030: 30}}
+FILES = [
+    "park.toml",
+    "tenants.csv",
+    "roofs.csv",
+    "meters.csv",
+    "readings.csv",
+    "fuels.csv",
+    "refrigerants.csv",
+    "production.csv",
+    "wwtp.csv",
+    "wastewater.csv",
+    "waste.csv",
+    "symbiosis.csv",
+    "sludge.csv",
+    "metadata.json",
+]
+STEPS = [
+    "tenants and roofs",
+    "electricity",
+    "water and WWTP",
+    "fuels and production",
+    "waste and symbiosis",
+    "faults",
+    "readings.csv",
+    "other files",
+]
+
+
+def _rng(seed: int, part: str) -> np.random.Generator:
+    return np.random.default_rng([seed, zlib.crc32(part.encode())])
+
+
+def _park_toml(year: int) -> str:
+    lines = ["[park]"]
+    for k, v in PARK.items():
+        lines.append(f"{k} = {json.dumps(v)}")
+    lines.append(f"baseline_year = {year}")
+    lines += ["", "[targets]"]
+    for name, by_year in TARGETS.items():
+        inner = ", ".join(f"{y} = {v}" for y, v in by_year.items())
+        lines.append(f"{name} = {{ {inner} }}")
+    return "\n".join(lines) + "\n"
+
+
+def _write_csv(df: pd.DataFrame, path: Path) -> None:
+    df.to_csv(path, index=False, lineterminator="\n")
+
+
+def _write_series(series: list[MeterSeries], path: Path) -> int:
+    """Write readings.csv meter by meter (one frame per meter); returns the data rows written."""
+    rows = 0
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        fh.write("meter_id,timestamp,value\n")
+        for s in series:
+            pd.DataFrame({"meter_id": s.meter_id, "timestamp": s.timestamps, "value": s.values}).to_csv(
+                fh, header=False, index=False, lineterminator="\n"
+            )
+            rows += len(s)
+    return rows
+
+
+def _prepare_folder(folder: Path, force: bool) -> None:
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"{folder} exists and is not a folder; choose another path")
+    if folder.exists() and any(folder.iterdir()) and not force:
+        raise InputError(f"folder {folder} is not empty; choose an empty folder or pass --force to overwrite")
+    folder.mkdir(parents=True, exist_ok=True)
+
+
+def write_example_park(
+    folder: str | Path,
+    seed: int = DEFAULT_SEED,
+    year: int = 2024,
+    n_tenants: int = DEFAULT_TENANTS,
+    force: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> dict:
+    """Generate the example park into ``folder`` and return its metadata (also written as metadata.json).
+
+    Parameters
+    ----------
+    folder : path
+        Target folder; created if missing. Must be empty unless ``force``.
+    seed : int
+        Seed of all random draws; same seed, same bytes.
+    year : int
+        Calendar year of the data (the holiday table ships 2024).
+    n_tenants : int
+        Number of tenants (at least one per profile of ``example/sector_profiles``).
+    force : bool
+        Overwrite the park files in a non-empty folder.
+    progress : callable, optional
+        Called with the name of each finished step (see ``STEPS``).
+
+    Returns
+    -------
+    dict
+        The metadata: the truth the generator knows (annual kWh per tenant, fuels,
+        WWTP events, waste totals, deliberate faults with file and line).
+    """
+    folder = Path(folder)
+    _prepare_folder(folder, force)
+    done = progress or (lambda step: None)
+
+    tenant_df = tenants.draw_tenants(n_tenants, _rng(seed, "tenants"))
+    roofs = tenants.draw_roofs(tenant_df, _rng(seed, "roofs"))
+    done(STEPS[0])
+
+    rng_el = _rng(seed, "electricity")
+    index = timebase.interval_index(year)
+    kinds = timebase.day_kinds(index, year)
+    temp = timebase.ambient_temperature_c(index, _rng(seed, "weather"))
+    ghi = timebase.global_horizontal_kw_per_m2(
+        index, PARK["latitude"], PARK["longitude"], PARK["timezone"], _rng(seed, "sun")
+    )
+    loads = electricity.tenant_loads(tenant_df, index, kinds, temp, rng_el)
+    pv = electricity.choose_pv_tenants(tenant_df, roofs, _rng(seed, "pv"))
+    done(STEPS[1])
+
+    water = wastewater.generate_water(tenant_df, loads.activity, year, index, temp, _rng(seed, "water"))
+    common = electricity.common_loads_kwh(index, kinds, temp, water.inflow_m3_per_15min, _rng(seed, "common"))
+    el_meters, el_series, el_truth = electricity.meters_and_readings(
+        tenant_df, loads, pv, ghi, temp, common, index, wastewater.WWTP_ID, _rng(seed, "meters")
+    )
+    done(STEPS[2])
+
+    month_index = fuels.monthly_index(loads.production_kwh_by_month)
+    fuel_df = fuels.fuels_frame(tenant_df, month_index, year, _rng(seed, "fuels"))
+    refrigerants = fuels.refrigerants_frame(tenant_df, year, _rng(seed, "refrigerants"))
+    production = fuels.production_frame(tenant_df, loads.production_kwh_by_month, year)
+    done(STEPS[3])
+
+    waste_df = waste.waste_frame(tenant_df, year, _rng(seed, "waste"))
+    symbiosis = waste.symbiosis_frame(tenant_df, waste_df, _rng(seed, "symbiosis"))
+    done(STEPS[4])
+
+    # readings in meters.csv order: each tenant's electricity meters, common meters, then water meters
+    series = el_series + water.series
+    meters = pd.concat([el_meters, water.meters], ignore_index=True).reindex(columns=electricity.METER_COLUMNS)
+    interval_import = [
+        f"EL-{t}"
+        for t, info in el_truth["tenants"].items()
+        if f"EL-{t}" not in el_truth["cumulative_meters"] and "pv_kwh" not in info
+    ]
+    fault_rng = _rng(seed, "faults")
+    reading_faults = faults.inject_reading_faults(series, interval_import, year, fault_rng)
+    fuels_written, fuel_fault = faults.inject_fuel_fault(fuel_df, fault_rng)
+    fault_list = [*faults.reading_lines(series, reading_faults), fuel_fault]
+    done(STEPS[5])
+
+    readings_rows = _write_series(series, folder / "readings.csv")
+    done(STEPS[6])
+
+    (folder / "park.toml").write_text(_park_toml(year), encoding="utf-8")
+    _write_csv(
+        tenant_df[tenants.TENANT_COLUMNS].assign(floor_area_m2=tenant_df["floor_area_m2"].astype(int)),
+        folder / "tenants.csv",
+    )
+    _write_csv(roofs, folder / "roofs.csv")
+    meters_out = meters.assign(cumulative=meters["cumulative"].map({True: "true", False: "false"}))
+    _write_csv(meters_out, folder / "meters.csv")
+    _write_csv(fuels_written, folder / "fuels.csv")
+    _write_csv(refrigerants, folder / "refrigerants.csv")
+    _write_csv(production, folder / "production.csv")
+    _write_csv(water.wwtp, folder / "wwtp.csv")
+    with (folder / "wastewater.csv").open("w", encoding="utf-8", newline="") as fh:
+        fh.write(",".join(wastewater.WASTEWATER_COLUMNS) + "\n")
+        for frame in water.wastewater:
+            frame.to_csv(fh, header=False, index=False, lineterminator="\n")
+    _write_csv(waste_df, folder / "waste.csv")
+    _write_csv(symbiosis, folder / "symbiosis.csv")
+    _write_csv(water.sludge, folder / "sludge.csv")
+
+    metadata = _metadata(
+        seed,
+        year,
+        tenant_df,
+        roofs,
+        meters,
+        el_truth,
+        water.truth,
+        fuel_df,
+        refrigerants,
+        production,
+        waste_df,
+        symbiosis,
+        fault_list,
+        readings_rows,
+        series,
+    )
+    (folder / "metadata.json").write_text(
+        json.dumps(metadata, indent=2, ensure_ascii=False, sort_keys=False) + "\n", encoding="utf-8"
+    )
+    done(STEPS[7])
+    log.info("example park written to %s (%d readings)", folder, readings_rows)
+    return metadata
+
+
+def _metadata(
+    seed: int,
+    year: int,
+    tenant_df: pd.DataFrame,
+    roofs: pd.DataFrame,
+    meters: pd.DataFrame,
+    el: dict,
+    water: dict,
+    fuel_df: pd.DataFrame,
+    refrigerants: pd.DataFrame,
+    production: pd.DataFrame,
+    waste_df: pd.DataFrame,
+    symbiosis: pd.DataFrame,
+    fault_list: list[dict],
+    readings_rows: int,
+    series: list[MeterSeries],
+) -> dict:
+    tenant_truth = {}
+    for t in tenant_df.itertuples():
+        info = {"sector": t.sector, "profile": t.profile, "anchor": bool(t.anchor), **el["tenants"][t.tenant_id]}
+        info.update(water["tenants"][t.tenant_id])
+        tenant_truth[t.tenant_id] = info
+    fuel_totals = fuel_df.groupby(["fuel", "unit"])["quantity"].sum()
+    fuel_by_tenant: dict = {}
+    for (tid, fuel, unit), q in fuel_df.groupby(["tenant_id", "fuel", "unit"])["quantity"].sum().items():
+        fuel_by_tenant.setdefault(tid, {})[fuel] = {"quantity": float(q), "unit": unit}
+    q_t = waste.quantity_t(waste_df)
+    series_rows = {s.meter_id: len(s) for s in series}
+    water_truth = {k: v for k, v in water.items() if k != "tenants"}
+    return {
+        "generator": "greenpark.example",
+        "version": GENERATOR_VERSION,
+        "seed": seed,
+        "year": year,
+        "park": PARK,
+        "timestamps": "park local time without offset (Asia/Ho_Chi_Minh, UTC+7); each labels the interval START",
+        "counts": {
+            "tenants": len(tenant_df),
+            "sectors": sorted(tenant_df["sector"].unique().tolist()),
+            "roofs": len(roofs),
+            "meters": len(meters),
+            "readings_rows": readings_rows,
+            "readings_rows_by_meter": series_rows,
+            "intervals_15min": len(timebase.interval_index(year)),
+            "fuels_rows": len(fuel_df),
+            "refrigerants_rows": len(refrigerants),
+            "production_rows": len(production),
+            "waste_rows": len(waste_df),
+            "symbiosis_rows": len(symbiosis),
+            "wastewater_rows": int(water["analyser_rows"] + water["lab_rows"]),
+        },
+        "electricity": {
+            "note": (
+                "kWh per tenant as generated, BEFORE the deliberate faults (see 'faults': one value negated, "
+                "one duplicate row, one row with a bad timestamp, one row of an unknown meter). Cumulative meters "
+                "have one register reading more than intervals (closing reading at the next year's 00:00); "
+                "their registers count in 0.01 kWh and wrap to 0 after register_max (modulus register_max + 0.01)."
+            ),
+            "tenants": tenant_truth,
+            "common_meters_kwh": el["common"],
+            "tenants_import_kwh": float(sum(v["import_kwh"] for v in el["tenants"].values())),
+            "tenants_load_kwh": float(sum(v["load_kwh"] for v in el["tenants"].values())),
+            "pv_kwh": float(sum(v.get("pv_kwh", 0.0) for v in el["tenants"].values())),
+            "export_kwh": float(sum(v.get("export_kwh", 0.0) for v in el["tenants"].values())),
+            "cumulative_meters": el["cumulative_meters"],
+            "rollover_meter": el["rollover_meter"],
+            "register_max_kwh": el["register_max_kwh"],
+            "decree06_anchor_tenants": tenant_df.loc[tenant_df["anchor"], "tenant_id"].tolist(),
+        },
+        "fuels": {
+            "note": "as generated, before the unknown-unit fault (that row's original unit is in 'faults')",
+            "totals": [{"fuel": f, "unit": u, "quantity": float(q)} for (f, u), q in fuel_totals.items()],
+            "by_tenant": fuel_by_tenant,
+        },
+        "refrigerants_leaked_kg": {g: float(q) for g, q in refrigerants.groupby("gas")["leaked_kg"].sum().items()},
+        "production": {u: float(q) for u, q in production.groupby("unit")["quantity"].sum().items()},
+        "water": water_truth,
+        "waste": {
+            "records": len(waste_df),
+            "by_route_t": {k: round(float(v), 6) for k, v in q_t.groupby(waste_df["route"]).sum().items()},
+            "by_category_t": {k: round(float(v), 6) for k, v in q_t.groupby(waste_df["category"]).sum().items()},
+            "hazardous_manifests": int((waste_df["manifest_id"] != "").sum()),
+            "total_t": round(float(q_t.sum()), 6),
+        },
+        "faults": fault_list,
+        "files": FILES,
+    }
