@@ -12,6 +12,8 @@ import threading
 from collections.abc import Sequence
 from typing import Any
 
+import duckdb
+
 from greenpark.errors import StoreError
 from greenpark.store.base import Store
 
@@ -63,8 +65,8 @@ def service_db_for(store: Store) -> ServiceDb:
     if opener is not None:
         con, style = opener()
         return ServiceDb(con, style)
-    con = getattr(store, "con", None) or getattr(store, "_con", None) or getattr(store, "conn", None)
-    if con is not None and type(con).__module__.startswith("duckdb"):
+    con = getattr(store, "con", None)
+    if isinstance(con, duckdb.DuckDBPyConnection):
         return ServiceDb(con.cursor(), "qmark")
     raise StoreError(
         f"store {type(store).__name__} offers no connection for the service tables; "
