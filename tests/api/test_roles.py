@@ -1,0 +1,153 @@
+"""Every endpoint, every role: the allowed/denied matrix (docs/service.md, "Roles").
+
+A tenant user (``tenant``: t1) never sees another tenant's resource: it answers 404, as if
+it did not exist. A role that may not do an action at all gets 403. Every route of the app
+must appear below, so a new route cannot slip in without its row.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from conftest import PASSWORD, make_callers, test_settings, tiny_park
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+
+from greenpark.api import create_app
+from greenpark.ingest.alerts import Finding
+from greenpark.store import open_store
+
+pytestmark = pytest.mark.timeout(120)
+
+ROLES = ("operator", "tenant", "authority", "device", "anonymous")
+R = "?start=2024-03-01T00:00:00&end=2024-03-02T00:00:00"
+
+# (method, path template, body key) -> expected status for operator, tenant (t1), authority, device, anonymous
+MATRIX: list[tuple[str, str, str | None, tuple[int, int, int, int, int]]] = [
+    ("GET", "/api/v1/health", None, (200, 200, 200, 200, 200)),
+    ("GET", "/api/v1/auth/me", None, (200, 200, 200, 200, 401)),
+    ("POST", "/api/v1/auth/tokens", "token", (201, 201, 201, 201, 401)),
+    ("POST", "/api/v1/auth/logout", None, (200, 200, 200, 200, 401)),
+    ("GET", "/api/v1/users", None, (200, 403, 403, 403, 401)),
+    ("POST", "/api/v1/users", "user", (201, 403, 403, 403, 401)),
+    ("GET", "/api/v1/parks", None, (200, 200, 200, 403, 401)),
+    ("GET", "/api/v1/parks/tiny", None, (200, 200, 200, 403, 401)),
+    ("GET", "/api/v1/parks/other", None, (200, 404, 200, 404, 401)),
+    ("GET", "/api/v1/parks/nowhere", None, (404, 404, 404, 404, 401)),
+    ("GET", "/api/v1/parks/tiny/overview", None, (200, 200, 200, 403, 401)),
+    ("GET", "/api/v1/parks/tiny/tenants", None, (200, 200, 200, 403, 401)),
+    ("GET", "/api/v1/parks/tiny/tenants/t1", None, (200, 200, 200, 403, 401)),
+    ("GET", "/api/v1/parks/tiny/tenants/t2", None, (200, 404, 200, 403, 401)),
+    ("GET", "/api/v1/parks/tiny/meters", None, (200, 200, 403, 403, 401)),
+    ("GET", "/api/v1/parks/tiny/meters/e1", None, (200, 200, 403, 403, 401)),
+    ("GET", "/api/v1/parks/tiny/meters/e2", None, (200, 404, 403, 403, 401)),
+    ("GET", "/api/v1/parks/tiny/meters/e1/readings" + R, None, (200, 200, 403, 403, 401)),
+    ("GET", "/api/v1/parks/tiny/meters/e2/readings" + R, None, (200, 404, 403, 403, 401)),
+    ("GET", "/api/v1/parks/tiny/consumption" + R, None, (200, 200, 403, 403, 401)),
+    ("POST", "/api/v1/parks/tiny/readings", "reading_e1", (200, 403, 403, 200, 401)),
+    ("POST", "/api/v1/parks/tiny/readings", "reading_e2", (200, 403, 403, 403, 401)),
+    ("GET", "/api/v1/parks/tiny/quarantine", None, (200, 403, 403, 403, 401)),
+    ("GET", "/api/v1/parks/tiny/alerts", None, (200, 200, 200, 403, 401)),
+    ("GET", "/api/v1/parks/tiny/alerts/{a_t1}", None, (200, 200, 200, 403, 401)),
+    ("GET", "/api/v1/parks/tiny/alerts/{a_t2}", None, (200, 404, 200, 403, 401)),
+    ("POST", "/api/v1/parks/tiny/alerts/{a_t1}/acknowledge", None, (200, 403, 403, 403, 401)),
+    ("POST", "/api/v1/parks/tiny/alerts/{b_t1}/close", None, (200, 403, 403, 403, 401)),
+]
+PUBLIC = {("POST", "/api/v1/auth/login")}  # tested in test_auth.py
+
+
+@pytest.fixture
+def world(tmp_path: Any) -> Any:
+    store = open_store(f"duckdb:///{tmp_path / 'store.duckdb'}")
+    store.save_park(tiny_park())
+    store.save_park(tiny_park("other"))
+    app = create_app(test_settings(), store=store)
+    with TestClient(app) as client:
+        callers = make_callers(app.state.service)
+        book = app.state.service.alerts
+        ids = {}
+        for name, tenant in (("a_t1", "t1"), ("b_t1", "t1"), ("a_t2", "t2")):
+            finding = Finding("test.rule", f"subject-{name}", "test", tenant_id=tenant)
+            (ids[name],) = book.raise_alerts("tiny", [finding])
+        yield client, callers, ids
+    store.close()
+
+
+def _body(key: str | None, n: int) -> Any:
+    if key == "token":
+        return {"name": "matrix"}
+    if key == "user":
+        return {"username": f"matrix-user-{n}", "role": "authority", "password": PASSWORD}
+    if key == "reading_e1":
+        return [{"meter_id": "e1", "timestamp": "2024-03-01T08:00:00", "value": 1.0}]
+    if key == "reading_e2":
+        return [{"meter_id": "e2", "timestamp": "2024-03-01T08:00:00", "value": 1.0}]
+    return None
+
+
+def test_every_route_is_in_the_matrix(world: Any) -> None:
+    client, _, _ = world
+    routes = {
+        (m, r.path)
+        for r in client.app.routes
+        if isinstance(r, APIRoute) and r.path.startswith("/api/")
+        for m in r.methods
+    }
+    listed = {(m, p.split("?")[0]) for m, p, _, _ in MATRIX} | PUBLIC
+    templated = set()
+    for m, p in listed:
+        parts = p.split("/")
+        templated.add((m, p))
+        for route_m, route_p in routes:
+            rp = route_p.split("/")
+            if (
+                route_m == m
+                and len(rp) == len(parts)
+                and all(a == b or a.startswith("{") for a, b in zip(rp, parts, strict=True))
+            ):
+                templated.add((route_m, route_p))
+    missing = routes - templated
+    assert not missing, f"routes without a row in MATRIX: {sorted(missing)}"
+
+
+def test_role_matrix(world: Any) -> None:
+    client, callers, ids = world
+    failures = []
+    n = 0
+    for method, template, key, expected in MATRIX:
+        path = template.format(**ids)
+        for role, want in zip(ROLES, expected, strict=True):
+            n += 1
+            headers = callers.headers.get(role, {})
+            body = _body(key, n)
+            r = client.request(method, path, headers=headers, json=body)
+            if r.status_code != want:
+                failures.append(f"{role:9} {method} {path}: {r.status_code} (want {want}) {r.text[:120]}")
+            elif want >= 400:
+                assert r.headers["content-type"] == "application/problem+json", (role, method, path)
+        client.cookies.clear()
+    assert not failures, "\n".join(failures)
+
+
+def test_tenant_overview_and_consumption_hold_only_its_own_rows(world: Any) -> None:
+    client, callers, _ = world
+    for meter, value in (("e1", 1.0), ("e2", 2.0), ("w0", 3.0)):
+        client.post(
+            "/api/v1/parks/tiny/readings",
+            headers=callers.headers["operator"],
+            json=[{"meter_id": meter, "timestamp": "2024-03-01T08:00:00", "value": value}],
+        )
+    park = client.get("/api/v1/parks/tiny/consumption" + R, headers=callers.headers["operator"]).json()
+    assert {(r["tenant_id"], r["value"]) for r in park["data"]} == {("t1", 1.0), ("t2", 2000.0), (None, 3.0)}
+    own = client.get("/api/v1/parks/tiny/consumption" + R, headers=callers.headers["tenant"]).json()
+    assert [(r["tenant_id"], r["value"]) for r in own["data"]] == [("t1", 1.0)]
+    ov = client.get("/api/v1/parks/tiny/overview?year=2024", headers=callers.headers["tenant"]).json()
+    assert ov["scope"] == "tenant"
+    assert ov["consumption_by_kind"] == {"electricity_import": 1.0}
+    assert ov["tenants"] == 1
+    assert ov["open_alerts"] == 2  # a_t1 and b_t1, not a_t2
+    tenants = client.get("/api/v1/parks/tiny/tenants", headers=callers.headers["tenant"]).json()
+    assert [t["tenant_id"] for t in tenants["data"]] == ["t1"]
+    alerts = client.get("/api/v1/parks/tiny/alerts", headers=callers.headers["tenant"]).json()
+    assert {a["tenant_id"] for a in alerts["data"]} == {"t1"}
