@@ -1,9 +1,215 @@
-"""CLI commands of this group (not yet built: see the open issue)."""
+"""CLI: check, import, quarantine and template: getting a park's data in, and seeing what was refused."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
 import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from greenpark.cli.common import console, err_console, guarded, print_json
+
+ParkArg = Annotated[str, typer.Argument(help="Park folder (with park.toml) or .xlsx workbook.")]
+StoreOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--store",
+        help="Store URL (duckdb:///path.duckdb or postgresql://...); "
+        "default GREENPARK_STORE, else <folder>/.greenpark/store.duckdb.",
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON (for scripts).")]
+
+
+def _progress() -> tuple[Progress, object]:
+    bar = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(bar_width=None),
+        TextColumn("{task.completed:,} rows"),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    )
+    tasks: dict[str, object] = {}
+
+    def update(file: str, rows: int) -> None:
+        if file not in tasks:
+            tasks[file] = bar.add_task(f"reading {file}", total=None)
+        bar.update(tasks[file], completed=rows)  # type: ignore[arg-type]
+
+    return bar, update
+
+
+def _counts_table(counts: pd.DataFrame) -> Table:
+    t = Table(title="Rows per file (read = accepted + rejected)")
+    for c, j in (("file", "left"), ("read", "right"), ("accepted", "right"), ("rejected", "right")):
+        t.add_column(c, justify=j)  # type: ignore[arg-type]
+    for r in counts.itertuples(index=False):
+        t.add_row(r.file, f"{r.read:,}", f"{r.accepted:,}", f"[red]{r.rejected:,}[/]" if r.rejected else "0")
+    return t
+
+
+def _rejects_table(rejects: pd.DataFrame, limit: int, title: str = "Rejected rows") -> Table:
+    more = f"; first {limit} shown, --limit 0 for all" if 0 < limit < len(rejects) else ""
+    t = Table(title=f"{title} ({len(rejects):,}{more})")
+    for c in ("file", "line", "column", "value", "reason"):
+        t.add_column(c, overflow="fold")
+    shown = rejects if limit <= 0 else rejects.head(limit)
+    for r in shown.itertuples(index=False):
+        t.add_row(str(r.file), str(r.line), str(r.field), str(r.value)[:40], str(r.reason))
+    return t
+
+
+def _warnings_table(warnings: pd.DataFrame, limit: int) -> Table:
+    t = Table(title=f"Warnings ({len(warnings):,}; not rejected)")
+    for c in ("file", "code", "subject", "message"):
+        t.add_column(c, overflow="fold")
+    shown = warnings if limit <= 0 else warnings.head(limit)
+    for r in shown.itertuples(index=False):
+        t.add_row(str(r.file), str(r.code), str(r.subject), str(r.message))
+    return t
 
 
 def register(app: typer.Typer) -> None:
-    """Add this group's commands to the app (none yet)."""
+    """Add check, import, quarantine and template to the app."""
+
+    @app.command("check")
+    @guarded
+    def check(
+        park: ParkArg,
+        as_json: JsonOpt = False,
+        limit: Annotated[int, typer.Option(help="Rows of each table to show (0 = all).")] = 50,
+    ) -> None:
+        """Validate a park folder or workbook without importing it; exit code 1 when rows are rejected."""
+        from greenpark.io import read_park_folder
+
+        bar, update = _progress()
+        with bar:
+            result = read_park_folder(park, progress=update)  # type: ignore[arg-type]
+        counts = result.counts_frame()
+        if as_json:
+            print_json(
+                {
+                    "park_id": result.data.park.park_id,
+                    "ok": result.ok,
+                    "counts": counts.to_dict("records"),
+                    "rejects": result.rejects.to_dict("records"),
+                    "warnings": result.warnings.astype(object).where(result.warnings.notna(), None).to_dict("records"),
+                }
+            )
+        else:
+            console.print(_counts_table(counts))
+            if len(result.rejects):
+                console.print(_rejects_table(result.rejects, limit))
+            if len(result.warnings):
+                console.print(_warnings_table(result.warnings, limit))
+            verdict = (
+                "[green]no row rejected[/]" if result.ok else f"[red]{counts['rejected'].sum():,} row(s) rejected[/]"
+            )
+            console.print(f"park {result.data.park.park_id}: {verdict}, {len(result.warnings):,} warning(s)")
+        if not result.ok:
+            raise typer.Exit(1)
+
+    @app.command("import")
+    @guarded
+    def import_(
+        park: ParkArg,
+        store: StoreOpt = None,
+        force: Annotated[
+            bool, typer.Option(help="Import even if the files are unchanged since the last import.")
+        ] = False,
+        as_json: JsonOpt = False,
+    ) -> None:
+        """Import a park folder or workbook into the store; rejected rows go to the quarantine."""
+        import os
+
+        from greenpark.io.importer import default_store_url, import_park
+        from greenpark.store import open_store
+
+        url = store or os.environ.get("GREENPARK_STORE") or default_store_url(park)
+        st = open_store(url)
+        try:
+            bar, update = _progress()
+            with bar:
+                report = import_park(park, st, progress=update, force=force)  # type: ignore[arg-type]
+        finally:
+            st.close()
+        counts = pd.DataFrame(
+            [c.as_dict() for c in report.counts.values()], columns=["file", "read", "accepted", "rejected"]
+        )
+        if as_json:
+            print_json(
+                {
+                    "park_id": report.park_id,
+                    "store": url,
+                    "skipped": report.skipped,
+                    "readings_written": report.readings_written,
+                    "counts": counts.to_dict("records"),
+                }
+            )
+            return
+        if report.skipped:
+            console.print(f"park {report.park_id}: unchanged since the last import into {url} (use --force to redo)")
+            return
+        console.print(_counts_table(counts))
+        n_rej = int(counts["rejected"].sum())
+        console.print(
+            f"park {report.park_id} imported into {url}: {report.readings_written:,} interval readings; "
+            f"{n_rej:,} rejected row(s) kept in the quarantine ('greenpark quarantine {park}')"
+        )
+
+    @app.command("quarantine")
+    @guarded
+    def quarantine(
+        park: Annotated[str, typer.Argument(help="Park folder/workbook (its store) or a park id in --store.")],
+        store: StoreOpt = None,
+        export: Annotated[Path | None, typer.Option("--export", help="Write the rejected rows to this CSV.")] = None,
+        as_json: JsonOpt = False,
+        limit: Annotated[int, typer.Option(help="Rows to show (0 = all).")] = 50,
+    ) -> None:
+        """List (or export) the rows rejected when the park was imported."""
+        import os
+
+        from greenpark.errors import ParkNotFoundError
+        from greenpark.io.importer import default_store_url
+        from greenpark.io.sources import ParkSource
+        from greenpark.store import open_store, store_exists
+
+        url = store or os.environ.get("GREENPARK_STORE")
+        park_id = park
+        if Path(park).exists():
+            from greenpark.io.folder import park_from_settings
+
+            src = ParkSource(park)
+            park_id = park_from_settings(src.settings(), park).park_id
+            url = url or default_store_url(park)
+        if not store_exists(url):
+            raise ParkNotFoundError(
+                f"no store at {url or './.greenpark/store.duckdb'}; import the park first "
+                f"('greenpark import FOLDER') or give --store"
+            )
+        st = open_store(url)
+        try:
+            st.load_park(park_id)  # raises ParkNotFoundError with the fix
+            rows = st.quarantine(park_id)
+        finally:
+            st.close()
+        if export is not None:
+            rows.to_csv(export, index=False)
+            err_console.print(f"{len(rows):,} rejected row(s) written to {export}")
+        if as_json:
+            print_json(rows.astype(object).where(rows.notna(), None).to_dict("records"))
+        elif export is None:
+            console.print(_rejects_table(rows, limit, title=f"Quarantine of park {park_id}"))
+
+    @app.command("template")
+    @guarded
+    def template(folder: Annotated[Path, typer.Argument(help="Folder to create (must not hold a park yet).")]) -> None:
+        """Write an empty, annotated park: park.toml, CSV headers and park-template.xlsx (Vietnamese notes)."""
+        from greenpark.io.template import write_template
+
+        paths = write_template(folder)
+        console.print(f"wrote {len(paths)} files into {folder}: fill them in, then 'greenpark check {folder}'")

@@ -127,9 +127,9 @@ def scan_park(
         stage = ReadingsStage(src.file_name("readings"), meters, zone)
         try:
             done = 0
-            for batch in src.iter_batches("readings", batch_rows):
+            for batch in src.iter_batches("readings", batch_rows, arrow=True):
                 stage.add(batch)
-                done += len(batch.frame) + len(batch.bad_rows)
+                done += batch.num_rows + len(batch.bad_rows)
                 if progress:
                     progress(stage.file, done)
             counts[stage.file] = stage.finish(problems)

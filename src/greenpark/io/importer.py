@@ -14,11 +14,12 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from greenpark.errors import ParkNotFoundError
 from greenpark.io.folder import ParkRead, Progress, scan_park
 from greenpark.io.quarantine import FileCount
 from greenpark.io.sources import ParkSource
 from greenpark.model import ParkData
-from greenpark.store import Store, open_store
+from greenpark.store import Store, open_store, store_exists
 
 log = logging.getLogger(__name__)
 SCHEMA_TAG = "io-1"  # bump when the importer's output changes, so old imports are redone
@@ -120,6 +121,11 @@ def open_park(arg: str, store_url: str | None = None, progress: Progress | None 
             store.close()
             raise
         return data, store
+    if not store_exists(url):
+        raise ParkNotFoundError(
+            f"{arg!r} is neither a park folder, a workbook, nor a park in a store: no store at "
+            f"{url or 'the default ./.greenpark/store.duckdb'}; give the folder, or --store / GREENPARK_STORE"
+        )
     store = open_store(url)
     try:
         return store.load_park(arg), store

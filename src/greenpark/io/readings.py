@@ -127,26 +127,26 @@ class ReadingsStage:
         for b in sheet.bad_rows:
             self.con.execute("INSERT INTO rejects_extra VALUES (?, '', '', ?, ?)", [b.line, b.reason, b.text])
         self.bad_rows += len(sheet.bad_rows)
-        frame = sheet.frame
-        if frame.empty:
+        table = sheet.arrow()
+        if table.num_rows == 0:
             return
-        missing = [c for c in READING_COLUMNS if c not in frame.columns]
+        missing = [c for c in READING_COLUMNS if c not in table.column_names]
+        note = None
         if missing:
-            batch = frame.assign(**{c: "" for c in missing})
+            for c in missing:
+                table = table.append_column(c, pa.array([""] * table.num_rows, pa.string()))
             note = f"file has no column {missing[0]!r} (required; columns: {', '.join(READING_COLUMNS)})"
-        else:
-            batch, note = frame, None
-        batch = pa.Table.from_pandas(
-            batch[[*READING_COLUMNS, LINE]].astype({c: str for c in READING_COLUMNS}), preserve_index=False
-        )
+        batch = table.select([*READING_COLUMNS, LINE])
         ts = timestamp_sql("b.timestamp", self.zone)
         known = sql_quote(self._known_text)
         missing_reason = f"{sql_quote(note)}" if note else "NULL"
         self.con.register("batch", batch)
         self.con.execute(f"""
             INSERT INTO stage
-            SELECT line, meter_id, ts, v, reason, field, value,
-                   CASE WHEN reason IS NULL THEN NULL ELSE raw END
+            SELECT line, meter_id, ts, v, reason,
+                   CASE WHEN reason IS NULL THEN NULL ELSE field END,
+                   CASE WHEN reason IS NULL THEN NULL ELSE value END,
+                   CASE WHEN reason IS NULL THEN NULL ELSE concat_ws(',', meter_id_raw, ts_raw, value_raw) END
             FROM (
               SELECT b.{LINE} AS line, trim(b.meter_id) AS meter_id, p.ts, p.vnum * m.factor AS v,
                 CASE
@@ -167,7 +167,7 @@ class ReadingsStage:
                   WHEN p.ts IS NULL THEN b.timestamp
                   ELSE b.value
                 END AS value,
-                concat_ws(',', b.meter_id, b.timestamp, b.value) AS raw
+                b.meter_id AS meter_id_raw, b.timestamp AS ts_raw, b.value AS value_raw
               FROM batch b
               LEFT JOIN meters m ON m.meter_id = trim(b.meter_id)
               CROSS JOIN LATERAL (SELECT {ts} AS ts, TRY_CAST(trim(b.value) AS DOUBLE) AS vnum) p
@@ -181,11 +181,16 @@ class ReadingsStage:
         con = self.con
         # duplicates (meter, ts)
         con.execute("""
+            CREATE TEMP TABLE dupkeys AS
+            SELECT meter_id, ts FROM stage WHERE reason IS NULL GROUP BY meter_id, ts HAVING count(*) > 1
+        """)
+        con.execute("""
             CREATE TEMP TABLE dups AS
-            SELECT meter_id, ts, count(*) AS n, count(DISTINCT v) AS nv, min(line) AS first_line,
-                   string_agg(CAST(line AS VARCHAR), ', ' ORDER BY line) AS lines,
-                   string_agg(CAST(v AS VARCHAR), ', ' ORDER BY line) AS vals
-            FROM stage WHERE reason IS NULL GROUP BY meter_id, ts HAVING count(*) > 1
+            SELECT s.meter_id, s.ts, count(*) AS n, count(DISTINCT s.v) AS nv, min(s.line) AS first_line,
+                   string_agg(CAST(s.line AS VARCHAR), ', ' ORDER BY s.line) AS lines,
+                   string_agg(CAST(s.v AS VARCHAR), ', ' ORDER BY s.line) AS vals
+            FROM stage s JOIN dupkeys k ON s.meter_id = k.meter_id AND s.ts = k.ts
+            WHERE s.reason IS NULL GROUP BY s.meter_id, s.ts
         """)
         con.execute("""
             UPDATE stage SET

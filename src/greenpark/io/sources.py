@@ -39,11 +39,38 @@ class BadRow:
 
 @dataclass
 class Sheet:
-    """A batch of a sheet's rows as text, with their line numbers in column ``_line``."""
+    """A batch of a sheet's rows as text, with their line numbers in column ``_line``.
+
+    ``frame`` is a pandas DataFrame, or for the arrow path (big readings files) ``table``
+    is a pyarrow Table and ``frame`` is None.
+    """
 
     file: str
-    frame: pd.DataFrame
+    frame: pd.DataFrame | None
     bad_rows: list[BadRow]
+    table: pa.Table | None = None
+
+    @property
+    def num_rows(self) -> int:
+        """Rows in the batch (not counting bad rows)."""
+        return self.table.num_rows if self.table is not None else len(self.frame)  # type: ignore[arg-type]
+
+    def arrow(self) -> pa.Table:
+        """The batch as an arrow table of text columns plus ``_line``."""
+        if self.table is not None:
+            return self.table
+        assert self.frame is not None
+        cols = {
+            c: pa.array(self.frame[c].astype(str).to_numpy(dtype=object), pa.string())
+            for c in self.frame.columns
+            if c != LINE
+        }
+        cols[LINE] = (
+            pa.array(self.frame[LINE].to_numpy(dtype=np.int64))
+            if LINE in self.frame
+            else pa.array(np.zeros(len(self.frame), dtype=np.int64))
+        )
+        return pa.table(cols)
 
 
 class ParkSource:
@@ -149,15 +176,18 @@ class ParkSource:
         frame = pd.concat([b.frame for b in batches], ignore_index=True)
         return Sheet(self.file_name(name), frame, [r for b in batches for r in b.bad_rows])
 
-    def iter_batches(self, name: str, batch_rows: int = 1_000_000) -> Iterator[Sheet]:
-        """Stream a sheet in batches of text rows (bounded memory for big readings files)."""
+    def iter_batches(self, name: str, batch_rows: int = 1_000_000, arrow: bool = False) -> Iterator[Sheet]:
+        """Stream a sheet in batches of text rows (bounded memory for big readings files).
+
+        With ``arrow=True`` CSV and parquet batches stay arrow tables (``Sheet.table``).
+        """
         file = self.file_name(name)
         if self.is_workbook:
             yield from _workbook_batches(file, self._workbook()[name], batch_rows)
         elif file.endswith(".parquet"):
-            yield from _parquet_batches(file, self.path / file, batch_rows)
+            yield from _parquet_batches(file, self.path / file, batch_rows, arrow)
         else:
-            yield from _csv_batches(file, self.path / file, batch_rows)
+            yield from _csv_batches(file, self.path / file, batch_rows, arrow)
 
 
 def _clean_header(names: list[Any]) -> list[str]:
@@ -191,7 +221,7 @@ def _cell_text(v: Any) -> str:
     return str(v)
 
 
-def _parquet_batches(file: str, path: Path, batch_rows: int) -> Iterator[Sheet]:
+def _parquet_batches(file: str, path: Path, batch_rows: int, arrow: bool = False) -> Iterator[Sheet]:
     try:
         pf = pq.ParquetFile(path)
     except Exception as exc:  # pyarrow raises ArrowInvalid/OSError
@@ -199,26 +229,27 @@ def _parquet_batches(file: str, path: Path, batch_rows: int) -> Iterator[Sheet]:
     line = 2
     for batch in pf.iter_batches(batch_size=min(batch_rows, 1 << 22)):
         table = pa.Table.from_batches([batch])
-        table = table.rename_columns(_clean_header(table.column_names))
-        frame = pd.DataFrame({c: pc_to_text(table.column(c)) for c in table.column_names})
-        frame[LINE] = np.arange(line, line + len(frame), dtype=np.int64)
-        line += len(frame)
-        yield Sheet(file, frame, [])
+        names = _clean_header(table.column_names)
+        cols = {n: _arrow_text(table.column(i)) for i, n in enumerate(names)}
+        cols[LINE] = pa.array(np.arange(line, line + table.num_rows, dtype=np.int64))
+        line += table.num_rows
+        text = pa.table(cols)
+        yield Sheet(file, None, [], text) if arrow else Sheet(file, text.to_pandas(), [])
 
 
-def pc_to_text(col: pa.ChunkedArray) -> pd.Series:
-    """An arrow column as text (timestamps in ISO form, with offset when tz-aware)."""
+def _arrow_text(col: pa.ChunkedArray) -> pa.ChunkedArray:
+    """An arrow column as text (timestamps in ISO form, with offset when tz-aware); nulls as ''."""
     import pyarrow.compute as pc
 
     if pa.types.is_timestamp(col.type):
         fmt = "%Y-%m-%dT%H:%M:%S%z" if col.type.tz else "%Y-%m-%dT%H:%M:%S"
         col = pc.strftime(col, format=fmt)
-    elif not pa.types.is_string(col.type) and not pa.types.is_large_string(col.type):
+    elif not pa.types.is_string(col.type):
         col = pc.cast(col, pa.string())
-    return col.to_pandas().fillna("")
+    return pc.fill_null(col, "")
 
 
-def _csv_batches(file: str, path: Path, batch_rows: int) -> Iterator[Sheet]:
+def _csv_batches(file: str, path: Path, batch_rows: int, arrow: bool = False) -> Iterator[Sheet]:
     with open(path, encoding="utf-8-sig", newline="") as fh:
         first = fh.readline()
     if not first.strip():
@@ -250,30 +281,36 @@ def _csv_batches(file: str, path: Path, batch_rows: int) -> Iterator[Sheet]:
             return
         raise ParkFolderError(f"cannot read {path}: {exc}") from exc
     next_line = 2
-    pending: list[pd.DataFrame] = []
+    pending: list[pa.Table] = []
     n_pending = 0
+
+    def emit() -> Sheet:
+        table = (
+            pa.concat_tables(pending)
+            if pending
+            else pa.table({**{h: pa.array([], pa.string()) for h in header}, LINE: pa.array([], pa.int64())})
+        )
+        return Sheet(file, None, _take(bad), table) if arrow else Sheet(file, table.to_pandas(), _take(bad))
+
     try:
         for batch in reader:
-            frame = batch.to_pandas()
             # line numbers: the physical lines not taken by invalid rows, in order
             bad_lines = {b.line for b in bad if b.line is not None and b.line >= next_line}
-            need = len(frame)
+            need = batch.num_rows
             lines = np.arange(next_line, next_line + need + len(bad_lines), dtype=np.int64)
             if bad_lines:
                 lines = lines[~np.isin(lines, list(bad_lines))]
             lines = lines[:need]
             next_line = int(lines[-1]) + 1 if need else next_line
-            frame[LINE] = lines
-            pending.append(frame)
+            pending.append(pa.Table.from_batches([batch]).append_column(LINE, pa.array(lines)))
             n_pending += need
             if n_pending >= batch_rows:
-                yield Sheet(file, pd.concat(pending, ignore_index=True), _take(bad))
+                yield emit()
                 pending, n_pending = [], 0
     except pa.ArrowInvalid as exc:
         raise ParkFolderError(f"cannot read {path}: {exc}; check quoting and the encoding (UTF-8)") from exc
     if pending or bad:
-        frame = pd.concat(pending, ignore_index=True) if pending else pd.DataFrame(columns=[*header, LINE])
-        yield Sheet(file, frame, _take(bad))
+        yield emit()
 
 
 def _take(bad: list[BadRow]) -> list[BadRow]:

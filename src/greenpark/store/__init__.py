@@ -25,6 +25,15 @@ def duckdb_path(url: str) -> str:
     return url
 
 
+def store_exists(url: str | None) -> bool:
+    """Whether the store at ``url`` exists already (always True for a server URL)."""
+    url = url or f"duckdb://{DEFAULT_STORE}"
+    if url.startswith(("postgresql://", "postgres://")):
+        return True
+    path = duckdb_path(url)
+    return path == ":memory:" or Path(path).exists()
+
+
 def open_store(url: str | None = None) -> Store:
     """Open (and migrate) the store at ``url``.
 
@@ -55,4 +64,4 @@ def open_store(url: str | None = None) -> Store:
     raise StoreError(f"unknown store URL {url!r}; use duckdb:///path/file.duckdb or postgresql://user@host/db")
 
 
-__all__ = ["DEFAULT_STORE", "Grain", "Store", "open_store"]
+__all__ = ["DEFAULT_STORE", "Grain", "Store", "open_store", "store_exists"]

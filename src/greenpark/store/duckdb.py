@@ -138,7 +138,7 @@ class DuckDBStore(Store):
             known = ", ".join(self.park_ids()) or "none"
             raise ParkNotFoundError(
                 f"park {park_id!r} is not in store {self.path} (parks: {known}); import it with "
-                f"'greenpark import FOLDER --store duckdb:///{self.path}'"
+                f"'greenpark import FOLDER --store duckdb://{Path(self.path).resolve()}'"
             )
         park = codec.park_from_doc(row[0][0])
         objs = codec.objects_from_rows(
