@@ -1,0 +1,151 @@
+"""SIGKILL in the middle of ingestion loses no acknowledged reading.
+
+A real ``greenpark serve`` process is fed batches by two threads; once some batches are
+acknowledged it is killed with SIGKILL while batches are still in flight. The store is
+then opened again and every reading of every acknowledged (HTTP 200) batch must be there.
+Runs on the embedded DuckDB store and on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+import pandas as pd
+import pytest
+from conftest import PASSWORD, PG_URL, free_port, pg_reason, tiny_park
+
+from greenpark.store import open_store
+
+pytestmark = [pytest.mark.timeout(180), pytest.mark.slow]
+BATCH = 500
+
+
+def _batch(k: int) -> list[dict[str, object]]:
+    ts = pd.date_range("2024-01-01T00:00:00Z", periods=BATCH, freq="15min") + pd.Timedelta(minutes=15 * BATCH * k)
+    return [{"meter_id": "e1", "timestamp": t.isoformat(), "value": float(k)} for t in ts]
+
+
+def _serve(url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "GREENPARK_ADMIN_PASSWORD": PASSWORD,
+        "GREENPARK_ENVIRONMENT": "test",
+        "GREENPARK_SCRYPT_N": "1024",
+    }
+    code = "import sys; from greenpark.cli import app; sys.argv[0] = 'greenpark'; app()"
+    return subprocess.Popen(
+        [sys.executable, "-c", code, "serve", "--store", url, "--port", str(port)],
+        env=env,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+    )
+
+
+def _wait_up(base: str, proc: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"server exited early: {log.read_text()[-2000:]}")
+        try:
+            if httpx.get(f"{base}/api/v1/health", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    pytest.fail("server did not answer /health within 60 s")
+
+
+@pytest.fixture(params=["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path):  # type: ignore[no-untyped-def]
+    if request.param == "postgres":
+        reason = pg_reason()
+        if reason:
+            pytest.skip(reason)
+        url = f"{PG_URL}?schema=gptest_{uuid.uuid4().hex[:12]}"
+    else:
+        url = f"duckdb:///{tmp_path / 'store.duckdb'}"
+    s = open_store(url)
+    s.save_park(tiny_park())
+    s.close()
+    yield url
+    if request.param == "postgres":
+        s = open_store(url)
+        s.drop_schema()  # type: ignore[attr-defined]
+        s.close()
+
+
+def test_sigkill_loses_no_acknowledged_reading(store_url: str, tmp_path: Path) -> None:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    log = tmp_path / "server.log"
+    proc = _serve(store_url, port, log)
+    try:
+        _wait_up(base, proc, log)
+        login = httpx.post(f"{base}/api/v1/auth/login", json={"username": "admin", "password": PASSWORD})
+        assert login.status_code == 200, login.text
+        tok = httpx.post(
+            f"{base}/api/v1/auth/tokens",
+            json={"name": "kill-test"},
+            cookies=login.cookies,
+            headers={"X-CSRF-Token": login.json()["csrf_token"]},
+        )
+        headers = {"Authorization": f"Bearer {tok.json()['token']}"}
+
+        acked: list[int] = []
+        lock = threading.Lock()
+        next_k = iter(range(10_000))
+        stop = threading.Event()
+
+        def feed() -> None:
+            with httpx.Client(base_url=base, headers=headers, timeout=30) as c:
+                while not stop.is_set():
+                    with lock:
+                        k = next(next_k)
+                    try:
+                        r = c.post("/api/v1/parks/tiny/readings", json=_batch(k))
+                    except httpx.HTTPError:
+                        return  # the server is gone: this batch was never acknowledged
+                    if r.status_code == 200 and r.json()["accepted"] == BATCH:
+                        with lock:
+                            acked.append(k)
+
+        threads = [threading.Thread(target=feed) for _ in range(2)]
+        for t in threads:
+            t.start()
+        deadline = time.monotonic() + 60
+        while len(acked) < 10 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        os.kill(proc.pid, signal.SIGKILL)  # mid-ingestion: the feeders are still posting
+        proc.wait(timeout=30)
+        stop.set()
+        for t in threads:
+            t.join(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=30)
+
+    assert len(acked) >= 10
+    store = open_store(store_url)
+    try:
+        got = store.readings(
+            "tiny", ["e1"], dt.datetime(2000, 1, 1, tzinfo=dt.UTC), dt.datetime(2100, 1, 1, tzinfo=dt.UTC)
+        )
+    finally:
+        store.close()
+    have = set(zip(got["ts"], got["value"], strict=True))
+    lost = [
+        (k, r["timestamp"])
+        for k in acked
+        for r in _batch(k)
+        if (pd.Timestamp(str(r["timestamp"])), float(k)) not in have
+    ]
+    assert lost == [], f"{len(lost)} acknowledged readings lost, e.g. {lost[:3]}"
