@@ -74,7 +74,8 @@ def grid_factor(year: int, strict: bool = False, extra_dirs: Iterable[Path] = ()
             raise MissingFactorError(
                 f"no grid emission factor for {year}; known years {known[0]}–{known[-1]}; add a row "
                 f"'year,value,unit,status,source,edition,valid_from,valid_to,confidence' to "
-                f"<your reference folder>/{TABLE}.csv, or drop --strict-factors to use {max(earlier) if earlier else '—'}"
+                f"<your reference folder>/{TABLE}.csv, or drop --strict-factors to use "
+                f"{max(earlier) if earlier else '—'}"
             )
         hit = df[df["year"] == max(earlier)]
         fallback = True

@@ -1,0 +1,174 @@
+"""CH4 and N2O of industrial wastewater treatment (the park's central WWTP): Scope 1 of the park operator.
+
+Method (IPCC 2006 GL Vol.5 Ch.6, with the 2019 Refinement choices by default):
+
+- CH4 (kg/yr) = (TOW - S) x Bo x MCF - R  (Eq. 6.4, EF = Bo x MCF, Eq. 6.5), TOW = organics in the influent
+  (kg COD/yr), S = organics removed as sludge (kg COD/yr), R = CH4 recovered (flared or used, kg/yr).
+  Bo = 0.25 kg CH4/kg COD. MCF by treatment type; 2019R gives 0.03 for a centralized aerobic plant (2006: 0).
+- N2O plant (kg/yr) = N_influent x EF_plant x 44/28 (2019R: EF 0.016 kg N2O-N/kg N for centralized aerobic
+  plants; 0 for anaerobic). Skipped (with a log warning and a note) if the influent nitrogen is not known.
+- N2O effluent (kg/yr) = N_effluent x EF_effluent x 44/28 (Eq. 6.7, EF 0.005 kg N2O-N/kg N).
+- CH4 is weighted with the non-fossil CH4 GWP (wastewater organics are biogenic; differs only in AR6).
+
+The water engine measures the activity (``greenpark.water.ghg_activity``); this module only applies factors, so
+it takes plain numbers (:class:`WwtpActivity`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from greenpark.errors import InputError, MissingFactorError
+from greenpark.ghg.factors import FactorUsed, select_factor
+from greenpark.ghg.gwp import DEFAULT_GWP_SET, gwp_factor
+from greenpark.model import Treatment
+
+log = logging.getLogger(__name__)
+
+TABLE = "ghg/wastewater"
+METHODS = ("ipcc_2019r", "ipcc_2006")
+
+
+@dataclass(frozen=True)
+class WwtpActivity:
+    """A WWTP's annual activity data, as the water engine measures it.
+
+    Attributes
+    ----------
+    wwtp_id : str
+    treatment : str
+        A :class:`greenpark.model.Treatment` value (IPCC MCF class).
+    tow_kg_cod : float
+        Organics in the influent, kg COD per year.
+    sludge_cod_kg : float
+        Organics removed with sludge, kg COD per year.
+    n_effluent_kg : float
+        Nitrogen in the treated effluent, kg N per year.
+    n_influent_kg : float or None
+        Nitrogen in the influent, kg N per year (for plant N2O, 2019R); None = unknown.
+    ch4_recovered_kg : float
+        CH4 recovered and flared or used, kg per year.
+    """
+
+    wwtp_id: str
+    treatment: str
+    tow_kg_cod: float
+    sludge_cod_kg: float = 0.0
+    n_effluent_kg: float = 0.0
+    n_influent_kg: float | None = None
+    ch4_recovered_kg: float = 0.0
+
+
+class WastewaterEmissions(BaseModel):
+    """CH4 and N2O of one WWTP for one year, in kg of gas and tCO2e."""
+
+    wwtp_id: str
+    method: str
+    ch4_kg: float
+    n2o_plant_kg: float
+    n2o_effluent_kg: float
+    ch4_tco2e: float
+    n2o_tco2e: float
+    tco2e: float
+    notes: list[str] = Field(default_factory=list)
+    factors: list[FactorUsed] = Field(default_factory=list)
+
+
+def _factor(parameter: str, treatment: str, method: str, extra_dirs: Iterable[Path]) -> tuple[float, FactorUsed]:
+    try:
+        row, fset = select_factor(TABLE, extra_dirs, parameter=parameter, treatment=treatment, method=method)
+    except MissingFactorError:  # fall back to the treatment-independent row; raises if that is missing too
+        row, fset = select_factor(TABLE, extra_dirs, parameter=parameter, treatment="any", method=method)
+    return row.value, FactorUsed.from_row(f"wastewater.{method}.{parameter}.{row.keys['treatment']}", row, fset)
+
+
+def wastewater_emissions(
+    activity: WwtpActivity,
+    gwp_set: str = DEFAULT_GWP_SET,
+    method: str = "ipcc_2019r",
+    extra_dirs: Iterable[Path] = (),
+) -> WastewaterEmissions:
+    """CH4 and N2O of a WWTP for a year (see the module docstring for the equations).
+
+    Parameters
+    ----------
+    activity : WwtpActivity
+        Annual activity data (kg COD, kg N, kg CH4 recovered).
+    gwp_set : str
+        AR4, AR5 (default) or AR6.
+    method : str
+        ``ipcc_2019r`` (default) or ``ipcc_2006``.
+
+    Raises
+    ------
+    InputError
+        Unknown treatment or method, a negative quantity, or S > TOW.
+
+    References
+    ----------
+    IPCC 2006 GL Vol.5 Ch.6 Eq. 6.4, 6.5, 6.7, Table 6.8, 6.11; 2019 Refinement Vol.5 Ch.6 Tables 6.3, 6.8A.
+    """
+    if method not in METHODS:
+        raise InputError(f"unknown wastewater method {method!r}; choose one of {', '.join(METHODS)}")
+    treatments = [t.value for t in Treatment]
+    if activity.treatment not in treatments:
+        raise InputError(
+            f"unknown WWTP treatment {activity.treatment!r} for {activity.wwtp_id}; "
+            f"choose one of {', '.join(treatments)}"
+        )
+    numbers = {
+        "tow_kg_cod": activity.tow_kg_cod,
+        "sludge_cod_kg": activity.sludge_cod_kg,
+        "n_effluent_kg": activity.n_effluent_kg,
+        "ch4_recovered_kg": activity.ch4_recovered_kg,
+        "n_influent_kg": activity.n_influent_kg or 0.0,
+    }
+    negative = {k: v for k, v in numbers.items() if v < 0}
+    if negative:
+        raise InputError(f"WWTP {activity.wwtp_id}: negative activity {negative}; quantities must be >= 0")
+    if activity.sludge_cod_kg > activity.tow_kg_cod:
+        raise InputError(
+            f"WWTP {activity.wwtp_id}: sludge COD {activity.sludge_cod_kg} kg exceeds influent TOW "
+            f"{activity.tow_kg_cod} kg; check the sludge and influent figures"
+        )
+    t = activity.treatment
+    bo, f_bo = _factor("bo", t, method, extra_dirs)
+    mcf, f_mcf = _factor("mcf", t, method, extra_dirs)
+    ef_eff, f_eff = _factor("n2o_ef_effluent", t, method, extra_dirs)
+    ratio, f_ratio = _factor("n2o_n_ratio", "any", "ipcc_2006", extra_dirs)
+    used = [f_bo, f_mcf, f_eff, f_ratio]
+    notes: list[str] = []
+    ch4_kg = max((activity.tow_kg_cod - activity.sludge_cod_kg) * bo * mcf - activity.ch4_recovered_kg, 0.0)
+    n2o_plant_kg = 0.0
+    if activity.n_influent_kg is None:
+        notes.append("plant N2O not computed: influent nitrogen unknown (only effluent N2O included)")
+        log.warning("WWTP %s: influent N unknown, plant N2O left out", activity.wwtp_id)
+    else:
+        ef_plant, f_plant = _factor("n2o_ef_plant", t, method, extra_dirs)
+        used.append(f_plant)
+        n2o_plant_kg = activity.n_influent_kg * ef_plant * ratio
+    n2o_eff_kg = activity.n_effluent_kg * ef_eff * ratio
+    g_ch4, g_n2o = gwp_factor("CH4_biogenic", gwp_set), gwp_factor("N2O", gwp_set)
+    used += [
+        FactorUsed.from_row(f"gwp.{gwp_set}.CH4_biogenic", g_ch4),
+        FactorUsed.from_row(f"gwp.{gwp_set}.N2O", g_n2o),
+    ]
+    ch4_t = ch4_kg * g_ch4.value / 1e3
+    n2o_t = (n2o_plant_kg + n2o_eff_kg) * g_n2o.value / 1e3
+    return WastewaterEmissions(
+        wwtp_id=activity.wwtp_id,
+        method=method,
+        ch4_kg=ch4_kg,
+        n2o_plant_kg=n2o_plant_kg,
+        n2o_effluent_kg=n2o_eff_kg,
+        ch4_tco2e=ch4_t,
+        n2o_tco2e=n2o_t,
+        tco2e=ch4_t + n2o_t,
+        notes=notes,
+        factors=used,
+    )
