@@ -165,7 +165,8 @@ def read_records(
 
 
 def _fuels(sheet: Sheet, typed: pd.DataFrame, wwtps: set[str], tenants: set[str]):
-    bad = typed["unit"].notna() & ~typed["unit"].map(_dim).isin(["energy", "volume", "mass"])
+    dim = _umap(typed["unit"], _dim)
+    bad = dim.notna() & ~dim.isin(["energy", "volume", "mass"])
     p = problems_frame(
         sheet.file,
         sheet.frame,
@@ -174,13 +175,13 @@ def _fuels(sheet: Sheet, typed: pd.DataFrame, wwtps: set[str], tenants: set[str]
         typed["unit"].astype(str),
         "fuel unit must be a volume, mass or energy unit (l, kg, t, m3, GJ, kWh)",
     )
-    typed["unit"] = typed["unit"].map(_canon_unit)
+    typed["unit"] = _umap(typed["unit"], _canon_unit)
     return typed, [p]
 
 
 def _waste(sheet: Sheet, typed: pd.DataFrame, wwtps: set[str], tenants: set[str]):
-    dim = typed["unit"].map(_dim)
-    bad_dim = typed["unit"].notna() & ~dim.isin(["mass", "volume"])
+    dim = _umap(typed["unit"], _dim)
+    bad_dim = dim.notna() & ~dim.isin(["mass", "volume"])
     probs = [
         problems_frame(
             sheet.file,
@@ -203,14 +204,15 @@ def _waste(sheet: Sheet, typed: pd.DataFrame, wwtps: set[str], tenants: set[str]
             "a quantity in m3 needs density_t_per_m3 (t/m3) to be turned into tonnes",
         )
     )
-    to_t = typed["unit"].map(lambda u: conversion_factor(u, "t") if _dim(u) == "mass" else np.nan)
-    m3 = typed["unit"].map(lambda u: conversion_factor(u, "m3") if _dim(u) == "volume" else np.nan)
+    to_t = _umap(typed["unit"], lambda u: conversion_factor(u, "t") if _dim(u) == "mass" else np.nan)
+    m3 = _umap(typed["unit"], lambda u: conversion_factor(u, "m3") if _dim(u) == "volume" else np.nan)
     typed["quantity_t"] = np.where(vol, typed["quantity"] * m3 * typed["density_t_per_m3"], typed["quantity"] * to_t)
     return typed, probs
 
 
 def _symbiosis(sheet: Sheet, typed: pd.DataFrame, wwtps: set[str], tenants: set[str]):
-    bad = typed["unit"].notna() & (typed["unit"].map(_dim) != "mass")
+    dim = _umap(typed["unit"], _dim)
+    bad = dim.notna() & (dim != "mass")
     p = problems_frame(
         sheet.file,
         sheet.frame,
@@ -219,7 +221,7 @@ def _symbiosis(sheet: Sheet, typed: pd.DataFrame, wwtps: set[str], tenants: set[
         typed["unit"].astype(str),
         "symbiosis quantity must be a mass per month (kg or t)",
     )
-    f = typed["unit"].map(lambda u: conversion_factor(u, "t") if _dim(u) == "mass" else np.nan)
+    f = _umap(typed["unit"], lambda u: conversion_factor(u, "t") if _dim(u) == "mass" else np.nan)
     typed["quantity_t_per_month"] = typed["quantity"] * f
     return typed, [p]
 
@@ -245,7 +247,7 @@ def _wastewater(sheet: Sheet, typed: pd.DataFrame, wwtps: set[str], tenants: set
     )
     typed["censored"] = typed.attrs.pop("censored", pd.Series(False, index=typed.index))
     params, aliases = wastewater_parameters()
-    key = typed["parameter"].fillna("").astype(str).str.strip().str.lower().str.split().str.join(" ")
+    key = typed["parameter"].fillna("").astype(str).str.strip().str.lower().str.replace(r"\s+", " ", regex=True)
     canon = key.map(aliases)
     canon = canon.fillna(key.str.replace(" ", "_").map(aliases))
     bad_param = key.ne("") & canon.isna()
@@ -261,12 +263,12 @@ def _wastewater(sheet: Sheet, typed: pd.DataFrame, wwtps: set[str], tenants: set
     )
     typed["parameter"] = canon
     # unit must fit the parameter's dimension; convert to the canonical unit of that dimension
-    dim_of = canon.map(lambda p: params[p].dimension if isinstance(p, str) else None)
-    unit_dim = typed["unit"].map(_dim)
+    dim_of = _umap(canon, lambda p: params[p].dimension if isinstance(p, str) else None)
+    unit_dim = _umap(typed["unit"], _dim)
     # pH has no unit: an empty unit is accepted for dimensionless parameters only
     no_unit = typed["unit"].isna() & canon.notna()
     unitless = dim_of.isin(["ph", "ratio"])
-    typed.loc[no_unit & unitless, "unit"] = dim_of[no_unit & unitless].map(base_unit)
+    typed.loc[no_unit & unitless, "unit"] = _umap(dim_of[no_unit & unitless], base_unit)
     probs.append(
         problems_frame(
             sheet.file,
@@ -277,9 +279,9 @@ def _wastewater(sheet: Sheet, typed: pd.DataFrame, wwtps: set[str], tenants: set
             "unit is required for this parameter (e.g. mg/l)",
         )
     )
-    unit_dim = typed["unit"].map(_dim)
+    unit_dim = _umap(typed["unit"], _dim)
     bad_unit = canon.notna() & typed["unit"].notna() & unit_dim.notna() & (unit_dim != dim_of)
-    reason = dim_of.map(lambda d: f"unit does not fit the parameter ({d}); use {base_unit(d)}" if d else "")
+    reason = _umap(dim_of, lambda d: f"unit does not fit the parameter ({d}); use {base_unit(d)}" if d else "")
     probs.append(problems_frame(sheet.file, frame, bad_unit, "unit", typed["unit"].astype(str), reason))
     factor = pd.Series(np.nan, index=typed.index)
     good = canon.notna() & typed["unit"].notna() & ~bad_unit & unit_dim.notna()
@@ -287,15 +289,16 @@ def _wastewater(sheet: Sheet, typed: pd.DataFrame, wwtps: set[str], tenants: set
         factor[idx] = conversion_factor(u, base_unit(d))
         typed.loc[idx, "unit"] = base_unit(d)
     typed["value"] = typed["value"] * factor
-    lo = canon.map(lambda p: params[p].min if isinstance(p, str) else None).astype(float)
-    hi = canon.map(lambda p: params[p].max if isinstance(p, str) else None).astype(float)
+    lo = _umap(canon, lambda p: params[p].min if isinstance(p, str) else None).astype(float)
+    hi = _umap(canon, lambda p: params[p].max if isinstance(p, str) else None).astype(float)
     out = good & typed["value"].notna() & ((typed["value"] < lo) | (typed["value"] > hi))
-    rng = canon.map(
+    rng = _umap(
+        canon,
         lambda p: (
             f"value out of physical range [{_g(params[p].min)}, {_g(params[p].max)}] {base_unit(params[p].dimension)}"
             if isinstance(p, str)
             else ""
-        )
+        ),
     )
     probs.append(problems_frame(sheet.file, frame, out, "value", typed["value"].astype(str), rng))
     return typed, probs
@@ -315,6 +318,20 @@ def _connection_limits(sheet: Sheet, typed: pd.DataFrame, wwtps: set[str], tenan
     )
     typed["parameter"] = canon
     return typed, [p]
+
+
+def _umap(series: pd.Series, func: Callable[[Any], Any]) -> pd.Series:
+    """``series.map(func)`` computed once per distinct value (record tables repeat few values)."""
+    uniq = pd.unique(series.to_numpy(dtype=object))
+    table = {u: func(u) for u in uniq if not _isnull(u)}
+    return series.map(table)
+
+
+def _isnull(v: Any) -> bool:
+    try:
+        return v is None or bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
 
 
 def _g(v: float | None) -> str:
