@@ -29,8 +29,9 @@ class Settings(BaseSettings):
 
     environment: Literal["development", "test", "production"] = "development"
     store_url: str = Field(
-        default="duckdb:///greenpark.duckdb",
-        description="duckdb:///path/to/file.duckdb (embedded) or postgresql://user@host:5432/db[?options]",
+        default="duckdb://.greenpark/store.duckdb",
+        description="duckdb:///abs/path.duckdb or duckdb://rel/path.duckdb (embedded) or "
+        "postgresql://user@host:5432/db[?schema=name]",
     )
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=0, le=65535)
@@ -70,6 +71,9 @@ class Settings(BaseSettings):
     # read API
     page_size_default: int = Field(default=100, ge=1)
     page_size_max: int = Field(default=1_000, ge=1)
+    read_cache_entries: int = Field(
+        default=256, ge=0, description="aggregates kept per data version (0 = no cache); dropped on new data"
+    )
     readings_max_points: int = Field(default=10_000, ge=1, description="points per series before downsampling")
 
     @model_validator(mode="after")

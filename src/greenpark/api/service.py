@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import OrderedDict, defaultdict
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from greenpark.api.accounts import Accounts, LoginLimiter, Role
 from greenpark.api.servicedb import service_db_for
@@ -22,6 +25,7 @@ from greenpark.settings import Settings
 from greenpark.store.base import Store
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class Service:
@@ -36,7 +40,10 @@ class Service:
         self.limiter = LoginLimiter(settings.login_max_attempts, settings.login_window_s)
         self.alerts = AlertBook(self.db)
         self._parks: dict[str, ParkData] = {}
-        self.ingestor = Ingestor(store, self.lock, self.park, self.alerts, default_rules())
+        self._versions: defaultdict[str, int] = defaultdict(int)
+        self._cache: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self._cache_lock = threading.Lock()
+        self.ingestor = Ingestor(store, self.lock, self.park, self.alerts, default_rules(), on_write=self.touched)
         self.mqtt: MqttIngestor | None = None
         self.webhook: WebhookPusher | None = None
 
@@ -66,6 +73,29 @@ class Service:
     def forget_parks(self) -> None:
         """Drop the cache (after a park is imported or replaced)."""
         self._parks.clear()
+
+    # read cache: results of store aggregations, dropped when the park's data changes -----
+    def touched(self, park_id: str) -> None:
+        """Record that a park's readings changed (cached aggregates of it are stale)."""
+        with self._cache_lock:
+            self._versions[park_id] += 1
+
+    def cached(self, park_id: str, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+        """``compute()``, or its cached result for the park's current data version."""
+        size = self.settings.read_cache_entries
+        if size <= 0:
+            return compute()
+        with self._cache_lock:
+            k = (park_id, self._versions[park_id], *key)
+            if k in self._cache:
+                self._cache.move_to_end(k)
+                return self._cache[k]  # type: ignore[no-any-return]
+        value = compute()
+        with self._cache_lock:
+            self._cache[k] = value
+            while len(self._cache) > size:
+                self._cache.popitem(last=False)
+        return value
 
     # life cycle ------------------------------------------------------------------------
     def start(self) -> None:

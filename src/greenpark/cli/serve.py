@@ -32,7 +32,7 @@ def load_example(store_url: str, data_dir: Path) -> str:
         result = import_park(folder, store)
     finally:
         store.close()
-    return str(getattr(result, "park_id", None) or getattr(getattr(result, "data", None), "park", None).park_id)
+    return result.park_id
 
 
 def register(app: typer.Typer) -> None:
@@ -77,9 +77,11 @@ def register(app: typer.Typer) -> None:
             overrides["mqtt_enabled"] = mqtt
         if webhook is not None:
             overrides["webhook_url"] = webhook
+        where = data_dir or Path(tempfile.mkdtemp(prefix="greenpark-example-"))
+        if example and store is None:
+            overrides["store_url"] = f"duckdb://{where.resolve() / 'store.duckdb'}"
         settings = Settings(**overrides)  # type: ignore[arg-type]
         if example:
-            where = data_dir or Path(tempfile.mkdtemp(prefix="greenpark-example-"))
             park_id = load_example(settings.store_url, where)
             log.warning("example park %s loaded from %s", park_id, where)
         app = create_app(settings)

@@ -51,6 +51,7 @@ class Ingestor:
         alerts: AlertBook | None = None,
         rules: list[Rule] | None = None,
         reject_sample: int = 20,
+        on_write: Callable[[str], None] | None = None,
     ) -> None:
         self.store = store
         self.lock = lock
@@ -58,6 +59,7 @@ class Ingestor:
         self.alerts = alerts
         self.rules = rules or []
         self.reject_sample = reject_sample
+        self.on_write = on_write
 
     def ingest(self, park_id: str, raw: pd.DataFrame, source: str) -> IngestReport:
         """Validate and durably write one batch of raw rows (columns meter_id, timestamp, value).
@@ -74,6 +76,8 @@ class Ingestor:
                 self.store.write_readings(park_id, accepted)
             if len(rejects):
                 self.store.add_quarantine(park_id, rejects)
+        if self.on_write is not None and len(accepted):
+            self.on_write(park_id)
         n_rejected = int(rejects["line"].nunique()) if len(rejects) else 0
         report = IngestReport(
             received=len(raw),

@@ -66,8 +66,11 @@ def get_park(scope: ParkRead) -> ParkPublic:
 
 
 def _consumption(service: Service, scope: ParkScope, start: dt.datetime, end: dt.datetime, grain: str) -> pd.DataFrame:
-    with service.lock:
-        df = service.store.consumption(scope.park_id, start, end, grain=grain, by="tenant")  # type: ignore[arg-type]
+    def compute() -> pd.DataFrame:
+        with service.lock:
+            return service.store.consumption(scope.park_id, start, end, grain=grain, by="tenant")  # type: ignore[arg-type]
+
+    df = service.cached(scope.park_id, ("consumption", start, end, grain), compute)
     if scope.tenant_id is not None and len(df):
         df = df[df["tenant_id"] == scope.tenant_id]
     return df
@@ -88,11 +91,12 @@ def overview(scope: OverviewRead, service: ServiceDep, year: Year = None) -> Ove
     now = dt.datetime.now(scope.data.park.zone)
     year = year or now.year
     start, end = year_range(year, zone)
-    yearly = _consumption(service, scope, start, end, "year")
-    by_kind = {} if not len(yearly) else {str(k): float(v) for k, v in yearly.groupby("kind")["value"].sum().items()}
+    # one query (months of the year) gives both the year's totals and the last month's rows
+    months = _consumption(service, scope, start, end, "month")
+    by_kind = {} if not len(months) else {str(k): float(v) for k, v in months.groupby("kind")["value"].sum().items()}
     last_month = now if now.year == year else end - dt.timedelta(days=1)
-    m_start, m_end = month_range(last_month.astimezone(scope.data.park.zone))
-    monthly = _consumption(service, scope, m_start, m_end, "month")
+    m_start, _ = month_range(last_month.astimezone(scope.data.park.zone))
+    monthly = months[months["period_start"] == m_start] if len(months) else months
     _, n_open = service.alerts.list(scope.park_id, state="open", tenant_id=scope.tenant_id, limit=1)
     return OverviewPublic(
         park_id=scope.park_id,
