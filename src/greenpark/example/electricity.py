@@ -23,6 +23,7 @@ REGISTER_DECIMALS = 2
 
 # Reference temperature above which cooling load starts (degC): a property of the synthetic model.
 _COOLING_BASE_C = 22.0
+_HOURS_PER_YEAR = 8760.0
 
 
 @dataclass
@@ -114,7 +115,8 @@ def choose_pv_tenants(tenants: pd.DataFrame, roofs: pd.DataFrame, rng: np.random
     """Tenants that already have rooftop PV, with their kWp and whether they export.
 
     The logistics tenant with the largest roof exports (big roof, small load); the
-    electronics anchor and randomly chosen others are zero-export systems.
+    electronics anchor and randomly chosen 2- or 3-shift tenants have zero-export
+    systems no larger than their mean load.
     """
     n_pv = int(assumptions.park_parameter("pv_existing_tenants"))
     kwp_per_m2 = assumptions.park_parameter("pv_kwp_per_m2")
@@ -125,10 +127,14 @@ def choose_pv_tenants(tenants: pd.DataFrame, roofs: pd.DataFrame, rng: np.random
     chosen = [exporter]
     anchors = tenants.loc[tenants["anchor"] & (tenants["profile"] == "electronics"), "tenant_id"].tolist()
     chosen += anchors[:1]
-    others = tenants.loc[~tenants["anchor"] & ~tenants["tenant_id"].isin(chosen), "tenant_id"].to_numpy()
-    chosen += list(rng.choice(others, size=max(n_pv - len(chosen), 0), replace=False))
-    coverage = np.where(np.array(chosen) == exporter, 0.9, rng.uniform(0.3, 0.6, len(chosen)))
-    kwp = np.round(usable.reindex(chosen).to_numpy() * kwp_per_m2 * coverage, 1)
+    shifts = assumptions.profiles().loc[tenants["profile"], "shifts"].to_numpy()
+    others = tenants.loc[~tenants["anchor"] & ~tenants["tenant_id"].isin(chosen) & (shifts > 1), "tenant_id"]
+    chosen += list(rng.choice(others.to_numpy(), size=max(n_pv - len(chosen), 0), replace=False))
+    coverage = np.where(np.array(chosen) == exporter, 0.5, rng.uniform(0.3, 0.6, len(chosen)))
+    kwp = usable.reindex(chosen).to_numpy() * kwp_per_m2 * coverage
+    # a zero-export system is sized to the tenant's mean load so the limiter rarely curtails
+    mean_kw = tenants.set_index("tenant_id").loc[chosen, "annual_kwh"].to_numpy() / _HOURS_PER_YEAR
+    kwp = np.round(np.where(np.array(chosen) == exporter, kwp, np.minimum(kwp, mean_kw)), 1)
     return pd.DataFrame({"tenant_id": chosen, "kwp": kwp, "exports": np.array(chosen) == exporter})
 
 
@@ -195,7 +201,9 @@ def meters_and_readings(
     pv_by_tenant = dict(zip(pv["tenant_id"], zip(pv["kwp"], pv["exports"], strict=True), strict=True))
     pv_tenants = set(pv["tenant_id"])
     candidates = tenants.loc[~tenants["tenant_id"].isin(pv_tenants), "tenant_id"].to_numpy()
-    cumulative = list(rng.choice(candidates, size=3, replace=False))
+    # three register meters in a full park; fewer in a small one, so interval meters remain for the faults
+    n_cumulative = min(3, max(1, len(candidates) // 3))
+    cumulative = list(rng.choice(candidates, size=n_cumulative, replace=False))
     rollover_tenant = cumulative[0]
 
     meters, series, truth = [], [], {"tenants": {}, "common": {}}

@@ -65,11 +65,11 @@ def inject_reading_faults(
     """Add a duplicate, a negative interval value, an unparseable timestamp and an unknown meter id.
 
     ``interval_meters`` are tenant import meters with interval (not register) values;
-    three different ones are used. Mutates ``series`` (the unknown meter becomes a
+    three different ones are used when there are three. Mutates ``series`` (the unknown meter becomes a
     last, one-row series).
     """
     by_id = {s.meter_id: s for s in series}
-    dup_m, neg_m, bad_m = rng.choice(interval_meters, size=3, replace=False)
+    dup_m, neg_m, bad_m = (str(m) for m in rng.choice(interval_meters, size=3, replace=len(interval_meters) < 3))
     faults = []
 
     s = by_id[dup_m]
@@ -154,11 +154,17 @@ def inject_reading_faults(
 
 def reading_lines(series: list[MeterSeries], faults: list[Fault]) -> list[dict]:
     """Final line numbers in readings.csv of the reading faults (header = line 1)."""
-    start, offset = {}, 2
+    start, offset, by_id = {}, 2, {}
     for s in series:
         start[s.meter_id] = offset
+        by_id[s.meter_id] = s
         offset += len(s)
-    return [f.as_dict(start[f.series] + f.row) for f in faults]
+    out = []
+    for f in faults:
+        # located again after every insertion; a duplicate is the later of its two rows
+        row = int(np.flatnonzero(by_id[f.series].timestamps == f.timestamp)[-1])
+        out.append(f.as_dict(start[f.series] + row))
+    return out
 
 
 def inject_fuel_fault(fuels: pd.DataFrame, rng: np.random.Generator) -> tuple[pd.DataFrame, dict]:

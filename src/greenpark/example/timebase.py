@@ -61,7 +61,7 @@ def holidays(year: int) -> pd.DataFrame:
 
 def day_kinds(index: pd.DatetimeIndex, year: int) -> np.ndarray:
     """Integer day kind per timestamp: WORKDAY, SUNDAY, HOLIDAY, TET or TET_EXTENDED."""
-    kinds = np.where(index.dayofweek == 6, SUNDAY, WORKDAY)
+    kinds = np.where(index.day_of_week == 6, SUNDAY, WORKDAY)
     hol = holidays(year)
     days = index.normalize()
     for kind, code in (("public", HOLIDAY), ("tet", TET), ("tet_extended", TET_EXTENDED)):

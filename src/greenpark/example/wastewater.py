@@ -206,7 +206,7 @@ def sample_times(year: int) -> list[pd.Timestamp]:
     times = []
     for m in range(1, 13):
         d = pd.Timestamp(year, m, 15, 9)
-        while d.dayofweek == 6:
+        while d.day_of_week == 6:
             d += pd.Timedelta(days=1)
         times.append(d)
     return times
