@@ -136,7 +136,8 @@ def _type_column(
     if t == "date":
         d = pd.to_datetime(raw.where(present), errors="coerce", format="ISO8601")
         bad = present & d.isna()
-        return d.dt.date.where(~bad & present, None), (bad, f"{attr.name} is not an ISO date (YYYY-MM-DD)")
+        dates = pd.Series([x.date() if pd.notna(x) else None for x in d], index=raw.index, dtype=object)
+        return dates, (bad, f"{attr.name} is not an ISO date (YYYY-MM-DD)")
     if t == "period":
         ok = raw.str.fullmatch(r"\d{4}-(0[1-9]|1[0-2])")
         bad = present & ~ok

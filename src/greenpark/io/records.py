@@ -125,7 +125,7 @@ def read_objects(
 
 
 def _plain(v: Any) -> Any:
-    if v is None or v is pd.NA:
+    if v is None or v is pd.NA or v is pd.NaT:
         return None
     if isinstance(v, float) and np.isnan(v):
         return None

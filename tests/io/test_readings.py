@@ -1,0 +1,206 @@
+"""Validation rules of meter readings, each on a tiny hand-made input.
+
+Park local time is Asia/Ho_Chi_Minh = UTC+7 (no DST), so a naive local
+2024-01-01 00:00 is 2023-12-31 17:00 UTC.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from greenpark.io import read_park_folder
+
+HEADER = "meter_id,timestamp,value\n"
+
+
+def _reasons(read, file: str = "readings.csv") -> dict[str, str]:
+    rej = read.rejects[read.rejects["file"] == file]
+    return {str(r.line): str(r.reason) for r in rej.itertuples()}
+
+
+def _values(read, meter: str) -> list[float]:
+    r = read.readings
+    return r[r["meter_id"] == meter].sort_values("ts")["value"].tolist()
+
+
+def test_naive_is_park_local_offset_respected_stored_utc(make_park):
+    park = make_park(readings=HEADER + (
+        "E1,2024-01-01 00:00,1\n"            # naive: local (UTC+7) -> 2023-12-31T17:00Z
+        "E1,2024-01-01T00:15:00+07:00,2\n"   # explicit +07:00 -> 2023-12-31T17:15Z
+        "E1,2023-12-31T17:30:00Z,3\n"        # Z = UTC as is
+        "E1,2024-01-01T03:45:00+09:00,4\n"   # +09:00 (Tokyo) -> 2023-12-31T18:45Z
+    ))
+    read = read_park_folder(park)
+    got = read.readings[read.readings.meter_id == "E1"].sort_values("ts")
+    expected = pd.to_datetime(
+        ["2023-12-31T17:00Z", "2023-12-31T17:15Z", "2023-12-31T17:30Z", "2023-12-31T18:45Z"], utc=True
+    )
+    assert list(got["ts"]) == list(expected)
+    assert str(got["ts"].dt.tz) == "UTC"
+    assert got["value"].tolist() == [1.0, 2.0, 3.0, 4.0]
+
+
+def test_naive_local_and_offset_of_same_instant_are_duplicates(make_park):
+    # 2024-01-01 00:15 local == 2024-01-01T00:15+07:00: the same instant, same value
+    park = make_park(readings=HEADER + "E1,2024-01-01 00:15,2\nE1,2024-01-01T00:15:00+07:00,2\n")
+    read = read_park_folder(park)
+    assert _reasons(read) == {"3": "identical duplicate of line 2 (kept once)"}
+    assert _values(read, "E1") == [2.0]
+
+
+def test_unit_converted_once_at_import(make_park):
+    # E2 counts MWh: 0.25 MWh = 250 kWh (1 MWh = 1000 kWh, SI definition)
+    read = read_park_folder(make_park(readings=HEADER + "E2,2024-01-01 00:00,0.25\n"))
+    assert _values(read, "E2") == [250.0]
+
+
+def test_unknown_meter_id_is_rejected_with_known_ids(make_park):
+    read = read_park_folder(make_park(readings=HEADER + "E1,2024-01-01 00:00,1\nE9,2024-01-01 00:00,1\n"))
+    reason = _reasons(read)["3"]
+    assert reason.startswith("unknown meter id: not in meters.csv")
+    assert "E1" in reason
+    row = read.rejects.iloc[0]
+    assert (row.field, row.value, row.raw) == ("meter_id", "E9", "E9,2024-01-01 00:00,1")
+
+
+def test_unknown_unit_in_meters_rejects_the_meter_then_its_readings(make_park):
+    meters = "meter_id,tenant_id,kind,unit,cumulative\nE1,T1,electricity_import,kWh,false\n" \
+             "W1,,water_supply,furlong,false\n"
+    read = read_park_folder(make_park(meters=meters, readings=HEADER + "W1,2024-01-01 00:00,5\n"))
+    m = read.rejects[read.rejects.file == "meters.csv"].iloc[0]
+    assert (m.line, m.field, m.value) == ("3", "unit", "furlong")
+    assert "unknown unit 'furlong'" in m.reason and "m3" in m.reason
+    assert _reasons(read)["2"].startswith("unknown meter id")
+
+
+def test_duplicate_with_different_values_rejects_every_row(make_park):
+    read = read_park_folder(make_park(readings=HEADER + (
+        "E1,2024-01-01 00:00,1\n"
+        "E1,2024-01-01 00:15,2\n"
+        "E1,2024-01-01 00:15,7\n"
+    )))
+    reasons = _reasons(read)
+    assert set(reasons) == {"3", "4"}
+    assert reasons["3"].startswith("duplicate (meter, timestamp) with different values (2.0, 7.0 on lines 3, 4)")
+    assert _values(read, "E1") == [1.0]
+    c = read.counts["readings.csv"]
+    assert (c.read, c.accepted, c.rejected) == (3, 1, 2)
+
+
+def test_identical_duplicate_is_kept_once(make_park):
+    read = read_park_folder(make_park(readings=HEADER + "E1,2024-01-01 00:00,1\nE1,2024-01-01 00:00,1\n"))
+    assert _reasons(read) == {"3": "identical duplicate of line 2 (kept once)"}
+    assert _values(read, "E1") == [1.0]
+
+
+def test_negative_interval_value_is_rejected(make_park):
+    read = read_park_folder(make_park(readings=HEADER + "E1,2024-01-01 00:00,-3.5\n"))
+    assert _reasons(read) == {"2": "negative interval consumption"}
+    assert read.readings.empty
+
+
+def test_unparseable_timestamp_is_rejected(make_park):
+    read = read_park_folder(make_park(readings=HEADER + (
+        "E1,2024-02-30T00:00:00,1\n"   # 30 February does not exist
+        "E1,yesterday,1\n"
+        "E1,,1\n"
+    )))
+    reasons = _reasons(read)
+    assert set(reasons) == {"2", "3", "4"}
+    assert all(r.startswith("timestamp does not parse as ISO 8601") for r in reasons.values())
+
+
+@pytest.mark.parametrize("value", ["abc", "1,5", "nan", "inf", ""])
+def test_value_not_a_finite_number_is_rejected(make_park, value):
+    read = read_park_folder(make_park(readings=HEADER + f'E1,2024-01-01 00:00,"{value}"\n'))
+    assert _reasons(read) == {"2": "value is not a finite number (use a decimal point)"}
+
+
+def test_row_with_wrong_number_of_fields_is_rejected_not_dropped(make_park):
+    read = read_park_folder(make_park(readings=HEADER + "E1,2024-01-01 00:00,1,extra\nE1,2024-01-01 00:15,2\n"))
+    assert _reasons(read) == {"2": "row has 4 fields, the header has 3"}
+    assert read.rejects.iloc[0].raw == "E1,2024-01-01 00:00,1,extra"
+    c = read.counts["readings.csv"]
+    assert (c.read, c.accepted, c.rejected) == (2, 1, 1)
+
+
+def test_cumulative_register_gives_interval_consumption(make_park):
+    # register 100 -> 110 -> 125: intervals [00:00, 00:15) = 10 kWh and [00:15, 00:30) = 15 kWh,
+    # each labelled with its start; the first reading is the base (accepted, no interval).
+    read = read_park_folder(make_park(readings=HEADER + (
+        "C2,2024-01-01 00:00,100\nC2,2024-01-01 00:15,110\nC2,2024-01-01 00:30,125\n"
+    )))
+    got = read.readings[read.readings.meter_id == "C2"]
+    assert got["value"].tolist() == [10.0, 15.0]
+    assert list(got["ts"]) == list(pd.to_datetime(["2023-12-31T17:00Z", "2023-12-31T17:15Z"], utc=True))
+    assert read.counts["readings.csv"].accepted == 3
+
+
+def test_rollover_repaired_when_register_max_known(make_park):
+    # C1 wraps after register_max = 1000 kWh: 990 -> 5 is 5 - 990 + 1000 = 15 kWh, then 5 -> 12 = 7 kWh
+    read = read_park_folder(make_park(readings=HEADER + (
+        "C1,2024-01-01 00:00,990\nC1,2024-01-01 00:15,5\nC1,2024-01-01 00:30,12\n"
+    )))
+    assert _values(read, "C1") == [15.0, 7.0]
+    assert read.rejects.empty
+    w = read.warnings
+    assert w["code"].tolist() == ["readings.rollover"]
+    assert w.iloc[0].subject == "C1"
+
+
+def test_drop_without_register_max_is_a_reset_not_repaired(make_park):
+    # C2 has no register_max: 500 -> 3 is reported (reset or negative step) and not counted;
+    # the register continues from 3: 3 -> 9 = 6 kWh.
+    read = read_park_folder(make_park(readings=HEADER + (
+        "C2,2024-01-01 00:00,500\nC2,2024-01-01 00:15,3\nC2,2024-01-01 00:30,9\n"
+    )))
+    reason = _reasons(read)["3"]
+    assert "cumulative register went down from 500.0 to 3.0" in reason
+    assert "give register_max" in reason
+    assert _values(read, "C2") == [6.0]
+
+
+def test_drop_too_large_for_a_rollover_is_a_reset(make_park):
+    # C1 (register_max 1000): 600 -> 590 repaired would be 590 - 600 + 1000 = 990 kWh,
+    # more than rollover_max_fraction (0.5, reference io/validation) x 1000: a negative step.
+    read = read_park_folder(make_park(readings=HEADER + (
+        "C1,2024-01-01 00:00,600\nC1,2024-01-01 00:15,590\nC1,2024-01-01 00:30,595\n"
+    )))
+    assert "too large for a rollover of register_max 1000.0" in _reasons(read)["3"]
+    assert _values(read, "C1") == [5.0]
+
+
+def test_gap_is_a_warning_not_a_reject(make_park):
+    rows = [f"E1,2024-01-01 {h:02d}:{m:02d},1" for h in range(2) for m in (0, 15, 30, 45)]
+    del rows[3]  # 00:45 missing: step 00:30 -> 01:00 is 30 min
+    read = read_park_folder(make_park(readings=HEADER + "\n".join(rows) + "\n"))
+    assert read.rejects.empty
+    gaps = read.warnings[read.warnings.code == "readings.gap"]
+    assert len(gaps) == 1
+    assert "gap from 2023-12-31T17:30Z to 2023-12-31T18:00Z" in gaps.iloc[0].message
+
+
+def test_counts_reconcile_on_mixed_input(make_park):
+    read = read_park_folder(make_park(readings=HEADER + (
+        "E1,2024-01-01 00:00,1\nE9,2024-01-01 00:00,1\nE1,bad,1\nE1,2024-01-01 00:15,-1\n"
+        "E1,2024-01-01 00:30,1,2\nC1,2024-01-01 00:00,10\nC1,2024-01-01 00:15,20\n"
+    )))
+    c = read.counts["readings.csv"]
+    assert c.read == 7
+    assert c.read == c.accepted + c.rejected
+    assert c.rejected == read.rejects[read.rejects.file == "readings.csv"]["line"].nunique() == 4
+
+
+def test_readings_parquet(make_park, tmp_path):
+    park = make_park()
+    df = pd.DataFrame({
+        "meter_id": ["E1", "E1", "E9"],
+        "timestamp": pd.to_datetime(["2024-01-01 00:00", "2024-01-01 00:15", "2024-01-01 00:00"]),  # naive = local
+        "value": [1.0, 2.0, 3.0],
+    })
+    df.to_parquet(park / "readings.parquet")
+    read = read_park_folder(park)
+    assert _values(read, "E1") == [1.0, 2.0]
+    assert read.readings["ts"].min() == pd.Timestamp("2023-12-31T17:00Z")
+    assert _reasons(read, "readings.parquet")["4"].startswith("unknown meter id")
