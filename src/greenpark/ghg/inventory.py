@@ -1,0 +1,360 @@
+"""The park's GHG inventory for one year: by scope, by tenant (and park common), by month.
+
+Boundaries and categories follow the GHG Protocol Corporate Standard and ISO 14064-1:2018:
+
+- Scope 1 (ISO category 1): stationary combustion (fuels.csv; :mod:`greenpark.ghg.combustion`), refrigerant
+  leaks of Kyoto gases (:mod:`greenpark.ghg.refrigerants`), the central WWTP's CH4 and N2O (park common;
+  :mod:`greenpark.ghg.wastewater`). Biogenic CO2 from biomass and HCFC-22 leaks are memo items.
+- Scope 2 (ISO category 2): grid electricity, location- and market-based (:mod:`greenpark.ghg.electricity`).
+- Scope 3 category 5 (ISO category 4), waste generated in operations: taken from the waste engine
+  (``greenpark.waste.ghg.route_emissions``) or given as a table; avoided emissions of recycling are a memo,
+  never netted.
+
+``total_tco2e`` = Scope 1 + Scope 2 location-based + Scope 3; ``total_market_tco2e`` uses market-based Scope 2.
+The Decree 06 duty check uses each tenant's Scope 1 + location-based Scope 2 (facility direct and
+energy-indirect emissions) and its energy in TOE. The engine is pure: the caller brings the park, the store's
+monthly consumption and, if known, the WWTP activity and Scope 3 table.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import pandas as pd
+from pydantic import BaseModel, Field
+
+from greenpark.errors import InputError
+from greenpark.ghg.combustion import combustion_emissions
+from greenpark.ghg.decree06 import ReportingCalendar, duty_check, electricity_toe_per_kwh, reporting_calendar
+from greenpark.ghg.electricity import PARK_COMMON, scope2_emissions
+from greenpark.ghg.factors import FactorUsed, dedupe_factors
+from greenpark.ghg.gwp import DEFAULT_GWP_SET, gwp_sets
+from greenpark.ghg.refrigerants import refrigerant_emissions
+from greenpark.ghg.wastewater import WastewaterEmissions, WwtpActivity, wastewater_emissions
+from greenpark.model import ParkData
+
+log = logging.getLogger(__name__)
+
+SCOPE3_COLUMNS = ("tenant_id", "tco2e")
+
+
+class TenantInventory(BaseModel):
+    """One tenant's (or the park common's) inventory for the year."""
+
+    tenant_id: str | None = Field(description="None = park common (shared loads, the WWTP, the park office)")
+    name: str = ""
+    scope1_tco2e: float = 0.0
+    scope1_combustion_tco2e: float = 0.0
+    scope1_refrigerant_tco2e: float = 0.0
+    scope1_wastewater_tco2e: float = 0.0
+    scope2_location_tco2e: float = 0.0
+    scope2_market_tco2e: float = 0.0
+    scope3_tco2e: float = 0.0
+    total_tco2e: float = 0.0
+    biogenic_co2_t: float = 0.0
+    montreal_gases_tco2e: float = 0.0
+    grid_import_kwh: float = 0.0
+    pv_self_consumed_kwh: float = 0.0
+    contractual_kwh: float = 0.0
+    energy_toe: float = 0.0
+    decree06_inventory_required: bool = False
+    decree06_reason: str = ""
+
+
+class MonthInventory(BaseModel):
+    """Month-resolved emissions (sources recorded per month; annual-only sources are not spread)."""
+
+    period: str
+    scope1_tco2e: float
+    scope2_location_tco2e: float
+    scope2_market_tco2e: float
+    scope3_tco2e: float
+
+
+class InventoryResult(BaseModel):
+    """The inventory of a park for one year. Names of the top-level figures are stable (report, API)."""
+
+    park_id: str
+    year: int
+    gwp: str
+    total_tco2e: float
+    total_market_tco2e: float
+    scope1_tco2e: float
+    scope1_combustion_tco2e: float
+    scope1_refrigerant_tco2e: float
+    scope1_wastewater_tco2e: float
+    scope2_location_tco2e: float
+    scope2_market_tco2e: float
+    scope3_tco2e: float
+    scope3_avoided_tco2e: float = Field(description="memo: avoided by recycling/recovery, never netted")
+    biogenic_co2_t: float = Field(description="memo: CO2 from biomass combustion, not in the totals")
+    montreal_gases_tco2e: float = Field(description="memo: HCFC leaks (Montreal Protocol gases), not in Scope 1")
+    grid_import_kwh: float
+    pv_self_consumed_kwh: float
+    contractual_kwh: float
+    renewable_share: float = Field(description="(PV self-consumed + contractual) / (grid import + PV self-consumed)")
+    energy_toe: float
+    grid_factor_fallback: bool
+    strict_factors: bool
+    tenants: list[TenantInventory]
+    park_common: TenantInventory
+    by_month: list[MonthInventory]
+    annual_only_tco2e: float = Field(description="emissions known only per year (WWTP, annual Scope 3)")
+    wwtps: list[WastewaterEmissions]
+    decree06_calendar: ReportingCalendar
+    factors: list[FactorUsed]
+    notes: list[str]
+
+    def tenant_frame(self) -> pd.DataFrame:
+        """Tenants and the park common as one DataFrame (one row each)."""
+        return pd.DataFrame([t.model_dump() for t in [*self.tenants, self.park_common]])
+
+
+def _year_rows(df: pd.DataFrame, year: int) -> pd.DataFrame:
+    if df.empty or "period" not in df:
+        return df
+    return df[df["period"].astype(str).str.startswith(f"{year}-")]
+
+
+def _tenant_key(s: pd.Series) -> pd.Series:
+    return s.astype(object).where(s.notna() & (s.astype(str) != ""), PARK_COMMON).astype(str)
+
+
+def _scope3_table(park: ParkData, scope3: pd.DataFrame | None, year: int, gwp_set: str, notes: list[str]):
+    """The Scope 3 category 5 table: given, or from the waste engine when it is installed."""
+    if scope3 is not None:
+        missing = [c for c in SCOPE3_COLUMNS if c not in scope3]
+        if missing:
+            raise InputError(f"scope3 table lacks column(s) {missing}; needs {list(SCOPE3_COLUMNS)}")
+        return scope3
+    waste = park.table("waste")
+    if waste.empty:
+        return pd.DataFrame(columns=[*SCOPE3_COLUMNS, "avoided_tco2e"])
+    try:
+        from greenpark.waste.ghg import route_emissions  # the waste engine owns the methods (FOD etc.)
+    except ImportError:
+        notes.append("Scope 3 (waste) not computed: the waste engine (greenpark.waste.ghg) is not available")
+        log.warning("greenpark.waste.ghg not importable; Scope 3 left at 0")
+        return pd.DataFrame(columns=[*SCOPE3_COLUMNS, "avoided_tco2e"])
+    return route_emissions(waste, year, gwp_set)
+
+
+def inventory(
+    park: ParkData,
+    consumption: pd.DataFrame,
+    year: int,
+    gwp_set: str = DEFAULT_GWP_SET,
+    strict_factors: bool = False,
+    wwtp_activities: Sequence[WwtpActivity] | None = None,
+    scope3: pd.DataFrame | None = None,
+    renewables: pd.DataFrame | None = None,
+    wastewater_method: str = "ipcc_2019r",
+    extra_dirs: Iterable[Path] = (),
+) -> InventoryResult:
+    """Compute the park's inventory for ``year``.
+
+    Parameters
+    ----------
+    park : ParkData
+        Tenants, WWTPs and the tables ``fuels``, ``refrigerants``, ``waste`` (and optionally ``renewables``).
+    consumption : DataFrame
+        ``store.consumption(park_id, start, end, grain="month", by="tenant")``: tenant_id, kind,
+        period_start (tz-aware, park zone), value (kWh).
+    year : int
+        Data year.
+    gwp_set : str
+        AR4, AR5 (default, Vietnamese MRV practice) or AR6.
+    strict_factors : bool
+        Fail instead of falling back to the latest grid factor when ``year`` has none.
+    wwtp_activities : sequence of WwtpActivity, optional
+        Annual WWTP activity from the water engine; None = WWTP emissions not computed (noted).
+    scope3 : DataFrame, optional
+        Scope 3 cat. 5 per tenant: tenant_id, tco2e [, avoided_tco2e, period, route]; None = ask the waste engine.
+    renewables : DataFrame, optional
+        PPAs and certificates (tenant_id, period, instrument, energy_kwh, source); default: the park's
+        ``renewables`` table if any.
+    wastewater_method : str
+        ``ipcc_2019r`` (default) or ``ipcc_2006``.
+    extra_dirs : iterable of Path
+        User reference folders (facility-specific or Decision 2626 factors win over IPCC defaults).
+
+    Returns
+    -------
+    InventoryResult
+
+    References
+    ----------
+    GHG Protocol Corporate Standard (2004) and Scope 2 Guidance (2015); ISO 14064-1:2018; IPCC 2006 GL Vol.2
+    Ch.2, Vol.5 Ch.6 with the 2019 Refinement; Decree 06/2022/ND-CP Art.5, Art.11 (amended by Decree 119/2025).
+    """
+    if gwp_set not in gwp_sets():
+        raise InputError(f"unknown GWP set {gwp_set!r}; choose one of {', '.join(gwp_sets())}")
+    extra_dirs = tuple(extra_dirs)
+    notes: list[str] = []
+    factors: list[FactorUsed] = []
+
+    # Scope 1: combustion and refrigerants, per tenant and month
+    fuels = _year_rows(park.table("fuels"), year)
+    comb, used = combustion_emissions(fuels, gwp_set, extra_dirs)
+    factors += used
+    refr, used = refrigerant_emissions(_year_rows(park.table("refrigerants"), year), gwp_set, extra_dirs)
+    factors += used
+    comb = comb.assign(tenant_id=_tenant_key(comb["tenant_id"])) if not comb.empty else comb
+    refr = refr.assign(tenant_id=_tenant_key(refr["tenant_id"])) if not refr.empty else refr
+
+    # Scope 1: WWTP (park common, annual)
+    wwtps: list[WastewaterEmissions] = []
+    if wwtp_activities is None:
+        if park.wwtps:
+            notes.append("WWTP CH4/N2O not computed: no WWTP activity data given (water engine)")
+    else:
+        for act in wwtp_activities:
+            w = wastewater_emissions(act, gwp_set, wastewater_method, extra_dirs)
+            wwtps.append(w)
+            factors += w.factors
+            notes += [f"{w.wwtp_id}: {n}" for n in w.notes]
+    wwtp_t = sum(w.tco2e for w in wwtps)
+
+    # Scope 2
+    if renewables is None and not park.table("renewables").empty:
+        renewables = park.table("renewables")
+    s2, used, s2_notes = scope2_emissions(consumption, year, renewables, strict_factors, extra_dirs)
+    factors += used
+    notes += s2_notes
+    grid_fallback = any("fallback" in f.flags for f in used)
+    toe_kwh, f_toe = electricity_toe_per_kwh(extra_dirs)
+    factors.append(f_toe)
+
+    # Scope 3
+    s3 = _scope3_table(park, scope3, year, gwp_set, notes)
+    s3 = _year_rows(s3, year) if "period" in s3 else s3
+    s3 = s3.assign(tenant_id=_tenant_key(s3["tenant_id"])) if not s3.empty else s3
+    if "avoided_tco2e" not in s3:
+        s3 = s3.assign(avoided_tco2e=0.0)
+
+    # per tenant
+    def by_tenant(df: pd.DataFrame, col: str, mask: pd.Series | None = None) -> pd.Series:
+        if df.empty:
+            return pd.Series(dtype=float)
+        d = df if mask is None else df[mask]
+        return pd.to_numeric(d[col], errors="coerce").groupby(d["tenant_id"]).sum()
+
+    kyoto = refr["kyoto"].astype(bool) if not refr.empty else None
+    per = pd.DataFrame(
+        {
+            "scope1_combustion_tco2e": by_tenant(comb, "tco2e"),
+            "biogenic_co2_t": by_tenant(comb, "biogenic_co2_t"),
+            "fuel_toe": by_tenant(comb, "energy_toe"),
+            "scope1_refrigerant_tco2e": by_tenant(refr, "tco2e", kyoto),
+            "montreal_gases_tco2e": by_tenant(refr, "tco2e", ~kyoto if kyoto is not None else None),
+            "scope2_location_tco2e": by_tenant(s2, "scope2_location_tco2e"),
+            "scope2_market_tco2e": by_tenant(s2, "scope2_market_tco2e"),
+            "grid_import_kwh": by_tenant(s2, "grid_import_kwh"),
+            "pv_self_consumed_kwh": by_tenant(s2, "pv_self_consumed_kwh"),
+            "contractual_kwh": by_tenant(s2, "contractual_kwh"),
+            "scope3_tco2e": by_tenant(s3, "tco2e"),
+            "scope3_avoided_tco2e": by_tenant(s3, "avoided_tco2e"),
+        }
+    )
+    ids = [t.tenant_id for t in park.tenants]
+    per = per.reindex(sorted(set(per.index) | set(ids) | {PARK_COMMON}), fill_value=0.0).fillna(0.0)
+    per.loc[PARK_COMMON, "scope1_wastewater_tco2e"] = wwtp_t
+    per = per.fillna(0.0)
+    per["scope1_tco2e"] = per[["scope1_combustion_tco2e", "scope1_refrigerant_tco2e", "scope1_wastewater_tco2e"]].sum(
+        axis=1
+    )
+    per["total_tco2e"] = per["scope1_tco2e"] + per["scope2_location_tco2e"] + per["scope3_tco2e"]
+    per["energy_toe"] = per["fuel_toe"] + per["grid_import_kwh"] * toe_kwh
+    per.index.name = "tenant_id"
+    duty_in = per.reset_index()[["tenant_id"]].assign(
+        total_tco2e=(per["scope1_tco2e"] + per["scope2_location_tco2e"]).to_numpy(),
+        energy_toe=per["energy_toe"].to_numpy(),
+    )
+    duty, used = duty_check(duty_in, year, extra_dirs)
+    factors += used
+    per["decree06_inventory_required"] = duty["decree06_inventory_required"].to_numpy()
+    per["decree06_reason"] = duty["decree06_reason"].to_numpy()
+    names = {t.tenant_id: t.name for t in park.tenants}
+    unknown = sorted(set(per.index) - set(ids) - {PARK_COMMON})
+    if unknown:
+        notes.append(f"records name tenants not in tenants.csv: {unknown}")
+    fields = set(TenantInventory.model_fields)
+    rows = {
+        tid: TenantInventory(
+            **{k: v for k, v in r.items() if k in fields},
+            tenant_id=None if tid == PARK_COMMON else tid,
+            name="park common" if tid == PARK_COMMON else names.get(tid, ""),
+        )
+        for tid, r in per.to_dict("index").items()
+    }
+    common = rows.pop(PARK_COMMON)
+    tenants = [rows[t] for t in ids] + [rows[t] for t in unknown]
+
+    # per month
+    def by_month(df: pd.DataFrame, col: str, mask: pd.Series | None = None) -> pd.Series:
+        if df.empty or "period" not in df:
+            return pd.Series(dtype=float)
+        d = df if mask is None else df[mask]
+        return pd.to_numeric(d[col], errors="coerce").groupby(d["period"].astype(str)).sum()
+
+    months = (
+        pd.DataFrame(
+            {
+                "comb": by_month(comb, "tco2e"),
+                "refr": by_month(refr, "tco2e", kyoto),
+                "s2l": by_month(s2, "scope2_location_tco2e"),
+                "s2m": by_month(s2, "scope2_market_tco2e"),
+                "s3": by_month(s3, "tco2e"),
+            }
+        )
+        .fillna(0.0)
+        .sort_index()
+    )
+    by_month_list = [
+        MonthInventory(
+            period=p,
+            scope1_tco2e=r["comb"] + r["refr"],
+            scope2_location_tco2e=r["s2l"],
+            scope2_market_tco2e=r["s2m"],
+            scope3_tco2e=r["s3"],
+        )
+        for p, r in months.iterrows()
+    ]
+    tot = per.sum(numeric_only=True)
+    s3_total = float(tot["scope3_tco2e"])
+    annual_only = wwtp_t + (s3_total if "period" not in s3 else 0.0)
+    denom = tot["grid_import_kwh"] + tot["pv_self_consumed_kwh"]
+    return InventoryResult(
+        park_id=park.park.park_id,
+        year=year,
+        gwp=gwp_set,
+        total_tco2e=float(tot["total_tco2e"]),
+        total_market_tco2e=float(tot["scope1_tco2e"] + tot["scope2_market_tco2e"] + tot["scope3_tco2e"]),
+        scope1_tco2e=float(tot["scope1_tco2e"]),
+        scope1_combustion_tco2e=float(tot["scope1_combustion_tco2e"]),
+        scope1_refrigerant_tco2e=float(tot["scope1_refrigerant_tco2e"]),
+        scope1_wastewater_tco2e=float(wwtp_t),
+        scope2_location_tco2e=float(tot["scope2_location_tco2e"]),
+        scope2_market_tco2e=float(tot["scope2_market_tco2e"]),
+        scope3_tco2e=s3_total,
+        scope3_avoided_tco2e=float(tot["scope3_avoided_tco2e"]),
+        biogenic_co2_t=float(tot["biogenic_co2_t"]),
+        montreal_gases_tco2e=float(tot["montreal_gases_tco2e"]),
+        grid_import_kwh=float(tot["grid_import_kwh"]),
+        pv_self_consumed_kwh=float(tot["pv_self_consumed_kwh"]),
+        contractual_kwh=float(tot["contractual_kwh"]),
+        renewable_share=float((tot["pv_self_consumed_kwh"] + tot["contractual_kwh"]) / denom) if denom else 0.0,
+        energy_toe=float(tot["energy_toe"]),
+        grid_factor_fallback=grid_fallback,
+        strict_factors=strict_factors,
+        tenants=tenants,
+        park_common=common,
+        by_month=by_month_list,
+        annual_only_tco2e=float(annual_only),
+        wwtps=wwtps,
+        decree06_calendar=reporting_calendar(year, extra_dirs),
+        factors=dedupe_factors(factors),
+        notes=notes,
+    )
