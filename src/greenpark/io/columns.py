@@ -155,7 +155,8 @@ def _type_column(
             except UnknownUnitError as exc:
                 unknown[u] = str(exc)
         bad = present & raw.isin(list(unknown))
-        return raw.where(present, None), (bad, raw.map(unknown).fillna(""))
+        reasons = raw.map(unknown).astype(object)
+        return raw.where(present, None), (bad, reasons.where(reasons.notna(), ""))
     # str, possibly with choices (matched case-insensitively, stored canonical)
     if attr.choices:
         canon = {c.lower(): c for c in attr.choices}

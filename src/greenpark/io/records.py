@@ -192,6 +192,17 @@ def _waste(sheet: Sheet, typed: pd.DataFrame, wwtps: set[str], tenants: set[str]
             "waste unit must be kg, t, or m3 (with density_t_per_m3)",
         )
     ]
+    no_code = (typed["category"] == "hazardous") & typed["waste_code"].isna()
+    probs.append(
+        problems_frame(
+            sheet.file,
+            sheet.frame,
+            no_code,
+            "waste_code",
+            typed["waste_code"].astype(str),
+            "hazardous waste needs its waste_code (Circular 02/2022/TT-BTNMT list)",
+        )
+    )
     vol = dim == "volume"
     no_density = vol & (typed["density_t_per_m3"].isna() | (typed["density_t_per_m3"] <= 0))
     probs.append(
