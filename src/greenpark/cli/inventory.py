@@ -1,9 +1,128 @@
-"""CLI commands of this group (not yet built: see the open issue)."""
+"""CLI: ``greenpark inventory PARK --year YYYY``: the park's GHG inventory as a table or JSON."""
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
+from typing import Annotated, Any
+
 import typer
+from rich.table import Table
+
+from greenpark.cli.common import console, guarded, print_json
+
+log = logging.getLogger(__name__)
+
+
+def inventory_json(result: Any) -> dict[str, Any]:
+    """The stable JSON form of an InventoryResult (names the report and the API render)."""
+    d = result.model_dump(mode="json")
+    return d
+
+
+def _wwtp_activities(data: Any, store: Any, year: int) -> list | None:
+    """WWTP activity from the water engine when it is installed (None = not available)."""
+    if not data.wwtps:
+        return []
+    try:
+        from greenpark.water import ghg_activity  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    from greenpark.ghg.wastewater import activity_from
+
+    try:
+        records = ghg_activity(data, year)
+    except TypeError:  # older/newer signature: give the water engine the store's wastewater too
+        records = ghg_activity(data, year, store)
+    return [activity_from(r) for r in records]
+
+
+def _fmt(x: float) -> str:
+    return f"{x:,.1f}"
+
+
+def _print_table(r: Any) -> None:
+    head = Table(title=f"GHG inventory {r.park_id} {r.year} (GWP {r.gwp}), tCO2e")
+    head.add_column("item")
+    head.add_column("tCO2e", justify="right")
+    for label, v in (
+        ("Scope 1", r.scope1_tco2e),
+        ("  stationary combustion", r.scope1_combustion_tco2e),
+        ("  refrigerant leaks", r.scope1_refrigerant_tco2e),
+        ("  WWTP CH4 + N2O", r.scope1_wastewater_tco2e),
+        ("Scope 2 location-based", r.scope2_location_tco2e),
+        ("Scope 2 market-based", r.scope2_market_tco2e),
+        ("Scope 3 cat.5 waste", r.scope3_tco2e),
+        ("Total (S1 + S2 location + S3)", r.total_tco2e),
+        ("memo: biogenic CO2 (t)", r.biogenic_co2_t),
+        ("memo: HCFC leaks (Montreal gases)", r.montreal_gases_tco2e),
+        ("memo: avoided by recycling", r.scope3_avoided_tco2e),
+    ):
+        head.add_row(label, _fmt(v))
+    console.print(head)
+    t = Table(title="By tenant (Decree 06: inventory required if >= 3,000 tCO2e/yr or >= 1,000 TOE/yr)")
+    for c in ("tenant", "S1", "S2 loc", "S2 mkt", "S3", "TOE", "Decree 06"):
+        t.add_column(c, justify="left" if c == "tenant" else "right")
+    for x in [*sorted(r.tenants, key=lambda x: -x.total_tco2e), r.park_common]:
+        t.add_row(
+            x.tenant_id or "(park common)",
+            _fmt(x.scope1_tco2e),
+            _fmt(x.scope2_location_tco2e),
+            _fmt(x.scope2_market_tco2e),
+            _fmt(x.scope3_tco2e),
+            _fmt(x.energy_toe),
+            "[bold]required[/]" if x.decree06_inventory_required else "",
+        )
+    console.print(t)
+    f = Table(title="Factors used")
+    for c in ("name", "value", "unit", "source", "flags"):
+        f.add_column(c, overflow="fold")
+    for x in r.factors:
+        f.add_row(x.name, f"{x.value:g}", x.unit, x.source, ", ".join(x.flags))
+    console.print(f)
+    cal = r.decree06_calendar
+    console.print(
+        f"Decree 06 calendar for {r.year}: activity data due {cal.activity_data_due}; facility inventory report "
+        f"(covers {cal.inventory_report_covers}) due {cal.inventory_report_due}"
+    )
+    for n in r.notes:
+        console.print(f"[yellow]note:[/] {n}")
 
 
 def register(app: typer.Typer) -> None:
-    """Add this group's commands to the app (none yet)."""
+    """Add ``inventory`` to the app."""
+
+    @app.command("inventory")
+    @guarded
+    def inventory_cmd(
+        park: Annotated[str, typer.Argument(help="Park folder, .xlsx workbook, or a park id in the store.")],
+        year: Annotated[int, typer.Option("--year", help="Data year of the inventory.")],
+        gwp: Annotated[str, typer.Option("--gwp", help="GWP set: AR5 (default), AR6 or AR4.")] = "AR5",
+        strict_factors: Annotated[
+            bool,
+            typer.Option("--strict-factors", help="Fail if the year has no published grid factor (no fallback)."),
+        ] = False,
+        store: Annotated[str | None, typer.Option("--store", help="Store URL (default GREENPARK_STORE).")] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    ) -> None:
+        """GHG inventory by scope, tenant and month, with the Decree 06 duty check."""
+        from zoneinfo import ZoneInfo
+
+        from greenpark.ghg.inventory import inventory
+        from greenpark.io.importer import open_park
+
+        data, st = open_park(park, store_url=store)
+        try:
+            zone = ZoneInfo(data.park.timezone)
+            start, end = dt.datetime(year, 1, 1, tzinfo=zone), dt.datetime(year + 1, 1, 1, tzinfo=zone)
+            consumption = st.consumption(data.park.park_id, start, end, grain="month", by="tenant")
+            activities = _wwtp_activities(data, st, year)
+        finally:
+            st.close()
+        result = inventory(
+            data, consumption, year, gwp_set=gwp, strict_factors=strict_factors, wwtp_activities=activities
+        )
+        if as_json:
+            print_json(inventory_json(result))
+        else:
+            _print_table(result)

@@ -172,3 +172,43 @@ def wastewater_emissions(
         notes=notes,
         factors=used,
     )
+
+
+# names another engine may use for the same quantity -> our field (kept at the edge, in one place)
+_ACTIVITY_ALIASES: dict[str, tuple[str, ...]] = {
+    "wwtp_id": ("wwtp_id",),
+    "treatment": ("treatment", "treatment_type"),
+    "tow_kg_cod": ("tow_kg_cod", "tow_kg_cod_per_yr", "tow_kg_cod_per_year", "tow_kg"),
+    "sludge_cod_kg": ("sludge_cod_kg", "sludge_cod_kg_per_yr", "sludge_cod_removed_kg", "sludge_cod_removed_kg_per_yr"),
+    "n_effluent_kg": ("n_effluent_kg", "n_effluent_kg_per_yr", "effluent_n_kg", "effluent_n_kg_per_yr"),
+    "n_influent_kg": ("n_influent_kg", "n_influent_kg_per_yr", "influent_n_kg", "influent_n_kg_per_yr"),
+    "ch4_recovered_kg": ("ch4_recovered_kg", "ch4_recovered_kg_per_yr", "recovered_ch4_kg"),
+}
+
+
+def activity_from(obj: object) -> WwtpActivity:
+    """A :class:`WwtpActivity` from another engine's record (object with attributes, or a mapping).
+
+    Lets the ghg engine take the water engine's ``WwtpGhgActivity`` without importing its internals.
+
+    Raises
+    ------
+    InputError
+        A required field (wwtp_id, treatment, TOW) is missing; the message lists the names accepted.
+    """
+    if isinstance(obj, WwtpActivity):
+        return obj
+    get = obj.get if isinstance(obj, dict) else (lambda k, d=None: getattr(obj, k, d))
+    values: dict[str, object] = {}
+    for name, aliases in _ACTIVITY_ALIASES.items():
+        for a in aliases:
+            v = get(a, None)
+            if v is not None:
+                values[name] = str(v.value if hasattr(v, "value") else v) if name == "treatment" else v
+                break
+    missing = [k for k in ("wwtp_id", "treatment", "tow_kg_cod") if k not in values]
+    if missing:
+        raise InputError(
+            f"WWTP activity record lacks {missing}; accepted names: { {k: _ACTIVITY_ALIASES[k] for k in missing} }"
+        )
+    return WwtpActivity(**values)  # type: ignore[arg-type]
