@@ -68,8 +68,14 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     def health() -> Health:
         """Liveness; no authentication."""
         service: Service = app.state.service
+        mqtt = service.mqtt
         return Health(
-            status="ok", store=type(service.store).__name__, mqtt=service.mqtt is not None, version=__version__
+            status="ok",
+            store=type(service.store).__name__,
+            mqtt=mqtt is not None,
+            mqtt_messages_written=mqtt.messages_written if mqtt else 0,
+            mqtt_readings_written=mqtt.readings_written if mqtt else 0,
+            version=__version__,
         )
 
     for module in (auth, parks, ingest, alerts, results):

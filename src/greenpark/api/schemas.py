@@ -261,4 +261,6 @@ class Health(BaseModel):
     status: str
     store: str
     mqtt: bool
+    mqtt_messages_written: int = 0
+    mqtt_readings_written: int = 0
     version: str

@@ -19,12 +19,14 @@ import logging
 import threading
 import uuid
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from greenpark.api.servicedb import ServiceDb
 from greenpark.errors import InputError
+
+if TYPE_CHECKING:  # the service tables' connection; imported lazily to keep ingest free of api
+    from greenpark.api.servicedb import ServiceDb
 
 log = logging.getLogger(__name__)
 
