@@ -87,3 +87,21 @@ def test_reading_faults_are_on_their_lines_in_small_parks(tmp_path, seed):
             meter_id, timestamp, value = lines[f["line"] - 1].split(",")
             assert (meter_id, timestamp) == (f["meter_id"], f["timestamp"])
             assert f["column"] != "value" or value == f["value"]
+
+
+def test_another_year_keeps_the_calendar(tmp_path):
+    # 2023 is not a leap year: 365 x 96 intervals; the designed events move to 2023
+    meta = write_example_park(tmp_path, seed=4, year=2023, n_tenants=9)
+    assert meta["counts"]["intervals_15min"] == 365 * 96
+    assert all(ep["start"].startswith("2023-") for ep in meta["water"]["episodes"])
+    assert meta["water"]["gap"]["start"].startswith("2023-10-03")
+
+
+def test_expected_check_lists_every_fault_line(tmp_path):
+    meta = write_example_park(tmp_path, seed=2, n_tenants=9)
+    expected = meta["expected_check"]["rejected_lines"]
+    for f in meta["faults"]:
+        assert f["line"] in expected[f["file"]]
+        if f["kind"] == "duplicate":
+            assert f["original_line"] == f["line"] - 1 and f["original_line"] in expected[f["file"]]
+    assert sum(len(v) for v in expected.values()) == len(meta["faults"]) + 1  # the duplicate has two lines

@@ -162,8 +162,11 @@ def reading_lines(series: list[MeterSeries], faults: list[Fault]) -> list[dict]:
     out = []
     for f in faults:
         # located again after every insertion; a duplicate is the later of its two rows
-        row = int(np.flatnonzero(by_id[f.series].timestamps == f.timestamp)[-1])
-        out.append(f.as_dict(start[f.series] + row))
+        rows = np.flatnonzero(by_id[f.series].timestamps == f.timestamp)
+        d = f.as_dict(start[f.series] + int(rows[-1]))
+        if f.kind == "duplicate":
+            d["original_line"] = start[f.series] + int(rows[0])
+        out.append(d)
     return out
 
 

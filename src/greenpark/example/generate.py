@@ -309,7 +309,13 @@ def _metadata(
             "by_tenant": fuel_by_tenant,
         },
         "refrigerants_leaked_kg": {g: float(q) for g, q in refrigerants.groupby("gas")["leaked_kg"].sum().items()},
-        "production": {u: float(q) for u, q in production.groupby("unit")["quantity"].sum().items()},
+        "production": {
+            "totals": {u: float(q) for u, q in production.groupby("unit")["quantity"].sum().items()},
+            "by_tenant": {
+                t: {"quantity": float(g["quantity"].sum()), "unit": str(g["unit"].iloc[0])}
+                for t, g in production.groupby("tenant_id")
+            },
+        },
         "water": water_truth,
         "waste": {
             "records": len(waste_df),
@@ -317,7 +323,31 @@ def _metadata(
             "by_category_t": {k: round(float(v), 6) for k, v in q_t.groupby(waste_df["category"]).sum().items()},
             "hazardous_manifests": int((waste_df["manifest_id"] != "").sum()),
             "total_t": round(float(q_t.sum()), 6),
+            "by_tenant_t": {k: round(float(v), 6) for k, v in q_t.groupby(waste_df["tenant_id"]).sum().items()},
         },
         "faults": fault_list,
+        "expected_check": _expected_check(fault_list, el, water),
         "files": FILES,
+    }
+
+
+def _expected_check(fault_list: list[dict], el: dict, water: dict) -> dict:
+    """What a checker should report: the rejected lines and the warnings the data are built to raise."""
+    rejected: dict[str, list[int]] = {}
+    for f in fault_list:
+        lines = [f["line"]] + ([f["original_line"]] if "original_line" in f else [])
+        rejected.setdefault(f["file"], []).extend(sorted(lines))
+    return {
+        "note": (
+            "readings.csv: the duplicate's two lines conflict, so a checker may reject both (the original value "
+            "is in the fault's 'original'); the negated value and the duplicate leave a one-interval gap in "
+            "their meters if rejected"
+        ),
+        "rejected_lines": {k: sorted(v) for k, v in rejected.items()},
+        "rollover": {
+            "meter_id": el["rollover_meter"],
+            **el["tenants"][el["rollover_meter"].removeprefix("EL-")]["rollover"],
+        },
+        "analyser_gap": water["gap"],
+        "analyser_flatline": water["flatline"],
     }

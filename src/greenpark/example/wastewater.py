@@ -120,7 +120,9 @@ def analyser_frames(
     ts = tb.timestamp_strings(index5)
     keep = np.ones(n, dtype=bool)
     for ev in events.itertuples():
-        start, end = pd.Timestamp(ev.start), pd.Timestamp(ev.end)
+        # the table is written for 2024; another year keeps the same calendar dates
+        start = pd.Timestamp(ev.start).replace(year=index5[0].year)
+        end = pd.Timestamp(ev.end).replace(year=index5[0].year)
         sel = np.flatnonzero((index5 >= start) & (index5 < end))
         if ev.kind in ("high", "low"):
             v = values[ev.parameter]
@@ -139,7 +141,7 @@ def analyser_frames(
                     "parameter": ev.parameter,
                     "kind": ev.kind,
                     "start": ts[sel[0]],
-                    "end": ev.end,
+                    "end": end.strftime(tb.TIMESTAMP_FORMAT),
                     "last_sample": ts[sel[-1]],
                     "samples": len(sel),
                     "peak": float(written.max() if ev.kind == "high" else written.min()),
@@ -155,7 +157,7 @@ def analyser_frames(
             truth["flatline"] = {
                 "parameter": ev.parameter,
                 "start": ts[sel[0]],
-                "end": ev.end,
+                "end": end.strftime(tb.TIMESTAMP_FORMAT),
                 "samples": len(sel),
                 "value": float(np.round(v[sel[0]], decimals)),
             }
@@ -164,7 +166,7 @@ def analyser_frames(
             truth["gap"] = {
                 "parameters": "all analyser parameters",
                 "start": ts[sel[0]],
-                "end": ev.end,
+                "end": end.strftime(tb.TIMESTAMP_FORMAT),
                 "missing_timestamps": len(sel),
             }
     frames = []
