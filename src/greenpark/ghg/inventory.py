@@ -136,7 +136,7 @@ def _scope3_table(park: ParkData, scope3: pd.DataFrame | None, year: int, gwp_se
         from greenpark.waste.ghg import route_emissions  # the waste engine owns the methods (FOD etc.)
     except ImportError:
         notes.append("Scope 3 (waste) not computed: the waste engine (greenpark.waste.ghg) is not available")
-        log.warning("greenpark.waste.ghg not importable; Scope 3 left at 0")
+        log.info("greenpark.waste.ghg not importable; Scope 3 left at 0")
         return pd.DataFrame(columns=[*SCOPE3_COLUMNS, "avoided_tco2e"])
     return route_emissions(waste, year, gwp_set)
 
