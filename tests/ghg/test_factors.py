@@ -7,7 +7,8 @@ from greenpark.ghg import grid_factor, gwp_value
 
 
 def test_gwp_sets():
-    # IPCC AR4 Table 2.14: CH4 25, N2O 298; AR5 Table 8.A.1: 28, 265; AR6 Table 7.15: fossil 29.8, non-fossil 27.0, N2O 273
+    # IPCC AR4 Table 2.14: CH4 25, N2O 298; AR5 Table 8.A.1: 28, 265;
+    # AR6 Table 7.15: fossil 29.8, non-fossil 27.0, N2O 273
     assert gwp_value("CH4", "AR4") == 25 and gwp_value("N2O", "AR4") == 298
     assert gwp_value("CH4", "AR5") == 28 and gwp_value("N2O", "AR5") == 265
     assert gwp_value("CH4_fossil", "AR6") == 29.8 and gwp_value("CH4_biogenic", "AR6") == 27.0
