@@ -25,12 +25,15 @@ def _values(read, meter: str) -> list[float]:
 
 
 def test_naive_is_park_local_offset_respected_stored_utc(make_park):
-    park = make_park(readings=HEADER + (
-        "E1,2024-01-01 00:00,1\n"            # naive: local (UTC+7) -> 2023-12-31T17:00Z
-        "E1,2024-01-01T00:15:00+07:00,2\n"   # explicit +07:00 -> 2023-12-31T17:15Z
-        "E1,2023-12-31T17:30:00Z,3\n"        # Z = UTC as is
-        "E1,2024-01-01T03:45:00+09:00,4\n"   # +09:00 (Tokyo) -> 2023-12-31T18:45Z
-    ))
+    park = make_park(
+        readings=HEADER
+        + (
+            "E1,2024-01-01 00:00,1\n"  # naive: local (UTC+7) -> 2023-12-31T17:00Z
+            "E1,2024-01-01T00:15:00+07:00,2\n"  # explicit +07:00 -> 2023-12-31T17:15Z
+            "E1,2023-12-31T17:30:00Z,3\n"  # Z = UTC as is
+            "E1,2024-01-01T03:45:00+09:00,4\n"  # +09:00 (Tokyo) -> 2023-12-31T18:45Z
+        )
+    )
     read = read_park_folder(park)
     got = read.readings[read.readings.meter_id == "E1"].sort_values("ts")
     expected = pd.to_datetime(
@@ -65,8 +68,9 @@ def test_unknown_meter_id_is_rejected_with_known_ids(make_park):
 
 
 def test_unknown_unit_in_meters_rejects_the_meter_then_its_readings(make_park):
-    meters = "meter_id,tenant_id,kind,unit,cumulative\nE1,T1,electricity_import,kWh,false\n" \
-             "W1,,water_supply,furlong,false\n"
+    meters = (
+        "meter_id,tenant_id,kind,unit,cumulative\nE1,T1,electricity_import,kWh,false\nW1,,water_supply,furlong,false\n"
+    )
     read = read_park_folder(make_park(meters=meters, readings=HEADER + "W1,2024-01-01 00:00,5\n"))
     m = read.rejects[read.rejects.file == "meters.csv"].iloc[0]
     assert (m.line, m.field, m.value) == ("3", "unit", "furlong")
@@ -75,11 +79,9 @@ def test_unknown_unit_in_meters_rejects_the_meter_then_its_readings(make_park):
 
 
 def test_duplicate_with_different_values_rejects_every_row(make_park):
-    read = read_park_folder(make_park(readings=HEADER + (
-        "E1,2024-01-01 00:00,1\n"
-        "E1,2024-01-01 00:15,2\n"
-        "E1,2024-01-01 00:15,7\n"
-    )))
+    read = read_park_folder(
+        make_park(readings=HEADER + ("E1,2024-01-01 00:00,1\nE1,2024-01-01 00:15,2\nE1,2024-01-01 00:15,7\n"))
+    )
     reasons = _reasons(read)
     assert set(reasons) == {"3", "4"}
     assert reasons["3"].startswith("duplicate (meter, timestamp) with different values (2.0, 7.0 on lines 3, 4)")
@@ -101,11 +103,16 @@ def test_negative_interval_value_is_rejected(make_park):
 
 
 def test_unparseable_timestamp_is_rejected(make_park):
-    read = read_park_folder(make_park(readings=HEADER + (
-        "E1,2024-02-30T00:00:00,1\n"   # 30 February does not exist
-        "E1,yesterday,1\n"
-        "E1,,1\n"
-    )))
+    read = read_park_folder(
+        make_park(
+            readings=HEADER
+            + (
+                "E1,2024-02-30T00:00:00,1\n"  # 30 February does not exist
+                "E1,yesterday,1\n"
+                "E1,,1\n"
+            )
+        )
+    )
     reasons = _reasons(read)
     assert set(reasons) == {"2", "3", "4"}
     assert all(r.startswith("timestamp does not parse as ISO 8601") for r in reasons.values())
@@ -128,9 +135,9 @@ def test_row_with_wrong_number_of_fields_is_rejected_not_dropped(make_park):
 def test_cumulative_register_gives_interval_consumption(make_park):
     # register 100 -> 110 -> 125: intervals [00:00, 00:15) = 10 kWh and [00:15, 00:30) = 15 kWh,
     # each labelled with its start; the first reading is the base (accepted, no interval).
-    read = read_park_folder(make_park(readings=HEADER + (
-        "C2,2024-01-01 00:00,100\nC2,2024-01-01 00:15,110\nC2,2024-01-01 00:30,125\n"
-    )))
+    read = read_park_folder(
+        make_park(readings=HEADER + ("C2,2024-01-01 00:00,100\nC2,2024-01-01 00:15,110\nC2,2024-01-01 00:30,125\n"))
+    )
     got = read.readings[read.readings.meter_id == "C2"]
     assert got["value"].tolist() == [10.0, 15.0]
     assert list(got["ts"]) == list(pd.to_datetime(["2023-12-31T17:00Z", "2023-12-31T17:15Z"], utc=True))
@@ -139,9 +146,9 @@ def test_cumulative_register_gives_interval_consumption(make_park):
 
 def test_rollover_repaired_when_register_max_known(make_park):
     # C1 wraps after register_max = 1000 kWh: 990 -> 5 is 5 - 990 + 1000 = 15 kWh, then 5 -> 12 = 7 kWh
-    read = read_park_folder(make_park(readings=HEADER + (
-        "C1,2024-01-01 00:00,990\nC1,2024-01-01 00:15,5\nC1,2024-01-01 00:30,12\n"
-    )))
+    read = read_park_folder(
+        make_park(readings=HEADER + ("C1,2024-01-01 00:00,990\nC1,2024-01-01 00:15,5\nC1,2024-01-01 00:30,12\n"))
+    )
     assert _values(read, "C1") == [15.0, 7.0]
     assert read.rejects.empty
     w = read.warnings
@@ -152,9 +159,9 @@ def test_rollover_repaired_when_register_max_known(make_park):
 def test_drop_without_register_max_is_a_reset_not_repaired(make_park):
     # C2 has no register_max: 500 -> 3 is reported (reset or negative step) and not counted;
     # the register continues from 3: 3 -> 9 = 6 kWh.
-    read = read_park_folder(make_park(readings=HEADER + (
-        "C2,2024-01-01 00:00,500\nC2,2024-01-01 00:15,3\nC2,2024-01-01 00:30,9\n"
-    )))
+    read = read_park_folder(
+        make_park(readings=HEADER + ("C2,2024-01-01 00:00,500\nC2,2024-01-01 00:15,3\nC2,2024-01-01 00:30,9\n"))
+    )
     reason = _reasons(read)["3"]
     assert "cumulative register went down from 500.0 to 3.0" in reason
     assert "give register_max" in reason
@@ -164,9 +171,9 @@ def test_drop_without_register_max_is_a_reset_not_repaired(make_park):
 def test_drop_too_large_for_a_rollover_is_a_reset(make_park):
     # C1 (register_max 1000): 600 -> 590 repaired would be 590 - 600 + 1000 = 990 kWh,
     # more than rollover_max_fraction (0.5, reference io/validation) x 1000: a negative step.
-    read = read_park_folder(make_park(readings=HEADER + (
-        "C1,2024-01-01 00:00,600\nC1,2024-01-01 00:15,590\nC1,2024-01-01 00:30,595\n"
-    )))
+    read = read_park_folder(
+        make_park(readings=HEADER + ("C1,2024-01-01 00:00,600\nC1,2024-01-01 00:15,590\nC1,2024-01-01 00:30,595\n"))
+    )
     assert "too large for a rollover of register_max 1000.0" in _reasons(read)["3"]
     assert _values(read, "C1") == [5.0]
 
@@ -182,10 +189,15 @@ def test_gap_is_a_warning_not_a_reject(make_park):
 
 
 def test_counts_reconcile_on_mixed_input(make_park):
-    read = read_park_folder(make_park(readings=HEADER + (
-        "E1,2024-01-01 00:00,1\nE9,2024-01-01 00:00,1\nE1,bad,1\nE1,2024-01-01 00:15,-1\n"
-        "E1,2024-01-01 00:30,1,2\nC1,2024-01-01 00:00,10\nC1,2024-01-01 00:15,20\n"
-    )))
+    read = read_park_folder(
+        make_park(
+            readings=HEADER
+            + (
+                "E1,2024-01-01 00:00,1\nE9,2024-01-01 00:00,1\nE1,bad,1\nE1,2024-01-01 00:15,-1\n"
+                "E1,2024-01-01 00:30,1,2\nC1,2024-01-01 00:00,10\nC1,2024-01-01 00:15,20\n"
+            )
+        )
+    )
     c = read.counts["readings.csv"]
     assert c.read == 7
     assert c.read == c.accepted + c.rejected
@@ -194,11 +206,13 @@ def test_counts_reconcile_on_mixed_input(make_park):
 
 def test_readings_parquet(make_park, tmp_path):
     park = make_park()
-    df = pd.DataFrame({
-        "meter_id": ["E1", "E1", "E9"],
-        "timestamp": pd.to_datetime(["2024-01-01 00:00", "2024-01-01 00:15", "2024-01-01 00:00"]),  # naive = local
-        "value": [1.0, 2.0, 3.0],
-    })
+    df = pd.DataFrame(
+        {
+            "meter_id": ["E1", "E1", "E9"],
+            "timestamp": pd.to_datetime(["2024-01-01 00:00", "2024-01-01 00:15", "2024-01-01 00:00"]),  # naive = local
+            "value": [1.0, 2.0, 3.0],
+        }
+    )
     df.to_parquet(park / "readings.parquet")
     read = read_park_folder(park)
     assert _values(read, "E1") == [1.0, 2.0]

@@ -32,23 +32,29 @@ def test_park_and_objects(make_park):
 def test_object_rows_rejected_with_field_and_reason(make_park):
     tenants = (
         "tenant_id,name,sector,vsic,floor_area_m2,employees,voltage_level\n"
-        "T1,Alpha,Electronics,2610,12000,300,22-110KV\n"      # case-insensitive choices: accepted
-        "T2,Beta,bakery,1079,5000,120,6-22kV\n"               # unknown sector
-        "T3,Gamma,logistics,5210,-5,10,<6kV\n"                # floor area must be > 0 (model)
-        "T1,Again,logistics,5210,100,10,<6kV\n"               # duplicate id
-        "T4,Delta,logistics,5210,100,2.5,<6kV\n"              # employees not whole
+        "T1,Alpha,Electronics,2610,12000,300,22-110KV\n"  # case-insensitive choices: accepted
+        "T2,Beta,bakery,1079,5000,120,6-22kV\n"  # unknown sector
+        "T3,Gamma,logistics,5210,-5,10,<6kV\n"  # floor area must be > 0 (model)
+        "T1,Again,logistics,5210,100,10,<6kV\n"  # duplicate id
+        "T4,Delta,logistics,5210,100,2.5,<6kV\n"  # employees not whole
     )
-    roofs = "roof_id,tenant_id,area_m2,tilt_deg,azimuth_deg,usable_fraction\nR1,T1,1000,95,180,0.8\nR2,TX,10,5,180,0.5\n"
+    roofs = (
+        "roof_id,tenant_id,area_m2,tilt_deg,azimuth_deg,usable_fraction\nR1,T1,1000,95,180,0.8\nR2,TX,10,5,180,0.5\n"
+    )
     read = read_park_folder(make_park(tenants=tenants, roofs=roofs, meters="meter_id,tenant_id,kind,unit,cumulative\n"))
     assert [t.tenant_id for t in read.data.tenants] == ["T1"]
     rej = _rej(read, "tenants.csv")
-    assert rej[0] == ("3", "sector", "sector must be one of: electronics, automotive_parts, food_beverage, "
-                      "textile_garment, plastics_rubber, metal_fabrication, chemicals, logistics, other")
+    assert rej[0] == (
+        "3",
+        "sector",
+        "sector must be one of: electronics, automotive_parts, food_beverage, "
+        "textile_garment, plastics_rubber, metal_fabrication, chemicals, logistics, other",
+    )
     assert rej[1][:2] == ("4", "floor_area_m2")
     assert rej[2] == ("5", "tenant_id", "duplicate tenant_id; first given on line 2")
     assert rej[3] == ("6", "employees", "employees must be a whole number")
     roof = _rej(read, "roofs.csv")
-    assert roof[0] == ("2", "tilt_deg", "tilt_deg out of range [0, 90] deg")     # out of physical range
+    assert roof[0] == ("2", "tilt_deg", "tilt_deg out of range [0, 90] deg")  # out of physical range
     assert roof[1][:2] == ("3", "tenant_id") and "not in tenants.csv" in roof[1][2]
     c = read.counts["tenants.csv"]
     assert (c.read, c.accepted, c.rejected) == (5, 1, 4)
@@ -75,18 +81,20 @@ def test_missing_required_column_rejects_every_row(make_park):
 def test_fuels_units_and_periods(make_park):
     fuels = (
         "tenant_id,period,fuel,quantity,unit\n"
-        "T1,2024-01,diesel,1200,litre\n"       # alias -> l
-        "T1,2024-13,diesel,10,l\n"             # bad period
-        "T2,2024-02,lpg,3,tấn\n"               # Vietnamese alias -> t
-        "T2,2024-02,lpg,3,kWhh\n"              # unknown unit
-        "T2,2024-02,lpg,3,mg/l\n"              # a unit, but not of a fuel quantity
-        "T9,2024-02,lpg,3,kg\n"                # unknown tenant
-        "T2,2024-02,peat,3,kg\n"               # unknown fuel
+        "T1,2024-01,diesel,1200,litre\n"  # alias -> l
+        "T1,2024-13,diesel,10,l\n"  # bad period
+        "T2,2024-02,lpg,3,tấn\n"  # Vietnamese alias -> t
+        "T2,2024-02,lpg,3,kWhh\n"  # unknown unit
+        "T2,2024-02,lpg,3,mg/l\n"  # a unit, but not of a fuel quantity
+        "T9,2024-02,lpg,3,kg\n"  # unknown tenant
+        "T2,2024-02,peat,3,kg\n"  # unknown fuel
     )
     read = read_park_folder(make_park(fuels=fuels))
     f = read.data.table("fuels")
     assert f[["tenant_id", "period", "fuel", "quantity", "unit"]].values.tolist() == [
-        ["T1", "2024-01", "diesel", 1200.0, "l"], ["T2", "2024-02", "lpg", 3.0, "t"]]
+        ["T1", "2024-01", "diesel", 1200.0, "l"],
+        ["T2", "2024-02", "lpg", 3.0, "t"],
+    ]
     fields = [(line, field) for line, field, _ in _rej(read, "fuels.csv")]
     assert fields == [("3", "period"), ("5", "unit"), ("6", "unit"), ("7", "tenant_id"), ("8", "fuel")]
     assert read.counts["fuels.csv"].rejected == 5
@@ -96,15 +104,15 @@ def test_wastewater_aliases_units_censored_and_range(make_park):
     ww = (
         "wwtp_id,timestamp,point,parameter,value,unit,method\n"
         "WW1,2024-03-01 08:00,outlet,COD,42,mg/L,analyser\n"
-        "WW1,2024-03-01 08:00,outlet,NH4-N,<0.05,mg/l,lab\n"        # alias + censored: value = the limit
-        "WW1,2024-03-01 08:00,inlet,Pb,20,ug/l,\n"                   # 20 ug/l = 0.02 mg/l; method default lab
-        "WW1,2024-03-01 08:00,outlet,pH,7.2,,analyser\n"             # pH needs no unit
+        "WW1,2024-03-01 08:00,outlet,NH4-N,<0.05,mg/l,lab\n"  # alias + censored: value = the limit
+        "WW1,2024-03-01 08:00,inlet,Pb,20,ug/l,\n"  # 20 ug/l = 0.02 mg/l; method default lab
+        "WW1,2024-03-01 08:00,outlet,pH,7.2,,analyser\n"  # pH needs no unit
         "WW1,2024-03-01 08:00,tenant:T2,BOD5,300,mg/l,lab\n"
-        "WW1,2024-03-01 08:00,outlet,pH,15,,analyser\n"              # out of physical range 0-14
-        "WW1,2024-03-01 08:00,outlet,unobtainium,1,mg/l,lab\n"       # unknown parameter
-        "WW1,2024-03-01 08:00,outlet,COD,1,degC,lab\n"               # unit does not fit
-        "WW1,2024-03-01 08:00,tenant:T9,COD,1,mg/l,lab\n"            # unknown tenant point
-        "WX,2024-03-01 08:00,outlet,COD,1,mg/l,lab\n"                # unknown WWTP
+        "WW1,2024-03-01 08:00,outlet,pH,15,,analyser\n"  # out of physical range 0-14
+        "WW1,2024-03-01 08:00,outlet,unobtainium,1,mg/l,lab\n"  # unknown parameter
+        "WW1,2024-03-01 08:00,outlet,COD,1,degC,lab\n"  # unit does not fit
+        "WW1,2024-03-01 08:00,tenant:T9,COD,1,mg/l,lab\n"  # unknown tenant point
+        "WX,2024-03-01 08:00,outlet,COD,1,mg/l,lab\n"  # unknown WWTP
     )
     read = read_park_folder(make_park(wastewater=ww))
     t = read.data.table("wastewater")
@@ -118,16 +126,21 @@ def test_wastewater_aliases_units_censored_and_range(make_park):
     assert t["timestamp"].iloc[0] == pd.Timestamp("2024-03-01T01:00Z")
     rej = _rej(read, "wastewater.csv")
     assert [(line, field) for line, field, _ in rej] == [
-        ("7", "value"), ("8", "parameter"), ("9", "unit"), ("10", "point"), ("11", "wwtp_id")]
+        ("7", "value"),
+        ("8", "parameter"),
+        ("9", "unit"),
+        ("10", "point"),
+        ("11", "wwtp_id"),
+    ]
     assert rej[0][2] == "value out of physical range [0, 14] pH"
 
 
 def test_waste_in_m3_needs_density(make_park):
     waste = (
         "date,tenant_id,waste_code,description,category,quantity,unit,route,receiver,density_t_per_m3\n"
-        "2024-01-05,T1,18 02 06,sludge,hazardous,2,m3,incineration,Co A,1.2\n"   # 2 m3 x 1.2 t/m3 = 2.4 t
-        "2024-01-06,T2,,food,domestic,500,kg,composting,Co B,\n"                  # 500 kg = 0.5 t
-        "2024-01-07,T2,,food,domestic,5,m3,composting,Co B,\n"                    # m3 without density
+        "2024-01-05,T1,18 02 06,sludge,hazardous,2,m3,incineration,Co A,1.2\n"  # 2 m3 x 1.2 t/m3 = 2.4 t
+        "2024-01-06,T2,,food,domestic,500,kg,composting,Co B,\n"  # 500 kg = 0.5 t
+        "2024-01-07,T2,,food,domestic,5,m3,composting,Co B,\n"  # m3 without density
     )
     read = read_park_folder(make_park(waste=waste))
     w = read.data.table("waste")

@@ -215,8 +215,8 @@ def _waste(sheet: Sheet, typed: pd.DataFrame, wwtps: set[str], tenants: set[str]
             "a quantity in m3 needs density_t_per_m3 (t/m3) to be turned into tonnes",
         )
     )
-    to_t = _umap(typed["unit"], lambda u: conversion_factor(u, "t") if _dim(u) == "mass" else np.nan)
-    m3 = _umap(typed["unit"], lambda u: conversion_factor(u, "m3") if _dim(u) == "volume" else np.nan)
+    to_t = _umap(typed["unit"], lambda u: conversion_factor(u, "t") if _dim(u) == "mass" else np.nan).astype(float)
+    m3 = _umap(typed["unit"], lambda u: conversion_factor(u, "m3") if _dim(u) == "volume" else np.nan).astype(float)
     typed["quantity_t"] = np.where(vol, typed["quantity"] * m3 * typed["density_t_per_m3"], typed["quantity"] * to_t)
     return typed, probs
 
@@ -232,7 +232,7 @@ def _symbiosis(sheet: Sheet, typed: pd.DataFrame, wwtps: set[str], tenants: set[
         typed["unit"].astype(str),
         "symbiosis quantity must be a mass per month (kg or t)",
     )
-    f = _umap(typed["unit"], lambda u: conversion_factor(u, "t") if _dim(u) == "mass" else np.nan)
+    f = _umap(typed["unit"], lambda u: conversion_factor(u, "t") if _dim(u) == "mass" else np.nan).astype(float)
     typed["quantity_t_per_month"] = typed["quantity"] * f
     return typed, [p]
 
@@ -335,7 +335,7 @@ def _umap(series: pd.Series, func: Callable[[Any], Any]) -> pd.Series:
     """``series.map(func)`` computed once per distinct value (record tables repeat few values)."""
     uniq = pd.unique(series.to_numpy(dtype=object))
     table = {u: func(u) for u in uniq if not _isnull(u)}
-    return series.map(table)
+    return series.astype(object).map(table)
 
 
 def _isnull(v: Any) -> bool:
