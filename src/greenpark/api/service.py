@@ -13,6 +13,8 @@ from collections import OrderedDict, defaultdict
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+import pandas as pd
+
 from greenpark.api.accounts import Accounts, LoginLimiter, Role
 from greenpark.api.servicedb import service_db_for
 from greenpark.errors import ParkNotFoundError
@@ -40,7 +42,7 @@ class Service:
         self.limiter = LoginLimiter(settings.login_max_attempts, settings.login_window_s)
         self.alerts = AlertBook(self.db)
         self._parks: dict[str, ParkData] = {}
-        self._versions: defaultdict[str, int] = defaultdict(int)
+        self._versions: defaultdict[tuple[str, str], int] = defaultdict(int)
         self._cache: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
         self._cache_lock = threading.Lock()
         self.ingestor = Ingestor(store, self.lock, self.park, self.alerts, default_rules(), on_write=self.touched)
@@ -75,18 +77,21 @@ class Service:
         self._parks.clear()
 
     # read cache: results of store aggregations, dropped when the park's data changes -----
-    def touched(self, park_id: str) -> None:
-        """Record that a park's readings changed (cached aggregates of it are stale)."""
+    def touched(self, park_id: str, readings: pd.DataFrame) -> None:
+        """Record that readings of a park changed: cached aggregates of their local months are stale."""
+        zone = self.park(park_id).park.timezone
+        months = pd.to_datetime(readings["ts"], utc=True).dt.tz_convert(zone).dt.strftime("%Y-%m").unique()
         with self._cache_lock:
-            self._versions[park_id] += 1
+            for m in months:
+                self._versions[(park_id, str(m))] += 1
 
-    def cached(self, park_id: str, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
-        """``compute()``, or its cached result for the park's current data version."""
+    def cached_month(self, park_id: str, month: str, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+        """``compute()``, or its cached result while the park's readings of local ``month`` (YYYY-MM) are unchanged."""
         size = self.settings.read_cache_entries
         if size <= 0:
             return compute()
         with self._cache_lock:
-            k = (park_id, self._versions[park_id], *key)
+            k = (park_id, month, self._versions[(park_id, month)], *key)
             if k in self._cache:
                 self._cache.move_to_end(k)
                 return self._cache[k]  # type: ignore[no-any-return]

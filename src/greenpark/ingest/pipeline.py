@@ -51,7 +51,7 @@ class Ingestor:
         alerts: AlertBook | None = None,
         rules: list[Rule] | None = None,
         reject_sample: int = 20,
-        on_write: Callable[[str], None] | None = None,
+        on_write: Callable[[str, pd.DataFrame], None] | None = None,
     ) -> None:
         self.store = store
         self.lock = lock
@@ -77,7 +77,7 @@ class Ingestor:
             if len(rejects):
                 self.store.add_quarantine(park_id, rejects)
         if self.on_write is not None and len(accepted):
-            self.on_write(park_id)
+            self.on_write(park_id, accepted)
         n_rejected = int(rejects["line"].nunique()) if len(rejects) else 0
         report = IngestReport(
             received=len(raw),

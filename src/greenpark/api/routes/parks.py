@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 import pandas as pd
 from fastapi import APIRouter, Depends, Query
 
+from greenpark.api import aggregates
 from greenpark.api.deps import CurrentPrincipal, ParkScope, ServiceDep, allow
 from greenpark.api.periods import auto_grain, aware, check_range, month_range, year_range
 from greenpark.api.problems import forbidden
@@ -66,11 +67,7 @@ def get_park(scope: ParkRead) -> ParkPublic:
 
 
 def _consumption(service: Service, scope: ParkScope, start: dt.datetime, end: dt.datetime, grain: str) -> pd.DataFrame:
-    def compute() -> pd.DataFrame:
-        with service.lock:
-            return service.store.consumption(scope.park_id, start, end, grain=grain, by="tenant")  # type: ignore[arg-type]
-
-    df = service.cached(scope.park_id, ("consumption", start, end, grain), compute)
+    df = aggregates.consumption(service, scope.park_id, start, end, grain, by="tenant")
     if scope.tenant_id is not None and len(df):
         df = df[df["tenant_id"] == scope.tenant_id]
     return df
@@ -91,7 +88,7 @@ def overview(scope: OverviewRead, service: ServiceDep, year: Year = None) -> Ove
     now = dt.datetime.now(scope.data.park.zone)
     year = year or now.year
     start, end = year_range(year, zone)
-    # one query (months of the year) gives both the year's totals and the last month's rows
+    # the months of the year give both the year's totals and the last month's rows
     months = _consumption(service, scope, start, end, "month")
     by_kind = {} if not len(months) else {str(k): float(v) for k, v in months.groupby("kind")["value"].sum().items()}
     last_month = now if now.year == year else end - dt.timedelta(days=1)
@@ -174,18 +171,14 @@ def meter_readings(
     start, end = aware(start, zone), aware(end, zone)
     check_range(start, end)
     g = auto_grain(start, end, service.settings.readings_max_points) if grain == "auto" else grain
-    with service.lock:
-        if g == "15min":
+    if g == "15min":
+        with service.lock:
             df = service.store.readings(scope.park_id, [meter_id], start, end)
-            points = [ReadingPoint(ts=t, value=float(v)) for t, v in zip(df["ts"], df["value"], strict=True)]
-        else:
-            df = service.store.consumption(scope.park_id, start, end, grain=g, by="meter")  # type: ignore[arg-type]
-            df = df[df["meter_id"] == meter_id] if len(df) else df
-            points = (
-                [ReadingPoint(ts=t, value=float(v)) for t, v in zip(df["period_start"], df["value"], strict=True)]
-                if len(df)
-                else []
-            )
+        points = [ReadingPoint(ts=t, value=float(v)) for t, v in zip(df["ts"], df["value"], strict=True)]
+    else:
+        df = aggregates.consumption(service, scope.park_id, start, end, g, by="meter")
+        df = df[df["meter_id"] == meter_id] if len(df) else df
+        points = [ReadingPoint(ts=t, value=float(v)) for t, v in zip(df["period_start"], df["value"], strict=True)]
     base = parse_unit(meter.unit).dimension
     return ReadingsPublic(
         meter_id=meter_id,
