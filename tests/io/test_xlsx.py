@@ -11,7 +11,10 @@ from openpyxl import Workbook
 
 from greenpark.io import read_park_folder
 
-READINGS = "meter_id,timestamp,value\nE1,2024-01-01 00:00,1\nE1,2024-01-01 00:15,2\nE1,2024-01-01 00:15,3\nE9,2024-01-01 00:00,1\n"
+READINGS = (
+    "meter_id,timestamp,value\n"
+    "E1,2024-01-01 00:00,1\nE1,2024-01-01 00:15,2\nE1,2024-01-01 00:15,3\nE9,2024-01-01 00:00,1\n"
+)
 FUELS = "tenant_id,period,fuel,quantity,unit\nT1,2024-01,diesel,1200,l\nT1,2024-02,diesel,x,l\n"
 
 
