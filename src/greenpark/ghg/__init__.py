@@ -21,6 +21,7 @@ from greenpark.ghg.factors import FactorUsed
 from greenpark.ghg.grid import GridFactor, grid_factor
 from greenpark.ghg.gwp import DEFAULT_GWP_SET, gwp_value
 from greenpark.ghg.inventory import InventoryResult, TenantInventory, inventory
+from greenpark.ghg.mrv import MeasureType, MonitoringReport, MrvFactorSet, fix_factors, monitoring_report
 from greenpark.ghg.refrigerants import refrigerant_gwp
 from greenpark.ghg.wastewater import WastewaterEmissions, WwtpActivity, wastewater_emissions
 
@@ -30,15 +31,20 @@ __all__ = [
     "FuelEmissions",
     "GridFactor",
     "InventoryResult",
+    "MeasureType",
+    "MonitoringReport",
+    "MrvFactorSet",
     "ReportingCalendar",
     "TenantInventory",
     "WastewaterEmissions",
     "WwtpActivity",
     "duty_check",
+    "fix_factors",
     "fuel_emissions",
     "grid_factor",
     "gwp_value",
     "inventory",
+    "monitoring_report",
     "refrigerant_gwp",
     "reporting_calendar",
     "scope2_emissions",
