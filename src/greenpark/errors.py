@@ -56,3 +56,7 @@ class SolverError(GreenparkError, RuntimeError):
 
 class BaselineRejectedError(GreenparkError, ValueError):
     """A baseline model fails a data-sufficiency or goodness-of-fit test."""
+
+
+class UnknownParameterError(InputError):
+    """A wastewater parameter name is neither a canonical name nor an alias (reference/data/water/parameters.csv)."""
