@@ -115,6 +115,16 @@ def create_user(body: UserCreate, service: ServiceDep, who: Admin) -> UserPublic
     """Add a user (operator only): a tenant user names its park and tenant, a device its meters."""
     if body.park_id is not None and not service.has_park(body.park_id):
         raise InputError(f"park {body.park_id!r} is not in the store; known parks: {', '.join(service.park_ids())}")
+    if body.park_id is not None:
+        data = service.park(body.park_id)
+        if body.tenant_id is not None and body.tenant_id not in {t.tenant_id for t in data.tenants}:
+            raise InputError(
+                f"tenant {body.tenant_id!r} is not a tenant of park {body.park_id!r}; "
+                f"tenants: {', '.join(t.tenant_id for t in data.tenants)}"
+            )
+        unknown = sorted(set(body.meter_ids) - {m.meter_id for m in data.meters})
+        if unknown:
+            raise InputError(f"meter(s) {', '.join(unknown[:10])} are not meters of park {body.park_id!r}")
     if body.role in (Role.operator, Role.authority) and body.password is None:
         raise InputError(f"a {body.role.value} user needs a password (8 characters or more)")
     p = service.accounts.create_user(
