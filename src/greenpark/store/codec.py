@@ -88,7 +88,7 @@ def table_doc(df: pd.DataFrame) -> str:
 def table_from_doc(doc: str) -> pd.DataFrame:
     """A record table from :func:`table_doc` JSON."""
     payload = json.loads(doc)
-    df = pd.read_json(StringIO(json.dumps(payload)), orient="split", dtype=False, convert_dates=False)
+    df = pd.read_json(StringIO(json.dumps(payload)), orient="split", dtype=False)
     for c in df.columns:
         if c in _DATE_COLUMNS:
             df[c] = pd.to_datetime(df[c], errors="coerce").dt.date

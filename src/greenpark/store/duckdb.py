@@ -259,6 +259,7 @@ class DuckDBStore(Store):
             zone, ambiguous=False, nonexistent="shift_forward"
         )
         df["n_values"] = df["n_values"].astype("int64")
+        df[f"{by}_id"] = df[f"{by}_id"].astype(object).where(df[f"{by}_id"].notna(), None)  # park common: None
         return df[[f"{by}_id", "kind", "period_start", "value", "n_values"]]
 
     # -- quarantine ------------------------------------------------------------------------------

@@ -1,0 +1,36 @@
+"""The ``store`` fixture: one fresh store per test, for every backend in ``backends.BACKENDS``.
+
+A backend is made by ``make_store(backend, tmp_path)``; a PostgreSQL backend opens
+``GREENPARK_TEST_PG`` (default ``postgresql://postgres@127.0.0.1:5432/test``) and is marked
+``postgres``. Backends that need cleanup between tests do it in their own factory here.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from backends import BACKENDS
+
+from greenpark.store import Store, open_store
+
+
+def make_store(backend: str, tmp_path: Path) -> Store:
+    """A fresh, empty store of ``backend``."""
+    if backend == "duckdb":
+        return open_store(f"duckdb://{tmp_path / 'test.duckdb'}")
+    if backend == "postgres":
+        return open_store(os.environ.get("GREENPARK_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test"))
+    raise ValueError(f"unknown backend {backend!r}")
+
+
+@pytest.fixture(params=[pytest.param(b, marks=[pytest.mark.postgres] if b == "postgres" else []) for b in BACKENDS])
+def store(request, tmp_path) -> Iterator[Store]:
+    """A fresh store of each backend."""
+    s = make_store(request.param, tmp_path)
+    try:
+        yield s
+    finally:
+        s.close()
