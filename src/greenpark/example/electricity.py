@@ -9,6 +9,7 @@ scaled so the year sums to the tenant's drawn annual consumption. All arrays are
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -206,7 +207,9 @@ def meters_and_readings(
     cumulative = list(rng.choice(candidates, size=n_cumulative, replace=False))
     rollover_tenant = cumulative[0]
 
-    meters, series, truth = [], [], {"tenants": {}, "common": {}}
+    meters: list[dict[str, Any]] = []
+    series: list[MeterSeries] = []
+    truth: dict[str, Any] = {"tenants": {}, "common": {}}
     for i, t in enumerate(tenants["tenant_id"]):
         info: dict = {"load_kwh": float(load[i].sum())}
         imp = load[i]

@@ -12,6 +12,7 @@ import logging
 import zlib
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -25,7 +26,7 @@ log = logging.getLogger(__name__)
 GENERATOR_VERSION = "1.0"
 DEFAULT_SEED = 2024
 DEFAULT_TENANTS = 48
-PARK = {
+PARK: dict[str, Any] = {
     "id": "longthanh-demo",
     "name": "Long Thanh Demo Industrial Park",
     "province": "Dong Nai",
