@@ -280,3 +280,73 @@ def test_symbiosis_gives_have_takers(full_park):
     gives = set(sym.loc[sym["direction"] == "give", "material"])
     takes = set(sym.loc[sym["direction"] == "take", "material"])
     assert gives == takes and len(gives) >= 4
+
+
+# canonical wastewater parameter names of docs/park-folder.md
+WASTEWATER_PARAMETERS = {
+    "flow",
+    "temperature",
+    "ph",
+    "colour",
+    "bod5",
+    "cod",
+    "tss",
+    "arsenic",
+    "mercury",
+    "lead",
+    "cadmium",
+    "chromium_vi",
+    "chromium_iii",
+    "copper",
+    "zinc",
+    "nickel",
+    "manganese",
+    "iron",
+    "cyanide",
+    "phenol",
+    "mineral_oil",
+    "sulphide",
+    "fluoride",
+    "ammonium_n",
+    "total_n",
+    "total_p",
+    "chloride",
+    "residual_chlorine",
+    "organochlorine_pesticides",
+    "organophosphorus_pesticides",
+    "pcb",
+    "coliform",
+    "gross_alpha",
+    "gross_beta",
+}
+
+
+def test_record_tables_use_contract_vocabularies(full_park):
+    from greenpark.units import parse_unit
+
+    folder, meta = full_park
+    fuels = _csv(folder, "fuels.csv")
+    assert set(fuels["fuel"]) <= {
+        "diesel",
+        "fuel_oil",
+        "lpg",
+        "natural_gas",
+        "coal_anthracite",
+        "coal_bituminous",
+        "biomass_wood",
+    }
+    fault_line = next(f["line"] for f in meta["faults"] if f["kind"] == "unknown_unit")
+    assert set(fuels.drop(index=fault_line - 2)["unit"]) <= {"l", "kg", "t", "m3", "GJ", "kWh"}
+    refrigerants = _csv(folder, "refrigerants.csv")
+    assert set(refrigerants["gas"]) <= {"R-22", "R-32", "R-134a", "R-410A"} and len(refrigerants) >= 3
+    assert (refrigerants["leaked_kg"] <= refrigerants["charge_kg"]).all()
+    production = _csv(folder, "production.csv")
+    assert production.groupby("tenant_id")["period"].nunique().eq(12).all()
+    ww = pd.read_csv(folder / "wastewater.csv", dtype=str, keep_default_na=False)
+    assert set(ww["parameter"]) <= WASTEWATER_PARAMETERS
+    assert set(ww["method"]) == {"analyser", "lab"}
+    for unit in set(ww["unit"]):
+        parse_unit(unit)  # every unit is one greenpark knows
+    meters = _csv(folder, "meters.csv", dtype=str)
+    for m in meters.itertuples():
+        parse_unit(m.unit, "volume" if m.kind in ("water_supply", "wastewater_discharge") else "energy")
