@@ -1,0 +1,47 @@
+"""End to end: the example park's inventory through the CLI, checked against the generator's truth."""
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from greenpark.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def example_park(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("park") / "example"
+    res = runner.invoke(app, ["example", str(folder), "--tenants", "9"])
+    assert res.exit_code == 0, res.output
+    return folder
+
+
+def test_inventory_json_matches_truth(example_park):
+    res = runner.invoke(app, ["inventory", str(example_park), "--year", "2024", "--json"])
+    assert res.exit_code == 0, res.output
+    d = json.loads(res.stdout)
+    truth = json.loads((example_park / "metadata.json").read_text())["electricity"]
+    grid_kwh = truth["tenants_import_kwh"] + sum(truth["common_meters_kwh"].values())
+    # location-based Scope 2 = grid import x 0.681 tCO2/MWh (2024 HUST/MAE study value); the generator's
+    # deliberate reading faults (one duplicate, one negated value) move the import by far less than 0.01 %
+    assert d["scope2_location_tco2e"] == pytest.approx(grid_kwh * 0.681 / 1000, rel=1e-4)
+    assert d["pv_self_consumed_kwh"] == pytest.approx(truth["pv_kwh"] - truth["export_kwh"], rel=1e-4)
+    flagged = sorted(t["tenant_id"] for t in d["tenants"] if t["decree06_inventory_required"])
+    assert flagged == sorted(truth["decree06_anchor_tenants"])
+    grid = next(f for f in d["factors"] if f["name"] == "grid_electricity_vn")
+    assert grid["value"] == 0.681 and "study" in grid["flags"]
+    assert d["total_tco2e"] == pytest.approx(d["scope1_tco2e"] + d["scope2_location_tco2e"] + d["scope3_tco2e"])
+
+
+def test_table_and_strict_factors(example_park):
+    res = runner.invoke(app, ["inventory", str(example_park), "--year", "2024"])
+    assert res.exit_code == 0 and "Scope 2 location-based" in res.stdout
+    res = runner.invoke(app, ["inventory", str(example_park), "--year", "2026", "--strict-factors"])
+    assert res.exit_code == 2
+    assert "no grid emission factor for 2026; known years 2014–2024" in res.output
+    res = runner.invoke(app, ["inventory", str(example_park), "--year", "2026", "--json"])
+    d = json.loads(res.stdout)
+    grid = next(f for f in d["factors"] if f["name"] == "grid_electricity_vn")
+    assert "fallback" in grid["flags"] and d["grid_factor_fallback"] is True
