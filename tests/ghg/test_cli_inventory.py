@@ -8,6 +8,7 @@ from typer.testing import CliRunner
 from greenpark.cli import app
 
 runner = CliRunner()
+pytestmark = pytest.mark.slow  # generates and imports an example park (about 10-40 s)
 
 
 @pytest.fixture(scope="module")
