@@ -28,6 +28,7 @@ from pathlib import Path
 import psutil
 
 INTERVALS_2024 = 366 * 96
+MEMORY_LIMIT = "1GB"  # DuckDB memory_limit of the store, the same for both ways
 
 
 class PeakRSS:
@@ -84,7 +85,7 @@ def run_greenpark(folder: Path, store_path: Path) -> tuple[int, float, float]:
 
     with PeakRSS() as mem:
         t0 = time.perf_counter()
-        store = DuckDBStore(store_path)
+        store = DuckDBStore(store_path, memory_limit=MEMORY_LIMIT)
         report = import_park(folder, store, force=True)
         store.close()
         seconds = time.perf_counter() - t0
@@ -98,6 +99,7 @@ def run_reference(folder: Path, store_path: Path) -> tuple[int, float, float]:
         t0 = time.perf_counter()
         con = duckdb.connect(str(store_path))
         con.execute("SET TimeZone='UTC'")
+        con.execute(f"SET memory_limit='{MEMORY_LIMIT}'")
         con.execute("CREATE TABLE readings (park_id VARCHAR, meter_id VARCHAR, ts TIMESTAMPTZ, value DOUBLE)")
         con.execute(
             f"INSERT INTO readings SELECT 'bench', meter_id, timezone('Asia/Ho_Chi_Minh', timestamp), value "

@@ -66,7 +66,7 @@ class ReadingsStage:
     :meth:`frame` (small data) or :meth:`iter_batches` (streaming into a store).
     """
 
-    def __init__(self, file: str, meters: list[Meter], zone: str, memory_limit: str = "1GB") -> None:
+    def __init__(self, file: str, meters: list[Meter], zone: str, memory_limit: str = "512MB") -> None:
         self.file = file
         self.zone = zone
         self._dir = Path(tempfile.mkdtemp(prefix="greenpark-readings-"))

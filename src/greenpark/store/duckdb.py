@@ -35,11 +35,13 @@ class DuckDBStore(Store):
     ----------
     path : str or Path
         The database file; its folder is created when missing.
+    memory_limit : str, optional
+        DuckDB ``memory_limit`` (e.g. ``"1GB"``); default DuckDB's own (80 % of RAM).
     """
 
     backend = "duckdb"
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, memory_limit: str | None = None) -> None:
         self.path = str(path)
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
@@ -50,6 +52,8 @@ class DuckDBStore(Store):
                 f"cannot open DuckDB store {self.path}: {exc}; is another greenpark process writing to it?"
             ) from exc
         self.con.execute("SET TimeZone='UTC'")
+        if memory_limit:
+            self.con.execute(f"SET memory_limit='{memory_limit}'")
         self.migrate()
 
     # -- schema --------------------------------------------------------------------------------
