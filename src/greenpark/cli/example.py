@@ -62,4 +62,4 @@ def example(
     table.add_row("waste records / total (t)", f"{counts['waste_rows']:,} / {metadata['waste']['total_t']:,.1f}")
     table.add_row("deliberate faults", str(len(metadata["faults"])))
     console.print(table)
-    console.print(f"truth for tests: {folder / 'metadata.json'}")
+    console.print(f"truth for tests: {folder / 'metadata.json'}; next: greenpark check {folder}")

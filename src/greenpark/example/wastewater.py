@@ -291,7 +291,6 @@ def generate_water(
     daily = daily_discharge_m3(tenants, activity, rng)
     days = pd.date_range(pd.Timestamp(year, 1, 1), periods=daily.shape[1], freq="D")
     ts_day = tb.timestamp_strings(days)
-    prof = tenants["profile"].to_numpy()
     # the dyeing anchor reports hourly; other tenants daily
     hourly_tenant = tenants.loc[tenants["anchor"] & (tenants["profile"] == "dyeing"), "tenant_id"].tolist()
     supply_ratio = rng.uniform(
@@ -326,7 +325,6 @@ def generate_water(
             )
             info["water_supply_m3"] = float(supply.sum())
         truth_t[t] = info
-    del prof
 
     tenant_total = daily.sum(axis=0)
     wet = np.isin(days.month, range(5, 12))
