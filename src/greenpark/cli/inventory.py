@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -103,6 +104,14 @@ def register(app: typer.Typer) -> None:
             typer.Option("--strict-factors", help="Fail if the year has no published grid factor (no fallback)."),
         ] = False,
         store: Annotated[str | None, typer.Option("--store", help="Store URL (default GREENPARK_STORE).")] = None,
+        factors: Annotated[
+            list[Path] | None,
+            typer.Option(
+                "--factors",
+                help="User reference folder (ghg/<table>.csv rows: facility-specific or Decision 2626 factors "
+                "win over IPCC defaults). Repeatable.",
+            ),
+        ] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     ) -> None:
         """GHG inventory by scope, tenant and month, with the Decree 06 duty check."""
@@ -120,7 +129,13 @@ def register(app: typer.Typer) -> None:
         finally:
             st.close()
         result = inventory(
-            data, consumption, year, gwp_set=gwp, strict_factors=strict_factors, wwtp_activities=activities
+            data,
+            consumption,
+            year,
+            gwp_set=gwp,
+            strict_factors=strict_factors,
+            wwtp_activities=activities,
+            extra_dirs=factors or (),
         )
         if as_json:
             print_json(inventory_json(result))

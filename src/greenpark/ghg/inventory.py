@@ -223,6 +223,8 @@ def inventory(
     s2, used, s2_notes = scope2_emissions(consumption, year, renewables, strict_factors, extra_dirs)
     factors += used
     notes += s2_notes
+    if s2.empty:
+        notes.append(f"no electricity readings in the store for {year}: Scope 2 is 0")
     grid_fallback = any("fallback" in f.flags for f in used)
     toe_kwh, f_toe = electricity_toe_per_kwh(extra_dirs)
     factors.append(f_toe)
