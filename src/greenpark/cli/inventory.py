@@ -21,21 +21,22 @@ def inventory_json(result: Any) -> dict[str, Any]:
     return d
 
 
-def _wwtp_activities(data: Any, store: Any, year: int) -> list | None:
-    """WWTP activity from the water engine when it is installed (None = not available)."""
+def _wwtp_activities(
+    data: Any, store: Any, year: int, start: dt.datetime, end: dt.datetime
+) -> tuple[list | None, list]:
+    """WWTP activity (and the water engine's notes) from the water engine, when it is installed."""
     if not data.wwtps:
-        return []
+        return [], []
     try:
-        from greenpark.water import ghg_activity  # type: ignore[attr-defined]
+        from greenpark.water.ghg_link import ghg_activity
     except ImportError:
-        return None
+        return None, []
     from greenpark.ghg.wastewater import activity_from
 
-    try:
-        records = ghg_activity(data, year)
-    except TypeError:  # older/newer signature: give the water engine the store's wastewater too
-        records = ghg_activity(data, year, store)
-    return [activity_from(r) for r in records]
+    electricity = store.consumption(data.park.park_id, start, end, grain="year", by="meter")
+    records = ghg_activity(data, year, electricity=electricity)
+    notes = [f"{r.wwtp_id}: {n}" for r in records for n in getattr(r, "notes", [])]
+    return [r.to_ghg() if hasattr(r, "to_ghg") else activity_from(r) for r in records], notes
 
 
 def _fmt(x: float) -> str:
@@ -125,7 +126,7 @@ def register(app: typer.Typer) -> None:
             zone = ZoneInfo(data.park.timezone)
             start, end = dt.datetime(year, 1, 1, tzinfo=zone), dt.datetime(year + 1, 1, 1, tzinfo=zone)
             consumption = st.consumption(data.park.park_id, start, end, grain="month", by="tenant")
-            activities = _wwtp_activities(data, st, year)
+            activities, water_notes = _wwtp_activities(data, st, year, start, end)
         finally:
             st.close()
         result = inventory(
@@ -137,6 +138,7 @@ def register(app: typer.Typer) -> None:
             wwtp_activities=activities,
             extra_dirs=factors or (),
         )
+        result.notes.extend(water_notes)  # the water engine's caveats on its activity data
         if as_json:
             print_json(inventory_json(result))
         else:
