@@ -82,3 +82,26 @@ def test_gwp_set_and_big_emitter(tiny_park):
     assert t2.decree06_reason == ">= 3,000 tCO2e/yr"
     with pytest.raises(InputError, match="unknown GWP set 'AR3'"):
         inventory(tiny_park, consumption_rows([]), 2023, gwp_set="AR3")
+
+
+def test_scope3_comes_from_the_waste_engine(tiny_park, monkeypatch):
+    # the waste engine owns FOD etc.; the inventory calls route_emissions(waste, year, gwp_set) and sums by tenant
+    import sys
+    import types
+
+    calls = []
+
+    def route_emissions(waste, year, gwp_set):
+        calls.append((len(waste), year, gwp_set))
+        return pd.DataFrame({"tenant_id": ["T1", "T1"], "route": ["landfill", "recycling"],
+                             "tco2e": [12.5, 0.0], "avoided_tco2e": [0.0, 4.0]})
+
+    fake = types.ModuleType("greenpark.waste.ghg")
+    fake.route_emissions = route_emissions
+    monkeypatch.setitem(sys.modules, "greenpark.waste.ghg", fake)
+    tiny_park.tables["waste"] = pd.DataFrame({"tenant_id": ["T1"], "quantity_t": [1.0], "route": ["landfill"]})
+    r = inventory(tiny_park, consumption_rows([]), 2023, gwp_set="AR6")
+    assert calls == [(1, 2023, "AR6")]
+    # 12.5 t in Scope 3; the 4 t avoided by recycling is a memo, never subtracted
+    assert r.scope3_tco2e == 12.5 and r.tenants[0].scope3_tco2e == 12.5 and r.scope3_avoided_tco2e == 4.0
+    assert r.total_tco2e == pytest.approx(r.scope1_tco2e + 12.5)
