@@ -40,16 +40,30 @@ def build_park(n_meters: int) -> ParkData:
     n_pv, n_exp = int(n_meters * 0.30), int(n_meters * 0.25)
     n_common = n_meters - n_tenants - n_pv - n_exp
     tenants = [
-        Tenant(tenant_id=f"T{i:04d}", name=f"Tenant {i}", sector="electronics", floor_area_m2=1000, employees=10,
-               voltage_level="22-110kV")
+        Tenant(
+            tenant_id=f"T{i:04d}",
+            name=f"Tenant {i}",
+            sector="electronics",
+            floor_area_m2=1000,
+            employees=10,
+            voltage_level="22-110kV",
+        )
         for i in range(n_tenants)
     ]
-    meters = [Meter(meter_id=f"EL-{t.tenant_id}", tenant_id=t.tenant_id, kind="electricity_import", unit="kWh")
-              for t in tenants]
-    meters += [Meter(meter_id=f"PV-{tenants[i].tenant_id}", tenant_id=tenants[i].tenant_id, kind="pv_generation",
-                     unit="kWh") for i in range(n_pv)]
-    meters += [Meter(meter_id=f"EX-{tenants[i].tenant_id}", tenant_id=tenants[i].tenant_id,
-                     kind="electricity_export", unit="kWh") for i in range(n_exp)]
+    meters = [
+        Meter(meter_id=f"EL-{t.tenant_id}", tenant_id=t.tenant_id, kind="electricity_import", unit="kWh")
+        for t in tenants
+    ]
+    meters += [
+        Meter(meter_id=f"PV-{tenants[i].tenant_id}", tenant_id=tenants[i].tenant_id, kind="pv_generation", unit="kWh")
+        for i in range(n_pv)
+    ]
+    meters += [
+        Meter(
+            meter_id=f"EX-{tenants[i].tenant_id}", tenant_id=tenants[i].tenant_id, kind="electricity_export", unit="kWh"
+        )
+        for i in range(n_exp)
+    ]
     meters += [Meter(meter_id=f"EL-COMMON-{i}", kind="electricity_import", unit="kWh") for i in range(n_common)]
     park = Park(park_id=PARK_ID, name="Benchmark park", latitude=10.8, longitude=106.9, area_ha=500, timezone=ZONE)
     return ParkData(park=park, tenants=tenants, meters=meters)
@@ -132,8 +146,10 @@ def main() -> None:
         store.save_park(data)
         t0 = time.perf_counter()
         n = fill_readings(store, args.days)
-        print(f"readings: {n:,} rows ({args.meters} meters x {args.days} days x 96) built in "
-              f"{time.perf_counter() - t0:.1f} s")
+        print(
+            f"readings: {n:,} rows ({args.meters} meters x {args.days} days x 96) built in "
+            f"{time.perf_counter() - t0:.1f} s"
+        )
         zone = ZoneInfo(ZONE)
         start, end = dt.datetime(YEAR, 1, 1, tzinfo=zone), dt.datetime(YEAR + 1, 1, 1, tzinfo=zone)
         ef = grid_factor(YEAR).tco2_per_mwh
@@ -149,12 +165,17 @@ def main() -> None:
             times["c"].append(t)
         store.close()
     med = {k: statistics.median(v) for k, v in times.items()}
-    labels = {"a": "(a) store.consumption + ghg.inventory", "b": "(b) hand-written DuckDB query",
-              "c": "(c) pandas groupby over pulled rows"}
+    labels = {
+        "a": "(a) store.consumption + ghg.inventory",
+        "b": "(b) hand-written DuckDB query",
+        "c": "(c) pandas groupby over pulled rows",
+    }
     for k in "abc":
         loc, pv = results[k]
-        print(f"{labels[k]:42s} {med[k]:8.3f} s  (runs {', '.join(f'{x:.3f}' for x in times[k])})  "
-              f"scope2_location={loc:,.3f} tCO2e  pv_self_consumed={pv:,.1f} kWh")
+        print(
+            f"{labels[k]:42s} {med[k]:8.3f} s  (runs {', '.join(f'{x:.3f}' for x in times[k])})  "
+            f"scope2_location={loc:,.3f} tCO2e  pv_self_consumed={pv:,.1f} kWh"
+        )
     agree = all(abs(results[k][0] - results["b"][0]) <= 1e-6 * results["b"][0] for k in "ac")
     print(f"figures agree across (a), (b), (c): {agree}")
     print(f"ratio (a)/(b) = {med['a'] / med['b']:.2f}  (target <= 1.5)")

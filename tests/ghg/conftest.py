@@ -17,8 +17,10 @@ def month_start(period: str) -> pd.Timestamp:
 def consumption_rows(rows: list[tuple[str | None, str, str, float]]) -> pd.DataFrame:
     """(tenant_id, kind, period YYYY-MM, kWh) -> the store's monthly consumption frame."""
     return pd.DataFrame(
-        [{"tenant_id": t, "kind": k, "period_start": month_start(p), "value": v, "n_values": 2976}
-         for t, k, p, v in rows]
+        [
+            {"tenant_id": t, "kind": k, "period_start": month_start(p), "value": v, "n_values": 2976}
+            for t, k, p, v in rows
+        ]
     )
 
 
@@ -26,13 +28,31 @@ def consumption_rows(rows: list[tuple[str | None, str, str, float]]) -> pd.DataF
 def tiny_park() -> ParkData:
     park = Park(park_id="tiny", name="Tiny IP", latitude=10.8, longitude=106.9, area_ha=10)
     tenants = [
-        Tenant(tenant_id="T1", name="Food Co", sector="food_beverage", floor_area_m2=5000, employees=200,
-               voltage_level="22-110kV"),
-        Tenant(tenant_id="T2", name="Parts Co", sector="automotive_parts", floor_area_m2=3000, employees=100,
-               voltage_level="6-22kV"),
+        Tenant(
+            tenant_id="T1",
+            name="Food Co",
+            sector="food_beverage",
+            floor_area_m2=5000,
+            employees=200,
+            voltage_level="22-110kV",
+        ),
+        Tenant(
+            tenant_id="T2",
+            name="Parts Co",
+            sector="automotive_parts",
+            floor_area_m2=3000,
+            employees=100,
+            voltage_level="6-22kV",
+        ),
     ]
-    wwtp = Wwtp(wwtp_id="W1", name="Central WWTP", capacity_m3_per_day=2000, treatment="aerobic_well_managed",
-                standard="QCVN40:2011", column="B")
+    wwtp = Wwtp(
+        wwtp_id="W1",
+        name="Central WWTP",
+        capacity_m3_per_day=2000,
+        treatment="aerobic_well_managed",
+        standard="QCVN40:2011",
+        column="B",
+    )
     fuels = pd.DataFrame(
         [
             {"tenant_id": "T1", "period": "2023-01", "fuel": "diesel", "quantity": 1000.0, "unit": "l"},

@@ -70,8 +70,13 @@ def test_energy_units():
 
 def test_table_is_vectorised_and_keeps_rows():
     fuels = pd.DataFrame(
-        {"tenant_id": ["A", "A", "B"], "period": ["2024-01"] * 3, "fuel": ["diesel", "diesel", "lpg"],
-         "quantity": [1000.0, 500.0, 1000.0], "unit": ["l", "l", "kg"]}
+        {
+            "tenant_id": ["A", "A", "B"],
+            "period": ["2024-01"] * 3,
+            "fuel": ["diesel", "diesel", "lpg"],
+            "quantity": [1000.0, 500.0, 1000.0],
+            "unit": ["l", "l", "kg"],
+        }
     )
     out, factors = combustion_emissions(fuels)
     assert len(out) == 3
@@ -91,8 +96,9 @@ def test_bad_inputs_say_what_to_do():
         fuel_emissions("diesel", 1, "kW")
     with pytest.raises(InputError, match=r"must be a finite number >= 0, got -5"):
         fuel_emissions("diesel", -5, "l")
-    bad = pd.DataFrame({"tenant_id": ["A"], "period": ["2024-01"], "fuel": ["diesel"], "quantity": [-1.0],
-                        "unit": ["l"]})
+    bad = pd.DataFrame(
+        {"tenant_id": ["A"], "period": ["2024-01"], "fuel": ["diesel"], "quantity": [-1.0], "unit": ["l"]}
+    )
     with pytest.raises(InputError, match="1 fuel row"):
         combustion_emissions(bad)
 

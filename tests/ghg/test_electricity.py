@@ -38,8 +38,9 @@ def test_market_based_with_pv_and_ppa():
             (None, "electricity_import", "2023-01", 10_000.0),
         ]
     )
-    ren = pd.DataFrame([{"tenant_id": "A", "period": "2023-01", "instrument": "ppa", "energy_kwh": 30_000.0,
-                         "source": "DPPA-001"}])
+    ren = pd.DataFrame(
+        [{"tenant_id": "A", "period": "2023-01", "instrument": "ppa", "energy_kwh": 30_000.0, "source": "DPPA-001"}]
+    )
     out, factors, _ = scope2_emissions(c, 2023, renewables=ren)
     a = out.set_index("tenant_id").loc["A"]
     # PV self-consumed = 20,000 - 5,000 = 15,000 kWh (no Scope 2 under either method; memo)
@@ -54,8 +55,17 @@ def test_market_based_with_pv_and_ppa():
 
 def test_no_mwh_claimed_twice():
     c = consumption_rows([("A", "electricity_import", "2023-01", 100_000.0)])
-    over = pd.DataFrame([{"tenant_id": "A", "period": "2023-01", "instrument": "certificate",
-                          "energy_kwh": 150_000.0, "source": "IREC-1"}])
+    over = pd.DataFrame(
+        [
+            {
+                "tenant_id": "A",
+                "period": "2023-01",
+                "instrument": "certificate",
+                "energy_kwh": 150_000.0,
+                "source": "IREC-1",
+            }
+        ]
+    )
     out, _, notes = scope2_emissions(c, 2023, renewables=over)
     # claims capped at the 100,000 kWh imported: market-based 0, the 50,000 kWh excess dropped and reported
     assert out["contractual_kwh"].sum() == 100_000 and out["scope2_market_tco2e"].sum() == 0

@@ -60,19 +60,42 @@ def test_tiny_park(tiny_park):
 def test_json_names_are_stable(tiny_park):
     r = inventory(tiny_park, consumption_rows([]), 2023)
     d = r.model_dump(mode="json")
-    for key in ("year", "gwp", "total_tco2e", "scope1_tco2e", "scope2_location_tco2e", "scope2_market_tco2e",
-                "scope3_tco2e", "biogenic_co2_t", "tenants", "factors"):
+    for key in (
+        "year",
+        "gwp",
+        "total_tco2e",
+        "scope1_tco2e",
+        "scope2_location_tco2e",
+        "scope2_market_tco2e",
+        "scope3_tco2e",
+        "biogenic_co2_t",
+        "tenants",
+        "factors",
+    ):
         assert key in d
-    for key in ("tenant_id", "scope1_tco2e", "scope2_location_tco2e", "scope2_market_tco2e", "scope3_tco2e",
-                "energy_toe", "decree06_inventory_required"):
+    for key in (
+        "tenant_id",
+        "scope1_tco2e",
+        "scope2_location_tco2e",
+        "scope2_market_tco2e",
+        "scope3_tco2e",
+        "energy_toe",
+        "decree06_inventory_required",
+    ):
         assert key in d["tenants"][0]
     assert {"name", "value", "unit", "source", "flags"} <= set(d["factors"][0])
     assert any("WWTP CH4/N2O not computed" in n for n in r.notes)
 
 
 def test_gwp_set_and_big_emitter(tiny_park):
-    big = pd.concat([tiny_park.tables["fuels"], pd.DataFrame(
-        [{"tenant_id": "T2", "period": "2023-06", "fuel": "coal_bituminous", "quantity": 1300.0, "unit": "t"}])])
+    big = pd.concat(
+        [
+            tiny_park.tables["fuels"],
+            pd.DataFrame(
+                [{"tenant_id": "T2", "period": "2023-06", "fuel": "coal_bituminous", "quantity": 1300.0, "unit": "t"}]
+            ),
+        ]
+    )
     tiny_park.tables["fuels"] = big
     r = inventory(tiny_park, consumption_rows([]), 2023, gwp_set="AR6")
     t2 = r.tenants[1]
@@ -93,8 +116,14 @@ def test_scope3_comes_from_the_waste_engine(tiny_park, monkeypatch):
 
     def route_emissions(waste, year, gwp_set):
         calls.append((len(waste), year, gwp_set))
-        return pd.DataFrame({"tenant_id": ["T1", "T1"], "route": ["landfill", "recycling"],
-                             "tco2e": [12.5, 0.0], "avoided_tco2e": [0.0, 4.0]})
+        return pd.DataFrame(
+            {
+                "tenant_id": ["T1", "T1"],
+                "route": ["landfill", "recycling"],
+                "tco2e": [12.5, 0.0],
+                "avoided_tco2e": [0.0, 4.0],
+            }
+        )
 
     fake = types.ModuleType("greenpark.waste.ghg")
     fake.route_emissions = route_emissions

@@ -12,8 +12,9 @@ FIXED = dt.date(2025, 1, 15)
 
 
 def periods(*quantities: float) -> pd.DataFrame:
-    return pd.DataFrame({"period": [f"2025-P{i + 1}" for i in range(len(quantities))],
-                         "monitored_quantity": list(quantities)})
+    return pd.DataFrame(
+        {"period": [f"2025-P{i + 1}" for i in range(len(quantities))], "monitored_quantity": list(quantities)}
+    )
 
 
 def test_pv_output_vn_am007():
@@ -42,8 +43,16 @@ def test_fuel_switch_coal_to_biomass():
     # eta_from 0.80 -> 0.0156 x 0.75 / 0.80 = 0.014625 TJ of bituminous coal.
     # coal EF per TJ (AR5) = 94,600 + 10 x 28 + 1.5 x 265 = 95,277.5 kg -> RE = 1393.434 kg per t of wood
     # PE per t of wood = CH4 0.468 kg x 28 + N2O 0.0624 kg x 265 = 29.64 kg (biogenic CO2 not counted)
-    fs = fix_factors("BIO-T37", "fuel_switch", FIXED, fuel_from="coal_bituminous", fuel_to="biomass_wood",
-                     fuel_unit="t", efficiency_from=0.80, efficiency_to=0.75)
+    fs = fix_factors(
+        "BIO-T37",
+        "fuel_switch",
+        FIXED,
+        fuel_from="coal_bituminous",
+        fuel_to="biomass_wood",
+        fuel_unit="t",
+        efficiency_from=0.80,
+        efficiency_to=0.75,
+    )
     rep = monitoring_report(fs, periods(100, 50))
     assert rep.reference_tco2e == pytest.approx(150 * 1.3934334, rel=1e-6)
     assert rep.project_tco2e == pytest.approx(150 * 0.02964, rel=1e-6)

@@ -7,8 +7,16 @@ from hypothesis import strategies as st
 
 from greenpark.ghg import fuel_emissions
 
-FUEL_UNITS = [("diesel", "l"), ("fuel_oil", "l"), ("lpg", "kg"), ("natural_gas", "m3"), ("coal_anthracite", "t"),
-              ("coal_bituminous", "kg"), ("biomass_wood", "t"), ("diesel", "GJ")]
+FUEL_UNITS = [
+    ("diesel", "l"),
+    ("fuel_oil", "l"),
+    ("lpg", "kg"),
+    ("natural_gas", "m3"),
+    ("coal_anthracite", "t"),
+    ("coal_bituminous", "kg"),
+    ("biomass_wood", "t"),
+    ("diesel", "GJ"),
+]
 
 
 @settings(max_examples=60, deadline=None)

@@ -19,8 +19,13 @@ def test_blend_gwp_from_components():
 
 def test_leak_hand_calculation():
     df = pd.DataFrame(
-        {"tenant_id": ["A", "A"], "period": ["2024-03", "2024-03"], "gas": ["R-410A", "R-22"],
-         "charge_kg": [20.0, 10.0], "leaked_kg": [2.0, 1.0]}
+        {
+            "tenant_id": ["A", "A"],
+            "period": ["2024-03", "2024-03"],
+            "gas": ["R-410A", "R-22"],
+            "charge_kg": [20.0, 10.0],
+            "leaked_kg": [2.0, 1.0],
+        }
     )
     out, _ = refrigerant_emissions(df)
     # 2 kg R-410A x 1923.5 = 3847 kg = 3.847 t (Scope 1); 1 kg R-22 x 1760 (AR5) = 1.76 t, Montreal gas (memo)

@@ -7,8 +7,14 @@ from greenpark.ghg.wastewater import WwtpActivity, activity_from, wastewater_emi
 
 # Bo 0.25 kg CH4/kg COD (IPCC 2006 §6.2.3.2); MCF centralized aerobic 0.03 (2019R Table 6.3), 0 (2006 Table 6.8);
 # N2O EF plant 0.016 kg N2O-N/kg N (2019R, centralized aerobic); EF effluent 0.005 (2006 Table 6.11); 44/28.
-ACT = WwtpActivity("W1", "aerobic_well_managed", tow_kg_cod=1_000_000, sludge_cod_kg=200_000,
-                   n_effluent_kg=20_000, n_influent_kg=100_000)
+ACT = WwtpActivity(
+    "W1",
+    "aerobic_well_managed",
+    tow_kg_cod=1_000_000,
+    sludge_cod_kg=200_000,
+    n_effluent_kg=20_000,
+    n_influent_kg=100_000,
+)
 
 
 def test_aerobic_plant_2019_refinement():
