@@ -89,7 +89,10 @@ def parse_value(text: object) -> tuple[float, bool]:
     if m:
         return float(m.group(1)), True
     try:
-        return float(s), False
+        value = float(s)
+        if not math.isfinite(value):
+            raise ValueError(s)
+        return value, False
     except ValueError:
         raise InputError(
             f"wastewater value {text!r} is not a number; write a number (e.g. 12.5) "
