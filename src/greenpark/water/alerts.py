@@ -32,10 +32,11 @@ from pydantic import BaseModel
 from greenpark.water.compliance import (
     _NS_PER_MIN,
     MonitoringRules,
+    SensorRange,
     _ns,
     _ts,
     evaluate_continuous,
-    flat_line_mask,
+    fault_masks,
     sensor_ranges,
 )
 from greenpark.water.standards import Limit
@@ -68,7 +69,7 @@ def exceedance_alerts(
     values: pd.DataFrame,
     limit: Limit,
     rules: MonitoringRules | None = None,
-    plausible: tuple[float, float] | None = None,
+    plausible: tuple[float, float] | SensorRange | None = None,
     wwtp_id: str = "",
     parameter: str = "",
 ) -> list[Alert]:
@@ -94,7 +95,7 @@ def exceedance_alerts(
 
 def sensor_fault_alerts(
     values: pd.DataFrame,
-    plausible: tuple[float, float] | None = None,
+    plausible: tuple[float, float] | SensorRange | None = None,
     rules: MonitoringRules | None = None,
     wwtp_id: str = "",
     parameter: str = "",
@@ -109,9 +110,8 @@ def sensor_fault_alerts(
     t, v = t[order], v[order]
     step = int(rules.analyser_interval_min * _NS_PER_MIN)
     out = []
-    masks = [("flat_line", flat_line_mask(t, v, rules.flat_line_min, rules.analyser_interval_min))]
-    if plausible is not None:
-        masks.append(("out_of_range", (v < plausible[0]) | (v > plausible[1])))
+    out_of_range, flat = fault_masks(t, v, plausible, rules)
+    masks = [("flat_line", flat), ("out_of_range", out_of_range)]
     for kind, mask in masks:
         d = np.diff(np.concatenate(([0], mask.astype(np.int8), [0])))
         for s, e in zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1), strict=True):
@@ -164,7 +164,7 @@ def evaluate_alerts(
     limits: dict[str, Limit],
     now: pd.Timestamp | dt.datetime,
     rules: MonitoringRules | None = None,
-    ranges: dict[str, tuple[float, float]] | None = None,
+    ranges: dict[str, SensorRange] | None = None,
     wwtp_id: str = "",
     since: pd.Timestamp | dt.datetime | None = None,
 ) -> list[Alert]:

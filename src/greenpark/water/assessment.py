@@ -3,7 +3,7 @@
 :func:`assess_water` gathers the engine functions into one :class:`WaterResult` whose JSON form
 (``model_dump(mode="json")``) the CLI prints and the report renders. Stable field names:
 
-``WaterResult``: park_id, year, rules (the thresholds used), wwtps (list of ``WwtpResult``), tenants (list
+``WaterResult``: park_id, year, timezone, rules (the thresholds used), wwtps (list of ``WwtpResult``), tenants (list
 of ``TenantLoad``), tenant_notes, cost_weights, findings (list of ``Finding``).
 
 ``WwtpResult``: wwtp_id, name, standard, column, kq, kf, limits_used (list of ``Limit``),
@@ -85,6 +85,7 @@ class WaterResult(BaseModel):
 
     park_id: str
     year: int
+    timezone: str
     rules: dict[str, float]
     wwtps: list[WwtpResult]
     tenants: list[TenantLoad]
@@ -218,5 +219,6 @@ def assess_water(
         findings += f
     alloc = tenant_loads(ww, vols, connection_limits(data.table("connection_limits")), start, end,
                          treatment_cost_vnd)
-    return WaterResult(park_id=data.park.park_id, year=year, rules=dataclasses.asdict(rules), wwtps=wwtps,
+    return WaterResult(park_id=data.park.park_id, year=year, timezone=data.park.timezone,
+                       rules=dataclasses.asdict(rules), wwtps=wwtps,
                        tenants=alloc.tenants, tenant_notes=alloc.notes, cost_weights=alloc.weights, findings=findings)

@@ -35,6 +35,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -71,10 +72,51 @@ class MonitoringRules:
         return cls(**values)
 
 
-def sensor_ranges() -> dict[str, tuple[float, float]]:
-    """Plausible analyser range per parameter, from ``water/sensor_ranges``: parameter -> (low, high)."""
+class SensorRange(NamedTuple):
+    """What an analyser can plausibly report: range [low, high], its quantification floor, flat-line window.
+
+    ``floor``: readings at or below it may be constant (the instrument's lower limit), not a flat line.
+    ``flat_line_min``: overrides ``MonitoringRules.flat_line_min`` for this parameter (None = the rule's).
+    A plain ``(low, high)`` tuple is accepted wherever a SensorRange is.
+    """
+
+    low: float
+    high: float
+    floor: float | None = None
+    flat_line_min: float | None = None
+
+
+def _opt(x: object) -> float | None:
+    return None if x is None or pd.isna(x) else float(x)
+
+
+def sensor_ranges() -> dict[str, SensorRange]:
+    """Plausible analyser behaviour per parameter, from ``water/sensor_ranges``: parameter -> SensorRange."""
     t = load_table(SENSOR_RANGES_TABLE)
-    return {r.parameter: (float(r.low), float(r.high)) for r in t.itertuples()}
+    return {r.parameter: SensorRange(float(r.low), float(r.high), _opt(r.floor), _opt(r.flat_line_min))
+            for r in t.itertuples()}
+
+
+def fault_masks(
+    t_ns: np.ndarray, values: np.ndarray, plausible: tuple[float, float] | SensorRange | None, rules: MonitoringRules
+) -> tuple[np.ndarray, np.ndarray]:
+    """(out_of_range, flat_line) masks of a time-sorted analyser series.
+
+    Out of range: finite values outside [low, high]. Flat line: runs of identical values lasting at least the
+    parameter's (or the rule's) flat-line duration, except values at or below the analyser's floor.
+    """
+    finite = np.isfinite(values)
+    if plausible is None:
+        out_of_range = np.zeros(len(values), dtype=bool)
+        floor, minutes = None, rules.flat_line_min
+    else:
+        out_of_range = finite & ((values < plausible[0]) | (values > plausible[1]))
+        floor = getattr(plausible, "floor", None)
+        minutes = getattr(plausible, "flat_line_min", None) or rules.flat_line_min
+    flat = flat_line_mask(t_ns, values, minutes, rules.analyser_interval_min) & finite & ~out_of_range
+    if floor is not None:
+        flat &= values > floor
+    return out_of_range, flat
 
 
 class ExceedanceEvent(BaseModel):
@@ -243,7 +285,7 @@ def evaluate_continuous(
     end: pd.Timestamp,
     zone: ZoneInfo,
     rules: MonitoringRules,
-    plausible: tuple[float, float] | None,
+    plausible: tuple[float, float] | SensorRange | None,
     wwtp_id: str = "",
     parameter: str = "",
 ) -> ContinuousEvaluation:
@@ -263,8 +305,8 @@ def evaluate_continuous(
         Park zone, in which months are cut.
     rules : MonitoringRules
         Interval, window, minimum valid share, flat-line duration.
-    plausible : (low, high) or None
-        Plausible analyser range; outside is a sensor fault.
+    plausible : SensorRange, (low, high) or None
+        Plausible analyser range (outside is a sensor fault), floor and flat-line window.
 
     Returns
     -------
@@ -289,13 +331,8 @@ def evaluate_continuous(
     if len(t_ns) > 1:
         last = np.append(t_ns[1:] != t_ns[:-1], True)
         t_ns, v = t_ns[last], v[last]
-    finite = np.isfinite(v)
-    if plausible is not None:
-        out_of_range = finite & ((v < plausible[0]) | (v > plausible[1]))
-    else:
-        out_of_range = np.zeros(len(v), dtype=bool)
-    flat = flat_line_mask(t_ns, v, rules.flat_line_min, rules.analyser_interval_min) & finite & ~out_of_range
-    valid = finite & ~out_of_range & ~flat
+    out_of_range, flat = fault_masks(t_ns, v, plausible, rules)
+    valid = np.isfinite(v) & ~out_of_range & ~flat
 
     n_win = -(-(end_ns - start_ns) // win_ns)
     w = (t_ns - start_ns) // win_ns
@@ -385,7 +422,7 @@ def evaluate_outlet(
     end: pd.Timestamp,
     zone: ZoneInfo,
     rules: MonitoringRules,
-    ranges: dict[str, tuple[float, float]],
+    ranges: dict[str, SensorRange],
     wwtp_id: str,
     required_analyser: list[str] | None = None,
 ) -> OutletCompliance:

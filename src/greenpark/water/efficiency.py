@@ -29,7 +29,7 @@ from pydantic import BaseModel
 
 from greenpark.model import Meter, Wwtp
 from greenpark.reference import load_table
-from greenpark.water.compliance import MonitoringRules, _ns, flat_line_mask
+from greenpark.water.compliance import MonitoringRules, SensorRange, _ns, fault_masks
 from greenpark.water.parameters import parameter_table
 
 TYPICAL_RANGES_TABLE = "water/typical_ranges"
@@ -80,7 +80,7 @@ def point_means(
     start: pd.Timestamp,
     end: pd.Timestamp,
     rules: MonitoringRules,
-    ranges: dict[str, tuple[float, float]],
+    ranges: dict[str, SensorRange],
 ) -> tuple[dict[str, float], int]:
     """Mean value per parameter at one point over [start, end): analyser (valid values) first, else lab.
 
@@ -107,10 +107,8 @@ def point_means(
             tt, vv = t[an], values[an]
             order = np.argsort(tt, kind="stable")
             tt, vv = tt[order], vv[order]
-            ok = np.isfinite(vv)
-            if name in ranges:
-                ok &= (vv >= ranges[name][0]) & (vv <= ranges[name][1])
-            ok &= ~flat_line_mask(tt, vv, rules.flat_line_min, rules.analyser_interval_min)
+            out_of_range, flat = fault_masks(tt, vv, ranges.get(str(name)), rules)
+            ok = np.isfinite(vv) & ~out_of_range & ~flat
             if ok.any():
                 means[str(name)] = float(vv[ok].mean())
                 continue
@@ -168,7 +166,7 @@ def plant_performance(
     start: pd.Timestamp,
     end: pd.Timestamp,
     rules: MonitoringRules,
-    ranges: dict[str, tuple[float, float]],
+    ranges: dict[str, SensorRange],
     electricity_kwh: float | None = None,
     tenant_volume_m3: float | None = None,
     consumables_kg: dict[str, float] | None = None,
@@ -210,7 +208,7 @@ def plant_performance(
     volume = flow * days if flow is not None else None
     if volume is None:
         notes.append("no flow measured and no tenant discharge volumes: volume-based figures left out")
-    conc = set(parameter_table().query("dimension == 'concentration'").index)
+    conc = set(parameter_table().query("dimension in ('concentration', 'colour') and removal == 1").index)
     removal = {p: removal_efficiency(inlet[p], outlet[p]) for p in sorted(conc & inlet.keys() & outlet.keys())
                if inlet[p] > 0}
     cod_removed = ((inlet["cod"] - outlet["cod"]) * volume / 1000.0
