@@ -15,15 +15,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from greenpark.errors import InputError, MissingFactorError, UnknownUnitError
-from greenpark.ghg.factors import FactorUsed, select_factor
+from greenpark.ghg.factors import FactorUsed, lookup_row, select_factor
 from greenpark.ghg.gwp import DEFAULT_GWP_SET, gwp_factor
-from greenpark.reference import load_table, lookup
+from greenpark.reference import load_table
 from greenpark.units import conversion_factor, known_units, parse_unit
 
 log = logging.getLogger(__name__)
@@ -39,7 +40,15 @@ class UnknownFuelError(InputError):
 
 def known_fuels(extra_dirs: Iterable[Path] = ()) -> list[str]:
     """Fuels with combustion factors, e.g. ``['biomass_wood', 'coal_anthracite', 'diesel', ...]``."""
+    extra_dirs = tuple(extra_dirs)
+    if not extra_dirs:
+        return list(_shipped_fuels())
     return sorted(load_table(COMBUSTION_TABLE, extra_dirs)["fuel"].astype(str).unique().tolist())
+
+
+@lru_cache(maxsize=1)
+def _shipped_fuels() -> tuple[str, ...]:
+    return tuple(sorted(load_table(COMBUSTION_TABLE)["fuel"].astype(str).unique().tolist()))
 
 
 @dataclass(frozen=True)
@@ -113,13 +122,13 @@ def fuel_coefficients(
     used: list[FactorUsed] = []
     if u.dimension == "energy":
         energy_tj = conversion_factor(u.symbol, "TJ")
-        toe_row = lookup(TOE_TABLE, extra_dirs=extra_dirs, carrier="energy_gj")
+        toe_row = lookup_row(TOE_TABLE, extra_dirs, carrier="energy_gj")
         toe = conversion_factor(u.symbol, "GJ") * toe_row.value
         used.append(FactorUsed.from_row("toe.energy_gj", toe_row))
     elif u.dimension in ("mass", "volume"):
         if u.dimension == "volume":
             try:
-                dens = lookup(DENSITY_TABLE, extra_dirs=extra_dirs, fuel=fuel)
+                dens = lookup_row(DENSITY_TABLE, extra_dirs, fuel=fuel)
             except MissingFactorError:
                 raise UnknownUnitError(
                     f"fuel {fuel!r} given in {unit!r} (a volume) but it has no density in {DENSITY_TABLE}; "
@@ -133,7 +142,7 @@ def fuel_coefficients(
         ncv, ncv_used = _param(fuel, "ncv", extra_dirs)  # TJ/Gg
         used.append(ncv_used)
         energy_tj = mass_kg / 1e6 * ncv
-        toe_row = lookup(TOE_TABLE, extra_dirs=extra_dirs, carrier=fuel)
+        toe_row = lookup_row(TOE_TABLE, extra_dirs, carrier=fuel)
         toe = mass_kg / 1e3 * toe_row.value
         used.append(FactorUsed.from_row(f"toe.{fuel}", toe_row))
     else:

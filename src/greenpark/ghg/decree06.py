@@ -21,19 +21,19 @@ from pathlib import Path
 import pandas as pd
 from pydantic import BaseModel
 
-from greenpark.ghg.factors import FactorUsed
-from greenpark.reference import FactorRow, lookup
+from greenpark.ghg.factors import FactorUsed, lookup_row
+from greenpark.reference import FactorRow
 
 TABLE = "ghg/decree06"
 
 
 def _row(item: str, extra_dirs: Iterable[Path], on: dt.date | None = None) -> FactorRow:
-    return lookup(TABLE, on=on, extra_dirs=extra_dirs, item=item)
+    return lookup_row(TABLE, extra_dirs, on=on, item=item)
 
 
 def electricity_toe_per_kwh(extra_dirs: Iterable[Path] = ()) -> tuple[float, FactorUsed]:
     """TOE per kWh of electricity (MOIT 3505/BCT-KHCN: 0.1543 TOE/MWh)."""
-    row = lookup("ghg/toe", extra_dirs=extra_dirs, carrier="electricity")
+    row = lookup_row("ghg/toe", extra_dirs, carrier="electricity")
     return row.value, FactorUsed.from_row("toe.electricity", row)
 
 

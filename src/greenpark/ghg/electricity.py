@@ -154,7 +154,8 @@ def scope2_emissions(
     if gf.fallback:
         log.warning("no grid factor for %d: using %d (%.4f tCO2/MWh)", year, gf.year_used, gf.tco2_per_mwh)
     loc = FactorUsed.from_row("grid_electricity_vn", gf.factor, flags=flags)
-    loc.source += f" (data year {gf.year_used} applied to {year})" if gf.fallback else ""
+    if gf.fallback:
+        loc = loc.model_copy(update={"source": f"{loc.source} (data year {gf.year_used} applied to {year})"})
     mkt = loc.model_copy(update={"name": "grid_residual_mix_vn", "flags": [*flags, "residual_mix_not_published"]})
     claims = _claims(renewables, year)
     out = month.merge(claims, on=["tenant_id", "period"], how="left")

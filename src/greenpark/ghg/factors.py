@@ -10,20 +10,23 @@ user reference folder) wins over a shipped row. Every factor an engine applies i
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from greenpark.errors import MissingFactorError
-from greenpark.reference import FactorRow, load_table, row_to_factor
+from greenpark.reference import FactorRow, load_table, lookup, row_to_factor
 
 FACTOR_SET_PRIORITY: tuple[str, ...] = ("facility", "national_2626", "ipcc_2019r", "ipcc_2006")
 
 
 class FactorUsed(BaseModel):
-    """One factor applied in a result: what it is, its value and where it comes from."""
+    """One factor applied in a result: what it is, its value and where it comes from (immutable)."""
+
+    model_config = ConfigDict(frozen=True)
 
     name: str = Field(description="stable name, e.g. 'combustion.diesel.co2' or 'grid_electricity_vn'")
     value: float
@@ -67,11 +70,26 @@ def _rank(df: pd.DataFrame) -> pd.Series:
 def select_factor(table: str, extra_dirs: Iterable[Path] = (), **keys: Any) -> tuple[FactorRow, str]:
     """The highest-priority row of ``table`` matching ``keys``, and its factor set.
 
+    Shipped-only look-ups are cached (the shipped tables are read once per process, as in the loader); a
+    look-up with user folders reads them afresh.
+
     Raises
     ------
     MissingFactorError
         No row matches; the message lists the known values of each key.
     """
+    extra_dirs = tuple(extra_dirs)
+    if not extra_dirs:
+        return _select_shipped(table, tuple(keys.items()))
+    return _select(table, extra_dirs, keys)
+
+
+@lru_cache(maxsize=1024)
+def _select_shipped(table: str, keys: tuple[tuple[str, Any], ...]) -> tuple[FactorRow, str]:
+    return _select(table, (), dict(keys))
+
+
+def _select(table: str, extra_dirs: tuple[Path, ...], keys: dict[str, Any]) -> tuple[FactorRow, str]:
     df = load_table(table, extra_dirs)
     mask = pd.Series(True, index=df.index)
     for k, v in keys.items():
@@ -87,6 +105,19 @@ def select_factor(table: str, extra_dirs: Iterable[Path] = (), **keys: Any) -> t
     row = hits.iloc[0]
     factor_set = str(row["factor_set"]) if "factor_set" in hits else ""
     return row_to_factor(table, row, list(keys)), factor_set
+
+
+def lookup_row(table: str, extra_dirs: Iterable[Path] = (), on: Any = None, **keys: Any) -> FactorRow:
+    """:func:`greenpark.reference.lookup`, cached when only shipped tables are involved."""
+    extra_dirs = tuple(extra_dirs)
+    if not extra_dirs:
+        return _lookup_shipped(table, on, tuple(keys.items()))
+    return lookup(table, on=on, extra_dirs=extra_dirs, **keys)
+
+
+@lru_cache(maxsize=1024)
+def _lookup_shipped(table: str, on: Any, keys: tuple[tuple[str, Any], ...]) -> FactorRow:
+    return lookup(table, on=on, **dict(keys))
 
 
 def dedupe_factors(factors: Iterable[FactorUsed]) -> list[FactorUsed]:

@@ -7,6 +7,8 @@ come from ``reference/data/ghg/gwp.csv``; AR6 distinguishes fossil and non-fossi
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from greenpark.errors import MissingFactorError
 from greenpark.reference import FactorRow, load_table, lookup
 
@@ -15,9 +17,15 @@ DEFAULT_GWP_SET = "AR5"
 
 def gwp_sets() -> list[str]:
     """The GWP sets in the reference data, e.g. ``['AR4', 'AR5', 'AR6']``."""
-    return sorted(load_table("ghg/gwp")["gwp_set"].unique().tolist())
+    return list(_gwp_sets())
 
 
+@lru_cache(maxsize=1)
+def _gwp_sets() -> tuple[str, ...]:
+    return tuple(sorted(load_table("ghg/gwp")["gwp_set"].unique().tolist()))
+
+
+@lru_cache(maxsize=256)
 def gwp_factor(gas: str, gwp_set: str = DEFAULT_GWP_SET) -> FactorRow:
     """The GWP100 row of ``gas`` (CO2, CH4, CH4_fossil, CH4_biogenic, N2O) in ``gwp_set``.
 
