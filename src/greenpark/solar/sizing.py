@@ -1,0 +1,387 @@
+"""PV + battery sizing for one tenant: a linear programme over the year at hourly resolution (HiGHS).
+
+Formulation (build -> solve -> read back -> typed result)
+----------------------------------------------------------
+Sets: hours t = 1..T (T = 8,760 for a year; a shorter series is scaled to a year by w = 8,760 / T).
+
+Decision variables (all >= 0)
+    P        PV capacity [kWp], P <= P_max (the tenant's roofs, ``roof_potential``)
+    E, W     battery energy [kWh] and power [kW] (absent in the no-battery model)
+    imp_t    grid import [kWh]          exp_t   export of surplus [kWh]
+    ch_t, dis_t   battery charge / discharge [kWh]
+    soc'_t   battery state of charge above the minimum [kWh] (soc_t = soc'_t + m E)
+
+Parameters
+    L_t load [kWh]; y_t PV output per kWp [kWh/kWp]; c_t import price [VND/kWh] (TOU band and voltage
+    level, excl. VAT); s surplus price [VND/kWh]; a export cap share of PV output; eta_c = eta_d =
+    sqrt(round-trip efficiency); m minimum state of charge share; costs from ``solar/costs.csv``.
+
+Constraints
+    balance        imp_t - exp_t - ch_t + dis_t + y_t P >= L_t   (the slack is curtailed PV)
+    storage        soc'_t = soc'_{t-1} + eta_c ch_t - dis_t / eta_d     (cyclic: soc'_0 = soc'_T)
+    energy limit   soc'_t <= (1 - m) E
+    power limit    ch_t + dis_t <= W   (one row per hour; also rules out charging and discharging at once)
+    export origin  exp_t <= y_t P   (only PV is sold; left out when s <= min_t c_t, where it cannot bind)
+    export cap     sum_t exp_t <= a * sum_t y_t P   (Decree 58/2025, 243/2026: share of output)
+
+Objective (minimise lifecycle cost over the PV life N at real discount rate r; A = annuity factor)
+    capex:  P (c_pv + PV(inverter replacement)) + E (c_E + PV(battery replacements)) + W c_W
+    + A * [ P om_pv + E om_E + w (sum_t c_t imp_t - s sum_t exp_t) ]
+
+With no investment the cost is A * the bill before, so minimising lifecycle cost maximises NPV. The
+programme is an LP (costs are linear; no binaries needed). The dispatch is year 1; degradation enters
+the reported cash flows (``economics``), not the LP (which is slightly optimistic at the margin).
+
+References
+----------
+.. [1] Q. Huangfu, J. A. J. Hall, "Parallelizing the dual revised simplex method", Math. Prog. Comp.
+   10, 119-142, 2018 (HiGHS).
+.. [2] D. Cutler et al., "REopt: A Platform for Energy System Integration and Optimization",
+   NREL/TP-7A40-70022, 2017 (the same behind-the-meter formulation).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+import scipy.sparse as sp
+from pydantic import BaseModel
+
+from greenpark.errors import InputError, SolverError
+from greenpark.solar import economics as fin
+from greenpark.solar.params import CostParams
+
+log = logging.getLogger(__name__)
+
+HOURS_PER_YEAR = 8760.0
+_SCALE = 1e-3  # objective in thousand VND: keeps coefficients near 1 for the solver
+
+
+@dataclass(frozen=True)
+class SizingInputs:
+    """Everything the sizing LP needs for one tenant (arrays of one year, hourly).
+
+    ``load_kwh`` and ``pv_kwh_per_kwp`` are per hour; ``price_vnd_per_kwh`` is the import price of each
+    hour (excl. VAT); ``grid_tco2_per_mwh`` converts avoided grid kWh into tCO2e.
+    """
+
+    tenant_id: str
+    load_kwh: np.ndarray
+    pv_kwh_per_kwp: np.ndarray
+    price_vnd_per_kwh: np.ndarray
+    pv_max_kwp: float
+    export_cap_share: float
+    surplus_price_vnd_per_kwh: float
+    vat_rate: float
+    grid_tco2_per_mwh: float
+    degradation_per_year: float
+
+    def check(self) -> None:
+        """Refuse inputs the LP cannot use, naming the value and the fix."""
+        n = len(self.load_kwh)
+        for name in ("pv_kwh_per_kwp", "price_vnd_per_kwh"):
+            if len(getattr(self, name)) != n:
+                raise InputError(f"{self.tenant_id}: {name} has {len(getattr(self, name))} hours, load has {n}")
+        for name in ("load_kwh", "pv_kwh_per_kwp", "price_vnd_per_kwh"):
+            arr = np.asarray(getattr(self, name), float)
+            if not np.isfinite(arr).all():
+                raise InputError(f"{self.tenant_id}: {name} has {int((~np.isfinite(arr)).sum())} missing values; "
+                                 "fill the gaps (the load is resampled to hours before sizing)")  # fmt: skip
+        if (np.asarray(self.load_kwh) < 0).any():
+            raise InputError(f"{self.tenant_id}: negative hourly load; check the meters' direction and units")
+        if self.pv_max_kwp < 0:
+            raise InputError(f"{self.tenant_id}: roof limit {self.pv_max_kwp} kWp is negative")
+        if not 0 <= self.export_cap_share <= 1:
+            raise InputError(f"export cap share {self.export_cap_share} must be within 0-1")
+
+
+class SizingResult(BaseModel):
+    """Optimal system for one tenant and its economics (year 1, VND excl. VAT unless named ``incl_vat``)."""
+
+    tenant_id: str
+    with_battery: bool
+    pv_kwp: float
+    pv_max_kwp: float
+    battery_kwh: float
+    battery_kw: float
+    load_kwh: float
+    annual_kwh: float  # PV generation, year 1
+    import_kwh: float
+    export_kwh: float
+    curtailed_kwh: float
+    self_consumption: float
+    self_sufficiency: float
+    export_cap_binding: bool
+    bill_before_vnd: float
+    bill_after_vnd: float
+    bill_before_incl_vat_vnd: float
+    bill_after_incl_vat_vnd: float
+    annual_savings_vnd: float
+    capex_vnd: float
+    opex_vnd_per_year: float
+    lifetime_years: int
+    npv_vnd: float
+    irr: float | None
+    payback_years: float | None
+    discounted_payback_years: float | None
+    lcoe_vnd_per_kwh: float | None
+    avoided_tco2e: float  # per year
+    solver_status: str
+
+
+def _quiet_highs() -> highspy.Highs:
+    """A HiGHS instance with logging off. HiGHS writes its banner to the C stdout when the first instance
+    is made, before any option can be set; that would corrupt ``--json`` output, so fd 1 is pointed at
+    /dev/null for the construction only."""
+    import os
+    import sys
+
+    sys.stdout.flush()
+    saved = os.dup(1)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(devnull)
+    return h
+
+
+def _replacement_costs(costs: CostParams, horizon: int) -> tuple[dict[int, float], dict[int, float]]:
+    """Replacement cost per kWp (inverter) and per kWh (battery) by year."""
+    inv = {y: costs.inverter_replacement for y in fin.replacement_years(costs.inverter_replacement_year, horizon)}
+    bat = {
+        y: costs.battery_replacement_share * costs.battery_capex_energy
+        for y in fin.replacement_years(costs.battery_lifetime, horizon)
+    }
+    return inv, bat
+
+
+def _pv_of(flows: dict[int, float], rate: float) -> float:
+    return sum(c * (1 + rate) ** -y for y, c in flows.items())
+
+
+def size_system(inputs: SizingInputs, costs: CostParams, with_battery: bool = True) -> SizingResult:
+    """Size PV (and a battery) for one tenant to minimise lifecycle cost; see the module docstring.
+
+    Parameters
+    ----------
+    inputs : SizingInputs
+        Hourly load, PV profile per kWp, import price; roof limit; surplus rule; VAT; grid factor.
+    costs : CostParams
+        Capex, O&M, replacement, lifetimes, efficiency, discount rate.
+    with_battery : bool
+        False solves the PV-only model (the no-battery optimum for comparison).
+
+    Returns
+    -------
+    SizingResult
+
+    Raises
+    ------
+    SolverError
+        HiGHS did not reach an optimal solution (status named).
+    """
+    inputs.check()
+    load = np.asarray(inputs.load_kwh, float)
+    y = np.asarray(inputs.pv_kwh_per_kwp, float)
+    price = np.asarray(inputs.price_vnd_per_kwh, float)
+    T = len(load)
+    w = HOURS_PER_YEAR / T
+    N = int(costs.pv_lifetime)
+    r = costs.discount_rate
+    A = fin.annuity_factor(r, N)
+    inv_repl, bat_repl = _replacement_costs(costs, N)
+
+    # -- build: columns [P, E, W | imp, exp | ch, dis, soc'] ---------------------------------------------------------
+    n_scalar = 3 if with_battery else 1
+    blocks = ["imp", "exp"] + (["ch", "dis", "soc"] if with_battery else [])
+    off = {b: n_scalar + i * T for i, b in enumerate(blocks)}
+    n_cols = n_scalar + len(blocks) * T
+    t = np.arange(T)
+    inf = highspy.kHighsInf
+
+    cost = np.zeros(n_cols)
+    cost[0] = costs.pv_capex + _pv_of(inv_repl, r) + A * costs.pv_om
+    if with_battery:
+        cost[1] = costs.battery_capex_energy + _pv_of(bat_repl, r) + A * costs.battery_om
+        cost[2] = costs.battery_capex_power
+    cost[off["imp"] : off["imp"] + T] = A * w * price
+    cost[off["exp"] : off["exp"] + T] = -A * w * inputs.surplus_price_vnd_per_kwh
+    lower = np.zeros(n_cols)
+    upper = np.full(n_cols, inf)
+    upper[0] = inputs.pv_max_kwp
+
+    rows: list[np.ndarray] = []
+    cols: list[np.ndarray] = []
+    vals: list[np.ndarray] = []
+    lo: list[np.ndarray] = []
+    hi: list[np.ndarray] = []
+    r0 = 0
+
+    def add(col_idx: np.ndarray, v: np.ndarray | float, row_idx: np.ndarray | None = None) -> None:
+        ri = r0 + t if row_idx is None else row_idx
+        rows.append(ri)
+        cols.append(col_idx)
+        vals.append(np.broadcast_to(np.asarray(v, float), ri.shape))
+
+    p_col = np.zeros(T, int)
+    # balance: imp - exp - ch + dis + y P >= L  (PV not used, stored or sold is curtailed: the slack)
+    add(off["imp"] + t, 1.0)
+    add(off["exp"] + t, -1.0)
+    add(p_col, y)
+    if with_battery:
+        add(off["ch"] + t, -1.0)
+        add(off["dis"] + t, 1.0)
+    lo.append(load)
+    hi.append(np.full(T, inf))
+    r0 += T
+    # export origin: exp_t - y_t P <= 0; redundant (and left out) when the surplus price is at most the
+    # cheapest import price, since exporting grid energy would then lose money
+    if inputs.surplus_price_vnd_per_kwh > price.min():
+        add(off["exp"] + t, 1.0)
+        add(p_col, -y)
+        lo.append(np.full(T, -inf))
+        hi.append(np.zeros(T))
+        r0 += T
+    # export cap: sum exp - a sum(y) P <= 0
+    add(off["exp"] + t, 1.0, np.full(T, r0))
+    add(np.array([0]), -inputs.export_cap_share * y.sum(), np.array([r0]))
+    lo.append(np.array([-inf]))
+    hi.append(np.array([0.0]))
+    r0 += 1
+    if with_battery:
+        eta = math.sqrt(costs.battery_roundtrip_efficiency)
+        # storage, with soc' = soc - m E >= 0: soc'_t - soc'_{t-1} - eta ch_t + dis_t / eta = 0 (cyclic)
+        add(off["soc"] + t, 1.0)
+        add(off["soc"] + (t - 1) % T, -1.0)
+        add(off["ch"] + t, -eta)
+        add(off["dis"] + t, 1.0 / eta)
+        lo.append(np.zeros(T))
+        hi.append(np.zeros(T))
+        r0 += T
+        # soc'_t - (1 - m) E <= 0 ; ch_t + dis_t - W <= 0
+        add(off["soc"] + t, 1.0)
+        add(np.full(T, 1), -(1.0 - costs.battery_min_soc))
+        lo.append(np.full(T, -inf))
+        hi.append(np.zeros(T))
+        r0 += T
+        add(off["ch"] + t, 1.0)
+        add(off["dis"] + t, 1.0)
+        add(np.full(T, 2), -1.0)
+        lo.append(np.full(T, -inf))
+        hi.append(np.zeros(T))
+        r0 += T
+    a = sp.csc_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(r0, n_cols))
+
+    lp = highspy.HighsLp()
+    lp.num_col_ = n_cols
+    lp.num_row_ = r0
+    lp.col_cost_ = cost * _SCALE
+    lp.col_lower_ = lower
+    lp.col_upper_ = upper
+    lp.row_lower_ = np.concatenate(lo)
+    lp.row_upper_ = np.concatenate(hi)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = a.indptr
+    lp.a_matrix_.index_ = a.indices
+    lp.a_matrix_.value_ = a.data
+    h = _quiet_highs()
+    h.setOptionValue("threads", 1)
+    h.setOptionValue("solver", "ipm")
+    h.setOptionValue("run_crossover", "off")
+    h.passModel(lp)
+
+    # -- solve -----------------------------------------------------------------------------------------------------
+    h.run()
+    status = h.getModelStatus()
+    if status != highspy.HighsModelStatus.kOptimal:
+        raise SolverError(
+            f"{inputs.tenant_id}: HiGHS ended with status {h.modelStatusToString(status)!r}; check that the load "
+            "and prices are finite and the roof limit is not negative"
+        )
+    x = np.asarray(h.getSolution().col_value)
+
+    # -- read back -------------------------------------------------------------------------------------------------
+    def block(name: str) -> np.ndarray:
+        return np.clip(x[off[name] : off[name] + T], 0, None) if name in off else np.zeros(T)
+
+    pv_kwp = max(0.0, float(x[0]))
+    e_kwh = max(0.0, float(x[1])) if with_battery else 0.0
+    w_kw = max(0.0, float(x[2])) if with_battery else 0.0
+    return _result(inputs, costs, with_battery, pv_kwp, e_kwh, w_kw, block, h.modelStatusToString(status))
+
+
+def _result(
+    inputs: SizingInputs,
+    costs: CostParams,
+    with_battery: bool,
+    pv_kwp: float,
+    e_kwh: float,
+    w_kw: float,
+    block,
+    status: str,
+) -> SizingResult:
+    load = np.asarray(inputs.load_kwh, float)
+    price = np.asarray(inputs.price_vnd_per_kwh, float)
+    w = HOURS_PER_YEAR / len(load)
+    N = int(costs.pv_lifetime)
+    r = costs.discount_rate
+    inv_repl, bat_repl = _replacement_costs(costs, N)
+    imp, exp = block("imp"), block("exp")
+    gen = pv_kwp * np.asarray(inputs.pv_kwh_per_kwp, float)
+    cur = np.clip(imp - exp - block("ch") + block("dis") + gen - load, 0, None)  # the balance row's slack
+    load_y, gen_y = w * load.sum(), w * gen.sum()
+    imp_y, exp_y, cur_y = w * imp.sum(), w * exp.sum(), w * cur.sum()
+    bill_before = w * float(price @ load)
+    bill_after = w * float(price @ imp) - inputs.surplus_price_vnd_per_kwh * exp_y
+    savings = bill_before - bill_after
+    capex = pv_kwp * costs.pv_capex + e_kwh * costs.battery_capex_energy + w_kw * costs.battery_capex_power
+    opex = pv_kwp * costs.pv_om + e_kwh * costs.battery_om
+    repl: dict[int, float] = {}
+    for year, c in inv_repl.items():
+        repl[year] = repl.get(year, 0.0) + c * pv_kwp
+    for year, c in bat_repl.items():
+        repl[year] = repl.get(year, 0.0) + c * e_kwh
+    d = inputs.degradation_per_year
+    flows = fin.cash_flows(capex, savings, opex, d, N, repl)
+    used = gen_y - exp_y - cur_y
+    tiny = 1e-9
+    return SizingResult(
+        tenant_id=inputs.tenant_id,
+        with_battery=with_battery,
+        pv_kwp=pv_kwp,
+        pv_max_kwp=inputs.pv_max_kwp,
+        battery_kwh=e_kwh,
+        battery_kw=w_kw,
+        load_kwh=load_y,
+        annual_kwh=gen_y,
+        import_kwh=imp_y,
+        export_kwh=exp_y,
+        curtailed_kwh=cur_y,
+        self_consumption=used / gen_y if gen_y > tiny else 0.0,
+        self_sufficiency=min(used, load_y) / load_y if load_y > tiny else 0.0,
+        export_cap_binding=bool(gen_y > tiny and exp_y >= inputs.export_cap_share * gen_y * (1 - 1e-6) and exp_y > 0),
+        bill_before_vnd=bill_before,
+        bill_after_vnd=bill_after,
+        bill_before_incl_vat_vnd=bill_before * (1 + inputs.vat_rate),
+        bill_after_incl_vat_vnd=bill_after * (1 + inputs.vat_rate),
+        annual_savings_vnd=savings,
+        capex_vnd=capex,
+        opex_vnd_per_year=opex,
+        lifetime_years=N,
+        npv_vnd=fin.npv(flows, r),
+        irr=fin.irr(flows),
+        payback_years=fin.simple_payback(capex, savings - opex),
+        discounted_payback_years=fin.discounted_payback(flows, r),
+        lcoe_vnd_per_kwh=fin.lcoe(capex, opex, repl, gen_y - cur_y, d, r, N),
+        avoided_tco2e=(load_y - imp_y + exp_y) * inputs.grid_tco2_per_mwh / 1000.0,
+        solver_status=status,
+    )
