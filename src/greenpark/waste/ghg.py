@@ -304,3 +304,57 @@ def _landfill(
         ch4 = landfill_ch4_t(by_year, year, doc, k, docf, mcf, f_ch4, ox)
         rows.append({"tenant_id": tenant, "route": route, "ch4_t": ch4})
     return pd.DataFrame(rows).groupby(["tenant_id", "route"], as_index=False)["ch4_t"].sum()
+
+
+def route_intensity_tco2e_per_t(
+    ipcc_type: str,
+    route: str,
+    category: str = "industrial",
+    gwp_set: str = "AR5",
+    extra_dirs: Iterable[Path] = (),
+) -> float:
+    """Lifetime tCO2e per wet tonne of a waste type sent down a route (for comparing routes, not the inventory).
+
+    Landfill uses the FOD commitment (all DDOCm eventually decomposed):
+    ``DOC x DOCf x MCF x F x 16/12 x (1 - OX) x GWP_CH4``; combustion and biological routes
+    their per-tonne emissions as in :func:`route_emissions`; recycling and reuse 0.
+
+    Parameters
+    ----------
+    ipcc_type : str
+        Row of ``waste/waste_types.csv`` (food, paper, plastics, ...).
+    route : str
+        Row of ``waste/routes.csv``.
+    category : str
+        domestic, industrial or hazardous (selects the incineration N2O factor).
+    gwp_set : str
+        GWP set (AR5 default).
+
+    Returns
+    -------
+    float
+        tCO2e per t of waste.
+    """
+    dirs = tuple(extra_dirs)
+    table = wf.routes(dirs)
+    if route not in table.index:
+        raise InputError(f"unknown waste route {route!r}; known routes: {', '.join(table.index)}")
+    fx = _Factors(dirs)
+    method = table.loc[route, "method"]
+    n2o = gwp_value("N2O", gwp_set)
+    if method == "fod":
+        ch4 = fx.waste_type(ipcc_type, "doc") * fx.fod("docf") * fx.fod("mcf") * fx.fod("f_ch4") * C_TO_CH4
+        return ch4 * (1.0 - fx.fod("ox")) * gwp_value("CH4_biogenic", gwp_set)
+    if method == "combustion":
+        co2 = fx.waste_type(ipcc_type, "fossil_c") * fx.combustion("oxidation_factor", "any") * C_TO_CO2
+        return (
+            co2
+            + fx.combustion("ch4", category) / 1000.0 * gwp_value("CH4_fossil", gwp_set)
+            + fx.combustion("n2o", category) / 1000.0 * n2o
+        )
+    if method == "biological":
+        return (
+            fx.biological(route, "CH4") / 1000.0 * gwp_value("CH4_biogenic", gwp_set)
+            + fx.biological(route, "N2O") / 1000.0 * n2o
+        )
+    return 0.0
