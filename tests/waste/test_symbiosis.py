@@ -38,7 +38,7 @@ def test_profitable_alone_loses_when_capacity_is_shared():
 
 def test_setup_cost_makes_a_small_exchange_unprofitable():
     # C -> Z: 10 t x 1/t - setup 20 = -10 (not chosen); D -> Z: 100 t x 2/t - setup 150 = +50 (chosen)
-    x, y, obj = solve_exchanges(
+    x, _y, obj = solve_exchanges(
         np.array([1.0, 2.0]),
         np.array([20.0, 150.0]),
         np.array(["C", "D"]),
@@ -64,10 +64,12 @@ def test_match_from_records_with_reference_prices():
     #   G4: 150,000 + 500,000 - 80,000 = 570,000 VND/t (profitable alone: 570,000 x 120 - 10 M = 58.4 M)
     #       but K2's capacity is worth more with G3 -> not selected
     w = _waste(
-        [("2024-01-10", "G1", "10 02 03", "industrial", 60.0, "reuse")]
-        + [("2024-02-10", "G1", "10 02 03", "industrial", 60.0, "reuse")]
-        + [("2024-03-10", "G3", "02 02 01", "industrial", 120.0, "landfill")]
-        + [("2024-03-10", "G4", "02 02 01", "industrial", 120.0, "composting")]
+        [
+            ("2024-01-10", "G1", "10 02 03", "industrial", 60.0, "reuse"),
+            ("2024-02-10", "G1", "10 02 03", "industrial", 60.0, "reuse"),
+            ("2024-03-10", "G3", "02 02 01", "industrial", 120.0, "landfill"),
+            ("2024-03-10", "G4", "02 02 01", "industrial", 120.0, "composting"),
+        ]
     )
     s = pd.DataFrame(
         [
