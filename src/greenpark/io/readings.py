@@ -60,7 +60,7 @@ def validation_threshold(name: str) -> float:
 
 
 class ReadingsStage:
-    """Readings staged in a scratch DuckDB file while they are validated.
+    """Readings staged in a scratch DuckDB database (spilling to a temp folder) while they are validated.
 
     Use as a context manager: ``add`` batches, ``finish`` once, then read the result with
     :meth:`frame` (small data) or :meth:`iter_batches` (streaming into a store).
@@ -70,7 +70,9 @@ class ReadingsStage:
         self.file = file
         self.zone = zone
         self._dir = Path(tempfile.mkdtemp(prefix="greenpark-readings-"))
-        self.con = duckdb.connect(str(self._dir / "stage.duckdb"))
+        # in-memory database whose blocks DuckDB evicts to temp_directory beyond memory_limit:
+        # bounded memory without paying for compressing a file we throw away
+        self.con = duckdb.connect(":memory:")
         self.con.execute("SET TimeZone='UTC'")
         self.con.execute(f"SET memory_limit={sql_quote(memory_limit)}")
         self.con.execute(f"SET temp_directory={sql_quote(str(self._dir / 'spill'))}")
@@ -137,10 +139,19 @@ class ReadingsStage:
                 table = table.append_column(c, pa.array([""] * table.num_rows, pa.string()))
             note = f"file has no column {missing[0]!r} (required; columns: {', '.join(READING_COLUMNS)})"
         batch = table.select([*READING_COLUMNS, LINE])
-        ts = timestamp_sql("b.timestamp", self.zone)
+        ts = timestamp_sql("b.timestamp")
         known = sql_quote(self._known_text)
         missing_reason = f"{sql_quote(note)}" if note else "NULL"
         self.con.register("batch", batch)
+        # naive timestamps are park local time: parse with the session zone set to the park's
+        self.con.execute(f"SET TimeZone={sql_quote(self.zone)}")
+        try:
+            self._insert(ts, known, missing_reason)
+        finally:
+            self.con.execute("SET TimeZone='UTC'")
+            self.con.unregister("batch")
+
+    def _insert(self, ts: str, known: str, missing_reason: str) -> None:
         self.con.execute(f"""
             INSERT INTO stage
             SELECT line, meter_id, ts, v, reason,
@@ -173,7 +184,6 @@ class ReadingsStage:
               CROSS JOIN LATERAL (SELECT {ts} AS ts, TRY_CAST(trim(b.value) AS DOUBLE) AS vnum) p
             )
         """)
-        self.con.unregister("batch")
 
     # -- set rules -----------------------------------------------------------------------------
     def finish(self, problems: ProblemLog) -> FileCount:

@@ -2,7 +2,8 @@
 
 A timestamp with an offset (``+07:00``, ``Z``) is taken as is; one without is park
 local time (``park.toml`` ``timezone``). Parsing runs in DuckDB (vectorised, ICU time
-zones): the same SQL expression serves the readings pipeline and the record tables.
+zones) with the session ``TimeZone`` set to the park's zone, so one cast reads both
+forms: the same SQL expression serves the readings pipeline and the record tables.
 """
 
 from __future__ import annotations
@@ -10,23 +11,21 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-# An explicit offset at the end of a date-time: Z, +07, +0700, +07:00 (after a time part).
-_OFFSET_RE = r"[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|z|[+-]\d{2}(:?\d{2})?)$"
-
 
 def sql_quote(text: str) -> str:
     """Quote a string as an SQL literal."""
     return "'" + str(text).replace("'", "''") + "'"
 
 
-def timestamp_sql(column: str, zone: str) -> str:
-    """SQL (DuckDB) turning text column ``column`` into TIMESTAMPTZ; NULL when it does not parse."""
-    col = f"trim(CAST({column} AS VARCHAR))"
-    return (
-        f"CASE WHEN regexp_matches({col}, '{_OFFSET_RE}') "
-        f"THEN TRY_CAST({col} AS TIMESTAMPTZ) "
-        f"ELSE timezone({sql_quote(zone)}, TRY_CAST({col} AS TIMESTAMP)) END"
-    )
+def timestamp_sql(column: str) -> str:
+    """SQL (DuckDB) turning text column ``column`` into TIMESTAMPTZ; NULL when it does not parse.
+
+    The connection's ``TimeZone`` setting must be the park's zone while this runs: DuckDB
+    then reads a timestamp without an offset as park local time and one with an offset
+    (``+07:00``, ``Z``) as written. (A local time that does not exist in a zone with
+    daylight saving is moved forward by DuckDB/ICU; an ambiguous one takes the later instant.)
+    """
+    return f"TRY_CAST(trim(CAST({column} AS VARCHAR)) AS TIMESTAMPTZ)"
 
 
 def parse_timestamps(values: pd.Series, zone: str) -> pd.Series:
@@ -35,7 +34,7 @@ def parse_timestamps(values: pd.Series, zone: str) -> pd.Series:
     Parameters
     ----------
     values : pandas.Series
-        Timestamps as text (or datetimes: naive = park local, aware kept).
+        Timestamps as text (naive = park local time; an offset is respected).
     zone : str
         IANA zone of the park, applied to naive timestamps.
 
@@ -47,10 +46,11 @@ def parse_timestamps(values: pd.Series, zone: str) -> pd.Series:
     frame = pd.DataFrame({"t": values.astype("string").fillna("").to_numpy(dtype=object)})
     con = duckdb.connect()
     try:
-        con.execute("SET TimeZone='UTC'")
+        con.execute(f"SET TimeZone={sql_quote(zone)}")
         con.register("frame", frame)
-        out = con.sql(f"SELECT {timestamp_sql('t', zone)} AS ts FROM frame").df()["ts"]
+        out = con.sql(f"SELECT epoch_us({timestamp_sql('t')}) AS us FROM frame").df()["us"]
     finally:
         con.close()
-    out.index = values.index
-    return pd.to_datetime(out, utc=True)
+    ts = pd.to_datetime(out, unit="us", utc=True)
+    ts.index = values.index
+    return ts
