@@ -29,7 +29,7 @@ def test_check_reports_the_deliberate_faults(example):
     expected = meta["expected_check"]["rejected_lines"]
     got = {f: sorted({int(x) for x in read.rejects[read.rejects.file == f]["line"]}) for f in expected}
     assert got == expected
-    assert set(read.rejects["file"]) == set(expected)           # nothing else rejected
+    assert set(read.rejects["file"]) == set(expected)  # nothing else rejected
     for c in read.counts.values():
         assert c.read == c.accepted + c.rejected
     roll = meta["expected_check"]["rollover"]
@@ -42,8 +42,13 @@ def test_import_sums_match_the_generator(example, tmp_path):
     data, store = open_park(str(folder), f"duckdb://{tmp_path / 's.duckdb'}")
     try:
         zone = ZoneInfo(data.park.timezone)
-        c = store.consumption(data.park.park_id, dt.datetime(2024, 1, 1, tzinfo=zone),
-                              dt.datetime(2025, 1, 1, tzinfo=zone), "year", "tenant")
+        c = store.consumption(
+            data.park.park_id,
+            dt.datetime(2024, 1, 1, tzinfo=zone),
+            dt.datetime(2025, 1, 1, tzinfo=zone),
+            "year",
+            "tenant",
+        )
     finally:
         store.close()
     imp = c[c.kind == "electricity_import"].set_index("tenant_id")["value"]

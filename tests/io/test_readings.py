@@ -218,3 +218,11 @@ def test_readings_parquet(make_park, tmp_path):
     assert _values(read, "E1") == [1.0, 2.0]
     assert read.readings["ts"].min() == pd.Timestamp("2023-12-31T17:00Z")
     assert _reasons(read, "readings.parquet")["4"].startswith("unknown meter id")
+
+
+def test_semicolon_file_is_rejected_with_a_hint(make_park):
+    read = read_park_folder(make_park(readings="meter_id;timestamp;value\nE1;2024-01-01 00:00;1\n"))
+    reason = _reasons(read)["2"]
+    assert reason.startswith("file has no column 'meter_id'")
+    assert "save the CSV with ',' as separator" in reason
+    assert read.counts["readings.csv"].rejected == 1

@@ -79,7 +79,7 @@ def type_sheet(name: str, sheet: Sheet, zone: str) -> tuple[pd.DataFrame, list[p
                         attr.name,
                         pd.Series("", index=frame.index),
                         f"file has no column {attr.name!r} (required; columns: "
-                        f"{', '.join(a.name for a in file_schema(name))})",
+                        f"{', '.join(a.name for a in file_schema(name))}){_separator_hint(frame)}",
                     )
                 )
             raw = pd.Series(attr.default or "", index=frame.index, dtype=object)
@@ -175,3 +175,11 @@ def _range(attr: Attribute, num: pd.Series, check: pd.Series) -> tuple[pd.Series
     lo = "" if attr.min is None else f"{attr.min:g}"
     hi = "" if attr.max is None else f"{attr.max:g}"
     return bad, f"{attr.name} out of range [{lo}, {hi}]{' ' + attr.unit if attr.unit else ''}"
+
+
+def _separator_hint(frame: pd.DataFrame) -> str:
+    """A hint when the header looks like one column holding ';'- or tab-separated names."""
+    cols = [c for c in frame.columns if c != LINE]
+    if len(cols) == 1 and any(sep in str(cols[0]) for sep in (";", "\t")):
+        return "; the header looks ';'- or tab-separated: save the CSV with ',' as separator"
+    return ""

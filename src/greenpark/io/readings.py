@@ -135,9 +135,12 @@ class ReadingsStage:
         missing = [c for c in READING_COLUMNS if c not in table.column_names]
         note = None
         if missing:
+            names = [c for c in table.column_names if c != LINE]
             for c in missing:
                 table = table.append_column(c, pa.array([""] * table.num_rows, pa.string()))
             note = f"file has no column {missing[0]!r} (required; columns: {', '.join(READING_COLUMNS)})"
+            if len(names) == 1 and any(sep in names[0] for sep in (";", "\t")):
+                note += "; the header looks ';'- or tab-separated: save the CSV with ',' as separator"
         batch = table.select([*READING_COLUMNS, LINE])
         ts = timestamp_sql("b.timestamp")
         known = sql_quote(self._known_text)
