@@ -74,6 +74,7 @@ class Settings(BaseSettings):
     read_cache_entries: int = Field(
         default=256, ge=0, description="aggregates kept per data version (0 = no cache); dropped on new data"
     )
+    query_max_days: float = Field(default=3_700, gt=0, description="longest range a read query may span")
     readings_max_points: int = Field(default=10_000, ge=1, description="points per series before downsampling")
 
     @model_validator(mode="after")

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query
 
 from greenpark.api import aggregates
 from greenpark.api.deps import CurrentPrincipal, ParkScope, ServiceDep, allow
-from greenpark.api.periods import auto_grain, aware, check_range, month_range, year_range
+from greenpark.api.periods import auto_grain, aware, check_points, check_range, month_range, year_range
 from greenpark.api.problems import forbidden
 from greenpark.api.roles import allowed
 from greenpark.api.schemas import (
@@ -169,8 +169,9 @@ def meter_readings(
     meter = scope.meter(meter_id)
     zone = scope.data.park.timezone
     start, end = aware(start, zone), aware(end, zone)
-    check_range(start, end)
+    check_range(start, end, service.settings.query_max_days)
     g = auto_grain(start, end, service.settings.readings_max_points) if grain == "auto" else grain
+    check_points(start, end, g, service.settings.readings_max_points)
     if g == "15min":
         with service.lock:
             df = service.store.readings(scope.park_id, [meter_id], start, end)
@@ -202,6 +203,7 @@ def consumption(
     """Consumption per tenant, meter kind and period (a tenant sees only its own rows)."""
     zone = scope.data.park.timezone
     start, end = aware(start, zone), aware(end, zone)
-    check_range(start, end)
+    check_range(start, end, service.settings.query_max_days)
+    check_points(start, end, grain, service.settings.readings_max_points)
     rows = _rows(_consumption(service, scope, start, end, grain))
     return ConsumptionPublic(grain=grain, start=start, end=end, data=rows, count=len(rows))
