@@ -130,24 +130,42 @@ class _Factors:
     def __init__(self, extra_dirs: tuple[Path, ...]) -> None:
         self.extra_dirs = extra_dirs
         self.used: dict[str, FactorUsed] = {}
+        self._values: dict[tuple, float] = {}
 
     def _keep(self, name: str, row: FactorRow) -> float:
         if name not in self.used:
             self.used[name] = FactorUsed.from_row(name, row)
         return row.value
 
+    def _cached(self, key: tuple, fetch) -> float:  # one lookup per distinct factor, not per record
+        if key not in self._values:
+            name, row = fetch()
+            self._values[key] = self._keep(name, row)
+        return self._values[key]
+
     def waste_type(self, waste_type: str, parameter: str) -> float:
-        return self._keep(f"waste.{waste_type}.{parameter}", wf.type_factor(waste_type, parameter, self.extra_dirs))
+        return self._cached(
+            ("type", waste_type, parameter),
+            lambda: (f"waste.{waste_type}.{parameter}", wf.type_factor(waste_type, parameter, self.extra_dirs)),
+        )
 
     def fod(self, parameter: str) -> float:
-        return self._keep(f"waste.fod.{parameter}", wf.fod_factor(parameter, self.extra_dirs))
+        return self._cached(
+            ("fod", parameter), lambda: (f"waste.fod.{parameter}", wf.fod_factor(parameter, self.extra_dirs))
+        )
 
     def biological(self, route: str, gas: str) -> float:
-        return self._keep(f"waste.{route}.{gas.lower()}", wf.biological_factor(route, gas, self.extra_dirs))
+        return self._cached(
+            ("bio", route, gas),
+            lambda: (f"waste.{route}.{gas.lower()}", wf.biological_factor(route, gas, self.extra_dirs)),
+        )
 
     def combustion(self, parameter: str, category: str) -> float:
-        row = wf.combustion_factor(parameter, category, self.extra_dirs)
-        return self._keep(f"waste.combustion.{parameter}.{row.keys['category']}", row)
+        def fetch() -> tuple[str, FactorRow]:
+            row = wf.combustion_factor(parameter, category, self.extra_dirs)
+            return f"waste.combustion.{parameter}.{row.keys['category']}", row
+
+        return self._cached(("comb", parameter, category), fetch)
 
 
 def route_emissions(

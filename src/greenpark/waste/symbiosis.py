@@ -312,6 +312,22 @@ def candidate_exchanges(
     pairs = pairs[pairs["tenant_id_g"] != pairs["tenant_id_t"]]
     ok_q = (pairs["q_g"] == "") | (pairs["q_t"] == "") | (pairs["q_g"] == pairs["q_t"])
     pairs = pairs[ok_q]
+    memo: dict[tuple, float] = {}
+
+    def cached(key: tuple, fetch) -> float:  # one reference lookup per distinct key, not per pair
+        if key not in memo:
+            memo[key] = fetch()
+        return memo[key]
+
+    def value_of(material: str, parameter: str) -> float:
+        return cached(("v", material, parameter), lambda: _value(material, parameter, dirs))
+
+    def intensity(wtype: str, route: str, category: str) -> float:
+        return cached(
+            ("i", wtype, route, category),
+            lambda: route_intensity_tco2e_per_t(wtype, route, category, gwp_set, dirs),
+        )
+
     rate = _cost("transport_vnd_per_t_km", dirs) * _cost("in_park_distance_km", dirs) + _cost(
         "handling_vnd_per_t", dirs
     )
@@ -327,26 +343,24 @@ def candidate_exchanges(
         value = (
             float(p.price_vnd_per_t_t)
             if pd.notna(p.price_vnd_per_t_t) and p.price_vnd_per_t_t > 0
-            else _value(p.key, "virgin_value", dirs)
+            else value_of(p.key, "virgin_value")
         )
         if g_route is None:
             outlet = 0.0
         elif routes.loc[g_route, "avoided"]:
-            outlet = _value(p.key, "recycling_revenue", dirs)
+            outlet = value_of(p.key, "recycling_revenue")
         else:
-            outlet = -_fee(g_route, category, dirs)
+            outlet = -cached(("f", g_route, category), lambda r=g_route, c=category: _fee(r, c, dirs))
         transport = 0.0 if kind == "energy" else rate
-        prep = _value(p.key, "preparation", dirs)
+        prep = value_of(p.key, "preparation")
         if kind == "energy":
-            avoided = _value(p.key, "avoided", dirs)
+            avoided = value_of(p.key, "avoided")
         elif wtype is None or g_route is None or taker_route is None:
             avoided = 0.0
         else:
-            avoided = route_intensity_tco2e_per_t(
-                wtype, g_route, category, gwp_set, dirs
-            ) - route_intensity_tco2e_per_t(wtype, taker_route, category, gwp_set, dirs)
+            avoided = intensity(wtype, g_route, category) - intensity(wtype, taker_route, category)
             if routes.loc[taker_route, "avoided"] and not routes.loc[g_route, "avoided"]:
-                avoided += wf.type_factor(wtype, "avoided", dirs).value
+                avoided += cached(("a", wtype), lambda t=wtype: wf.type_factor(t, "avoided", dirs).value)
         rows.append(
             {
                 "giver": p.tenant_id_g,
@@ -361,7 +375,7 @@ def candidate_exchanges(
                 "giver_outlet": outlet,
                 "transport": transport,
                 "preparation": prep,
-                "setup": _value(p.key, "setup", dirs),
+                "setup": value_of(p.key, "setup"),
                 "benefit_vnd_per_t": value - outlet - transport - prep,
                 "avoided_tco2e_per_t": avoided,
                 "giver_route": g_route,
