@@ -17,7 +17,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from greenpark.errors import ParkNotFoundError, StoreError
+from greenpark.errors import InputError, ParkNotFoundError, StoreError
 from greenpark.model import ParkData
 from greenpark.store import codec
 from greenpark.store.base import Grain, Store
@@ -309,7 +309,7 @@ class DuckDBStore(Store):
 
 def _utc(t: dt.datetime) -> dt.datetime:
     if t.tzinfo is None:
-        raise StoreError(
+        raise InputError(
             f"naive datetime {t.isoformat()} given to the store; pass a tz-aware time "
             "(e.g. datetime(..., tzinfo=ZoneInfo('Asia/Ho_Chi_Minh')))"
         )
