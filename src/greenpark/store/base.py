@@ -32,7 +32,12 @@ Grain = Literal["15min", "hour", "day", "month", "year"]
 
 
 class Store(ABC):
-    """What every backend offers. All timestamps in and out are tz-aware."""
+    """What every backend offers. All timestamps in and out are tz-aware.
+
+    A naive datetime argument raises :class:`~greenpark.errors.InputError`; an unknown
+    park raises :class:`~greenpark.errors.ParkNotFoundError`; missing values come back
+    as None (e.g. the ``tenant_id`` of a park common meter), not NaN.
+    """
 
     @abstractmethod
     def migrate(self) -> int:
