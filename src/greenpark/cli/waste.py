@@ -1,9 +1,91 @@
-"""CLI commands of this group (not yet built: see the open issue)."""
+"""CLI: ``greenpark waste PARK --year YYYY [--json]``: waste indicators, GHG by route, manifests, symbiosis."""
 
 from __future__ import annotations
 
+from collections import Counter
+from typing import Annotated, Any
+
 import typer
+from rich.table import Table
+
+from greenpark.cli.common import console, guarded, print_json
+
+
+def waste_json(result: Any) -> dict[str, Any]:
+    """The stable JSON form of a WasteResult (top level: total_t, hazardous_t, recovery_rate, by_route,
+    tco2e, manifest_issues, symbiosis_matches, ... as documented in greenpark.waste.assessment)."""
+    return result.model_dump(mode="json")
+
+
+def _pct(x: float | None) -> str:
+    return "-" if x is None else f"{100 * x:.1f} %"
+
+
+def _print(r: Any) -> None:
+    console.print(
+        f"[bold]Waste {r.park_id} {r.year}[/]: {r.total_t:,.1f} t, hazardous {r.hazardous_t:,.1f} t "
+        f"({_pct(r.hazardous_share)}), recovery rate {_pct(r.recovery_rate)}, landfill {_pct(r.landfill_share)}"
+    )
+    t = Table(title=f"By route (GHG {r.gwp_set}; avoided is a memo, never netted)")
+    for c in ("route", "t", "tCO2e"):
+        t.add_column(c, justify="left" if c == "route" else "right")
+    for route in sorted(set(r.by_route) | set(r.tco2e)):
+        t.add_row(route, f"{r.by_route.get(route, 0.0):,.1f}", f"{r.tco2e.get(route, 0.0):,.1f}")
+    t.add_row("[bold]total[/]", f"{r.total_t:,.1f}", f"{r.tco2e_total:,.1f}")
+    t.add_row("memo: avoided by recycling/reuse", "", f"{r.avoided_tco2e:,.1f}")
+    console.print(t)
+    s = Table(title="Top streams")
+    for c in ("code", "description", "t", "share", "main route", "tenants"):
+        s.add_column(c, justify="right" if c in ("t", "share", "tenants") else "left", overflow="fold")
+    for x in r.indicators.top_streams:
+        s.add_row(
+            x.waste_code + (" (HW)" if x.hazardous else ""),
+            x.description,
+            f"{x.total_t:,.1f}",
+            _pct(x.share),
+            x.main_route,
+            str(x.tenants),
+        )
+    console.print(s)
+    counts = Counter(f.code for f in r.manifest_issues)
+    console.print(
+        "Manifest checks: " + (", ".join(f"{k} x{v}" for k, v in sorted(counts.items())) if counts else "no issues")
+    )
+    for f in r.manifest_issues[:10]:
+        where = f" line {f.line}" if f.line else ""
+        console.print(f"  [yellow]{f.code}[/]{where}: {f.message}", highlight=False)
+    m = Table(
+        title=f"Symbiosis proposals: net {r.symbiosis.net_benefit_vnd / 1e6:,.0f} M VND/yr, "
+        f"{r.symbiosis.avoided_tco2e:,.1f} tCO2e/yr avoided"
+    )
+    m.add_column("proposal", overflow="fold")
+    for x in r.symbiosis_matches:
+        m.add_row(x.explanation)
+    console.print(m)
+    for n in r.notes:
+        console.print(f"[yellow]note:[/] {n}", highlight=False)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this group's commands to the app (none yet)."""
+    """Add ``waste`` to the app."""
+
+    @app.command("waste")
+    @guarded
+    def waste_cmd(
+        park: Annotated[str, typer.Argument(help="Park folder, .xlsx workbook, or a park id in the store.")],
+        year: Annotated[int, typer.Option("--year", help="Calendar year of the waste records.")],
+        gwp: Annotated[str, typer.Option("--gwp", help="GWP set: AR5 (default), AR6 or AR4.")] = "AR5",
+        store: Annotated[str | None, typer.Option("--store", help="Store URL (default GREENPARK_STORE).")] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    ) -> None:
+        """Waste: recovery rate, GHG by route, manifest checks and industrial-symbiosis proposals."""
+        from greenpark.io.importer import open_park
+        from greenpark.waste.assessment import assess_waste
+
+        data, st = open_park(park, store_url=store)
+        st.close()
+        result = assess_waste(data, year, gwp)
+        if as_json:
+            print_json(waste_json(result))
+        else:
+            _print(result)
