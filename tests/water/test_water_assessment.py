@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from waterkit import analyser, lab, local, wwtp
 
-from greenpark.errors import MissingFactorError
+from greenpark.errors import MissingFactorError, UnknownParameterError
 from greenpark.ghg.wastewater import wastewater_emissions
 from greenpark.water import assess_water, ghg_activity
 from greenpark.water.efficiency import removal_efficiency
@@ -117,3 +117,11 @@ def test_new_plant_on_old_edition_is_a_finding(data):
     data.wwtps = [wwtp(commissioned=dt.date(2025, 10, 1))]
     res = assess_water(data, 2025)
     assert [f.code for f in res.findings] == ["water.standard.new_plant_old_edition", "water.energy.no_meter"]
+
+
+def test_non_canonical_parameter_in_the_table_is_refused(data):
+    ww = data.tables["wastewater"].copy()
+    ww.loc[0, "parameter"] = "COD_total"
+    data.tables["wastewater"] = ww
+    with pytest.raises(UnknownParameterError, match=r"non-canonical parameter\(s\) \['COD_total'\]"):
+        assess_water(data, 2025)
