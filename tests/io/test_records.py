@@ -156,3 +156,16 @@ def test_symbiosis_and_refrigerants(make_park):
     assert read.data.table("symbiosis")["quantity_t_per_month"].tolist() == [1.5]
     r = read.data.table("refrigerants")
     assert r[["gas", "charge_kg", "leaked_kg"]].values.tolist() == [["R-410A", 0.0, 1.5]]  # default charge 0
+
+
+def test_sludge_optional_file(make_park):
+    sludge = (
+        "date,wwtp_id,waste_code,quantity_t,dry_solids_pct,route,receiver\n"
+        "2024-01-31,WW1,12 06 06,74.78,21.0,co_processing,Cement Co\n"
+        "2024-02-29,WX,12 06 06,49.36,21.2,co_processing,Cement Co\n"  # unknown WWTP
+        "2024-03-31,WW1,12 06 06,50,120,co_processing,Cement Co\n"  # dry solids above 100 %
+    )
+    read = read_park_folder(make_park(sludge=sludge))
+    s = read.data.table("sludge")
+    assert s[["wwtp_id", "quantity_t", "dry_solids_pct"]].values.tolist() == [["WW1", 74.78, 21.0]]
+    assert [(line, field) for line, field, _ in _rej(read, "sludge.csv")] == [("3", "wwtp_id"), ("4", "dry_solids_pct")]

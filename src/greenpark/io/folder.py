@@ -23,7 +23,16 @@ log = logging.getLogger(__name__)
 
 #: Called as ``progress(file, rows_done)`` while big files are read.
 Progress = Callable[[str, int], None]
-RECORD_TABLES = ("fuels", "refrigerants", "production", "wastewater", "waste", "symbiosis", "connection_limits")
+RECORD_TABLES = (
+    "fuels",
+    "refrigerants",
+    "production",
+    "wastewater",
+    "waste",
+    "symbiosis",
+    "connection_limits",
+    "sludge",
+)
 
 
 @dataclass

@@ -367,7 +367,12 @@ def _canon_unit(u: Any) -> Any:
         return u
 
 
+def _sludge(sheet: Sheet, typed: pd.DataFrame, wwtps: set[str], tenants: set[str]):
+    return typed, [_fk_problems(sheet.file, typed, sheet.frame, "wwtp_id", wwtps, "wwtp.csv")]
+
+
 _RULES = {
+    "sludge": _sludge,
     "fuels": _fuels,
     "waste": _waste,
     "symbiosis": _symbiosis,

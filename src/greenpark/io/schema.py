@@ -37,6 +37,7 @@ FILES: tuple[str, ...] = (
     "waste",
     "symbiosis",
     "connection_limits",
+    "sludge",
 )
 #: Files a park folder must have (besides park.toml).
 REQUIRED_FILES: tuple[str, ...] = ("tenants", "meters")
