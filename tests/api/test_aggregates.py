@@ -6,7 +6,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import Callers, batch
+from service_fixtures import Callers, batch
 from fastapi.testclient import TestClient
 
 from greenpark.api.aggregates import month_chunks

@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from conftest import Callers, make_callers, test_settings
+from service_fixtures import Callers, make_callers, test_settings
 from fastapi.testclient import TestClient
 
 from greenpark.api import create_app

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 import pytest
-from conftest import PASSWORD, Callers, test_settings, tiny_park
+from service_fixtures import PASSWORD, Callers, test_settings, tiny_park
 from fastapi.testclient import TestClient
 
 from greenpark.api import create_app

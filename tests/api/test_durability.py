@@ -21,7 +21,7 @@ from pathlib import Path
 import httpx
 import pandas as pd
 import pytest
-from conftest import PASSWORD, PG_URL, free_port, pg_reason, tiny_park
+from service_fixtures import PASSWORD, PG_URL, free_port, pg_reason, tiny_park
 
 from greenpark.store import open_store
 

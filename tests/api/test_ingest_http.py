@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import Callers, batch, quarter_hours
+from service_fixtures import Callers, batch, quarter_hours
 from fastapi.testclient import TestClient
 
 pytestmark = pytest.mark.timeout(120)

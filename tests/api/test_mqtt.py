@@ -16,7 +16,7 @@ from collections.abc import Callable
 import paho.mqtt.client as mqtt
 import pandas as pd
 import pytest
-from conftest import Callers, make_callers, mqtt_reason, test_settings
+from service_fixtures import Callers, make_callers, mqtt_reason, test_settings
 from fastapi.testclient import TestClient
 
 from greenpark.api import create_app

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import PASSWORD, make_callers, test_settings, tiny_park
+from service_fixtures import PASSWORD, make_callers, test_settings, tiny_park
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 

@@ -17,7 +17,7 @@ import httpx
 import pytest
 import schemathesis
 import uvicorn
-from conftest import free_port, make_callers, test_settings, tiny_park
+from service_fixtures import free_port, make_callers, test_settings, tiny_park
 from hypothesis import HealthCheck, settings
 
 from greenpark.api import create_app

@@ -1,3 +1,3 @@
 """Store backends the store tests run on. The PostgreSQL engineer appends "postgres"."""
 
-BACKENDS: list[str] = ["duckdb"]
+BACKENDS: list[str] = ["duckdb", "postgres"]

@@ -22,7 +22,17 @@ def make_store(backend: str, tmp_path: Path) -> Store:
     if backend == "duckdb":
         return open_store(f"duckdb://{tmp_path / 'test.duckdb'}")
     if backend == "postgres":
-        return open_store(os.environ.get("GREENPARK_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test"))
+        # a schema of its own per test (dropped by the fixture), so tests never see each other's rows
+        import uuid
+
+        import psycopg
+
+        url = os.environ.get("GREENPARK_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+        try:
+            psycopg.connect(url, connect_timeout=3).close()
+        except psycopg.OperationalError as exc:
+            pytest.skip(f"PostgreSQL not reachable at {url}: {str(exc).strip().splitlines()[0]}")
+        return open_store(f"{url}{'&' if '?' in url else '?'}schema=gptest_{uuid.uuid4().hex[:12]}")
     raise ValueError(f"unknown backend {backend!r}")
 
 
@@ -33,4 +43,6 @@ def store(request, tmp_path) -> Iterator[Store]:
     try:
         yield s
     finally:
+        if hasattr(s, "drop_schema"):  # PostgreSQL: drop the test's own schema
+            s.drop_schema()
         s.close()

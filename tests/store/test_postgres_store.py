@@ -103,7 +103,7 @@ def test_park_round_trip(pg: PostgresStore) -> None:
     assert back.meters == data.meters
     pd.testing.assert_frame_equal(back.table("fuels"), data.table("fuels"))
     assert pg.park_ids() == ["tiny"]
-    with pytest.raises(ParkNotFoundError, match="known parks: tiny"):
+    with pytest.raises(ParkNotFoundError, match="is not in store .*known parks: tiny"):
         pg.load_park("nope")
 
 

@@ -185,8 +185,8 @@ class PostgresStore(Store):
             if row is None:
                 known = [r[0] for r in self.con.execute("SELECT park_id FROM parks ORDER BY park_id").fetchall()]
                 raise ParkNotFoundError(
-                    f"park {park_id!r} is not in the store; known parks: {', '.join(known) or 'none'} "
-                    "(import one with greenpark check/assess)"
+                    f"park {park_id!r} is not in store {_public_url(self.url)}; known parks: "
+                    f"{', '.join(known) or 'none'} (import one with 'greenpark import FOLDER --store URL')"
                 )
             park = codec.park_from_doc(row[0])
             objects = self._frame(
@@ -220,7 +220,9 @@ class PostgresStore(Store):
     def _zone(self, park_id: str) -> str:
         row = self.con.execute("SELECT timezone FROM parks WHERE park_id = %s", [park_id]).fetchone()
         if row is None:
-            raise ParkNotFoundError(f"park {park_id!r} is not in the store; list parks with GET /api/v1/parks")
+            raise ParkNotFoundError(
+                f"park {park_id!r} is not in store {_public_url(self.url)}; list the parks it holds"
+            )
         return str(row[0])
 
     # readings -------------------------------------------------------------------------
@@ -309,7 +311,9 @@ class PostgresStore(Store):
                 {"zone": zone, "park": park_id, "start": start, "end": end},
                 ["key", "kind", "period_start", "value", "n_values"],
             )
-        df = df.rename(columns={"key": "tenant_id" if by == "tenant" else "meter_id"})
+        key_col = "tenant_id" if by == "tenant" else "meter_id"
+        df = df.rename(columns={"key": key_col})
+        df[key_col] = df[key_col].astype(object).where(df[key_col].notna(), None)  # park common: None
         df["period_start"] = pd.to_datetime(df["period_start"], utc=True).dt.tz_convert(zone)
         df["value"] = df["value"].astype(float)
         df["n_values"] = df["n_values"].astype("int64")
@@ -400,4 +404,7 @@ def _plain(v: Any) -> Any:
 def _need_aware(*ts: dt.datetime) -> None:
     for t in ts:
         if t.tzinfo is None:
-            raise InputError(f"timestamp {t.isoformat()} has no time zone; pass tz-aware datetimes to the store")
+            raise InputError(
+                f"naive datetime {t.isoformat()} given to the store; pass a tz-aware time "
+                "(e.g. datetime(..., tzinfo=ZoneInfo('Asia/Ho_Chi_Minh')))"
+            )
