@@ -38,8 +38,11 @@ def synthetic_year(year: int = 2025, seed: int = 1) -> tuple[pd.DataFrame, pd.Ti
             v[20_000:20_040] = 95.0 + rng.standard_normal(40)  # ~3 h shock
             v[60_000:60_072] = 20.5  # 6 h flat line
             v[80_000] = -5.0  # out of range
-        frames.append(pd.DataFrame({"timestamp": t, "parameter": p, "value": np.round(v, 2), "method": "analyser",
-                                    "censored": False}))
+        frames.append(
+            pd.DataFrame(
+                {"timestamp": t, "parameter": p, "value": np.round(v, 2), "method": "analyser", "censored": False}
+            )
+        )
     return pd.concat(frames, ignore_index=True), start, end
 
 
@@ -53,8 +56,9 @@ def naive_pandas(frame: pd.DataFrame, limits: dict, rules: MonitoringRules, rang
         bad = (s < lo) | (s > hi)
         run = (s != s.shift()).cumsum()
         ts = s.index.to_series()
-        dur = ((ts.groupby(run.to_numpy()).transform("max") - ts.groupby(run.to_numpy()).transform("min"))
-               .dt.total_seconds() / 60 + rules.analyser_interval_min)
+        dur = (
+            ts.groupby(run.to_numpy()).transform("max") - ts.groupby(run.to_numpy()).transform("min")
+        ).dt.total_seconds() / 60 + rules.analyser_interval_min
         dur.index = s.index
         minutes = getattr(ranges[p], "flat_line_min", None) or rules.flat_line_min
         flat = (dur >= minutes) & ~bad
@@ -76,8 +80,16 @@ def naive_pandas(frame: pd.DataFrame, limits: dict, rules: MonitoringRules, rang
 
 def main() -> None:
     frame, start, end = synthetic_year()
-    wwtp = Wwtp(wwtp_id="W1", name="bench", capacity_m3_per_day=4000, treatment="aerobic_well_managed",
-                standard="QCVN40:2011", column="A", kq=0.9, kf=1.0)
+    wwtp = Wwtp(
+        wwtp_id="W1",
+        name="bench",
+        capacity_m3_per_day=4000,
+        treatment="aerobic_well_managed",
+        standard="QCVN40:2011",
+        column="A",
+        kq=0.9,
+        kf=1.0,
+    )
     limits = discharge_limits(wwtp, dt.date(2025, 6, 30))
     rules, ranges = MonitoringRules.from_reference(), sensor_ranges()
     evaluate_outlet(frame.head(1000), limits, start, end, ZONE, rules, ranges, "W1")  # warm caches and imports
@@ -98,8 +110,10 @@ def main() -> None:
     print(f"values: {len(frame):,} (6 parameters x {len(frame) // 6:,} 5-minute values, one year)")
     print(f"greenpark.water evaluate_outlet: {fast * 1000:.1f} ms (mean of {runs} runs)")
     print(f"naive pandas (resample + groupby runs + iterrows): {naive * 1000:.1f} ms")
-    print(f"speed-up: {naive / fast:.1f}x; both find {ours_exceed} exceeding windows and {ours_flag} flagged values; "
-          f"events: {len(res.exceedances)}, completeness {res.completeness_share:.4f}")
+    print(
+        f"speed-up: {naive / fast:.1f}x; both find {ours_exceed} exceeding windows and {ours_flag} flagged values; "
+        f"events: {len(res.exceedances)}, completeness {res.completeness_share:.4f}"
+    )
 
 
 if __name__ == "__main__":

@@ -15,7 +15,9 @@ def park() -> Park:
 
 @pytest.fixture
 def tiny_data(park: Park) -> ParkData:
-    tenants = [Tenant(tenant_id=t, name=t, sector="electronics", floor_area_m2=1000, employees=10,
-                      voltage_level="22-110kV") for t in ("T1", "T2")]
+    tenants = [
+        Tenant(tenant_id=t, name=t, sector="electronics", floor_area_m2=1000, employees=10, voltage_level="22-110kV")
+        for t in ("T1", "T2")
+    ]
     meters = [Meter(meter_id="M-WWTP", kind="electricity_import", unit="kWh", wwtp_id="W1")]
     return ParkData(park=park, tenants=tenants, meters=meters, wwtps=[wwtp()], tables={})

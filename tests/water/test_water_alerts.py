@@ -23,8 +23,12 @@ def test_exceedance_alert_needs_the_full_duration():
     f = analyser("cod", "2025-04-01 09:00", [40.0] * 12 + [80.0] * 12 + [100.0] * 12 + [40.0] * 12)
     (a,) = exceedance_alerts(f, LIMITS["cod"], wwtp_id="W1")
     assert (a.rule, a.start, a.end, a.peak, a.limit) == (
-        "water.exceedance", local("2025-04-01 10:00").to_pydatetime(), local("2025-04-01 12:00").to_pydatetime(),
-        100.0, 67.5)
+        "water.exceedance",
+        local("2025-04-01 10:00").to_pydatetime(),
+        local("2025-04-01 12:00").to_pydatetime(),
+        100.0,
+        67.5,
+    )
     # with a 3-hour alert window the same 2-hour episode does not fire
     rules = MonitoringRules.from_reference(exceedance_alert_min=180)
     assert exceedance_alerts(f, LIMITS["cod"], rules) == []
@@ -34,8 +38,10 @@ def test_sensor_fault_alerts_flat_line_and_out_of_range():
     f = analyser("cod", "2025-04-01 00:00", [30.0 + 0.1 * (i % 3) for i in range(12)] + [55.5] * 25 + [-4.0])
     alerts = sensor_fault_alerts(f, SensorRange(0, 5000), parameter="cod")
     # 25 x 55.5 from 01:00 last 25 x 5 = 125 min >= 120: flat line; -4 is below the plausible 0
-    assert [(a.rule, a.peak) for a in alerts] == [("water.sensor_fault.flat_line", 55.5),
-                                                  ("water.sensor_fault.out_of_range", -4.0)]
+    assert [(a.rule, a.peak) for a in alerts] == [
+        ("water.sensor_fault.flat_line", 55.5),
+        ("water.sensor_fault.out_of_range", -4.0),
+    ]
     assert alerts[0].start == local("2025-04-01 01:00").to_pydatetime()
 
 
@@ -48,8 +54,9 @@ def test_reading_at_the_analyser_floor_is_not_a_flat_line():
 def test_missing_data_gap_and_silence_until_now():
     # values 00:00-00:55 and 02:30-02:55; now 04:00. Covered to 01:00, gap 01:00-02:30 = 90 min >= 60 -> alert;
     # last value covers to 03:00, silence 03:00-04:00 = 60 min >= 60 -> alert
-    f = pd.concat([analyser("flow", "2025-04-01 00:00", [3000.0] * 12),
-                   analyser("flow", "2025-04-01 02:30", [3000.0] * 6)])
+    f = pd.concat(
+        [analyser("flow", "2025-04-01 00:00", [3000.0] * 12), analyser("flow", "2025-04-01 02:30", [3000.0] * 6)]
+    )
     alerts = missing_data_alerts(f, now=local("2025-04-01 04:00"), parameter="flow")
     assert [(a.start, a.end) for a in alerts] == [
         (local("2025-04-01 01:00").to_pydatetime(), local("2025-04-01 02:30").to_pydatetime()),

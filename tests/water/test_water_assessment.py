@@ -19,23 +19,39 @@ from greenpark.ghg.wastewater import wastewater_emissions
 from greenpark.water import assess_water, ghg_activity
 from greenpark.water.efficiency import removal_efficiency
 
-ELECTRICITY = pd.DataFrame({"meter_id": ["M-WWTP", "M-OTHER"], "kind": ["electricity_import"] * 2,
-                            "period_start": [local("2025-03-01"), local("2025-03-01")], "value": [1_314_000.0, 5.0]})
+ELECTRICITY = pd.DataFrame(
+    {
+        "meter_id": ["M-WWTP", "M-OTHER"],
+        "kind": ["electricity_import"] * 2,
+        "period_start": [local("2025-03-01"), local("2025-03-01")],
+        "value": [1_314_000.0, 5.0],
+    }
+)
 VOLUMES = pd.DataFrame({"tenant_id": ["T1", "T2"], "period": ["2025-03", "2025-03"], "value": [300_000.0, 700_000.0]})
 
 
 @pytest.fixture
 def data(tiny_data):
-    ww = pd.concat([
-        analyser("cod", "2025-03-10 00:00", [40.0, 40.5, 39.5] * 96),
-        analyser("flow", "2025-03-10 00:00", [2990.0, 3010.0] * 144),
-        lab([("2025-03-10 09:00", "inlet", "cod", 400, False), ("2025-03-10 09:00", "inlet", "total_n", 50, False),
-             ("2025-03-10 09:00", "outlet", "total_n", 10, False),
-             ("2025-03-11 09:00", "tenant:T1", "cod", 800, False), ("2025-03-11 09:00", "tenant:T1", "tss", 300, False),
-             ("2025-03-11 09:00", "tenant:T1", "total_n", 60, False),
-             ("2025-03-11 09:00", "tenant:T2", "cod", 200, False), ("2025-03-11 09:00", "tenant:T2", "tss", 100, False),
-             ("2025-03-11 09:00", "tenant:T2", "total_n", 20, False)]),
-    ], ignore_index=True)
+    ww = pd.concat(
+        [
+            analyser("cod", "2025-03-10 00:00", [40.0, 40.5, 39.5] * 96),
+            analyser("flow", "2025-03-10 00:00", [2990.0, 3010.0] * 144),
+            lab(
+                [
+                    ("2025-03-10 09:00", "inlet", "cod", 400, False),
+                    ("2025-03-10 09:00", "inlet", "total_n", 50, False),
+                    ("2025-03-10 09:00", "outlet", "total_n", 10, False),
+                    ("2025-03-11 09:00", "tenant:T1", "cod", 800, False),
+                    ("2025-03-11 09:00", "tenant:T1", "tss", 300, False),
+                    ("2025-03-11 09:00", "tenant:T1", "total_n", 60, False),
+                    ("2025-03-11 09:00", "tenant:T2", "cod", 200, False),
+                    ("2025-03-11 09:00", "tenant:T2", "tss", 100, False),
+                    ("2025-03-11 09:00", "tenant:T2", "total_n", 20, False),
+                ]
+            ),
+        ],
+        ignore_index=True,
+    )
     tiny_data.tables["wastewater"] = ww
     return tiny_data
 
@@ -97,8 +113,19 @@ def test_ghg_activity_for_the_ghg_engine(data):
 def test_json_has_the_issue_fields(data):
     js = assess_water(data, 2025, ELECTRICITY, VOLUMES).model_dump(mode="json")
     w = js["wwtps"][0]
-    for key in ("wwtp_id", "standard", "column", "kq", "kf", "limits_used", "compliance_rate", "exceedances",
-                "completeness", "removal_efficiency", "kwh_per_m3"):
+    for key in (
+        "wwtp_id",
+        "standard",
+        "column",
+        "kq",
+        "kf",
+        "limits_used",
+        "compliance_rate",
+        "exceedances",
+        "completeness",
+        "removal_efficiency",
+        "kwh_per_m3",
+    ):
         assert key in w
     assert (w["standard"], w["column"], w["kq"], w["kf"]) == ("QCVN40:2011", "A", 0.9, 1.0)
     for key in ("tenant_id", "flow_share", "cod_load_share", "connection_breaches"):

@@ -29,8 +29,12 @@ def run(frame, start, end, required=None):
 
 
 def test_rules_are_the_reference_rows():
-    assert (RULES.analyser_interval_min, RULES.averaging_window_min, RULES.min_valid_share,
-            RULES.flat_line_min) == (5, 60, 0.75, 120)
+    assert (RULES.analyser_interval_min, RULES.averaging_window_min, RULES.min_valid_share, RULES.flat_line_min) == (
+        5,
+        60,
+        0.75,
+        120,
+    )
     assert LIMITS["cod"].cmax == pytest.approx(67.5)
 
 
@@ -95,8 +99,9 @@ def test_window_needs_three_quarters_of_its_values():
 
 def test_ph_below_range_is_an_exceedance_with_the_low_peak():
     # pH A 6..9: hour means 7.0 then 5.0 (below 6)
-    res = run(analyser("ph", "2025-03-10 00:00", [7.0, 7.1] * 6 + [5.0, 5.1] * 6),
-              "2025-03-10 00:00", "2025-03-10 02:00")
+    res = run(
+        analyser("ph", "2025-03-10 00:00", [7.0, 7.1] * 6 + [5.0, 5.1] * 6), "2025-03-10 00:00", "2025-03-10 02:00"
+    )
     ev = res.exceedances[0]
     assert ev.peak == pytest.approx(5.05) and ev.limit_min == 6 and ev.limit == 9
 
@@ -119,9 +124,13 @@ def test_completeness_counts_present_and_valid_slots():
 
 def test_lab_samples_one_by_one_with_censored_values():
     # lead Cmax 0.09: "<0.01" complies (DL below limit); "<0.2" inconclusive (DL above limit); 0.12 exceeds
-    f = lab([("2025-05-02 09:00", "outlet", "lead", 0.01, True),
-             ("2025-05-09 09:00", "outlet", "lead", 0.2, True),
-             ("2025-05-16 09:00", "outlet", "lead", 0.12, False)])
+    f = lab(
+        [
+            ("2025-05-02 09:00", "outlet", "lead", 0.01, True),
+            ("2025-05-09 09:00", "outlet", "lead", 0.2, True),
+            ("2025-05-16 09:00", "outlet", "lead", 0.12, False),
+        ]
+    )
     res = run(f, "2025-01-01", "2026-01-01")
     p = res.parameters[0]
     assert (p.method, p.n_evaluated, p.n_compliant, p.n_exceeded, p.n_inconclusive) == ("lab", 2, 1, 1, 1)

@@ -59,8 +59,9 @@ def test_only_fault_is_the_deliberate_flat_line(report):
     out, meta, _ = report
     flat = meta["water"]["flatline"]
     faults = out["wwtps"][0]["sensor_faults"]
-    assert [(f["kind"], f["parameter"], f["n_values"]) for f in faults] == [("flat_line", flat["parameter"],
-                                                                             flat["samples"])]
+    assert [(f["kind"], f["parameter"], f["n_values"]) for f in faults] == [
+        ("flat_line", flat["parameter"], flat["samples"])
+    ]
     assert pd.Timestamp(faults[0]["start"]) == _local(flat["start"])
 
 

@@ -49,13 +49,17 @@ def test_below_detection_is_censored_not_zero_not_dropped():
 
 def test_normalise_converts_units_and_keeps_censored_rows():
     t = pd.Timestamp("2025-03-01T03:00Z")
-    df = normalise_wastewater(raw([
-        ("W1", t, "outlet", "COD", "48", "g/m3"),  # g/m3 = mg/l: 48
-        ("W1", t, "outlet", "Pb", "<0.05", "mg/L"),  # below detection 0.05 mg/l
-        ("W1", t, "outlet", "Hg", "2", "ug/l"),  # 2 ug/l = 0.002 mg/l
-        ("W1", t, "outlet", "Q", "150", "m3/h"),  # 150 m3/h x 24 = 3,600 m3/day
-        ("W1", t, "outlet", "pH", "7.1", "-"),
-    ]))
+    df = normalise_wastewater(
+        raw(
+            [
+                ("W1", t, "outlet", "COD", "48", "g/m3"),  # g/m3 = mg/l: 48
+                ("W1", t, "outlet", "Pb", "<0.05", "mg/L"),  # below detection 0.05 mg/l
+                ("W1", t, "outlet", "Hg", "2", "ug/l"),  # 2 ug/l = 0.002 mg/l
+                ("W1", t, "outlet", "Q", "150", "m3/h"),  # 150 m3/h x 24 = 3,600 m3/day
+                ("W1", t, "outlet", "pH", "7.1", "-"),
+            ]
+        )
+    )
     assert len(df) == 5
     assert df["parameter"].tolist() == ["cod", "lead", "mercury", "flow", "ph"]
     assert df["value"].tolist() == pytest.approx([48.0, 0.05, 0.002, 3600.0, 7.1])
@@ -72,8 +76,13 @@ def test_unknown_unit_and_wrong_dimension_rejected():
         normalise_wastewater(raw([("W1", t, "outlet", "ph", "7", "mg/l")]))
 
 
-@given(st.lists(st.one_of(st.floats(allow_nan=False, allow_infinity=False, min_value=0, max_value=1e6),
-                          st.text(max_size=6)), min_size=1, max_size=8))
+@given(
+    st.lists(
+        st.one_of(st.floats(allow_nan=False, allow_infinity=False, min_value=0, max_value=1e6), st.text(max_size=6)),
+        min_size=1,
+        max_size=8,
+    )
+)
 def test_random_values_either_parse_or_raise_input_error(values):
     for v in values:
         try:

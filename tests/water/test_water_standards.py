@@ -27,8 +27,9 @@ def test_kq_river_bands(flow_m3_per_s, kq):
     assert kq_coefficient("river", flow_m3_per_s=flow_m3_per_s, on=ON) == kq
 
 
-@pytest.mark.parametrize(("volume_m3", "kq"), [(5e6, 0.6), (10e6, 0.6), (50e6, 0.8), (100e6, 0.8), (2e8, 1.0),
-                                               (None, 0.6)])
+@pytest.mark.parametrize(
+    ("volume_m3", "kq"), [(5e6, 0.6), (10e6, 0.6), (50e6, 0.8), (100e6, 0.8), (2e8, 1.0), (None, 0.6)]
+)
 def test_kq_lake_bands(volume_m3, kq):
     # s.2.3 (identical in QCVN 60-MT:2015): V <= 10e6 -> 0.6; <= 100e6 -> 0.8; above -> 1.0; no data 0.6 (QCVN 62)
     assert kq_coefficient("lake", volume_m3=volume_m3, on=ON) == kq
@@ -44,8 +45,9 @@ def test_kq_unknown_water_names_choices():
         kq_coefficient("sea")
 
 
-@pytest.mark.parametrize(("f", "kf"), [(30, 1.2), (50, 1.2), (51, 1.1), (500, 1.1), (501, 1.0), (5000, 1.0),
-                                       (5001, 0.9), (20000, 0.9)])
+@pytest.mark.parametrize(
+    ("f", "kf"), [(30, 1.2), (50, 1.2), (51, 1.1), (500, 1.1), (501, 1.0), (5000, 1.0), (5001, 0.9), (20000, 0.9)]
+)
 def test_kf_bands(f, kf):
     # s.2.4: F <= 50 -> 1.2; 50 < F <= 500 -> 1.1; 500 < F <= 5000 -> 1.0; F > 5000 -> 0.9 (m3/24h)
     assert kf_coefficient(f, on=ON) == kf
@@ -65,8 +67,14 @@ def test_kf_bands(f, kf):
     ],
 )
 def test_cmax_derived_from_receiving_water_and_flow(column, flow, capacity, cod_cmax, tss_cmax):
-    w = wwtp(column=column, kq=None, kf=None, receiving_water="river", receiving_flow_m3_per_s=flow,
-             capacity_m3_per_day=capacity)
+    w = wwtp(
+        column=column,
+        kq=None,
+        kf=None,
+        receiving_water="river",
+        receiving_flow_m3_per_s=flow,
+        capacity_m3_per_day=capacity,
+    )
     lim = discharge_limits(w, ON)
     assert lim["cod"].cmax == pytest.approx(cod_cmax)
     assert lim["tss"].cmax == pytest.approx(tss_cmax)
@@ -130,8 +138,11 @@ def test_connection_limits_default_and_park_sheet():
     default = connection_limits(None)
     assert default["lead"].cmax == 0.5  # QCVN 40 B row 9, as reproduced by the Loc An-Binh Son connection table
     assert default["cod"].confidence == "R"  # relaxed typical inlet value, recalled
-    park = connection_limits(pd.DataFrame({"parameter": ["cod", "ph"], "limit": [600.0, 9.0], "unit": ["mg/l", "pH"],
-                                           "limit_min": [None, 5.0]}))
+    park = connection_limits(
+        pd.DataFrame(
+            {"parameter": ["cod", "ph"], "limit": [600.0, 9.0], "unit": ["mg/l", "pH"], "limit_min": [None, 5.0]}
+        )
+    )
     assert park["cod"].cmax == 600.0
     assert (park["ph"].cmin, park["ph"].cmax) == (5.0, 9.0)
     assert set(park) == {"cod", "ph"}

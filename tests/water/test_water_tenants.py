@@ -9,15 +9,27 @@ from waterkit import lab, local
 from greenpark.water.standards import connection_limits
 from greenpark.water.tenants import tenant_loads, tenant_volumes_m3
 
-LIMITS = connection_limits(pd.DataFrame({"parameter": ["cod", "lead", "ph"], "limit": [500.0, 0.5, 9.0],
-                                         "unit": ["mg/l", "mg/l", "pH"], "limit_min": [None, None, 5.5]}))
+LIMITS = connection_limits(
+    pd.DataFrame(
+        {
+            "parameter": ["cod", "lead", "ph"],
+            "limit": [500.0, 0.5, 9.0],
+            "unit": ["mg/l", "mg/l", "pH"],
+            "limit_min": [None, None, 5.5],
+        }
+    )
+)
 START, END = local("2025-01-01"), local("2026-01-01")
 
 
 def test_censored_values_do_not_breach_and_low_ph_does():
-    ww = lab([("2025-02-01 09:00", "tenant:T1", "lead", 0.8, True),  # "<0.8": true value unknown below 0.8
-              ("2025-02-01 09:00", "tenant:T1", "ph", 4.9, False),  # below 5.5
-              ("2025-02-01 09:00", "tenant:T1", "cod", 450, False)])  # within 500
+    ww = lab(
+        [
+            ("2025-02-01 09:00", "tenant:T1", "lead", 0.8, True),  # "<0.8": true value unknown below 0.8
+            ("2025-02-01 09:00", "tenant:T1", "ph", 4.9, False),  # below 5.5
+            ("2025-02-01 09:00", "tenant:T1", "cod", 450, False),
+        ]
+    )  # within 500
     alloc = tenant_loads(ww, {"T1": 1000.0}, LIMITS, START, END)
     (t1,) = alloc.tenants
     assert [(b.parameter, b.value, b.limit_min) for b in t1.connection_breaches] == [("ph", 4.9, 5.5)]
@@ -27,12 +39,26 @@ def test_censored_values_do_not_breach_and_low_ph_does():
 
 def test_volumes_from_store_consumption_shape():
     # Store.consumption(by="tenant") rows: tenant_id, kind, period_start (local month start), value
-    vols = pd.DataFrame({"tenant_id": ["T1", "T1", "T2", None, "T1"],
-                         "kind": ["wastewater_discharge", "wastewater_discharge", "wastewater_discharge",
-                                  "wastewater_discharge", "electricity_import"],
-                         "period_start": [local("2025-01-01"), local("2025-02-01"), local("2025-01-01"),
-                                          local("2025-01-01"), local("2025-01-01")],
-                         "value": [100.0, 50.0, 30.0, 999.0, 12345.0]})
+    vols = pd.DataFrame(
+        {
+            "tenant_id": ["T1", "T1", "T2", None, "T1"],
+            "kind": [
+                "wastewater_discharge",
+                "wastewater_discharge",
+                "wastewater_discharge",
+                "wastewater_discharge",
+                "electricity_import",
+            ],
+            "period_start": [
+                local("2025-01-01"),
+                local("2025-02-01"),
+                local("2025-01-01"),
+                local("2025-01-01"),
+                local("2025-01-01"),
+            ],
+            "value": [100.0, 50.0, 30.0, 999.0, 12345.0],
+        }
+    )
     # T1: 100 + 50 m3 (the kWh row and the park-common row are not tenant discharge)
     assert tenant_volumes_m3(vols, START, END) == {"T1": 150.0, "T2": 30.0}
     # a row of another year is left out

@@ -53,8 +53,16 @@ def _print(result: Any) -> None:
             t.add_column(c, justify="left" if c in ("parameter", "method") else "right")
         for c in w.parameters:
             lim = f"{c.limit_min:g}..{c.limit:g}" if c.limit_min is not None else f"{c.limit:g}"
-            t.add_row(c.parameter, c.method, f"{lim} {c.unit}", str(c.n_evaluated), str(c.n_compliant),
-                      str(c.n_exceeded), str(c.n_inconclusive), _pct(c.compliance_rate))
+            t.add_row(
+                c.parameter,
+                c.method,
+                f"{lim} {c.unit}",
+                str(c.n_evaluated),
+                str(c.n_compliant),
+                str(c.n_exceeded),
+                str(c.n_inconclusive),
+                _pct(c.compliance_rate),
+            )
         console.print(t)
         if w.exceedances:
             e = Table(title="Exceedance events")
@@ -63,20 +71,35 @@ def _print(result: Any) -> None:
             zone = ZoneInfo(result.timezone) if getattr(result, "timezone", None) else None
             for ev in w.exceedances:
                 lim = f"{ev.limit_min:g}..{ev.limit:g}" if ev.limit_min is not None else f"{ev.limit:g}"
-                e.add_row(ev.parameter, ev.method, _local(ev.start, zone), _local(ev.end, zone), f"{ev.duration_h:g}",
-                          f"{ev.peak:.3g}", f"{lim} {ev.unit}")
+                e.add_row(
+                    ev.parameter,
+                    ev.method,
+                    _local(ev.start, zone),
+                    _local(ev.end, zone),
+                    f"{ev.duration_h:g}",
+                    f"{ev.peak:.3g}",
+                    f"{lim} {ev.unit}",
+                )
             console.print(e)
         for b in p.benchmarks:
             if b.verdict != "within":
-                console.print(f"{b.metric} = {b.value:.3g} {b.unit} is {b.verdict} the typical "
-                              f"{b.low:g}-{b.high:g} ({b.confidence})")
+                console.print(
+                    f"{b.metric} = {b.value:.3g} {b.unit} is {b.verdict} the typical "
+                    f"{b.low:g}-{b.high:g} ({b.confidence})"
+                )
     if result.tenants:
         t = Table(title="Tenants")
         for c in ("tenant", "volume m3", "flow share", "COD share", "breaches", "cost share"):
             t.add_column(c, justify="left" if c == "tenant" else "right")
         for x in result.tenants:
-            t.add_row(x.tenant_id, _num(x.volume_m3, ",.0f"), _pct(x.flow_share), _pct(x.cod_load_share),
-                      str(len(x.connection_breaches)), _pct(x.cost_share))
+            t.add_row(
+                x.tenant_id,
+                _num(x.volume_m3, ",.0f"),
+                _pct(x.flow_share),
+                _pct(x.cod_load_share),
+                str(len(x.connection_breaches)),
+                _pct(x.cost_share),
+            )
         console.print(t)
     for f in result.findings:
         console.print(f"[yellow]{f.code}[/]: {f.message}")

@@ -30,14 +30,14 @@ import pandas as pd
 from pydantic import BaseModel
 
 from greenpark.water.compliance import (
-    _NS_PER_MIN,
+    NS_PER_MIN,
     MonitoringRules,
     SensorRange,
-    _ns,
-    _ts,
     evaluate_continuous,
     fault_masks,
     sensor_ranges,
+    utc_datetime,
+    utc_ns,
 )
 from greenpark.water.standards import Limit
 
@@ -57,9 +57,13 @@ class Alert(BaseModel):
     message: str
 
 
+def _range_text(plausible: tuple[float, float] | SensorRange | None) -> str:
+    return "" if plausible is None else f"{plausible[0]:g}..{plausible[1]:g}"
+
+
 def _span(t_ns: np.ndarray, rules: MonitoringRules) -> tuple[pd.Timestamp, pd.Timestamp]:
-    win = int(rules.averaging_window_min * _NS_PER_MIN)
-    step = int(rules.analyser_interval_min * _NS_PER_MIN)
+    win = int(rules.averaging_window_min * NS_PER_MIN)
+    step = int(rules.analyser_interval_min * NS_PER_MIN)
     lo = (int(t_ns.min()) // win) * win
     hi = -(-(int(t_ns.max()) + step) // win) * win
     return pd.Timestamp(lo, tz="UTC"), pd.Timestamp(hi, tz="UTC")
@@ -77,19 +81,37 @@ def exceedance_alerts(
     rules = rules or MonitoringRules.from_reference()
     if values.empty:
         return []
-    t = _ns(values["timestamp"])
+    t = utc_ns(values["timestamp"])
     start, end = _span(t, rules)
-    ev = evaluate_continuous(t, values["value"].to_numpy(dtype=float), limit, start, end, _UTC, rules, plausible,
-                             wwtp_id, parameter or limit.parameter)
+    ev = evaluate_continuous(
+        t,
+        values["value"].to_numpy(dtype=float),
+        limit,
+        start,
+        end,
+        _UTC,
+        rules,
+        plausible,
+        wwtp_id,
+        parameter or limit.parameter,
+    )
     out = []
     for e in ev.events:
         if e.duration_h * 60 >= rules.exceedance_alert_min:
             bound = f"{e.limit_min:g}..{e.limit:g}" if e.limit_min is not None else f"{e.limit:g}"
-            out.append(Alert(
-                rule="water.exceedance", wwtp_id=wwtp_id, parameter=e.parameter, start=e.start, end=e.end,
-                peak=e.peak, limit=e.limit,
-                message=f"{e.parameter} beyond its limit {bound} {e.unit} for {e.duration_h * 60:g} min "
-                        f"(worst {rules.averaging_window_min:g}-min mean {e.peak:.3g} {e.unit})"))
+            out.append(
+                Alert(
+                    rule="water.exceedance",
+                    wwtp_id=wwtp_id,
+                    parameter=e.parameter,
+                    start=e.start,
+                    end=e.end,
+                    peak=e.peak,
+                    limit=e.limit,
+                    message=f"{e.parameter} beyond its limit {bound} {e.unit} for {e.duration_h * 60:g} min "
+                    f"(worst {rules.averaging_window_min:g}-min mean {e.peak:.3g} {e.unit})",
+                )
+            )
     return out
 
 
@@ -104,11 +126,11 @@ def sensor_fault_alerts(
     rules = rules or MonitoringRules.from_reference()
     if values.empty:
         return []
-    t = _ns(values["timestamp"])
+    t = utc_ns(values["timestamp"])
     v = values["value"].to_numpy(dtype=float)
     order = np.argsort(t, kind="stable")
     t, v = t[order], v[order]
-    step = int(rules.analyser_interval_min * _NS_PER_MIN)
+    step = int(rules.analyser_interval_min * NS_PER_MIN)
     out = []
     out_of_range, flat = fault_masks(t, v, plausible, rules)
     masks = [("flat_line", flat), ("out_of_range", out_of_range)]
@@ -116,11 +138,23 @@ def sensor_fault_alerts(
         d = np.diff(np.concatenate(([0], mask.astype(np.int8), [0])))
         for s, e in zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1), strict=True):
             peak = float(v[s]) if kind == "flat_line" else float(v[s:e][np.argmax(np.abs(v[s:e]))])
-            why = (f"stuck at {peak:g} for {(t[e - 1] - t[s] + step) / _NS_PER_MIN:g} min" if kind == "flat_line"
-                   else f"{e - s} value(s) outside the plausible range {plausible[0]:g}..{plausible[1]:g}")
-            out.append(Alert(rule=f"water.sensor_fault.{kind}", wwtp_id=wwtp_id, parameter=parameter,
-                             start=_ts(t[s]), end=_ts(t[e - 1] + step), peak=peak, limit=None,
-                             message=f"{parameter} analyser fault: {why}; values excluded from compliance"))
+            why = (
+                f"stuck at {peak:g} for {(t[e - 1] - t[s] + step) / NS_PER_MIN:g} min"
+                if kind == "flat_line"
+                else f"{e - s} value(s) outside the plausible range {_range_text(plausible)}"
+            )
+            out.append(
+                Alert(
+                    rule=f"water.sensor_fault.{kind}",
+                    wwtp_id=wwtp_id,
+                    parameter=parameter,
+                    start=utc_datetime(t[s]),
+                    end=utc_datetime(t[e - 1] + step),
+                    peak=peak,
+                    limit=None,
+                    message=f"{parameter} analyser fault: {why}; values excluded from compliance",
+                )
+            )
     return out
 
 
@@ -138,8 +172,8 @@ def missing_data_alerts(
     """
     rules = rules or MonitoringRules.from_reference()
     now_ns = int(pd.Timestamp(now).value)
-    step = int(rules.analyser_interval_min * _NS_PER_MIN)
-    t = _ns(values["timestamp"]) if not values.empty else np.zeros(0, dtype=np.int64)
+    step = int(rules.analyser_interval_min * NS_PER_MIN)
+    t = utc_ns(values["timestamp"]) if not values.empty else np.zeros(0, dtype=np.int64)
     v = values["value"].to_numpy(dtype=float) if not values.empty else np.zeros(0)
     t = np.sort(t[np.isfinite(v)])
     if since is None and len(t) == 0:
@@ -150,12 +184,21 @@ def missing_data_alerts(
     gap_end = np.append(t, now_ns) if since is not None else np.append(t[1:], now_ns)
     missing = gap_end - gap_start
     out = []
-    for i in np.flatnonzero(missing >= int(rules.missing_data_alert_min * _NS_PER_MIN)):
-        minutes = missing[i] / _NS_PER_MIN
-        out.append(Alert(rule="water.missing_data", wwtp_id=wwtp_id, parameter=parameter, start=_ts(gap_start[i]),
-                         end=_ts(gap_end[i]), peak=None, limit=None,
-                         message=f"{parameter}: no valid value for {minutes:g} min "
-                                 f"(alert after {rules.missing_data_alert_min:g} min)"))
+    for i in np.flatnonzero(missing >= int(rules.missing_data_alert_min * NS_PER_MIN)):
+        minutes = missing[i] / NS_PER_MIN
+        out.append(
+            Alert(
+                rule="water.missing_data",
+                wwtp_id=wwtp_id,
+                parameter=parameter,
+                start=utc_datetime(gap_start[i]),
+                end=utc_datetime(gap_end[i]),
+                peak=None,
+                limit=None,
+                message=f"{parameter}: no valid value for {minutes:g} min "
+                f"(alert after {rules.missing_data_alert_min:g} min)",
+            )
+        )
     return out
 
 

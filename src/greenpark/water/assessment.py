@@ -113,14 +113,33 @@ def _checked_wastewater(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def _alerts_from(outlet: list[ExceedanceEvent], faults: list[SensorFault], rules: MonitoringRules) -> list[Alert]:
-    out = [Alert(rule="water.exceedance", wwtp_id=e.wwtp_id, parameter=e.parameter, start=e.start, end=e.end,
-                 peak=e.peak, limit=e.limit,
-                 message=f"{e.parameter} beyond {e.limit:g} {e.unit} for {e.duration_h:g} h (peak {e.peak:.3g})")
-           for e in outlet if e.method == "analyser" and e.duration_h * 60 >= rules.exceedance_alert_min]
-    out += [Alert(rule=f"water.sensor_fault.{f.kind}", wwtp_id=f.wwtp_id, parameter=f.parameter, start=f.start,
-                  end=f.end, peak=None, limit=None,
-                  message=f"{f.parameter} analyser {f.kind.replace('_', ' ')}: {f.n_values} value(s) excluded")
-            for f in faults]
+    out = [
+        Alert(
+            rule="water.exceedance",
+            wwtp_id=e.wwtp_id,
+            parameter=e.parameter,
+            start=e.start,
+            end=e.end,
+            peak=e.peak,
+            limit=e.limit,
+            message=f"{e.parameter} beyond {e.limit:g} {e.unit} for {e.duration_h:g} h (peak {e.peak:.3g})",
+        )
+        for e in outlet
+        if e.method == "analyser" and e.duration_h * 60 >= rules.exceedance_alert_min
+    ]
+    out += [
+        Alert(
+            rule=f"water.sensor_fault.{f.kind}",
+            wwtp_id=f.wwtp_id,
+            parameter=f.parameter,
+            start=f.start,
+            end=f.end,
+            peak=None,
+            limit=None,
+            message=f"{f.parameter} analyser {f.kind.replace('_', ' ')}: {f.n_values} value(s) excluded",
+        )
+        for f in faults
+    ]
     return sorted(out, key=lambda a: (a.start, a.rule))
 
 
@@ -142,10 +161,14 @@ def assess_wwtp(
     mid = (start + (end - start) / 2).tz_convert(zone).date()
     new_edition = standard_edition("QCVN40:2025")["effective"]
     if wwtp.standard == "QCVN40:2011" and wwtp.commissioned and wwtp.commissioned >= new_edition:
-        findings.append(Finding(code="water.standard.new_plant_old_edition",
-                                message=f"{wwtp.wwtp_id} was commissioned {wwtp.commissioned} after QCVN 40:2025 took "
-                                        f"effect; the transition for existing plants does not cover it",
-                                data={"wwtp_id": wwtp.wwtp_id}))
+        findings.append(
+            Finding(
+                code="water.standard.new_plant_old_edition",
+                message=f"{wwtp.wwtp_id} was commissioned {wwtp.commissioned} after QCVN 40:2025 took "
+                f"effect; the transition for existing plants does not cover it",
+                data={"wwtp_id": wwtp.wwtp_id},
+            )
+        )
     outlet = ww[ww["point"] == "outlet"]
     params = sorted(set(outlet["parameter"].astype(str)))
     if wwtp.standard == "QCVN40:2025":
@@ -156,19 +179,35 @@ def assess_wwtp(
     comp = evaluate_outlet(outlet, limits, start, end, zone, rules, ranges, wwtp.wwtp_id, required)
     perf = plant_performance(wastewater, wwtp, start, end, rules, ranges, electricity_kwh, tenant_volume_m3)
     if electricity_kwh is None:
-        findings.append(Finding(code="water.energy.no_meter",
-                                message=f"no electricity for {wwtp.wwtp_id}: kWh/m3 left out (mark its meter with "
-                                        f"wwtp_id in meters.csv)", data={"wwtp_id": wwtp.wwtp_id}))
+        findings.append(
+            Finding(
+                code="water.energy.no_meter",
+                message=f"no electricity for {wwtp.wwtp_id}: kWh/m3 left out (mark its meter with "
+                f"wwtp_id in meters.csv)",
+                data={"wwtp_id": wwtp.wwtp_id},
+            )
+        )
     any_limit = next(iter(limits.values()), None)
     result = WwtpResult(
-        wwtp_id=wwtp.wwtp_id, name=wwtp.name, standard=wwtp.standard, column=wwtp.column,
-        kq=any_limit.kq if any_limit else wwtp.kq, kf=any_limit.kf if any_limit else wwtp.kf,
-        limits_used=list(limits.values()), compliance_rate=comp.compliance_rate, exceedances=comp.exceedances,
-        completeness=comp.completeness_share, completeness_by_parameter=comp.completeness,
-        parameters=comp.parameters, sensor_faults=comp.sensor_faults,
-        removal_efficiency=perf.removal_efficiency_pct, kwh_per_m3=perf.kwh_per_m3, performance=perf,
+        wwtp_id=wwtp.wwtp_id,
+        name=wwtp.name,
+        standard=wwtp.standard,
+        column=wwtp.column,
+        kq=any_limit.kq if any_limit else wwtp.kq,
+        kf=any_limit.kf if any_limit else wwtp.kf,
+        limits_used=list(limits.values()),
+        compliance_rate=comp.compliance_rate,
+        exceedances=comp.exceedances,
+        completeness=comp.completeness_share,
+        completeness_by_parameter=comp.completeness,
+        parameters=comp.parameters,
+        sensor_faults=comp.sensor_faults,
+        removal_efficiency=perf.removal_efficiency_pct,
+        kwh_per_m3=perf.kwh_per_m3,
+        performance=perf,
         ghg_activity=activity_from_performance(perf, year, wwtp.treatment.value),
-        alerts=_alerts_from(comp.exceedances, comp.sensor_faults, rules))
+        alerts=_alerts_from(comp.exceedances, comp.sensor_faults, rules),
+    )
     return result, findings
 
 
@@ -213,12 +252,28 @@ def assess_water(
     wwtps = []
     for w in data.wwtps:
         kwh = wwtp_electricity_kwh(electricity, data.meters, w.wwtp_id, start, end)
-        res, f = assess_wwtp(w, ww, year, start, end, data.park.zone, rules, kwh,
-                             sum(vols.values()) or None if len(data.wwtps) == 1 else None)
+        res, f = assess_wwtp(
+            w,
+            ww,
+            year,
+            start,
+            end,
+            data.park.zone,
+            rules,
+            kwh,
+            sum(vols.values()) or None if len(data.wwtps) == 1 else None,
+        )
         wwtps.append(res)
         findings += f
-    alloc = tenant_loads(ww, vols, connection_limits(data.table("connection_limits")), start, end,
-                         treatment_cost_vnd)
-    return WaterResult(park_id=data.park.park_id, year=year, timezone=data.park.timezone,
-                       rules=dataclasses.asdict(rules), wwtps=wwtps,
-                       tenants=alloc.tenants, tenant_notes=alloc.notes, cost_weights=alloc.weights, findings=findings)
+    alloc = tenant_loads(ww, vols, connection_limits(data.table("connection_limits")), start, end, treatment_cost_vnd)
+    return WaterResult(
+        park_id=data.park.park_id,
+        year=year,
+        timezone=data.park.timezone,
+        rules=dataclasses.asdict(rules),
+        wwtps=wwtps,
+        tenants=alloc.tenants,
+        tenant_notes=alloc.notes,
+        cost_weights=alloc.weights,
+        findings=findings,
+    )

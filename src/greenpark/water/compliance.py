@@ -36,7 +36,6 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 from typing import NamedTuple
-from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
@@ -49,7 +48,7 @@ from greenpark.water.standards import Limit
 log = logging.getLogger(__name__)
 RULES_TABLE = "water/monitoring_rules"
 SENSOR_RANGES_TABLE = "water/sensor_ranges"
-_NS_PER_MIN = 60_000_000_000
+NS_PER_MIN = 60_000_000_000
 
 
 @dataclass(frozen=True)
@@ -93,8 +92,10 @@ def _opt(x: object) -> float | None:
 def sensor_ranges() -> dict[str, SensorRange]:
     """Plausible analyser behaviour per parameter, from ``water/sensor_ranges``: parameter -> SensorRange."""
     t = load_table(SENSOR_RANGES_TABLE)
-    return {r.parameter: SensorRange(float(r.low), float(r.high), _opt(r.floor), _opt(r.flat_line_min))
-            for r in t.itertuples()}
+    return {
+        r.parameter: SensorRange(float(r.low), float(r.high), _opt(r.floor), _opt(r.flat_line_min))
+        for r in t.itertuples()
+    }
 
 
 def fault_masks(
@@ -224,13 +225,13 @@ def flat_line_mask(t_ns: np.ndarray, values: np.ndarray, flat_line_min: float, i
     np.not_equal(values[1:], values[:-1], out=change[1:])
     starts = np.flatnonzero(change)
     ends = np.append(starts[1:], n) - 1
-    duration = t_ns[ends] - t_ns[starts] + int(interval_min * _NS_PER_MIN)
-    flagged = duration >= int(flat_line_min * _NS_PER_MIN)
+    duration = t_ns[ends] - t_ns[starts] + int(interval_min * NS_PER_MIN)
+    flagged = duration >= int(flat_line_min * NS_PER_MIN)
     run_id = np.cumsum(change) - 1
     return flagged[run_id]
 
 
-def _local_months(t_ns: np.ndarray, zone: ZoneInfo) -> np.ndarray:
+def _local_months(t_ns: np.ndarray, zone: dt.tzinfo) -> np.ndarray:
     idx = pd.DatetimeIndex(t_ns, tz="UTC").tz_convert(zone)
     return np.asarray(idx.year * 100 + idx.month)
 
@@ -240,12 +241,15 @@ def _monthly(months: np.ndarray, evaluated: np.ndarray, compliant: np.ndarray) -
     for m in np.unique(months):
         sel = months == m
         n, ok = int(evaluated[sel].sum()), int(compliant[sel].sum())
-        out.append(MonthlyRate(month=f"{m // 100:04d}-{m % 100:02d}", n_evaluated=n, n_compliant=ok,
-                               compliance_rate=_rate(ok, n)))
+        out.append(
+            MonthlyRate(
+                month=f"{m // 100:04d}-{m % 100:02d}", n_evaluated=n, n_compliant=ok, compliance_rate=_rate(ok, n)
+            )
+        )
     return out
 
 
-def _ns(timestamps: pd.Series | pd.DatetimeIndex) -> np.ndarray:
+def utc_ns(timestamps: pd.Series | pd.DatetimeIndex) -> np.ndarray:
     """UTC nanoseconds of tz-aware timestamps (naive ones are refused: a 7-hour error for Vietnam)."""
     idx = pd.DatetimeIndex(timestamps)
     if idx.tz is None:
@@ -253,22 +257,32 @@ def _ns(timestamps: pd.Series | pd.DatetimeIndex) -> np.ndarray:
     return idx.as_unit("ns").asi8
 
 
-def _ts(ns: int) -> dt.datetime:
+def utc_datetime(ns: int) -> dt.datetime:
     return pd.Timestamp(int(ns), tz="UTC").to_pydatetime()
 
 
-def _fault_records(wwtp_id: str, parameter: str, kind: str, mask: np.ndarray, t_ns: np.ndarray,
-                   step_ns: int) -> list[SensorFault]:
+def _fault_records(
+    wwtp_id: str, parameter: str, kind: str, mask: np.ndarray, t_ns: np.ndarray, step_ns: int
+) -> list[SensorFault]:
     starts, ends = _runs(mask)
-    return [SensorFault(wwtp_id=wwtp_id, parameter=parameter, kind=kind, start=_ts(t_ns[s]),
-                        end=_ts(t_ns[e - 1] + step_ns), n_values=int(e - s)) for s, e in zip(starts, ends, strict=True)]
+    return [
+        SensorFault(
+            wwtp_id=wwtp_id,
+            parameter=parameter,
+            kind=kind,
+            start=utc_datetime(t_ns[s]),
+            end=utc_datetime(t_ns[e - 1] + step_ns),
+            n_values=int(e - s),
+        )
+        for s, e in zip(starts, ends, strict=True)
+    ]
 
 
 @dataclass
 class ContinuousEvaluation:
     """Per-parameter outcome of :func:`evaluate_continuous` (window arrays kept for alerts and charts)."""
 
-    compliance: ParameterCompliance
+    compliance: ParameterCompliance | None
     events: list[ExceedanceEvent]
     faults: list[SensorFault]
     completeness: Completeness
@@ -283,7 +297,7 @@ def evaluate_continuous(
     limit: Limit | None,
     start: pd.Timestamp,
     end: pd.Timestamp,
-    zone: ZoneInfo,
+    zone: dt.tzinfo,
     rules: MonitoringRules,
     plausible: tuple[float, float] | SensorRange | None,
     wwtp_id: str = "",
@@ -315,8 +329,8 @@ def evaluate_continuous(
     start_ns, end_ns = int(start.value), int(end.value)
     if end_ns <= start_ns:
         raise InputError(f"empty period {start} .. {end}; end must be after start")
-    step_ns = int(rules.analyser_interval_min * _NS_PER_MIN)
-    win_ns = int(rules.averaging_window_min * _NS_PER_MIN)
+    step_ns = int(rules.analyser_interval_min * NS_PER_MIN)
+    win_ns = int(rules.averaging_window_min * NS_PER_MIN)
     if win_ns < step_ns or win_ns % step_ns:
         raise InputError(
             f"averaging window {rules.averaging_window_min} min must be a multiple of the analyser interval "
@@ -353,21 +367,39 @@ def evaluate_continuous(
         exceeded = evaluated & over
         status[evaluated] = 1
         status[exceeded] = 2
-        beyond = np.where(mean > limit.cmax, mean - limit.cmax,
-                          (limit.cmin - mean) if limit.cmin is not None else 0.0)
+        beyond = np.where(mean > limit.cmax, mean - limit.cmax, (limit.cmin - mean) if limit.cmin is not None else 0.0)
         for s, e in zip(*_runs(exceeded), strict=True):
             k = s + int(np.nanargmax(beyond[s:e]))
-            events.append(ExceedanceEvent(
-                wwtp_id=wwtp_id, parameter=parameter, method="analyser", start=_ts(win_start[s]),
-                end=_ts(win_start[e - 1] + win_ns), duration_h=(e - s) * win_ns / (60 * _NS_PER_MIN),
-                peak=float(mean[k]), limit=limit.cmax, limit_min=limit.cmin, unit=limit.unit, n_windows=int(e - s)))
+            events.append(
+                ExceedanceEvent(
+                    wwtp_id=wwtp_id,
+                    parameter=parameter,
+                    method="analyser",
+                    start=utc_datetime(win_start[s]),
+                    end=utc_datetime(win_start[e - 1] + win_ns),
+                    duration_h=(e - s) * win_ns / (60 * NS_PER_MIN),
+                    peak=float(mean[k]),
+                    limit=limit.cmax,
+                    limit_min=limit.cmin,
+                    unit=limit.unit,
+                    n_windows=int(e - s),
+                )
+            )
         months = _local_months(win_start, zone)
         n_eval, n_ok = int(evaluated.sum()), int((status == 1).sum())
         compliance = ParameterCompliance(
-            parameter=parameter, method="analyser", unit=limit.unit, limit=limit.cmax, limit_min=limit.cmin,
-            n_evaluated=n_eval, n_compliant=n_ok, n_exceeded=int(exceeded.sum()),
-            n_inconclusive=int(n_win - n_eval), compliance_rate=_rate(n_ok, n_eval),
-            monthly=_monthly(months, evaluated, status == 1))
+            parameter=parameter,
+            method="analyser",
+            unit=limit.unit,
+            limit=limit.cmax,
+            limit_min=limit.cmin,
+            n_evaluated=n_eval,
+            n_compliant=n_ok,
+            n_exceeded=int(exceeded.sum()),
+            n_inconclusive=int(n_win - n_eval),
+            compliance_rate=_rate(n_ok, n_eval),
+            monthly=_monthly(months, evaluated, status == 1),
+        )
     else:
         compliance = None  # type: ignore[assignment]
 
@@ -375,15 +407,21 @@ def evaluate_continuous(
     slot = (t_ns - start_ns) // step_ns
     present_slots = int(np.count_nonzero(np.bincount(slot, minlength=n_slots)))
     valid_slots = int(np.count_nonzero(np.bincount(slot[valid], minlength=n_slots)))
-    completeness = Completeness(parameter=parameter, expected=int(n_slots), present=present_slots,
-                                valid=valid_slots, share=valid_slots / n_slots)
-    faults = (_fault_records(wwtp_id, parameter, "out_of_range", out_of_range, t_ns, step_ns)
-              + _fault_records(wwtp_id, parameter, "flat_line", flat, t_ns, step_ns))
+    completeness = Completeness(
+        parameter=parameter,
+        expected=int(n_slots),
+        present=present_slots,
+        valid=valid_slots,
+        share=valid_slots / n_slots,
+    )
+    faults = _fault_records(wwtp_id, parameter, "out_of_range", out_of_range, t_ns, step_ns) + _fault_records(
+        wwtp_id, parameter, "flat_line", flat, t_ns, step_ns
+    )
     return ContinuousEvaluation(compliance, events, faults, completeness, win_start, mean, status)
 
 
 def evaluate_samples(
-    samples: pd.DataFrame, limit: Limit, zone: ZoneInfo, wwtp_id: str = "", parameter: str = ""
+    samples: pd.DataFrame, limit: Limit, zone: dt.tzinfo, wwtp_id: str = "", parameter: str = ""
 ) -> tuple[ParameterCompliance, list[ExceedanceEvent]]:
     """Evaluate lab samples one by one (columns timestamp, value, censored).
 
@@ -399,19 +437,37 @@ def evaluate_samples(
     inconclusive = cens & (v > limit.cmax) & ~below
     evaluated = ~inconclusive
     compliant = evaluated & ~exceeded
-    months = _local_months(_ns(samples["timestamp"]), zone)
+    months = _local_months(utc_ns(samples["timestamp"]), zone)
     events = [
-        ExceedanceEvent(wwtp_id=wwtp_id, parameter=parameter, method="lab", start=t[i].to_pydatetime(),
-                        end=t[i].to_pydatetime(), duration_h=0.0, peak=float(v[i]), limit=limit.cmax,
-                        limit_min=limit.cmin, unit=limit.unit, n_windows=1)
+        ExceedanceEvent(
+            wwtp_id=wwtp_id,
+            parameter=parameter,
+            method="lab",
+            start=t[i].to_pydatetime(),
+            end=t[i].to_pydatetime(),
+            duration_h=0.0,
+            peak=float(v[i]),
+            limit=limit.cmax,
+            limit_min=limit.cmin,
+            unit=limit.unit,
+            n_windows=1,
+        )
         for i in np.flatnonzero(exceeded)
     ]
     n_eval, n_ok = int(evaluated.sum()), int(compliant.sum())
     comp = ParameterCompliance(
-        parameter=parameter, method="lab", unit=limit.unit, limit=limit.cmax, limit_min=limit.cmin,
-        n_evaluated=n_eval, n_compliant=n_ok, n_exceeded=int(exceeded.sum()),
-        n_inconclusive=int(inconclusive.sum()), compliance_rate=_rate(n_ok, n_eval),
-        monthly=_monthly(months, evaluated, compliant))
+        parameter=parameter,
+        method="lab",
+        unit=limit.unit,
+        limit=limit.cmax,
+        limit_min=limit.cmin,
+        n_evaluated=n_eval,
+        n_compliant=n_ok,
+        n_exceeded=int(exceeded.sum()),
+        n_inconclusive=int(inconclusive.sum()),
+        compliance_rate=_rate(n_ok, n_eval),
+        monthly=_monthly(months, evaluated, compliant),
+    )
     return comp, events
 
 
@@ -420,7 +476,7 @@ def evaluate_outlet(
     limits: dict[str, Limit],
     start: pd.Timestamp,
     end: pd.Timestamp,
-    zone: ZoneInfo,
+    zone: dt.tzinfo,
     rules: MonitoringRules,
     ranges: dict[str, SensorRange],
     wwtp_id: str,
@@ -444,8 +500,15 @@ def evaluate_outlet(
     faults: list[SensorFault] = []
     complete: list[Completeness] = []
     if outlet.empty:
-        return OutletCompliance(wwtp_id=wwtp_id, parameters=[], exceedances=[], sensor_faults=[], completeness=[],
-                                completeness_share=None, compliance_rate=None)
+        return OutletCompliance(
+            wwtp_id=wwtp_id,
+            parameters=[],
+            exceedances=[],
+            sensor_faults=[],
+            completeness=[],
+            completeness_share=None,
+            compliance_rate=None,
+        )
     is_analyser = (outlet["method"] == "analyser").to_numpy(dtype=bool, na_value=False)
     analyser = outlet[is_analyser]
     lab = outlet[~is_analyser]
@@ -455,15 +518,25 @@ def evaluate_outlet(
     if not analyser.empty:
         # one pass into numpy, then split by parameter code: no per-group pandas indexing
         codes, names = pd.factorize(analyser["parameter"])
-        t_all = _ns(analyser["timestamp"])
+        t_all = utc_ns(analyser["timestamp"])
         v_all = analyser["value"].to_numpy(dtype=float)
         order = np.argsort(codes, kind="stable")
         bounds = np.searchsorted(codes[order], np.arange(len(names) + 1))
         for k in np.argsort(np.asarray(names, dtype=str)):
             parameter = str(names[k])
-            sel = order[bounds[k]:bounds[k + 1]]
-            ev = evaluate_continuous(t_all[sel], v_all[sel], limits.get(parameter), start, end, zone, rules,
-                                     ranges.get(parameter), wwtp_id, parameter)
+            sel = order[bounds[k] : bounds[k + 1]]
+            ev = evaluate_continuous(
+                t_all[sel],
+                v_all[sel],
+                limits.get(parameter),
+                start,
+                end,
+                zone,
+                rules,
+                ranges.get(parameter),
+                wwtp_id,
+                parameter,
+            )
             if ev.compliance is not None:
                 params.append(ev.compliance)
             events += ev.events
@@ -471,20 +544,27 @@ def evaluate_outlet(
             complete.append(ev.completeness)
     if not analyser.empty and required_analyser:
         present = {c.parameter for c in complete}
-        n_slots = int(-(-(end.value - start.value) // int(rules.analyser_interval_min * _NS_PER_MIN)))
-        complete += [Completeness(parameter=p, expected=n_slots, present=0, valid=0, share=0.0)
-                     for p in required_analyser if p not in present]
+        n_slots = int(-(-(end.value - start.value) // int(rules.analyser_interval_min * NS_PER_MIN)))
+        complete += [
+            Completeness(parameter=p, expected=n_slots, present=0, valid=0, share=0.0)
+            for p in required_analyser
+            if p not in present
+        ]
     for parameter, idx in lab.groupby("parameter", sort=True).indices.items():
         if parameter not in limits:
             continue
-        comp, ev = evaluate_samples(lab.iloc[idx], limits[parameter], zone, wwtp_id, parameter)
+        comp, lab_events = evaluate_samples(lab.iloc[idx], limits[parameter], zone, wwtp_id, str(parameter))
         params.append(comp)
-        events += ev
+        events += lab_events
     n_eval = sum(p.n_evaluated for p in params)
     n_ok = sum(p.n_compliant for p in params)
     events.sort(key=lambda e: (e.start, e.parameter))
     return OutletCompliance(
-        wwtp_id=wwtp_id, parameters=params, exceedances=events, sensor_faults=faults,
+        wwtp_id=wwtp_id,
+        parameters=params,
+        exceedances=events,
+        sensor_faults=faults,
         completeness=sorted(complete, key=lambda c: c.parameter),
         completeness_share=float(np.mean([c.share for c in complete])) if complete else None,
-        compliance_rate=_rate(n_ok, n_eval))
+        compliance_rate=_rate(n_ok, n_eval),
+    )

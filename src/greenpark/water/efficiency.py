@@ -29,7 +29,7 @@ from pydantic import BaseModel
 
 from greenpark.model import Meter, Wwtp
 from greenpark.reference import load_table
-from greenpark.water.compliance import MonitoringRules, SensorRange, _ns, fault_masks
+from greenpark.water.compliance import MonitoringRules, SensorRange, fault_masks, utc_ns
 from greenpark.water.parameters import parameter_table
 
 TYPICAL_RANGES_TABLE = "water/typical_ranges"
@@ -93,7 +93,7 @@ def point_means(
     n_cens = 0
     if frame.empty:
         return means, 0
-    t = _ns(frame["timestamp"])
+    t = utc_ns(frame["timestamp"])
     inside = (t >= start.value) & (t < end.value)
     frame, t = frame[inside], t[inside]
     is_an = (frame["method"] == "analyser").to_numpy(dtype=bool, na_value=False)
@@ -156,8 +156,16 @@ def benchmark(metric: str, value: float | None, treatment: str) -> Benchmark | N
     r = hit.iloc[0]
     low, high = float(r["low"]), float(r["high"])
     verdict = "below" if value < low else "above" if value > high else "within"
-    return Benchmark(metric=metric, value=float(value), low=low, high=high, unit=str(r["unit"]), verdict=verdict,
-                     source=str(r["source"]), confidence=str(r["confidence"]))
+    return Benchmark(
+        metric=metric,
+        value=float(value),
+        low=low,
+        high=high,
+        unit=str(r["unit"]),
+        verdict=verdict,
+        source=str(r["source"]),
+        confidence=str(r["confidence"]),
+    )
 
 
 def plant_performance(
@@ -209,22 +217,42 @@ def plant_performance(
     if volume is None:
         notes.append("no flow measured and no tenant discharge volumes: volume-based figures left out")
     conc = set(parameter_table().query("dimension in ('concentration', 'colour') and removal == 1").index)
-    removal = {p: removal_efficiency(inlet[p], outlet[p]) for p in sorted(conc & inlet.keys() & outlet.keys())
-               if inlet[p] > 0}
-    cod_removed = ((inlet["cod"] - outlet["cod"]) * volume / 1000.0
-                   if volume is not None and "cod" in inlet and "cod" in outlet else None)
+    removal = {
+        p: removal_efficiency(inlet[p], outlet[p]) for p in sorted(conc & inlet.keys() & outlet.keys()) if inlet[p] > 0
+    }
+    cod_removed = (
+        (inlet["cod"] - outlet["cod"]) * volume / 1000.0
+        if volume is not None and "cod" in inlet and "cod" in outlet
+        else None
+    )
     kwh_m3 = electricity_kwh / volume if electricity_kwh is not None and volume else None
     kwh_kg = electricity_kwh / cod_removed if electricity_kwh is not None and cod_removed else None
     util = flow / wwtp.capacity_m3_per_day if flow is not None else None
     cons = consumables_kg or {}
     sludge = cons["sludge"] / volume if "sludge" in cons and volume else None
     chem = {k: v / volume for k, v in cons.items() if k != "sludge" and volume}
-    marks = [benchmark("kwh_per_m3", kwh_m3, wwtp.treatment), benchmark("kwh_per_kg_cod_removed", kwh_kg,
-             wwtp.treatment), benchmark("capacity_utilisation", util, wwtp.treatment)]
+    marks = [
+        benchmark("kwh_per_m3", kwh_m3, wwtp.treatment),
+        benchmark("kwh_per_kg_cod_removed", kwh_kg, wwtp.treatment),
+        benchmark("capacity_utilisation", util, wwtp.treatment),
+    ]
     marks += [benchmark(f"removal_pct_{p}", v, wwtp.treatment) for p, v in removal.items()]
     return PlantPerformance(
-        wwtp_id=wwtp.wwtp_id, days=days, volume_m3=volume, volume_basis=basis, mean_flow_m3_per_day=flow,
-        capacity_utilisation=util, inlet_mean=inlet, outlet_mean=outlet, removal_efficiency_pct=removal,
-        electricity_kwh=electricity_kwh, kwh_per_m3=kwh_m3, cod_removed_kg=cod_removed,
-        kwh_per_kg_cod_removed=kwh_kg, sludge_kg_per_m3=sludge, chemicals_kg_per_m3=chem,
-        benchmarks=[b for b in marks if b is not None], notes=notes)
+        wwtp_id=wwtp.wwtp_id,
+        days=days,
+        volume_m3=volume,
+        volume_basis=basis,
+        mean_flow_m3_per_day=flow,
+        capacity_utilisation=util,
+        inlet_mean=inlet,
+        outlet_mean=outlet,
+        removal_efficiency_pct=removal,
+        electricity_kwh=electricity_kwh,
+        kwh_per_m3=kwh_m3,
+        cod_removed_kg=cod_removed,
+        kwh_per_kg_cod_removed=kwh_kg,
+        sludge_kg_per_m3=sludge,
+        chemicals_kg_per_m3=chem,
+        benchmarks=[b for b in marks if b is not None],
+        notes=notes,
+    )

@@ -49,8 +49,11 @@ class WwtpGhgActivity(BaseModel):
         from greenpark.ghg.wastewater import WwtpActivity
 
         return WwtpActivity(
-            wwtp_id=self.wwtp_id, treatment=self.treatment, tow_kg_cod=self.tow_kg_cod or 0.0,
-            sludge_cod_kg=self.sludge_cod_kg or 0.0, n_effluent_kg=self.n_effluent_kg or 0.0,
+            wwtp_id=self.wwtp_id,
+            treatment=self.treatment,
+            tow_kg_cod=self.tow_kg_cod or 0.0,
+            sludge_cod_kg=self.sludge_cod_kg or 0.0,
+            n_effluent_kg=self.n_effluent_kg or 0.0,
             n_influent_kg=self.n_influent_kg,
         )
 
@@ -58,12 +61,15 @@ class WwtpGhgActivity(BaseModel):
 def year_bounds(data: ParkData, year: int) -> tuple[pd.Timestamp, pd.Timestamp]:
     """[1 Jan 00:00, next 1 Jan 00:00) in the park's zone, as UTC timestamps."""
     zone = data.park.zone
-    return (pd.Timestamp(year=year, month=1, day=1, tz=zone).tz_convert("UTC"),
-            pd.Timestamp(year=year + 1, month=1, day=1, tz=zone).tz_convert("UTC"))
+    return (
+        pd.Timestamp(year=year, month=1, day=1, tz=zone).tz_convert("UTC"),
+        pd.Timestamp(year=year + 1, month=1, day=1, tz=zone).tz_convert("UTC"),
+    )
 
 
-def activity_from_performance(perf: PlantPerformance, year: int, treatment: str,
-                              sludge_cod_kg: float | None = None) -> WwtpGhgActivity:
+def activity_from_performance(
+    perf: PlantPerformance, year: int, treatment: str, sludge_cod_kg: float | None = None
+) -> WwtpGhgActivity:
     """Turn a plant's performance figures into GHG activity data (load = mean concentration x volume)."""
     v = perf.volume_m3
     notes = list(perf.notes)
@@ -81,9 +87,20 @@ def activity_from_performance(perf: PlantPerformance, year: int, treatment: str,
     if sludge_cod_kg is None:
         notes.append("sludge COD removed not recorded: S taken as unknown (0 in the ghg engine)")
     return WwtpGhgActivity(
-        wwtp_id=perf.wwtp_id, year=year, treatment=treatment, volume_m3=v, inlet_cod_mg_per_l=cod_in,
-        tow_kg_cod=load(cod_in), sludge_cod_kg=sludge_cod_kg, inlet_total_n_mg_per_l=n_in, n_influent_kg=load(n_in),
-        outlet_total_n_mg_per_l=n_out, n_effluent_kg=load(n_out), electricity_kwh=perf.electricity_kwh, notes=notes)
+        wwtp_id=perf.wwtp_id,
+        year=year,
+        treatment=treatment,
+        volume_m3=v,
+        inlet_cod_mg_per_l=cod_in,
+        tow_kg_cod=load(cod_in),
+        sludge_cod_kg=sludge_cod_kg,
+        inlet_total_n_mg_per_l=n_in,
+        n_influent_kg=load(n_in),
+        outlet_total_n_mg_per_l=n_out,
+        n_effluent_kg=load(n_out),
+        electricity_kwh=perf.electricity_kwh,
+        notes=notes,
+    )
 
 
 def ghg_activity(

@@ -153,8 +153,13 @@ def standard_edition(standard: str, on: dt.date | None = None) -> dict:
             f"{', existing plants until ' + until_date.isoformat() if until_date else ''}); "
             f"set wwtp.csv standard to the edition in force (e.g. QCVN40:2025)"
         )
-    return {"standard": standard, "table": str(info["table"]), "effective": effective,
-            "transition_until": until_date, "source": str(info["source"])}
+    return {
+        "standard": standard,
+        "table": str(info["table"]),
+        "effective": effective,
+        "transition_until": until_date,
+        "source": str(info["source"]),
+    }
 
 
 def discharge_limits(
@@ -213,9 +218,19 @@ def discharge_limits(
         factor = kq * kf if coef else 1.0
         c_min = None if pd.isna(row.value_min) else float(row.value_min)
         out[row.parameter] = Limit(
-            parameter=row.parameter, unit=row.unit, standard=wwtp.standard, column=wwtp.column,
-            c=float(row.value), c_min=c_min, coefficients=coef, kq=kq, kf=kf,
-            cmax=float(row.value) * factor, cmin=c_min, source=row.source, confidence=str(row.confidence),
+            parameter=row.parameter,
+            unit=row.unit,
+            standard=wwtp.standard,
+            column=wwtp.column,
+            c=float(row.value),
+            c_min=c_min,
+            coefficients=coef,
+            kq=kq,
+            kf=kf,
+            cmax=float(row.value) * factor,
+            cmin=c_min,
+            source=row.source,
+            confidence=str(row.confidence),
         )
     return out
 
@@ -237,9 +252,19 @@ def _limits_2025(wwtp: Wwtp, table: pd.DataFrame, parameters: list[str] | None, 
     for row in table[table["parameter"].isin(wanted)].itertuples():
         c_min = None if pd.isna(row.value_min) else float(row.value_min)
         out[row.parameter] = Limit(
-            parameter=row.parameter, unit=row.unit, standard=wwtp.standard, column=wwtp.column,
-            c=float(row.value), c_min=c_min, coefficients=False, kq=None, kf=None,
-            cmax=float(row.value), cmin=c_min, source=row.source, confidence=str(row.confidence),
+            parameter=row.parameter,
+            unit=row.unit,
+            standard=wwtp.standard,
+            column=wwtp.column,
+            c=float(row.value),
+            c_min=c_min,
+            coefficients=False,
+            kq=None,
+            kf=None,
+            cmax=float(row.value),
+            cmin=c_min,
+            source=row.source,
+            confidence=str(row.confidence),
         )
     return out
 
@@ -267,8 +292,18 @@ def connection_limits(park_table: pd.DataFrame | None = None) -> dict[str, Limit
     for parameter, value, value_min, unit, source, confidence in rows:
         c_min = None if pd.isna(value_min) else float(value_min)
         out[str(parameter)] = Limit(
-            parameter=str(parameter), unit=str(unit), standard=standard, column=None, c=float(value),
-            c_min=c_min, coefficients=False, kq=None, kf=None, cmax=float(value), cmin=c_min,
-            source=str(source), confidence=str(confidence),
+            parameter=str(parameter),
+            unit=str(unit),
+            standard=standard,
+            column=None,
+            c=float(value),
+            c_min=c_min,
+            coefficients=False,
+            kq=None,
+            kf=None,
+            cmax=float(value),
+            cmin=c_min,
+            source=str(source),
+            confidence=str(confidence),
         )
     return out

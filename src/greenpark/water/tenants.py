@@ -26,7 +26,7 @@ import pandas as pd
 from pydantic import BaseModel
 
 from greenpark.reference import load_table
-from greenpark.water.compliance import _ns
+from greenpark.water.compliance import utc_ns
 from greenpark.water.standards import Limit
 
 COST_TABLE = "water/cost_allocation"
@@ -102,9 +102,18 @@ def _breaches(tenant_id: str, rows: pd.DataFrame, limits: dict[str, Limit]) -> l
         above = (not cens) and r.value > lim.cmax
         below = lim.cmin is not None and r.value < lim.cmin
         if above or below:
-            out.append(ConnectionBreach(tenant_id=tenant_id, parameter=r.parameter,
-                                        timestamp=pd.Timestamp(r.timestamp).to_pydatetime(), value=float(r.value),
-                                        limit=lim.cmax, limit_min=lim.cmin, unit=lim.unit, censored=cens))
+            out.append(
+                ConnectionBreach(
+                    tenant_id=tenant_id,
+                    parameter=r.parameter,
+                    timestamp=pd.Timestamp(r.timestamp).to_pydatetime(),
+                    value=float(r.value),
+                    limit=lim.cmax,
+                    limit_min=lim.cmin,
+                    unit=lim.unit,
+                    censored=cens,
+                )
+            )
     return out
 
 
@@ -140,7 +149,7 @@ def tenant_loads(
     if not wastewater.empty:
         tw = wastewater[wastewater["point"].astype(str).str.startswith("tenant:")]
         if not tw.empty:
-            t = _ns(tw["timestamp"])
+            t = utc_ns(tw["timestamp"])
             tw = tw[(t >= start.value) & (t < end.value)]
     ids = sorted(set(volumes_m3) | {p.split(":", 1)[1] for p in tw["point"].unique()})
     by_tenant = {tid: tw[tw["point"] == f"tenant:{tid}"] for tid in ids}
@@ -176,9 +185,18 @@ def tenant_loads(
     out = []
     for tid in ids:
         cs = cost_share.get(tid)
-        out.append(TenantLoad(
-            tenant_id=tid, volume_m3=volumes_m3.get(tid), flow_share=flow_share.get(tid),
-            mean_mg_per_l={k: float(v) for k, v in means[tid].items()}, load_kg=loads[tid], load_share=shares[tid],
-            cod_load_share=shares[tid].get("cod"), connection_breaches=_breaches(tid, by_tenant[tid], limits),
-            cost_share=cs, cost_vnd=cs * treatment_cost_vnd if cs is not None and treatment_cost_vnd else None))
+        out.append(
+            TenantLoad(
+                tenant_id=tid,
+                volume_m3=volumes_m3.get(tid),
+                flow_share=flow_share.get(tid),
+                mean_mg_per_l={k: float(v) for k, v in means[tid].items()},
+                load_kg=loads[tid],
+                load_share=shares[tid],
+                cod_load_share=shares[tid].get("cod"),
+                connection_breaches=_breaches(tid, by_tenant[tid], limits),
+                cost_share=cs,
+                cost_vnd=cs * treatment_cost_vnd if cs is not None and treatment_cost_vnd else None,
+            )
+        )
     return TenantAllocation(tenants=out, weights=eff_w, notes=notes)
