@@ -114,7 +114,7 @@ def test_scope3_comes_from_the_waste_engine(tiny_park, monkeypatch):
 
     calls = []
 
-    def route_emissions(waste, year, gwp_set):
+    def route_emissions(waste, year, gwp_set, extra_dirs=()):
         calls.append((len(waste), year, gwp_set))
         return pd.DataFrame(
             {

@@ -122,8 +122,16 @@ def _tenant_key(s: pd.Series) -> pd.Series:
     return s.astype(object).where(s.notna() & (s.astype(str) != ""), PARK_COMMON).astype(str)
 
 
-def _scope3_table(park: ParkData, scope3: pd.DataFrame | None, year: int, gwp_set: str, notes: list[str]):
-    """The Scope 3 category 5 table: given, or from the waste engine when it is installed."""
+def _scope3_table(
+    park: ParkData,
+    scope3: pd.DataFrame | None,
+    year: int,
+    gwp_set: str,
+    extra_dirs: tuple[Path, ...],
+    notes: list[str],
+    factors: list[FactorUsed],
+) -> pd.DataFrame:
+    """The Scope 3 category 5 table: given, or from the waste engine (its notes and factors are kept)."""
     if scope3 is not None:
         missing = [c for c in SCOPE3_COLUMNS if c not in scope3]
         if missing:
@@ -138,7 +146,10 @@ def _scope3_table(park: ParkData, scope3: pd.DataFrame | None, year: int, gwp_se
         notes.append("Scope 3 (waste) not computed: the waste engine (greenpark.waste.ghg) is not available")
         log.info("greenpark.waste.ghg not importable; Scope 3 left at 0")
         return pd.DataFrame(columns=[*SCOPE3_COLUMNS, "avoided_tco2e"])
-    return route_emissions(waste, year, gwp_set)
+    out = route_emissions(waste, year, gwp_set, extra_dirs=extra_dirs)
+    notes += [f"waste: {n}" for n in out.attrs.get("notes", [])]
+    factors += [f if isinstance(f, FactorUsed) else FactorUsed(**f) for f in out.attrs.get("factors", [])]
+    return out
 
 
 def inventory(
@@ -230,7 +241,7 @@ def inventory(
     factors.append(f_toe)
 
     # Scope 3
-    s3 = _scope3_table(park, scope3, year, gwp_set, notes)
+    s3 = _scope3_table(park, scope3, year, gwp_set, extra_dirs, notes, factors)
     s3 = _year_rows(s3, year) if "period" in s3 else s3
     s3 = s3.assign(tenant_id=_tenant_key(s3["tenant_id"])) if not s3.empty else s3
     if "avoided_tco2e" not in s3:
