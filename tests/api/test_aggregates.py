@@ -6,8 +6,8 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-from service_fixtures import Callers, batch
 from fastapi.testclient import TestClient
+from service_fixtures import Callers, batch
 
 from greenpark.api.aggregates import month_chunks
 

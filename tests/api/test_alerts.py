@@ -11,8 +11,8 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from service_fixtures import Callers, make_callers, test_settings
 from fastapi.testclient import TestClient
+from service_fixtures import Callers, make_callers, test_settings
 
 from greenpark.api import create_app
 from greenpark.ingest.alerts import Finding

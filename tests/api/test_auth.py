@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 
 import pytest
-from service_fixtures import PASSWORD, Callers, test_settings, tiny_park
 from fastapi.testclient import TestClient
+from service_fixtures import PASSWORD, Callers, test_settings, tiny_park
 
 from greenpark.api import create_app
 from greenpark.store import open_store

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from service_fixtures import Callers, batch, quarter_hours
 from fastapi.testclient import TestClient
+from service_fixtures import Callers, batch, quarter_hours
 
 pytestmark = pytest.mark.timeout(120)
 URL = "/api/v1/parks/tiny/readings"

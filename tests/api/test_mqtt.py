@@ -16,8 +16,8 @@ from collections.abc import Callable
 import paho.mqtt.client as mqtt
 import pandas as pd
 import pytest
-from service_fixtures import Callers, make_callers, mqtt_reason, test_settings
 from fastapi.testclient import TestClient
+from service_fixtures import Callers, make_callers, mqtt_reason, test_settings
 
 from greenpark.api import create_app
 from greenpark.ingest.mqtt import MqttIngestor

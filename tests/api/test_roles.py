@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from service_fixtures import PASSWORD, make_callers, test_settings, tiny_park
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
+from service_fixtures import PASSWORD, make_callers, test_settings, tiny_park
 
 from greenpark.api import create_app
 from greenpark.ingest.alerts import Finding
@@ -48,6 +48,10 @@ MATRIX: list[tuple[str, str, str | None, tuple[int, int, int, int, int]]] = [
     ("POST", "/api/v1/parks/tiny/readings", "reading_e1", (200, 403, 403, 200, 401)),
     ("POST", "/api/v1/parks/tiny/readings", "reading_e2", (200, 403, 403, 403, 401)),
     ("GET", "/api/v1/parks/tiny/quarantine", None, (200, 403, 403, 403, 401)),
+    ("GET", "/api/v1/parks/tiny/inventory?year=2024", None, (200, 403, 200, 403, 401)),
+    ("GET", "/api/v1/parks/tiny/tenants/t1/inventory?year=2024", None, (200, 200, 200, 403, 401)),
+    ("GET", "/api/v1/parks/tiny/tenants/t2/inventory?year=2024", None, (200, 404, 200, 403, 401)),
+    ("GET", "/api/v1/parks/tiny/water?year=2024", None, (200, 403, 200, 403, 401)),
     ("GET", "/api/v1/parks/tiny/alerts", None, (200, 200, 200, 403, 401)),
     ("GET", "/api/v1/parks/tiny/alerts/{a_t1}", None, (200, 200, 200, 403, 401)),
     ("GET", "/api/v1/parks/tiny/alerts/{a_t2}", None, (200, 404, 200, 403, 401)),

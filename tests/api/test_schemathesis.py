@@ -17,8 +17,8 @@ import httpx
 import pytest
 import schemathesis
 import uvicorn
-from service_fixtures import free_port, make_callers, test_settings, tiny_park
 from hypothesis import HealthCheck, settings
+from service_fixtures import free_port, make_callers, test_settings, tiny_park
 
 from greenpark.api import create_app
 from greenpark.store import open_store

@@ -102,6 +102,12 @@ class Service:
                 self._cache.popitem(last=False)
         return value
 
+    def cached_year(self, park_id: str, zone: str, year: int, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+        """``compute()``, or its cached result while no reading of the park's local ``year`` changed."""
+        with self._cache_lock:
+            stamp = tuple(self._versions[(park_id, f"{year}-{m:02d}")] for m in range(1, 13))
+        return self.cached_month(park_id, f"{year}", (stamp, *key), compute)
+
     # life cycle ------------------------------------------------------------------------
     def start(self) -> None:
         """Create the first operator on an empty store, start MQTT and the webhook pusher."""

@@ -1,10 +1,84 @@
-"""Engine results for a period (inventory, water compliance, waste, solar, plan), scoped to the caller.
+"""Engine results for a year (GHG inventory, water compliance), scoped to the caller.
 
-Each route calls the engine's public function; none computes anything itself.
+Each route gathers the store's tables and calls the engine's public function; none computes
+anything itself. Results are cached per park and year until a reading of that year arrives.
+Park-wide results would reveal other tenants, so a tenant user reads only its own inventory
+(``/tenants/{tenant_id}/inventory``). See docs/service.md for the engines not yet exposed.
 """
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+
+from greenpark.api import aggregates
+from greenpark.api.deps import ParkScope, ServiceDep, allow
+from greenpark.api.periods import year_range
+from greenpark.api.problems import ProblemError
+from greenpark.api.service import Service
+from greenpark.ghg import InventoryResult, TenantInventory, inventory
+from greenpark.water import WaterResult, assess_water
 
 router = APIRouter(tags=["results"])
+InventoryRead = Annotated[ParkScope, Depends(allow("inventory:read"))]
+WaterRead = Annotated[ParkScope, Depends(allow("water:read"))]
+Year = Annotated[int | None, Query(ge=1990, le=2100, description="calendar year (park local); default: last year")]
+ERRORS = {403: {"description": "role not allowed"}, 404: {"description": "not found or out of reach"}}
+
+
+def _year(scope: ParkScope, year: int | None) -> int:
+    return year or dt.datetime.now(scope.data.park.zone).year - 1
+
+
+def park_inventory(service: Service, scope: ParkScope, year: int) -> InventoryResult:
+    """The ghg engine's inventory of the park for ``year`` (cached until the year's readings change)."""
+    zone = scope.data.park.timezone
+
+    def compute() -> InventoryResult:
+        start, end = year_range(year, zone)
+        consumption = aggregates.consumption(service, scope.park_id, start, end, "month", by="tenant")
+        return inventory(scope.data, consumption, year)
+
+    return service.cached_year(scope.park_id, zone, year, ("inventory",), compute)
+
+
+@router.get("/parks/{park_id}/inventory", response_model=InventoryResult, responses=ERRORS)
+def get_inventory(scope: InventoryRead, service: ServiceDep, year: Year = None) -> InventoryResult:
+    """The park's GHG inventory for a year: scopes, tenants, months, Decree 06 duties, factors used."""
+    if scope.tenant_id is not None:
+        raise ProblemError(
+            403,
+            "Forbidden",
+            f"a tenant reads its own inventory at /api/v1/parks/{scope.park_id}/tenants/{scope.tenant_id}/inventory; "
+            "park-wide figures would reveal other tenants",
+        )
+    return park_inventory(service, scope, _year(scope, year))
+
+
+@router.get("/parks/{park_id}/tenants/{tenant_id}/inventory", response_model=TenantInventory, responses=ERRORS)
+def get_tenant_inventory(
+    tenant_id: str, scope: InventoryRead, service: ServiceDep, year: Year = None
+) -> TenantInventory:
+    """One tenant's inventory for a year (a tenant user: only its own; another's answers 404)."""
+    scope.tenant(tenant_id)
+    result = park_inventory(service, scope, _year(scope, year))
+    for t in result.tenants:
+        if t.tenant_id == tenant_id:
+            return t
+    return TenantInventory(tenant_id=tenant_id, name=scope.tenant(tenant_id).name)
+
+
+@router.get("/parks/{park_id}/water", response_model=WaterResult, responses=ERRORS)
+def get_water(scope: WaterRead, service: ServiceDep, year: Year = None) -> WaterResult:
+    """The water pillar for a year: each WWTP against QCVN 40 (compliance, exceedances, faults), tenant loads."""
+    y = _year(scope, year)
+    zone = scope.data.park.timezone
+
+    def compute() -> WaterResult:
+        start, end = year_range(y, zone)
+        electricity = aggregates.consumption(service, scope.park_id, start, end, "month", by="meter")
+        return assess_water(scope.data, y, electricity=electricity)
+
+    return service.cached_year(scope.park_id, zone, y, ("water",), compute)
