@@ -152,3 +152,20 @@ def test_non_canonical_parameter_in_the_table_is_refused(data):
     data.tables["wastewater"] = ww
     with pytest.raises(UnknownParameterError, match=r"non-canonical parameter\(s\) \['COD_total'\]"):
         assess_water(data, 2025)
+
+
+def test_sludge_per_m3_from_the_sludge_table(data):
+    # 2025: 10 t at 20 % DS + 5 t at 22 % DS; the 2024 row is outside the year.
+    # wet 15 t; dry 10 x 0.20 + 5 x 0.22 = 3.1 t; per m3: 15,000 kg / 1,095,000 m3 = 0.013699 kg/m3
+    data.tables["sludge"] = pd.DataFrame(
+        {
+            "date": ["2025-01-31", "2025-02-28", "2024-12-31"],
+            "wwtp_id": ["W1", "W1", "W1"],
+            "quantity_t": [10.0, 5.0, 99.0],
+            "dry_solids_pct": [20.0, 22.0, 20.0],
+        }
+    )
+    w = assess_water(data, 2025, ELECTRICITY).wwtps[0]
+    assert (w.performance.sludge_t, w.performance.sludge_dry_t) == pytest.approx((15.0, 3.1))
+    assert w.performance.sludge_kg_per_m3 == pytest.approx(15_000 / 1_095_000)
+    assert w.ghg_activity.sludge_dry_t == pytest.approx(3.1)

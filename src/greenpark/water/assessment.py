@@ -39,7 +39,7 @@ from greenpark.water.compliance import (
     evaluate_outlet,
     sensor_ranges,
 )
-from greenpark.water.efficiency import PlantPerformance, plant_performance, wwtp_electricity_kwh
+from greenpark.water.efficiency import PlantPerformance, plant_performance, sludge_tonnes, wwtp_electricity_kwh
 from greenpark.water.ghg_link import WwtpGhgActivity, activity_from_performance, year_bounds
 from greenpark.water.parameters import parameter_table
 from greenpark.water.standards import Limit, connection_limits, discharge_limits, standard_edition
@@ -153,6 +153,7 @@ def assess_wwtp(
     rules: MonitoringRules,
     electricity_kwh: float | None = None,
     tenant_volume_m3: float | None = None,
+    sludge: tuple[float, float | None] | None = None,
 ) -> tuple[WwtpResult, list[Finding]]:
     """Compliance, performance, GHG activity and alerts of one WWTP over [start, end)."""
     findings: list[Finding] = []
@@ -177,7 +178,7 @@ def assess_wwtp(
     limits = discharge_limits(wwtp, mid, params)
     required = parameter_table().query("auto_monitoring == 1").index.tolist()
     comp = evaluate_outlet(outlet, limits, start, end, zone, rules, ranges, wwtp.wwtp_id, required)
-    perf = plant_performance(wastewater, wwtp, start, end, rules, ranges, electricity_kwh, tenant_volume_m3)
+    perf = plant_performance(wastewater, wwtp, start, end, rules, ranges, electricity_kwh, tenant_volume_m3, sludge)
     if electricity_kwh is None:
         findings.append(
             Finding(
@@ -262,6 +263,7 @@ def assess_water(
             rules,
             kwh,
             sum(vols.values()) or None if len(data.wwtps) == 1 else None,
+            sludge_tonnes(data.table("sludge"), w.wwtp_id, start, end, data.park.zone),
         )
         wwtps.append(res)
         findings += f

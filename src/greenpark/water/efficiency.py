@@ -17,11 +17,14 @@ Method
 
 Result names (stable): ``PlantPerformance`` (wwtp_id, volume_m3, volume_basis, mean_flow_m3_per_day,
 capacity_utilisation, inlet_mean, outlet_mean, removal_efficiency_pct, electricity_kwh, kwh_per_m3,
-cod_removed_kg, kwh_per_kg_cod_removed, sludge_kg_per_m3, chemicals_kg_per_m3, benchmarks, notes),
+cod_removed_kg, kwh_per_kg_cod_removed, sludge_t, sludge_dry_t, sludge_kg_per_m3 (wet), sludge_dry_kg_per_m3,
+chemicals_kg_per_m3, benchmarks, notes),
 ``Benchmark`` (metric, value, low, high, unit, verdict, source, confidence).
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 import numpy as np
 import pandas as pd
@@ -64,7 +67,10 @@ class PlantPerformance(BaseModel):
     kwh_per_m3: float | None
     cod_removed_kg: float | None
     kwh_per_kg_cod_removed: float | None
+    sludge_t: float | None
+    sludge_dry_t: float | None
     sludge_kg_per_m3: float | None
+    sludge_dry_kg_per_m3: float | None
     chemicals_kg_per_m3: dict[str, float]
     benchmarks: list[Benchmark]
     notes: list[str]
@@ -144,6 +150,28 @@ def wwtp_electricity_kwh(
     return float(df["value"].sum()) if not df.empty else None
 
 
+def sludge_tonnes(
+    table: pd.DataFrame, wwtp_id: str, start: pd.Timestamp, end: pd.Timestamp, zone: dt.tzinfo
+) -> tuple[float, float | None] | None:
+    """Wet and dry tonnes of dewatered sludge that left a WWTP in [start, end) (``sludge`` table).
+
+    Dry t = sum of wet t x dry_solids_pct / 100 (None when a row lacks its dry-solids share). The ``date``
+    column is a park-local date. None when the plant has no sludge rows.
+    """
+    if table is None or table.empty or "wwtp_id" not in table:
+        return None
+    rows = table[table["wwtp_id"] == wwtp_id]
+    day = pd.to_datetime(rows["date"]).dt.date
+    rows = rows[(day >= start.tz_convert(zone).date()) & (day < end.tz_convert(zone).date())]
+    if rows.empty:
+        return None
+    wet = rows["quantity_t"].astype(float)
+    dry = None
+    if "dry_solids_pct" in rows and rows["dry_solids_pct"].notna().all():
+        dry = float((wet * rows["dry_solids_pct"].astype(float) / 100.0).sum())
+    return float(wet.sum()), dry
+
+
 def benchmark(metric: str, value: float | None, treatment: str) -> Benchmark | None:
     """Compare a value with its typical range for the treatment family (None if no range or no value)."""
     if value is None or not np.isfinite(value):
@@ -177,7 +205,8 @@ def plant_performance(
     ranges: dict[str, SensorRange],
     electricity_kwh: float | None = None,
     tenant_volume_m3: float | None = None,
-    consumables_kg: dict[str, float] | None = None,
+    sludge: tuple[float, float | None] | None = None,
+    chemicals_kg: dict[str, float] | None = None,
 ) -> PlantPerformance:
     """Efficiency of one WWTP over [start, end).
 
@@ -195,8 +224,10 @@ def plant_performance(
         The plant's electricity in the period (see :func:`wwtp_electricity_kwh`).
     tenant_volume_m3 : float, optional
         Sum of tenants' metered discharge, the fallback for the treated volume.
-    consumables_kg : dict, optional
-        Where recorded: ``{"sludge": kg dry or wet as recorded, "<chemical>": kg}`` in the period.
+    sludge : (wet t, dry t or None), optional
+        Dewatered sludge that left the plant in the period (see :func:`sludge_tonnes`).
+    chemicals_kg : dict, optional
+        Where recorded: chemical name -> kg used in the period.
     """
     ww = wastewater[wastewater["wwtp_id"] == wwtp.wwtp_id] if not wastewater.empty else wastewater
     point = ww["point"] if not ww.empty else pd.Series(dtype=str)
@@ -228,9 +259,8 @@ def plant_performance(
     kwh_m3 = electricity_kwh / volume if electricity_kwh is not None and volume else None
     kwh_kg = electricity_kwh / cod_removed if electricity_kwh is not None and cod_removed else None
     util = flow / wwtp.capacity_m3_per_day if flow is not None else None
-    cons = consumables_kg or {}
-    sludge = cons["sludge"] / volume if "sludge" in cons and volume else None
-    chem = {k: v / volume for k, v in cons.items() if k != "sludge" and volume}
+    wet_t, dry_t = sludge if sludge is not None else (None, None)
+    chem = {k: v / volume for k, v in (chemicals_kg or {}).items() if volume}
     marks = [
         benchmark("kwh_per_m3", kwh_m3, wwtp.treatment),
         benchmark("kwh_per_kg_cod_removed", kwh_kg, wwtp.treatment),
@@ -251,7 +281,10 @@ def plant_performance(
         kwh_per_m3=kwh_m3,
         cod_removed_kg=cod_removed,
         kwh_per_kg_cod_removed=kwh_kg,
-        sludge_kg_per_m3=sludge,
+        sludge_t=wet_t,
+        sludge_dry_t=dry_t,
+        sludge_kg_per_m3=wet_t * 1000 / volume if wet_t is not None and volume else None,
+        sludge_dry_kg_per_m3=dry_t * 1000 / volume if dry_t is not None and volume else None,
         chemicals_kg_per_m3=chem,
         benchmarks=[b for b in marks if b is not None],
         notes=notes,

@@ -3,14 +3,16 @@
 Per WWTP and year (IPCC 2006 GL Vol.5 Ch.6 activity data; no factor is applied here):
 
 * TOW (kg COD/yr) = mean inlet COD (mg/l = g/m3) x treated volume (m3/yr) / 1000.
-* Sludge COD removed S (kg COD/yr): only when the caller knows it (recorded sludge), else 0 with a note.
+* Sludge COD removed S (kg COD/yr): only when the caller knows it, else None with a note; the dry sludge mass
+  that left the plant (``sludge_dry_t``, from the ``sludge`` table) is passed on so that the ghg engine can
+  apply its own K_rem factor (IPCC 2019R Vol.5 Ch.6 Eq. 6.3B) if it chooses to.
 * Influent N (kg N/yr) = mean inlet total N x volume / 1000 (None when no inlet total N).
 * Effluent N (kg N/yr) = mean outlet total N x volume / 1000.
 * Electricity (kWh/yr) of the plant's own meter(s), for Scope 2 of the park operator.
 
 Means and volume as in :mod:`greenpark.water.efficiency`. Result: ``WwtpGhgActivity`` (wwtp_id, year,
-treatment, volume_m3, inlet_cod_mg_per_l, tow_kg_cod, sludge_cod_kg, inlet_total_n_mg_per_l, n_influent_kg,
-outlet_total_n_mg_per_l, n_effluent_kg, electricity_kwh, notes); :meth:`WwtpGhgActivity.to_ghg` gives the
+treatment, volume_m3, inlet_cod_mg_per_l, tow_kg_cod, sludge_cod_kg, sludge_dry_t, inlet_total_n_mg_per_l,
+n_influent_kg, outlet_total_n_mg_per_l, n_effluent_kg, electricity_kwh, notes); :meth:`WwtpGhgActivity.to_ghg` gives the
 ``greenpark.ghg.wastewater.WwtpActivity`` the ghg engine takes.
 """
 
@@ -23,7 +25,7 @@ from pydantic import BaseModel, Field
 
 from greenpark.model import ParkData
 from greenpark.water.compliance import MonitoringRules, sensor_ranges
-from greenpark.water.efficiency import PlantPerformance, plant_performance, wwtp_electricity_kwh
+from greenpark.water.efficiency import PlantPerformance, plant_performance, sludge_tonnes, wwtp_electricity_kwh
 from greenpark.water.tenants import tenant_volumes_m3
 
 
@@ -37,6 +39,7 @@ class WwtpGhgActivity(BaseModel):
     inlet_cod_mg_per_l: float | None
     tow_kg_cod: float | None
     sludge_cod_kg: float | None
+    sludge_dry_t: float | None
     inlet_total_n_mg_per_l: float | None
     n_influent_kg: float | None
     outlet_total_n_mg_per_l: float | None
@@ -94,6 +97,7 @@ def activity_from_performance(
         inlet_cod_mg_per_l=cod_in,
         tow_kg_cod=load(cod_in),
         sludge_cod_kg=sludge_cod_kg,
+        sludge_dry_t=perf.sludge_dry_t,
         inlet_total_n_mg_per_l=n_in,
         n_influent_kg=load(n_in),
         outlet_total_n_mg_per_l=n_out,
@@ -135,6 +139,7 @@ def ghg_activity(
     out = []
     for w in data.wwtps:
         kwh = wwtp_electricity_kwh(electricity, data.meters, w.wwtp_id, start, end)
-        perf = plant_performance(ww, w, start, end, rules, sensor_ranges(), kwh, sum(vols.values()) or None)
+        sludge = sludge_tonnes(data.table("sludge"), w.wwtp_id, start, end, data.park.zone)
+        perf = plant_performance(ww, w, start, end, rules, sensor_ranges(), kwh, sum(vols.values()) or None, sludge)
         out.append(activity_from_performance(perf, year, w.treatment.value, (sludge_cod_kg or {}).get(w.wwtp_id)))
     return out
