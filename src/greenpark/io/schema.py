@@ -59,8 +59,8 @@ class Attribute:
     description: str
 
 
-def _opt_float(v: object) -> float | None:
-    return None if pd.isna(v) or v == "" else float(v)  # type: ignore[arg-type]
+def _opt_float(v: str) -> float | None:
+    return None if v is None or v == "" else float(v)
 
 
 @lru_cache(maxsize=32)
@@ -76,20 +76,21 @@ def file_schema(name: str) -> tuple[Attribute, ...]:
     if not path.exists():
         raise ParkFolderError(f"no schema for park-folder file {name!r}; known files: {', '.join(FILES)}")
     df = pd.read_csv(path, dtype=str, keep_default_na=False, comment="#")
+    rows: list[dict[str, str]] = df.to_dict("records")  # type: ignore[assignment]
     return tuple(
         Attribute(
-            name=r.attribute,
-            type=r.type,
-            unit=r.unit,
-            default=r.default if r.default != "" else None,
-            required=r.required.strip().lower() == "true",
-            min=_opt_float(r.min),
-            max=_opt_float(r.max),
-            choices=tuple(c for c in r.choices.split("|") if c),
-            label_vi=r.label_vi,
-            description=r.description,
+            name=r["attribute"],
+            type=r["type"],
+            unit=r["unit"],
+            default=r["default"] if r["default"] != "" else None,
+            required=r["required"].strip().lower() == "true",
+            min=_opt_float(r["min"]),
+            max=_opt_float(r["max"]),
+            choices=tuple(c for c in r["choices"].split("|") if c),
+            label_vi=r["label_vi"],
+            description=r["description"],
         )
-        for r in df.itertuples(index=False)
+        for r in rows
     )
 
 
@@ -115,14 +116,16 @@ def wastewater_parameters() -> tuple[dict[str, Parameter], dict[str, str]]:
     df = pd.read_csv(SCHEMA_DIR / "wastewater_parameters.csv", dtype=str, keep_default_na=False, comment="#")
     params: dict[str, Parameter] = {}
     aliases: dict[str, str] = {}
-    for r in df.itertuples(index=False):
-        params[r.parameter] = Parameter(r.parameter, r.dimension, _opt_float(r.min), _opt_float(r.max), r.description)
-        aliases[r.parameter] = r.parameter
-        aliases[r.parameter.replace("_", " ")] = r.parameter
-        aliases[r.parameter.replace("_", "-")] = r.parameter
-        for a in r.aliases.split("|"):
+    rows: list[dict[str, str]] = df.to_dict("records")  # type: ignore[assignment]
+    for r in rows:
+        name = r["parameter"]
+        params[name] = Parameter(name, r["dimension"], _opt_float(r["min"]), _opt_float(r["max"]), r["description"])
+        aliases[name] = name
+        aliases[name.replace("_", " ")] = name
+        aliases[name.replace("_", "-")] = name
+        for a in r["aliases"].split("|"):
             if a.strip():
-                aliases[a.strip().lower()] = r.parameter
+                aliases[a.strip().lower()] = name
     return params, aliases
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 MIGRATIONS_DIR = Path(__file__).parent
 _NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)(?:\.([a-z]+))?\.sql$")
@@ -34,7 +35,7 @@ def split_statements(sql: str) -> list[str]:
 
 def migrations(backend: str) -> list[Migration]:
     """The migrations for ``backend`` (``"duckdb"`` or ``"postgres"``), oldest first."""
-    found: dict[int, dict[str, object]] = {}
+    found: dict[int, dict[str, Any]] = {}
     for path in sorted(MIGRATIONS_DIR.glob("*.sql")):
         m = _NAME.match(path.name)
         if not m:
@@ -44,11 +45,8 @@ def migrations(backend: str) -> list[Migration]:
             continue
         entry = found.setdefault(version, {"name": name, "shared": [], "own": []})
         key = "own" if only else "shared"
-        entry[key].extend(split_statements(path.read_text(encoding="utf-8")))  # type: ignore[union-attr]
-    return [
-        Migration(v, str(e["name"]), tuple(e["shared"]) + tuple(e["own"]))  # type: ignore[arg-type]
-        for v, e in sorted(found.items())
-    ]
+        entry[key].extend(split_statements(path.read_text(encoding="utf-8")))
+    return [Migration(v, str(e["name"]), tuple(e["shared"]) + tuple(e["own"])) for v, e in sorted(found.items())]
 
 
 def latest_version(backend: str) -> int:
