@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from waterkit import analyser, lab, local, wwtp
 
 from greenpark.water.compliance import MonitoringRules, evaluate_outlet, sensor_ranges
@@ -136,3 +138,27 @@ def test_lab_samples_one_by_one_with_censored_values():
     assert (p.method, p.n_evaluated, p.n_compliant, p.n_exceeded, p.n_inconclusive) == ("lab", 2, 1, 1, 1)
     assert p.compliance_rate == 0.5
     assert [(e.method, e.peak, e.duration_h) for e in res.exceedances] == [("lab", 0.12, 0.0)]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    values=st.lists(
+        st.one_of(st.floats(min_value=-10, max_value=200), st.just(float("nan"))), min_size=0, max_size=80
+    ),
+    drop=st.lists(st.integers(min_value=0, max_value=79), max_size=20),
+)
+def test_random_series_keep_their_books(values, drop):
+    # whatever arrives, windows split into evaluated + not evaluated, events cover exactly the exceeding
+    # windows, and valid <= present <= expected slots (no value vanishes or is counted twice)
+    f = analyser("cod", "2025-03-10 00:00", values) if values else analyser("cod", "2025-03-10 00:00", [1.0])
+    f = f.drop(index=[i for i in set(drop) if i < len(f)])
+    res = run(f, "2025-03-10 00:00", "2025-03-10 08:00")
+    if f.empty:  # nothing arrived: nothing evaluated, no rate invented
+        assert res.parameters == [] and res.compliance_rate is None
+        return
+    (cod,) = res.parameters
+    assert cod.n_evaluated + cod.n_inconclusive == 8
+    assert cod.n_compliant + cod.n_exceeded == cod.n_evaluated
+    assert sum(e.n_windows for e in res.exceedances) == cod.n_exceeded
+    (c,) = res.completeness
+    assert c.valid <= c.present <= c.expected == 96
