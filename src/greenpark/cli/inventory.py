@@ -39,6 +39,35 @@ def _wwtp_activities(
     return [r.to_ghg() if hasattr(r, "to_ghg") else activity_from(r) for r in records], notes
 
 
+def park_inventory(
+    data: Any, store: Any, year: int, gwp: str = "AR5", strict_factors: bool = False, extra_dirs: Any = ()
+) -> Any:
+    """Gather the inventory's inputs from the store and the water engine, and run ``greenpark.ghg.inventory``.
+
+    The one place the CLI (and ``assess`` or the API, which may import it) wires the store's monthly
+    consumption and the WWTP activity into the engine. Returns an ``InventoryResult``.
+    """
+    from zoneinfo import ZoneInfo
+
+    from greenpark.ghg.inventory import inventory
+
+    zone = ZoneInfo(data.park.timezone)
+    start, end = dt.datetime(year, 1, 1, tzinfo=zone), dt.datetime(year + 1, 1, 1, tzinfo=zone)
+    consumption = store.consumption(data.park.park_id, start, end, grain="month", by="tenant")
+    activities, water_notes = _wwtp_activities(data, store, year, start, end)
+    result = inventory(
+        data,
+        consumption,
+        year,
+        gwp_set=gwp,
+        strict_factors=strict_factors,
+        wwtp_activities=activities,
+        extra_dirs=tuple(extra_dirs),
+    )
+    result.notes.extend(water_notes)  # the water engine's caveats on its activity data
+    return result
+
+
 def _fmt(x: float) -> str:
     return f"{x:,.1f}"
 
@@ -116,29 +145,13 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     ) -> None:
         """GHG inventory by scope, tenant and month, with the Decree 06 duty check."""
-        from zoneinfo import ZoneInfo
-
-        from greenpark.ghg.inventory import inventory
         from greenpark.io.importer import open_park
 
         data, st = open_park(park, store_url=store)
         try:
-            zone = ZoneInfo(data.park.timezone)
-            start, end = dt.datetime(year, 1, 1, tzinfo=zone), dt.datetime(year + 1, 1, 1, tzinfo=zone)
-            consumption = st.consumption(data.park.park_id, start, end, grain="month", by="tenant")
-            activities, water_notes = _wwtp_activities(data, st, year, start, end)
+            result = park_inventory(data, st, year, gwp, strict_factors, factors or ())
         finally:
             st.close()
-        result = inventory(
-            data,
-            consumption,
-            year,
-            gwp_set=gwp,
-            strict_factors=strict_factors,
-            wwtp_activities=activities,
-            extra_dirs=factors or (),
-        )
-        result.notes.extend(water_notes)  # the water engine's caveats on its activity data
         if as_json:
             print_json(inventory_json(result))
         else:
