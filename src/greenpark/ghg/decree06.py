@@ -3,7 +3,9 @@
 A facility must run a facility-level inventory when its annual emissions are >= 3,000 tCO2e, or when it is an
 industrial production facility whose energy use is >= 1,000 TOE/yr (Art.5(1)). Energy in TOE uses the MOIT
 conversion factors (letter 3505/BCT-KHCN): fuels from their quantities (``greenpark.ghg.combustion``) and grid
-electricity at 0.1543 TOE/MWh. On-site PV consumed is not counted as purchased energy.
+electricity at 0.1543 TOE/MWh. On-site PV consumed is not counted as purchased energy. Every tenant is checked
+against the 1,000 TOE criterion: it is the same figure for industrial facilities, freight-transport companies and
+commercial buildings (Art.5(1)); the 65,000 t/yr solid-waste-facility criterion does not apply to tenants.
 
 Calendar (obligation group A, facilities without quotas; Decree 06 Art.11 as amended by Decree 119/2025):
 activity data of each year go to the line ministry before 31 Mar of the next year; the facility inventory report
