@@ -48,7 +48,7 @@ def _counts_table(counts: pd.DataFrame) -> Table:
     for c, j in (("file", "left"), ("read", "right"), ("accepted", "right"), ("rejected", "right")):
         t.add_column(c, justify=j)  # type: ignore[arg-type]
     for r in counts.itertuples(index=False):
-        t.add_row(r.file, f"{r.read:,}", f"{r.accepted:,}", f"[red]{r.rejected:,}[/]" if r.rejected else "0")
+        t.add_row(str(r.file), f"{r.read:,}", f"{r.accepted:,}", f"[red]{r.rejected:,}[/]" if r.rejected else "0")
     return t
 
 

@@ -41,25 +41,24 @@ class BadRow:
 class Sheet:
     """A batch of a sheet's rows as text, with their line numbers in column ``_line``.
 
-    ``frame`` is a pandas DataFrame, or for the arrow path (big readings files) ``table``
-    is a pyarrow Table and ``frame`` is None.
+    ``frame`` is a pandas DataFrame; on the arrow path (big readings files) the rows are in
+    ``table`` (a pyarrow Table) and ``frame`` is empty.
     """
 
     file: str
-    frame: pd.DataFrame | None
+    frame: pd.DataFrame
     bad_rows: list[BadRow]
     table: pa.Table | None = None
 
     @property
     def num_rows(self) -> int:
         """Rows in the batch (not counting bad rows)."""
-        return self.table.num_rows if self.table is not None else len(self.frame)  # type: ignore[arg-type]
+        return self.table.num_rows if self.table is not None else len(self.frame)
 
     def arrow(self) -> pa.Table:
         """The batch as an arrow table of text columns plus ``_line``."""
         if self.table is not None:
             return self.table
-        assert self.frame is not None
         cols = {
             c: pa.array(self.frame[c].astype(str).to_numpy(dtype=object), pa.string())
             for c in self.frame.columns
@@ -234,7 +233,7 @@ def _parquet_batches(file: str, path: Path, batch_rows: int, arrow: bool = False
         cols[LINE] = pa.array(np.arange(line, line + table.num_rows, dtype=np.int64))
         line += table.num_rows
         text = pa.table(cols)
-        yield Sheet(file, None, [], text) if arrow else Sheet(file, text.to_pandas(), [])
+        yield Sheet(file, pd.DataFrame(), [], text) if arrow else Sheet(file, text.to_pandas(), [])
 
 
 def _arrow_text(col: pa.ChunkedArray) -> pa.ChunkedArray:
@@ -290,7 +289,7 @@ def _csv_batches(file: str, path: Path, batch_rows: int, arrow: bool = False) ->
             if pending
             else pa.table({**{h: pa.array([], pa.string()) for h in header}, LINE: pa.array([], pa.int64())})
         )
-        return Sheet(file, None, _take(bad), table) if arrow else Sheet(file, table.to_pandas(), _take(bad))
+        return Sheet(file, pd.DataFrame(), _take(bad), table) if arrow else Sheet(file, table.to_pandas(), _take(bad))
 
     try:
         for batch in reader:

@@ -13,11 +13,12 @@ from io import StringIO
 from typing import Any
 
 import pandas as pd
+from pydantic import BaseModel
 
 from greenpark.model import Meter, Park, ParkData, Roof, Tenant, Wwtp
 
 #: kind in table park_objects -> (ParkData attribute, model, id attribute)
-OBJECT_KINDS: dict[str, tuple[str, type, str]] = {
+OBJECT_KINDS: dict[str, tuple[str, type[BaseModel], str]] = {
     "tenant": ("tenants", Tenant, "tenant_id"),
     "roof": ("roofs", Roof, "roof_id"),
     "wwtp": ("wwtps", Wwtp, "wwtp_id"),
@@ -67,10 +68,11 @@ def meter_rows(meters: list[Meter]) -> pd.DataFrame:
 def meters_from_rows(rows: pd.DataFrame) -> list[Meter]:
     """Meters from rows of table meters."""
     out = []
-    for r in rows.sort_values("position").to_dict("records"):
+    records: list[dict[str, Any]] = rows.sort_values("position").to_dict("records")  # type: ignore[assignment]
+    for r in records:
         r.pop("position", None)
         r.pop("park_id", None)
-        out.append(Meter(**{k: (None if _isnull(v) else v) for k, v in r.items()}))
+        out.append(Meter.model_validate({k: (None if _isnull(v) else v) for k, v in r.items()}))
     return out
 
 
