@@ -226,3 +226,19 @@ def test_semicolon_file_is_rejected_with_a_hint(make_park):
     assert reason.startswith("file has no column 'meter_id'")
     assert "save the CSV with ',' as separator" in reason
     assert read.counts["readings.csv"].rejected == 1
+
+
+def test_gap_in_a_cumulative_register_is_reported(make_park):
+    # readings 00:00 .. 00:45 then 01:30: the last interval spans 45 min; mean step (90 min / 4) = 22.5 min,
+    # 45 min > 1.5 x 22.5 min (gap_warning_steps, reference io/validation): one gap warning
+    rows = [
+        "C2,2024-01-01 00:00,100",
+        "C2,2024-01-01 00:15,101",
+        "C2,2024-01-01 00:30,102",
+        "C2,2024-01-01 00:45,103",
+        "C2,2024-01-01 01:30,106",
+    ]
+    read = read_park_folder(make_park(readings=HEADER + "\n".join(rows) + "\n"))
+    assert _values(read, "C2") == [1.0, 1.0, 1.0, 3.0]
+    gaps = read.warnings[read.warnings.code == "readings.gap"]
+    assert gaps["message"].str.contains("gap from 2023-12-31T17:45Z to 2023-12-31T18:30Z").tolist() == [True]

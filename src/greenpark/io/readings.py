@@ -18,7 +18,8 @@ set rules (per meter, in time order)
     range (reference table ``io/validation``): it is repaired and reported as a warning.
     Any other drop is a reset or negative step: the reading is rejected (its interval is
     not counted) and the register continues from it.
-    Gaps (a step longer than ``gap_warning_steps`` times the meter's mean step) are warnings.
+    Gaps (a step between accepted readings longer than ``gap_warning_steps`` times the
+    meter's mean step) are warnings; for a cumulative meter such an interval spans the gap.
 
 Counts: read = accepted + rejected. An accepted cumulative reading that is a meter's
 first gives no interval (it is the base of the next one).
@@ -296,11 +297,12 @@ class ReadingsStage:
         thr = validation_threshold("gap_warning_steps")
         per_meter = int(validation_threshold("max_warnings_per_meter"))
         rows = self.con.execute(f"""
-            WITH stats AS (
+            WITH accepted AS (SELECT meter_id, ts FROM stage WHERE reason IS NULL),
+            stats AS (
               SELECT meter_id, (epoch(max(ts)) - epoch(min(ts))) / nullif(count(*) - 1, 0) AS mean_s
-              FROM out GROUP BY meter_id),
+              FROM accepted GROUP BY meter_id),
             steps AS (
-              SELECT meter_id, ts, lag(ts) OVER (PARTITION BY meter_id ORDER BY ts) AS prev_ts FROM out),
+              SELECT meter_id, ts, lag(ts) OVER (PARTITION BY meter_id ORDER BY ts) AS prev_ts FROM accepted),
             gaps AS (
               SELECT g.meter_id, g.prev_ts, g.ts, epoch(g.ts) - epoch(g.prev_ts) AS step_s, s.mean_s,
                      row_number() OVER (PARTITION BY g.meter_id ORDER BY g.ts) AS k,
@@ -314,7 +316,7 @@ class ReadingsStage:
             missing = round(step_s / mean_s) - 1
             msg = (
                 f"gap from {prev_ts:%Y-%m-%dT%H:%M}Z to {ts:%Y-%m-%dT%H:%M}Z "
-                f"(about {missing} missing interval(s) of {mean_s / 60:g} min)"
+                f"(about {missing} missing interval(s) of {mean_s / 60:.3g} min)"
             )
             if k == per_meter and n > per_meter:
                 msg += f"; {n - per_meter} more gap(s) on this meter not listed"
