@@ -142,9 +142,7 @@ def test_lab_samples_one_by_one_with_censored_values():
 
 @settings(max_examples=60, deadline=None)
 @given(
-    values=st.lists(
-        st.one_of(st.floats(min_value=-10, max_value=200), st.just(float("nan"))), min_size=0, max_size=80
-    ),
+    values=st.lists(st.one_of(st.floats(min_value=-10, max_value=200), st.just(float("nan"))), min_size=0, max_size=80),
     drop=st.lists(st.integers(min_value=0, max_value=79), max_size=20),
 )
 def test_random_series_keep_their_books(values, drop):

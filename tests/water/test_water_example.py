@@ -89,3 +89,20 @@ def test_text_report_lists_the_episodes(report):
     assert "Exceedance events" in text and "Tenants" in text
     for ep in meta["water"]["episodes"]:
         assert ep["parameter"] in text
+
+
+def test_alerts_are_the_episodes_the_flat_line_and_the_gap(report):
+    out, meta, _ = report
+    alerts = out["wwtps"][0]["alerts"]
+    gap = meta["water"]["gap"]
+    rules = sorted(a["rule"] for a in alerts)
+    n_params = len({c["parameter"] for c in out["wwtps"][0]["completeness_by_parameter"]})
+    assert rules == sorted(
+        ["water.exceedance"] * len(meta["water"]["episodes"])
+        + ["water.sensor_fault.flat_line"]
+        + ["water.missing_data"] * n_params
+    )
+    for a in alerts:
+        if a["rule"] == "water.missing_data":
+            assert pd.Timestamp(a["start"]) == _local(gap["start"])
+            assert pd.Timestamp(a["end"]) == _local(gap["end"])

@@ -39,6 +39,7 @@ def _print(result: Any) -> None:
             ("compliance rate (windows + samples)", _pct(w.compliance_rate)),
             ("exceedance events", str(len(w.exceedances))),
             ("sensor faults (runs)", str(len(w.sensor_faults))),
+            ("alerts (exceedance, fault, missing data)", str(len(w.alerts))),
             ("station completeness (5-min values valid)", _pct(w.completeness)),
             ("treated volume m3", _num(p.volume_m3, ",.0f")),
             ("capacity utilisation", _pct(p.capacity_utilisation)),

@@ -11,8 +11,8 @@ compliance_rate, exceedances (``ExceedanceEvent``: parameter, method, start, end
 limit_min, unit), completeness (share 0..1 of expected 5-minute values present and valid, mean over the
 station's parameters), completeness_by_parameter, parameters (``ParameterCompliance`` with monthly rates),
 sensor_faults, removal_efficiency (parameter -> %), kwh_per_m3, performance (``PlantPerformance``),
-ghg_activity (``WwtpGhgActivity``), alerts (``Alert``: exceedances lasting beyond the alert window and
-sensor faults, for the report).
+ghg_activity (``WwtpGhgActivity``), alerts (``Alert``: exceedances lasting beyond the alert window, sensor
+faults, and analyser gaps beyond the missing-data window, for the report).
 
 ``TenantLoad``: tenant_id, volume_m3, flow_share, cod_load_share, load_share, connection_breaches,
 cost_share, cost_vnd.
@@ -29,7 +29,7 @@ from pydantic import BaseModel, Field
 
 from greenpark.errors import UnknownParameterError
 from greenpark.model import ParkData, Wwtp
-from greenpark.water.alerts import Alert
+from greenpark.water.alerts import Alert, missing_data_alerts
 from greenpark.water.compliance import (
     Completeness,
     ExceedanceEvent,
@@ -109,6 +109,18 @@ def _checked_wastewater(table: pd.DataFrame) -> pd.DataFrame:
         out = out.assign(censored=False)
     if "method" not in out:
         out = out.assign(method="lab")
+    return out
+
+
+def _gap_alerts(outlet: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp, rules: MonitoringRules) -> list[Alert]:
+    """Missing-data alerts of the year for every analyser parameter at the outlet (gaps beyond the alert window)."""
+    an = outlet[(outlet["method"] == "analyser").to_numpy(dtype=bool, na_value=False)]
+    out: list[Alert] = []
+    for parameter, rows in an.groupby("parameter", sort=True):
+        ts = pd.DatetimeIndex(rows["timestamp"])
+        rows = rows[(ts >= start) & (ts < end)]
+        wwtp_id = str(rows["wwtp_id"].iloc[0]) if not rows.empty else ""
+        out += missing_data_alerts(rows, now=end, rules=rules, since=start, wwtp_id=wwtp_id, parameter=str(parameter))
     return out
 
 
@@ -207,7 +219,10 @@ def assess_wwtp(
         kwh_per_m3=perf.kwh_per_m3,
         performance=perf,
         ghg_activity=activity_from_performance(perf, year, wwtp.treatment.value),
-        alerts=_alerts_from(comp.exceedances, comp.sensor_faults, rules),
+        alerts=sorted(
+            _alerts_from(comp.exceedances, comp.sensor_faults, rules) + _gap_alerts(outlet, start, end, rules),
+            key=lambda a: (a.start, a.rule, a.parameter),
+        ),
     )
     return result, findings
 
