@@ -1,0 +1,59 @@
+"""``greenpark water`` wiring: JSON on stdout, and a user error as one line with exit code 2.
+
+The park comes from a stand-in for ``open_park`` (a tiny park in code and a store answering empty
+consumption), so these tests run in milliseconds; the example-park test covers the real importer.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+from waterkit import analyser, wwtp
+
+import greenpark.io.importer as importer
+from greenpark.cli import app
+
+
+class _Store:
+    def consumption(self, *args, **kwargs) -> pd.DataFrame:
+        return pd.DataFrame(columns=["meter_id", "tenant_id", "kind", "period_start", "value", "n_values"])
+
+    def close(self) -> None:
+        pass
+
+
+@pytest.fixture
+def cli_park(tiny_data, monkeypatch):
+    tiny_data.tables["wastewater"] = analyser(
+        "cod", "2025-03-10 00:00", [40.0, 41.0] * 6 + [90.0, 91.0] * 12 + [40.0, 41.0] * 6
+    )
+    monkeypatch.setattr(importer, "open_park", lambda arg, store_url=None: (tiny_data, _Store()))
+    return tiny_data
+
+
+def test_json_output(cli_park):
+    res = CliRunner().invoke(app, ["water", "tiny", "--year", "2025", "--json"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    (ev,) = out["wwtps"][0]["exceedances"]
+    # 2 h at a mean of 90.5 mg/l > 75 x 0.9 = 67.5 (QCVN 40:2011 A, kq 0.9, kf 1.0)
+    assert (ev["parameter"], ev["duration_h"], ev["peak"], ev["limit"]) == ("cod", 2.0, 90.5, 67.5)
+
+
+def test_window_option_changes_the_averaging(cli_park):
+    # 3-hour windows from local midnight: 00-03 h holds 12 x 40.5 + 24 x 90.5 on average -> 73.8 > 67.5: one
+    # 3 h event; 03-06 h has 12 of 36 values (< 75 %): not evaluated
+    res = CliRunner().invoke(app, ["water", "tiny", "--year", "2025", "--json", "--window", "180"])
+    assert res.exit_code == 0, res.output
+    (ev,) = json.loads(res.stdout)["wwtps"][0]["exceedances"]
+    assert ev["duration_h"] == 3.0 and ev["peak"] == pytest.approx((90.5 * 24 + 40.5 * 12) / 36)
+
+
+def test_untranscribed_limits_are_one_line_and_exit_2(cli_park):
+    cli_park.wwtps = [wwtp(standard="QCVN40:2025", column="B")]
+    res = CliRunner().invoke(app, ["water", "tiny", "--year", "2026"])
+    assert res.exit_code == 2
+    assert "QCVN 40:2025 limits not transcribed" in res.output and "Traceback" not in res.output
