@@ -169,3 +169,13 @@ def test_sludge_per_m3_from_the_sludge_table(data):
     assert (w.performance.sludge_t, w.performance.sludge_dry_t) == pytest.approx((15.0, 3.1))
     assert w.performance.sludge_kg_per_m3 == pytest.approx(15_000 / 1_095_000)
     assert w.ghg_activity.sludge_dry_t == pytest.approx(3.1)
+
+
+def test_removal_pairs_samples_of_the_same_method(data):
+    # add an outlet lab COD of 50: the inlet has only lab COD (400), so removal uses the lab pair:
+    # (400 - 50) / 400 = 87.5 %, not the outlet analyser mean (40 -> 90 %)
+    extra = lab([("2025-03-10 09:00", "outlet", "cod", 50, False)])
+    data.tables["wastewater"] = pd.concat([data.tables["wastewater"], extra], ignore_index=True)
+    w = assess_water(data, 2025, ELECTRICITY).wwtps[0]
+    assert w.removal_efficiency["cod"] == pytest.approx(87.5)
+    assert w.performance.outlet_mean["cod"] == pytest.approx(40.0)  # the outlet's own mean stays the analyser's

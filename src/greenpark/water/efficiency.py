@@ -9,7 +9,9 @@ Method
 * Treated volume V (m3) = mean measured flow (m3/day) x days in the period, taking the outlet flow, else
   the inlet flow, else the sum of the tenants' metered discharge (``volume_basis`` says which). Gaps in
   the flow record are thereby filled with the period's mean flow.
-* Removal efficiency (%) = (C_in - C_out) / C_in x 100, per concentration parameter with both points.
+* Removal efficiency (%) = (C_in - C_out) / C_in x 100, per concentration parameter with both points, from
+  means of the same method at both points (analyser at both, else lab samples at both, else whatever each
+  point has), so that 12 monthly inlet samples are compared with the outlet's samples, not its analyser.
 * Specific energy: kWh/m3 = E / V; kWh/kg COD removed = E / ((C_in,COD - C_out,COD) x V / 1000)
   (mg/l = g/m3, so C x V / 1000 is kg).
 * Capacity utilisation = mean flow / design capacity (m3/day).
@@ -87,8 +89,11 @@ def point_means(
     end: pd.Timestamp,
     rules: MonitoringRules,
     ranges: dict[str, SensorRange],
+    method: str | None = None,
 ) -> tuple[dict[str, float], int]:
     """Mean value per parameter at one point over [start, end): analyser (valid values) first, else lab.
+
+    ``method`` ``"analyser"`` or ``"lab"`` restricts to that method (None: analyser first, else lab).
 
     Returns
     -------
@@ -109,7 +114,7 @@ def point_means(
     for k, name in enumerate(names):
         sel = codes == k
         an = sel & is_an
-        if an.any():
+        if an.any() and method != "lab":
             tt, vv = t[an], values[an]
             order = np.argsort(tt, kind="stable")
             tt, vv = tt[order], vv[order]
@@ -119,10 +124,21 @@ def point_means(
                 means[str(name)] = float(vv[ok].mean())
                 continue
         lab = sel & ~is_an
-        if lab.any():
+        if lab.any() and method != "analyser":
             means[str(name)] = float(values[lab].mean())
             n_cens += int(cens[lab].sum())
     return means, n_cens
+
+
+def _paired(
+    p: str, inlet: dict[str, float], outlet: dict[str, float], pairs: dict[str, tuple[dict, dict]]
+) -> tuple[float, float]:
+    """Inlet and outlet means of one parameter measured the same way when possible (analyser, else lab)."""
+    for m in ("analyser", "lab"):
+        cin, cout = pairs[m]
+        if p in cin and p in cout:
+            return cin[p], cout[p]
+    return inlet[p], outlet[p]
 
 
 def wwtp_electricity_kwh(
@@ -231,8 +247,13 @@ def plant_performance(
     """
     ww = wastewater[wastewater["wwtp_id"] == wwtp.wwtp_id] if not wastewater.empty else wastewater
     point = ww["point"] if not ww.empty else pd.Series(dtype=str)
-    inlet, n_ci = point_means(ww[point == "inlet"], start, end, rules, ranges)
-    outlet, n_co = point_means(ww[point == "outlet"], start, end, rules, ranges)
+    at_in, at_out = ww[point == "inlet"], ww[point == "outlet"]
+    inlet, n_ci = point_means(at_in, start, end, rules, ranges)
+    outlet, n_co = point_means(at_out, start, end, rules, ranges)
+    pairs = {
+        m: (point_means(at_in, start, end, rules, ranges, m)[0], point_means(at_out, start, end, rules, ranges, m)[0])
+        for m in ("analyser", "lab")
+    }
     days = (end - start) / pd.Timedelta(days=1)
     notes: list[str] = []
     if n_ci + n_co:
@@ -248,13 +269,10 @@ def plant_performance(
     if volume is None:
         notes.append("no flow measured and no tenant discharge volumes: volume-based figures left out")
     conc = set(parameter_table().query("dimension in ('concentration', 'colour') and removal == 1").index)
-    removal = {
-        p: removal_efficiency(inlet[p], outlet[p]) for p in sorted(conc & inlet.keys() & outlet.keys()) if inlet[p] > 0
-    }
+    paired = {p: _paired(p, inlet, outlet, pairs) for p in sorted(conc & inlet.keys() & outlet.keys())}
+    removal = {p: removal_efficiency(cin, cout) for p, (cin, cout) in paired.items() if cin > 0}
     cod_removed = (
-        (inlet["cod"] - outlet["cod"]) * volume / 1000.0
-        if volume is not None and "cod" in inlet and "cod" in outlet
-        else None
+        (paired["cod"][0] - paired["cod"][1]) * volume / 1000.0 if volume is not None and "cod" in paired else None
     )
     kwh_m3 = electricity_kwh / volume if electricity_kwh is not None and volume else None
     kwh_kg = electricity_kwh / cod_removed if electricity_kwh is not None and cod_removed else None
