@@ -64,6 +64,7 @@ class Settings(BaseSettings):
     mqtt_batch_wait_s: float = Field(default=0.05, ge=0, description="longest wait to fill a write batch")
 
     # alerts
+    water_alert_window_h: float = Field(default=24.0, gt=0, description="recent analyser values the rules see")
     webhook_url: str | None = None
     webhook_timeout_s: float = Field(default=5.0, gt=0)
     webhook_retry_s: float = Field(default=10.0, gt=0)

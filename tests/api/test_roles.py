@@ -47,6 +47,7 @@ MATRIX: list[tuple[str, str, str | None, tuple[int, int, int, int, int]]] = [
     ("GET", "/api/v1/parks/tiny/consumption" + R, None, (200, 200, 403, 403, 401)),
     ("POST", "/api/v1/parks/tiny/readings", "reading_e1", (200, 403, 403, 200, 401)),
     ("POST", "/api/v1/parks/tiny/readings", "reading_e2", (200, 403, 403, 403, 401)),
+    ("POST", "/api/v1/parks/tiny/wastewater", "wastewater", (200, 403, 403, 403, 401)),
     ("GET", "/api/v1/parks/tiny/quarantine", None, (200, 403, 403, 403, 401)),
     ("GET", "/api/v1/parks/tiny/inventory?year=2024", None, (200, 403, 200, 403, 401)),
     ("GET", "/api/v1/parks/tiny/tenants/t1/inventory?year=2024", None, (200, 200, 200, 403, 401)),
@@ -85,6 +86,18 @@ def _body(key: str | None, n: int) -> Any:
         return {"username": f"matrix-user-{n}", "role": "authority", "password": PASSWORD}
     if key == "reading_e1":
         return [{"meter_id": "e1", "timestamp": "2024-03-01T08:00:00", "value": 1.0}]
+    if key == "wastewater":  # the test device feeds e1 only, not the WWTP's meter: 403
+        return [
+            {
+                "wwtp_id": "wwtp1",
+                "timestamp": "2024-03-01T08:00:00",
+                "point": "outlet",
+                "parameter": "cod",
+                "value": "40",
+                "unit": "mg/l",
+                "method": "analyser",
+            }
+        ]
     if key == "reading_e2":
         return [{"meter_id": "e2", "timestamp": "2024-03-01T08:00:00", "value": 1.0}]
     return None

@@ -19,6 +19,7 @@ PERMISSIONS: dict[Role, frozenset[str]] = {
             "meters:read",
             "readings:read",
             "readings:write",
+            "wastewater:write",
             "quarantine:read",
             "alerts:read",
             "alerts:write",
@@ -49,7 +50,7 @@ PERMISSIONS: dict[Role, frozenset[str]] = {
         {"park:read", "overview:read", "tenants:read", "alerts:read", "inventory:read", "water:read", "waste:read"}
     ),
     # ingest only, its own meters
-    Role.device: frozenset({"readings:write"}),
+    Role.device: frozenset({"readings:write", "wastewater:write"}),
 }
 
 

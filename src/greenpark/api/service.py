@@ -7,6 +7,7 @@ one connection too), which also makes each ingestion batch one transaction in or
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 from collections import OrderedDict, defaultdict
@@ -45,7 +46,15 @@ class Service:
         self._versions: defaultdict[tuple[str, str], int] = defaultdict(int)
         self._cache: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
         self._cache_lock = threading.Lock()
-        self.ingestor = Ingestor(store, self.lock, self.park, self.alerts, default_rules(), on_write=self.touched)
+        self.ingestor = Ingestor(
+            store,
+            self.lock,
+            self.park,
+            self.alerts,
+            default_rules(),
+            on_write=self.touched,
+            water_window=dt.timedelta(hours=settings.water_alert_window_h),
+        )
         self.mqtt: MqttIngestor | None = None
         self.webhook: WebhookPusher | None = None
 

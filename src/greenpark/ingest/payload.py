@@ -90,3 +90,17 @@ def rows_from_csv_bytes(body: bytes) -> pd.DataFrame:
             f"(got {', '.join(map(str, df.columns))})"
         )
     return df[RAW_COLUMNS].astype(object)
+
+
+def records_from_json_bytes(body: bytes, columns: list[str]) -> pd.DataFrame:
+    """Raw text rows with ``columns`` from a JSON list of objects (or ``{"rows": [...]}``); shape only."""
+    try:
+        obj = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"the batch is not valid JSON ({exc}); send a list of row objects") from None
+    if isinstance(obj, dict) and "rows" in obj:
+        obj = obj["rows"]
+    if not isinstance(obj, list):
+        raise InputError(f"a batch must be a JSON list of objects with {', '.join(columns)}; got {type(obj).__name__}")
+    data = {c: [_text(item.get(c)) if isinstance(item, dict) else None for item in obj] for c in columns}
+    return pd.DataFrame(data, columns=columns, dtype=object)

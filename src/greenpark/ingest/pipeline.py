@@ -10,6 +10,7 @@ caller may then acknowledge.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 from collections.abc import Callable
@@ -20,6 +21,7 @@ import pandas as pd
 
 from greenpark.ingest.alerts import AlertBook, Finding
 from greenpark.ingest.validate import validate_batch
+from greenpark.ingest.wastewater import merge_into, validate_wastewater, water_findings, write_wastewater
 from greenpark.model import ParkData
 from greenpark.store.base import Store
 
@@ -52,6 +54,7 @@ class Ingestor:
         rules: list[Rule] | None = None,
         reject_sample: int = 20,
         on_write: Callable[[str, pd.DataFrame], None] | None = None,
+        water_window: dt.timedelta = dt.timedelta(hours=24),
     ) -> None:
         self.store = store
         self.lock = lock
@@ -60,6 +63,7 @@ class Ingestor:
         self.rules = rules or []
         self.reject_sample = reject_sample
         self.on_write = on_write
+        self.water_window = water_window
 
     def ingest(self, park_id: str, raw: pd.DataFrame, source: str) -> IngestReport:
         """Validate and durably write one batch of raw rows (columns meter_id, timestamp, value).
@@ -87,6 +91,37 @@ class Ingestor:
         )
         if self.alerts is not None and self.rules and len(accepted):
             report.alerts_opened = self._run_rules(park_id, data, accepted)
+        return report
+
+    def ingest_wastewater(self, park_id: str, raw: pd.DataFrame, source: str) -> IngestReport:
+        """Validate and durably write WWTP analyser/lab rows; run the water alert rules on them."""
+        data = self.park(park_id)
+        accepted, rejects = validate_wastewater(data, raw, source)
+        with self.lock:
+            if len(accepted):
+                write_wastewater(self.store, park_id, accepted)
+            if len(rejects):
+                self.store.add_quarantine(park_id, rejects)
+            if len(accepted):
+                merge_into(data, accepted)
+        n_rejected = int(rejects["line"].nunique()) if len(rejects) else 0
+        report = IngestReport(
+            received=len(raw),
+            accepted=len(raw) - n_rejected,
+            rejected=n_rejected,
+            rejects=rejects.head(self.reject_sample).astype(str).to_dict(orient="records"),
+        )
+        if len(accepted):
+            if self.on_write is not None:
+                self.on_write(park_id, accepted.rename(columns={"timestamp": "ts"}))
+            if self.alerts is not None:
+                try:
+                    findings = water_findings(data, accepted, self.water_window)
+                except Exception:  # the rows are written; a failing rule must not turn that into an error
+                    log.exception("water alert rules failed on park %s", park_id)
+                    findings = []
+                if findings:
+                    report.alerts_opened = self.alerts.raise_alerts(park_id, findings)
         return report
 
     def _run_rules(self, park_id: str, data: ParkData, accepted: pd.DataFrame) -> list[str]:

@@ -262,6 +262,33 @@ class PostgresStore(Store):
                 n += len(df)
         return n
 
+    def write_wastewater(self, park_id: str, rows: pd.DataFrame) -> int:
+        """Upsert wastewater rows on (wwtp_id, ts, point, parameter, method); committed on return."""
+        if rows.empty:
+            return 0
+        df = codec.wastewater_rows(rows)
+        df.insert(0, "park_id", park_id)
+        cols = ["park_id", *codec.WASTEWATER_COLUMNS]
+        with self._lock, self.con.transaction():
+            cur = self.con.cursor()
+            cur.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS wastewater_in (LIKE wastewater INCLUDING DEFAULTS) "
+                "ON COMMIT DELETE ROWS"
+            )
+            self._copy(cur, "wastewater_in", df[cols])
+            cur.execute(
+                "DELETE FROM wastewater w USING wastewater_in i WHERE w.park_id = i.park_id AND w.wwtp_id = i.wwtp_id "
+                "AND w.ts = i.ts AND w.point = i.point AND w.parameter = i.parameter "
+                "AND coalesce(w.method, '') = coalesce(i.method, '')"
+            )
+            cur.execute(f"INSERT INTO wastewater ({', '.join(cols)}) SELECT {', '.join(cols)} FROM wastewater_in")
+            cur.execute(
+                "INSERT INTO record_tables (park_id, name, doc) VALUES (%s, 'wastewater', '') "
+                "ON CONFLICT (park_id, name) DO NOTHING",
+                [park_id],
+            )
+        return len(df)
+
     def readings(self, park_id: str, meter_ids: list[str] | None, start: dt.datetime, end: dt.datetime) -> pd.DataFrame:
         """Raw interval readings in [start, end): meter_id, ts (UTC), value."""
         _need_aware(start, end)

@@ -11,11 +11,13 @@ from greenpark.api.accounts import Role
 from greenpark.api.deps import ParkScope, ServiceDep, allow
 from greenpark.api.problems import ProblemError
 from greenpark.api.schemas import IngestReportPublic, QuarantinePublic
-from greenpark.ingest.payload import rows_from_csv_bytes, rows_from_json_bytes
+from greenpark.ingest.payload import records_from_json_bytes, rows_from_csv_bytes, rows_from_json_bytes
+from greenpark.ingest.wastewater import RAW_COLUMNS as WASTEWATER_COLUMNS
 
 router = APIRouter(tags=["ingest"])
 ReadingsWrite = Annotated[ParkScope, Depends(allow("readings:write"))]
 QuarantineRead = Annotated[ParkScope, Depends(allow("quarantine:read"))]
+WastewaterWrite = Annotated[ParkScope, Depends(allow("wastewater:write"))]
 
 _BODY_DOC = {
     "requestBody": {
@@ -77,6 +79,65 @@ async def post_readings(request: Request, scope: ReadingsWrite, service: Service
                 f"{', '.join(foreign[:10])}; its meters: {', '.join(sorted(scope.principal.meter_ids))}",
             )
     report = await run_in_threadpool(service.ingestor.ingest, scope.park_id, raw, source)
+    return IngestReportPublic(**report.__dict__)
+
+
+_WW_BODY_DOC = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "wwtp_id": {"type": "string"},
+                            "timestamp": {"type": "string", "description": "ISO 8601; no offset = park local"},
+                            "point": {"type": "string", "description": "inlet, outlet or tenant:<tenant_id>"},
+                            "parameter": {"type": "string", "description": "e.g. cod, tss, ph, ammonium_n, flow"},
+                            "value": {"type": "string", "description": "number, or <DL below detection"},
+                            "unit": {"type": "string"},
+                            "method": {"type": "string", "description": "analyser or lab (default)"},
+                        },
+                        "required": ["wwtp_id", "timestamp", "point", "parameter", "value", "unit"],
+                    },
+                }
+            }
+        },
+    }
+}
+
+
+@router.post(
+    "/parks/{park_id}/wastewater",
+    response_model=IngestReportPublic,
+    openapi_extra=_WW_BODY_DOC,
+    responses={403: {}, 404: {}, 413: {}, 422: {}},
+)
+async def post_wastewater(request: Request, scope: WastewaterWrite, service: ServiceDep) -> IngestReportPublic:
+    """Ingest WWTP analyser or lab values (JSON list); answers once the accepted ones are durable.
+
+    Validated as ``wastewater.csv`` in the file import; rejected rows are quarantined. The water
+    engine's alert rules (exceedance over the averaging window, sensor faults, missing data) run
+    on the outlet analysers that received values. A device may send rows only for the WWTPs
+    whose meters it feeds.
+    """
+    raw = await run_in_threadpool(records_from_json_bytes, await request.body(), WASTEWATER_COLUMNS)
+    limit = service.settings.ingest_max_rows
+    if len(raw) > limit:
+        raise ProblemError(413, "Batch too large", f"{len(raw)} rows in one batch; send at most {limit} per request")
+    if scope.principal.role is Role.device:
+        own = {m.wwtp_id for m in scope.meters() if m.wwtp_id}
+        foreign = sorted(set(raw["wwtp_id"].dropna().astype(str)) - own)
+        if foreign:
+            raise ProblemError(
+                403,
+                "Forbidden",
+                f"this device may not send values of WWTP(s) {', '.join(foreign[:10])}; "
+                f"its WWTPs: {', '.join(sorted(own)) or 'none'}",
+            )
+    report = await run_in_threadpool(service.ingestor.ingest_wastewater, scope.park_id, raw, "http-wastewater")
     return IngestReportPublic(**report.__dict__)
 
 
