@@ -71,8 +71,22 @@ def test_readings_published_over_mqtt_are_stored_and_bad_ones_quarantined(store:
                 [{"ts": "2024-03-01T08:15:00+07:00", "value": 2}, {"ts": "2024-03-01T08:30:00+07:00", "value": "oops"}],
             )
             _publish(pub, f"{prefix}/tiny/e1", b"not json at all")
+            _publish(
+                pub,
+                f"{prefix}/tiny/wwtp/wwtp1",
+                [
+                    {
+                        "ts": "2024-03-01T08:00:00+07:00",
+                        "point": "outlet",
+                        "parameter": "cod",
+                        "value": 42,
+                        "unit": "mg/l",
+                        "method": "analyser",
+                    }
+                ],
+            )
             ingest = app.state.service.mqtt
-            assert _until(lambda: ingest.messages_written >= 3)
+            assert _until(lambda: ingest.messages_written >= 4)
             start, end = dt.datetime(2024, 3, 1, tzinfo=dt.UTC), dt.datetime(2024, 3, 2, tzinfo=dt.UTC)
             got = store.readings("tiny", ["e1"], start, end)
             assert got["value"].tolist() == [1.25, 2.0]
@@ -81,6 +95,8 @@ def test_readings_published_over_mqtt_are_stored_and_bad_ones_quarantined(store:
             assert q["count"] == 2
             assert {r["file"] for r in q["data"]} == {"mqtt"}
             assert any("not a finite number" in r["reason"] for r in q["data"])
+            ww = store.load_park("tiny").table("wastewater")
+            assert ww[["parameter", "value"]].values.tolist() == [["cod", 42.0]]
             health = client.get("/api/v1/health").json()
             assert health["mqtt"] is True
     finally:

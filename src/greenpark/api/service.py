@@ -140,6 +140,7 @@ class Service:
                 batch_wait_s=s.mqtt_batch_wait_s,
                 username=s.mqtt_username,
                 password=s.mqtt_password,
+                write_wastewater=lambda park_id, rows, source: self.ingestor.ingest_wastewater(park_id, rows, source),
             )
             self.mqtt.start()
 

@@ -1,8 +1,11 @@
 """MQTT ingestion: a subscriber that writes readings and only then acknowledges them.
 
-Topic scheme: ``<prefix>/<park_id>/<meter_id>`` (prefix ``greenpark`` by default),
-QoS 1. The payload is JSON: one ``{"timestamp", "value"}`` object or a list of them
-(see :mod:`greenpark.ingest.payload`).
+Topic scheme (prefix ``greenpark`` by default), QoS 1, JSON payloads:
+
+- meter readings: ``<prefix>/<park_id>/<meter_id>``, one ``{"timestamp", "value"}`` object or a
+  list of them (see :mod:`greenpark.ingest.payload`);
+- WWTP analyser values: ``<prefix>/<park_id>/wwtp/<wwtp_id>``, one ``{"timestamp", "point",
+  "parameter", "value", "unit", "method"}`` object or a list of them.
 
 Durability: the client runs with ``manual_ack`` and a persistent session
 (``clean_session=False``, fixed client id). A message is PUBACKed only after the
@@ -15,6 +18,7 @@ to keep up with many meters.
 
 from __future__ import annotations
 
+import json
 import logging
 import queue
 import threading
@@ -40,6 +44,7 @@ class _Message:
     qos: int
     park_id: str
     rows: pd.DataFrame
+    kind: str = "readings"  # or "wastewater"
 
 
 class MqttIngestor:
@@ -67,8 +72,10 @@ class MqttIngestor:
         batch_wait_s: float,
         username: str | None = None,
         password: str | None = None,
+        write_wastewater: WriteBatch | None = None,
     ) -> None:
         self.write = write
+        self.write_wastewater = write_wastewater
         self.host, self.port, self.prefix = host, port, prefix.strip("/")
         self.batch_max, self.batch_wait_s = batch_max, batch_wait_s
         self.client = mqtt.Client(
@@ -118,11 +125,16 @@ class MqttIngestor:
             log.error("MQTT broker refused the connection: %s", reason)
             return
         client.subscribe(self.topic, qos=1)
+        if self.write_wastewater is not None:
+            client.subscribe(f"{self.prefix}/+/wwtp/+", qos=1)
         self.connected.set()
         log.info("MQTT subscribed to %s on %s:%s", self.topic, self.host, self.port)
 
     def _on_message(self, client: mqtt.Client, userdata: object, msg: mqtt.MQTTMessage) -> None:
         parts = msg.topic.split("/")
+        if len(parts) == 4 and parts[2] == "wwtp" and parts[1] and parts[3]:
+            self._queue.put(_Message(msg.mid, msg.qos, parts[1], _wastewater_rows(msg.payload, parts[3]), "wastewater"))
+            return
         if len(parts) != 3 or not parts[1] or not parts[2]:
             log.warning("ignoring topic %r: expected %s/<park_id>/<meter_id>", msg.topic, self.prefix)
             client.ack(msg.mid, msg.qos)
@@ -164,13 +176,15 @@ class MqttIngestor:
             batch, done = self._take_batch()
             if not batch:
                 continue
-            by_park: dict[str, list[_Message]] = {}
+            by_park: dict[tuple[str, str], list[_Message]] = {}
             for m in batch:
-                by_park.setdefault(m.park_id, []).append(m)
-            for park_id, msgs in by_park.items():
+                by_park.setdefault((m.park_id, m.kind), []).append(m)
+            for (park_id, kind), msgs in by_park.items():
                 frame = pd.concat([m.rows for m in msgs], ignore_index=True)
+                write = self.write if kind == "readings" else self.write_wastewater
                 try:
-                    self.write(park_id, frame, "mqtt")
+                    assert write is not None
+                    write(park_id, frame, "mqtt" if kind == "readings" else "mqtt-wastewater")
                 except ParkNotFoundError:
                     # no park to keep them in: say so once per batch and do not let the broker resend forever
                     log.warning("MQTT readings for unknown park %r dropped (%d messages)", park_id, len(msgs))
@@ -183,4 +197,25 @@ class MqttIngestor:
                 for m in msgs:
                     self.client.ack(m.mid, m.qos)
                 self.messages_written += len(msgs)
-                self.readings_written += len(frame)
+                if kind == "readings":
+                    self.readings_written += len(frame)
+
+
+def _wastewater_rows(payload: bytes, wwtp_id: str) -> pd.DataFrame:
+    """Raw wastewater rows of one message (the WWTP from the topic); an unreadable payload is one bad row."""
+    from greenpark.ingest.wastewater import RAW_COLUMNS
+
+    try:
+        obj = json.loads(payload)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        obj = [{"value": payload[:200].decode("utf-8", "replace")}]
+    items = obj if isinstance(obj, list) else [obj]
+    rows = []
+    for item in items:
+        item = item if isinstance(item, dict) else {"value": item}
+        if "timestamp" not in item and "ts" in item:
+            item = {**item, "timestamp": item["ts"]}
+        rows.append(
+            {c: (None if item.get(c) is None else str(item.get(c))) for c in RAW_COLUMNS} | {"wwtp_id": wwtp_id}
+        )
+    return pd.DataFrame(rows, columns=RAW_COLUMNS, dtype=object)
