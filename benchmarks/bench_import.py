@@ -41,6 +41,8 @@ class PeakRSS:
 
     def __enter__(self) -> PeakRSS:
         self.peak = self.proc.memory_info().rss / 2**20
+        c = self.proc.cpu_times()
+        self._cpu0 = c.user + c.system
         self._t = threading.Thread(target=self._run, daemon=True)
         self._t.start()
         return self
@@ -53,6 +55,8 @@ class PeakRSS:
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._t.join()
+        c = self.proc.cpu_times()
+        self.cpu = c.user + c.system - self._cpu0  # CPU seconds of this process (all threads)
 
 
 def make_park(folder: Path, meters: int) -> None:
@@ -79,7 +83,7 @@ def make_park(folder: Path, meters: int) -> None:
     subprocess.run([sys.executable, "-c", f"import duckdb; duckdb.connect().execute({sql!r})"], check=True)
 
 
-def run_greenpark(folder: Path, store_path: Path) -> tuple[int, float, float]:
+def run_greenpark(folder: Path, store_path: Path) -> tuple[int, float, float, float]:
     from greenpark.io.importer import import_park
     from greenpark.store.duckdb import DuckDBStore
 
@@ -89,10 +93,10 @@ def run_greenpark(folder: Path, store_path: Path) -> tuple[int, float, float]:
         report = import_park(folder, store, force=True)
         store.close()
         seconds = time.perf_counter() - t0
-    return report.readings_written, seconds, mem.peak
+    return report.readings_written, seconds, mem.peak, mem.cpu
 
 
-def run_reference(folder: Path, store_path: Path) -> tuple[int, float, float]:
+def run_reference(folder: Path, store_path: Path) -> tuple[int, float, float, float]:
     import duckdb
 
     with PeakRSS() as mem:
@@ -109,7 +113,7 @@ def run_reference(folder: Path, store_path: Path) -> tuple[int, float, float]:
         n = con.execute("SELECT count(*) FROM readings").fetchall()[0][0]
         con.close()
         seconds = time.perf_counter() - t0
-    return n, seconds, mem.peak
+    return n, seconds, mem.peak, mem.cpu
 
 
 def main() -> None:
@@ -127,16 +131,19 @@ def main() -> None:
             f"readings.csv {size:,.0f} MiB (generated in {time.perf_counter() - t0:.1f} s, not measured)"
         )
         base = psutil.Process().memory_info().rss / 2**20
-        n_ref, s_ref, m_ref = run_reference(folder, tmp / "ref.duckdb")
-        n_gp, s_gp, m_gp = run_greenpark(folder, tmp / "store.duckdb")
+        n_ref, s_ref, m_ref, c_ref = run_reference(folder, tmp / "ref.duckdb")
+        n_gp, s_gp, m_gp, c_gp = run_greenpark(folder, tmp / "store.duckdb")
         print(f"RSS before the runs: {base:,.0f} MiB")
-        print(f"{'way':<34}{'rows':>14}{'seconds':>10}{'rows/s':>14}{'peak RSS MiB':>14}")
-        for way, n, s, m in (
-            ("greenpark import_park (validated)", n_gp, s_gp, m_gp),
-            ("DuckDB read_csv + INSERT (ref.)", n_ref, s_ref, m_ref),
+        print(f"{'way':<34}{'rows':>14}{'seconds':>10}{'rows/s':>14}{'CPU s':>8}{'peak RSS MiB':>14}")
+        for way, n, s, c, m in (
+            ("greenpark import_park (validated)", n_gp, s_gp, c_gp, m_gp),
+            ("DuckDB read_csv + INSERT (ref.)", n_ref, s_ref, c_ref, m_ref),
         ):
-            print(f"{way:<34}{n:>14,}{s:>10.1f}{n / s:>14,.0f}{m:>14,.0f}")
-        print(f"ratio greenpark / reference: time {s_gp / s_ref:.2f}x, peak RSS {m_gp / m_ref:.2f}x")
+            print(f"{way:<34}{n:>14,}{s:>10.1f}{n / s:>14,.0f}{c:>8.1f}{m:>14,.0f}")
+        print(
+            f"ratio greenpark / reference: time {s_gp / s_ref:.2f}x, CPU {c_gp / c_ref:.2f}x, "
+            f"peak RSS {m_gp / m_ref:.2f}x (load average {psutil.getloadavg()[0]:.1f} on {psutil.cpu_count()} cores)"
+        )
         if n_gp != n_ref:
             print(f"WARNING: row counts differ ({n_gp} vs {n_ref})")
     finally:
