@@ -242,3 +242,20 @@ def test_gap_in_a_cumulative_register_is_reported(make_park):
     assert _values(read, "C2") == [1.0, 1.0, 1.0, 3.0]
     gaps = read.warnings[read.warnings.code == "readings.gap"]
     assert gaps["message"].str.contains("gap from 2023-12-31T17:45Z to 2023-12-31T18:30Z").tolist() == [True]
+
+
+def test_line_numbers_exact_in_a_big_file_with_a_malformed_row(make_park):
+    # 200,000 rows: a multi-threaded parse loses the line of a malformed row, so the reader
+    # reads again in one thread; the lines reported must be the physical lines.
+    rows = [
+        f"E1,{(pd.Timestamp('2024-01-01T00:00Z') + pd.Timedelta(minutes=15 * i)).isoformat()},1" for i in range(200_000)
+    ]
+    rows[99_998] = "E1,2024-01-01 00:00,1,extra"  # line 100,000 (header = line 1)
+    rows[149_998] = "E1,not-a-time,1"  # line 150,000
+    read = read_park_folder(make_park(readings=HEADER + "\n".join(rows) + "\n"))
+    assert _reasons(read) == {
+        "100000": "row has 4 fields, the header has 3",
+        "150000": "timestamp does not parse as ISO 8601 (e.g. 2024-03-01T08:15:00 or ...+07:00)",
+    }
+    c = read.counts["readings.csv"]
+    assert (c.read, c.accepted, c.rejected) == (200_000, 199_998, 2)

@@ -16,7 +16,7 @@ from greenpark.io.quarantine import FileCount, ProblemLog, empty_rejects
 from greenpark.io.readings import ReadingsStage
 from greenpark.io.records import OBJECT_MODELS, read_objects, read_records
 from greenpark.io.schema import REQUIRED_FILES
-from greenpark.io.sources import ParkSource
+from greenpark.io.sources import LineNumbersLost, ParkSource
 from greenpark.model import Meter, Park, ParkData
 
 log = logging.getLogger(__name__)
@@ -135,12 +135,12 @@ def scan_park(
         meters: list[Meter] = objects["meters"]
         stage = ReadingsStage(src.file_name("readings"), meters, zone)
         try:
-            done = 0
-            for batch in src.iter_batches("readings", batch_rows, arrow=True):
-                stage.add(batch)
-                done += batch.num_rows + len(batch.bad_rows)
-                if progress:
-                    progress(stage.file, done)
+            try:
+                _feed(src, stage, batch_rows, progress, threads=True)
+            except LineNumbersLost:
+                log.info("%s has malformed rows: reading it again in one thread to know their lines", stage.file)
+                stage.reset()
+                _feed(src, stage, batch_rows, progress, threads=False)
             counts[stage.file] = stage.finish(problems)
         except BaseException:
             stage.close()
@@ -161,6 +161,15 @@ def scan_park(
         counts=counts,
     )
     return read, stage
+
+
+def _feed(src: ParkSource, stage: ReadingsStage, batch_rows: int, progress: Progress | None, threads: bool) -> None:
+    done = 0
+    for batch in src.iter_batches("readings", batch_rows, arrow=True, threads=threads):
+        stage.add(batch)
+        done += batch.num_rows + len(batch.bad_rows)
+        if progress:
+            progress(stage.file, done)
 
 
 def read_park_folder(path: str | Path, progress: Progress | None = None) -> ParkRead:

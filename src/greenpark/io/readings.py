@@ -125,6 +125,12 @@ class ReadingsStage:
             shutil.rmtree(self._dir, ignore_errors=True)
 
     # -- loading -------------------------------------------------------------------------------
+    def reset(self) -> None:
+        """Forget every staged row (to read the file again)."""
+        self.con.execute("DELETE FROM stage")
+        self.con.execute("DELETE FROM rejects_extra")
+        self.bad_rows = 0
+
     def add(self, sheet: Sheet) -> None:
         """Stage one batch of text rows (columns meter_id, timestamp, value, _line)."""
         for b in sheet.bad_rows:

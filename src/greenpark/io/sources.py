@@ -28,6 +28,10 @@ from greenpark.errors import ParkFolderError
 LINE = "_line"
 
 
+class LineNumbersLost(Exception):  # noqa: N818 (control flow, not an error the user sees)
+    """Internal: a multi-threaded read met a malformed row whose line it cannot tell; read again in one thread."""
+
+
 @dataclass
 class BadRow:
     """A row that does not split into the header's columns."""
@@ -169,16 +173,24 @@ class ParkSource:
     # -- sheets --------------------------------------------------------------------------------
     def read(self, name: str) -> Sheet:
         """A whole sheet as text."""
-        batches = list(self.iter_batches(name, batch_rows=1 << 62))
+        try:
+            batches = list(self.iter_batches(name, batch_rows=1 << 62))
+        except LineNumbersLost:
+            batches = list(self.iter_batches(name, batch_rows=1 << 62, threads=False))
         if not batches:
             return Sheet(self.file_name(name), pd.DataFrame(columns=[LINE]), [])
         frame = pd.concat([b.frame for b in batches], ignore_index=True)
         return Sheet(self.file_name(name), frame, [r for b in batches for r in b.bad_rows])
 
-    def iter_batches(self, name: str, batch_rows: int = 1_000_000, arrow: bool = False) -> Iterator[Sheet]:
+    def iter_batches(
+        self, name: str, batch_rows: int = 1_000_000, arrow: bool = False, threads: bool = True
+    ) -> Iterator[Sheet]:
         """Stream a sheet in batches of text rows (bounded memory for big readings files).
 
         With ``arrow=True`` CSV and parquet batches stay arrow tables (``Sheet.table``).
+        A CSV is parsed with several threads; when that meets a malformed row (whose line
+        number only a one-thread read knows) it raises :class:`LineNumbersLost` and the
+        caller starts again with ``threads=False``.
         """
         file = self.file_name(name)
         if self.is_workbook:
@@ -186,7 +198,7 @@ class ParkSource:
         elif file.endswith(".parquet"):
             yield from _parquet_batches(file, self.path / file, batch_rows, arrow)
         else:
-            yield from _csv_batches(file, self.path / file, batch_rows, arrow)
+            yield from _csv_batches(file, self.path / file, batch_rows, arrow, threads)
 
 
 def _clean_header(names: list[Any]) -> list[str]:
@@ -248,15 +260,18 @@ def _arrow_text(col: pa.ChunkedArray) -> pa.ChunkedArray:
     return pc.fill_null(col, "")
 
 
-def _csv_batches(file: str, path: Path, batch_rows: int, arrow: bool = False) -> Iterator[Sheet]:
+def _csv_batches(file: str, path: Path, batch_rows: int, arrow: bool = False, threads: bool = False) -> Iterator[Sheet]:
     with open(path, encoding="utf-8-sig", newline="") as fh:
         first = fh.readline()
     if not first.strip():
         return
     header = _clean_header(next(csv.reader(io.StringIO(first))))
     bad: list[BadRow] = []
+    lost: list[bool] = []
 
     def on_invalid(row: Any) -> str:
+        if row.number is None:
+            lost.append(True)
         bad.append(
             BadRow(row.number, row.text, f"row has {row.actual_columns} fields, the header has {row.expected_columns}")
         )
@@ -266,7 +281,7 @@ def _csv_batches(file: str, path: Path, batch_rows: int, arrow: bool = False) ->
         reader = pacsv.open_csv(
             path,
             read_options=pacsv.ReadOptions(
-                use_threads=False, block_size=16 << 20, column_names=header, skip_rows=1, encoding="utf8"
+                use_threads=threads, block_size=16 << 20, column_names=header, skip_rows=1, encoding="utf8"
             ),
             parse_options=pacsv.ParseOptions(invalid_row_handler=on_invalid, newlines_in_values=True),
             convert_options=pacsv.ConvertOptions(
@@ -293,6 +308,8 @@ def _csv_batches(file: str, path: Path, batch_rows: int, arrow: bool = False) ->
 
     try:
         for batch in reader:
+            if lost:
+                raise LineNumbersLost(file)
             # line numbers: the physical lines not taken by invalid rows, in order
             bad_lines = {b.line for b in bad if b.line is not None and b.line >= next_line}
             need = batch.num_rows
@@ -308,6 +325,8 @@ def _csv_batches(file: str, path: Path, batch_rows: int, arrow: bool = False) ->
                 pending, n_pending = [], 0
     except pa.ArrowInvalid as exc:
         raise ParkFolderError(f"cannot read {path}: {exc}; check quoting and the encoding (UTF-8)") from exc
+    if lost:
+        raise LineNumbersLost(file)
     if pending or bad:
         yield emit()
 
