@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import socket
 import uuid
@@ -55,7 +56,21 @@ def tiny_park(park_id: str = "tiny") -> ParkData:
             kf=1.0,
         )
     ]
-    return ParkData(park=park, tenants=tenants, meters=meters, wwtps=wwtps, tables={})
+    waste = pd.DataFrame(
+        {
+            "date": [dt.date(2024, 1, 5)],
+            "tenant_id": ["t1"],
+            "waste_code": ["11 01 00"],
+            "description": ["Mixed non-recyclable industrial waste"],
+            "category": ["industrial"],
+            "quantity_t": [0.5],
+            "route": ["incineration"],
+            "receiver": ["Incinerator JSC"],
+            "transporter": ["Incinerator JSC"],
+            "manifest_id": [None],
+        }
+    )
+    return ParkData(park=park, tenants=tenants, meters=meters, wwtps=wwtps, tables={"waste": waste})
 
 
 def test_settings(store_url: str = "duckdb:///:memory:", **kw: object) -> Settings:

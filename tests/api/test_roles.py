@@ -53,6 +53,7 @@ MATRIX: list[tuple[str, str, str | None, tuple[int, int, int, int, int]]] = [
     ("GET", "/api/v1/parks/tiny/tenants/t1/inventory?year=2024", None, (200, 200, 200, 403, 401)),
     ("GET", "/api/v1/parks/tiny/tenants/t2/inventory?year=2024", None, (200, 404, 200, 403, 401)),
     ("GET", "/api/v1/parks/tiny/water?year=2024", None, (200, 403, 200, 403, 401)),
+    ("GET", "/api/v1/parks/tiny/waste?year=2024", None, (200, 403, 200, 403, 401)),
     ("GET", "/api/v1/parks/tiny/alerts", None, (200, 200, 200, 403, 401)),
     ("GET", "/api/v1/parks/tiny/alerts/{a_t1}", None, (200, 200, 200, 403, 401)),
     ("GET", "/api/v1/parks/tiny/alerts/{a_t2}", None, (200, 404, 200, 403, 401)),

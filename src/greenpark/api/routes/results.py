@@ -19,11 +19,13 @@ from greenpark.api.periods import year_range
 from greenpark.api.problems import ProblemError
 from greenpark.api.service import Service
 from greenpark.ghg import InventoryResult, TenantInventory, inventory
+from greenpark.waste.assessment import WasteResult, assess_waste
 from greenpark.water import WaterResult, assess_water
 
 router = APIRouter(tags=["results"])
 InventoryRead = Annotated[ParkScope, Depends(allow("inventory:read"))]
 WaterRead = Annotated[ParkScope, Depends(allow("water:read"))]
+WasteRead = Annotated[ParkScope, Depends(allow("waste:read"))]
 Year = Annotated[int | None, Query(ge=1990, le=2100, description="calendar year (park local); default: last year")]
 ERRORS = {403: {"description": "role not allowed"}, 404: {"description": "not found or out of reach"}}
 
@@ -82,3 +84,18 @@ def get_water(scope: WaterRead, service: ServiceDep, year: Year = None) -> Water
         return assess_water(scope.data, y, electricity=electricity)
 
     return service.cached_year(scope.park_id, zone, y, ("water",), compute)
+
+
+@router.get("/parks/{park_id}/waste", response_model=WasteResult, responses=ERRORS)
+def get_waste(scope: WasteRead, service: ServiceDep, year: Year = None) -> WasteResult:
+    """The waste pillar for a year: indicators, GHG by route, manifest checks, symbiosis proposals (park-wide)."""
+    if scope.tenant_id is not None:
+        raise ProblemError(
+            403, "Forbidden", "the park's waste result holds every tenant's records; a tenant cannot read it"
+        )
+    if scope.data.table("waste").empty:
+        raise ProblemError(404, "Not found", f"park {scope.park_id!r} has no waste records; import a waste.csv")
+    y = _year(scope, year)
+    return service.cached_year(
+        scope.park_id, scope.data.park.timezone, y, ("waste",), lambda: assess_waste(scope.data, y)
+    )
