@@ -37,10 +37,10 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         own = store is None
-        if own:
+        if store is None:
             from greenpark.store import open_store
 
-            s = open_store(settings.store_url)
+            s: Store = open_store(settings.store_url)
             s.migrate()
         else:
             s = store

@@ -112,7 +112,7 @@ class AlertBook:
             self.changed.set()
         return new
 
-    def list(
+    def page(
         self,
         park_id: str,
         *,

@@ -133,7 +133,9 @@ class MqttIngestor:
     def _on_message(self, client: mqtt.Client, userdata: object, msg: mqtt.MQTTMessage) -> None:
         parts = msg.topic.split("/")
         if len(parts) == 4 and parts[2] == "wwtp" and parts[1] and parts[3]:
-            self._queue.put(_Message(msg.mid, msg.qos, parts[1], _wastewater_rows(msg.payload, parts[3]), "wastewater"))
+            self._queue.put(
+                _Message(msg.mid, msg.qos, parts[1], _wastewater_rows(bytes(msg.payload), parts[3]), "wastewater")
+            )
             return
         if len(parts) != 3 or not parts[1] or not parts[2]:
             log.warning("ignoring topic %r: expected %s/<park_id>/<meter_id>", msg.topic, self.prefix)
@@ -141,7 +143,7 @@ class MqttIngestor:
             return
         _, park_id, meter_id = parts
         try:
-            rows = rows_from_json_bytes(msg.payload, meter_id=meter_id)
+            rows = rows_from_json_bytes(bytes(msg.payload), meter_id=meter_id)
         except InputError as exc:
             # the payload itself is unreadable: keep it in the quarantine as one rejected row
             rows = pd.DataFrame(

@@ -87,7 +87,7 @@ class Ingestor:
             received=len(raw),
             accepted=len(raw) - n_rejected,
             rejected=n_rejected,
-            rejects=rejects.head(self.reject_sample).astype(str).to_dict(orient="records"),
+            rejects=_sample(rejects, self.reject_sample),
         )
         if self.alerts is not None and self.rules and len(accepted):
             report.alerts_opened = self._run_rules(park_id, data, accepted)
@@ -109,7 +109,7 @@ class Ingestor:
             received=len(raw),
             accepted=len(raw) - n_rejected,
             rejected=n_rejected,
-            rejects=rejects.head(self.reject_sample).astype(str).to_dict(orient="records"),
+            rejects=_sample(rejects, self.reject_sample),
         )
         if len(accepted):
             if self.on_write is not None:
@@ -133,3 +133,8 @@ class Ingestor:
                 log.exception("alert rule %s failed on park %s", getattr(rule, "__name__", rule), park_id)
         assert self.alerts is not None
         return self.alerts.raise_alerts(park_id, findings) if findings else []
+
+
+def _sample(rejects: pd.DataFrame, n: int) -> list[dict[str, Any]]:
+    """The first ``n`` rejected rows as plain text records, for the caller's answer."""
+    return [{str(k): v for k, v in r.items()} for r in rejects.head(n).astype(str).to_dict(orient="records")]

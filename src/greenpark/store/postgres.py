@@ -154,7 +154,7 @@ class PostgresStore(Store):
             if len(objects):
                 cur.executemany(
                     "INSERT INTO park_objects (park_id, kind, object_id, position, doc) VALUES (%s, %s, %s, %s, %s)",
-                    [(pid, r.kind, r.object_id, int(r.position), r.doc) for r in objects.itertuples()],
+                    [(pid, r.kind, r.object_id, int(r.position), r.doc) for r in objects.itertuples()],  # type: ignore[arg-type]
                 )
             if len(meters):
                 cur.executemany(

@@ -30,7 +30,7 @@ def list_alerts(
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> AlertsPublic:
     """Alerts, newest first, optionally of one state."""
-    rows, total = service.alerts.list(scope.park_id, state=state, tenant_id=scope.tenant_id, limit=limit, offset=offset)
+    rows, total = service.alerts.page(scope.park_id, state=state, tenant_id=scope.tenant_id, limit=limit, offset=offset)
     return AlertsPublic(data=[AlertPublic(**r) for r in rows], count=total)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import pandas as pd
 from fastapi import APIRouter, Depends, Query
@@ -30,8 +30,10 @@ from greenpark.api.service import Service
 from greenpark.units import parse_unit
 
 router = APIRouter(tags=["parks"])
-NOT_FOUND = {404: {"description": "no such resource, or not within the caller's reach"}}
-DENIED = {403: {"description": "the caller's role does not allow this"}}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"description": "no such resource, or not within the caller's reach"}
+}
+DENIED: dict[int | str, dict[str, Any]] = {403: {"description": "the caller's role does not allow this"}}
 
 ParkRead = Annotated[ParkScope, Depends(allow("park:read"))]
 OverviewRead = Annotated[ParkScope, Depends(allow("overview:read"))]
@@ -78,7 +80,7 @@ def _rows(df: pd.DataFrame) -> list[ConsumptionRow]:
         return []
     out = df[["tenant_id", "kind", "period_start", "value", "n_values"]].copy()
     out["tenant_id"] = out["tenant_id"].astype(object).where(out["tenant_id"].notna(), None)
-    return [ConsumptionRow(**r) for r in out.to_dict(orient="records")]
+    return [ConsumptionRow(**{str(k): v for k, v in r.items()}) for r in out.to_dict(orient="records")]
 
 
 @router.get("/parks/{park_id}/overview", response_model=OverviewPublic, responses={**NOT_FOUND, **DENIED})
@@ -94,7 +96,7 @@ def overview(scope: OverviewRead, service: ServiceDep, year: Year = None) -> Ove
     last_month = now if now.year == year else end - dt.timedelta(days=1)
     m_start, _ = month_range(last_month.astimezone(scope.data.park.zone))
     monthly = months[months["period_start"] == m_start] if len(months) else months
-    _, n_open = service.alerts.list(scope.park_id, state="open", tenant_id=scope.tenant_id, limit=1)
+    _, n_open = service.alerts.page(scope.park_id, state="open", tenant_id=scope.tenant_id, limit=1)
     return OverviewPublic(
         park_id=scope.park_id,
         name=scope.data.park.name,

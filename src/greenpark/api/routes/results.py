@@ -9,7 +9,7 @@ Park-wide results would reveal other tenants, so a tenant user reads only its ow
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 
@@ -27,7 +27,10 @@ InventoryRead = Annotated[ParkScope, Depends(allow("inventory:read"))]
 WaterRead = Annotated[ParkScope, Depends(allow("water:read"))]
 WasteRead = Annotated[ParkScope, Depends(allow("waste:read"))]
 Year = Annotated[int | None, Query(ge=1990, le=2100, description="calendar year (park local); default: last year")]
-ERRORS = {403: {"description": "role not allowed"}, 404: {"description": "not found or out of reach"}}
+ERRORS: dict[int | str, dict[str, Any]] = {
+    403: {"description": "role not allowed"},
+    404: {"description": "not found or out of reach"},
+}
 
 
 def _year(scope: ParkScope, year: int | None) -> int:
