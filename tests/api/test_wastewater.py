@@ -63,3 +63,23 @@ def test_an_outlet_exceedance_raises_a_water_alert(client: TestClient, callers: 
     assert client.get("/api/v1/parks/tiny/alerts", headers=callers.headers["authority"]).json()["count"] >= 1
     water = client.get("/api/v1/parks/tiny/water?year=2024", headers=op)
     assert water.status_code == 200, water.text
+
+
+def test_series_with_the_limit_line(client: TestClient, callers: Callers) -> None:
+    op = callers.headers["operator"]
+    client.post(
+        URL,
+        json=outlet("cod", "2024-03-01T08:00:00", 4, 50.0) + outlet("tss", "2024-03-01T08:00:00", 2, 20.0),
+        headers=op,
+    )
+    r = client.get(
+        "/api/v1/parks/tiny/wwtps/wwtp1/series?start=2024-03-01T00:00:00&end=2024-03-02T00:00:00", headers=op
+    )
+    assert r.status_code == 200, r.text
+    by = {s["parameter"]: s for s in r.json()["data"]}
+    assert set(by) == {"cod", "tss"}
+    assert [p["value"] for p in by["cod"]["points"]] == [50.0, 50.5, 51.0, 50.0]
+    assert by["cod"]["points"][0]["ts"] == "2024-03-01T01:00:00Z"
+    # QCVN 40:2011 column A: COD 75, TSS 50 mg/l; x Kq 0.9 x Kf 1.0 (tiny park's WWTP)
+    assert by["cod"]["limit_max"] == pytest.approx(67.5)
+    assert by["tss"]["limit_max"] == pytest.approx(45.0)

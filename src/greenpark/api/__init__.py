@@ -16,7 +16,7 @@ from fastapi.routing import APIRoute
 
 from greenpark import __version__
 from greenpark.api import problems
-from greenpark.api.routes import alerts, auth, ingest, parks, results
+from greenpark.api.routes import alerts, auth, ingest, parks, results, wwtp
 from greenpark.api.schemas import Health
 from greenpark.api.service import Service
 from greenpark.settings import Settings, get_settings
@@ -78,7 +78,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
             version=__version__,
         )
 
-    for module in (auth, parks, ingest, alerts, results):
+    for module in (auth, parks, ingest, alerts, results, wwtp):
         api.include_router(module.router)
     app.include_router(api)
     return app
