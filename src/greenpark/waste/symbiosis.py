@@ -50,6 +50,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from pydantic import BaseModel, Field
+from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from greenpark.errors import InputError, SolverError
@@ -393,6 +394,7 @@ def solve_exchanges(
     take_idx: np.ndarray,
     give_cap: dict,
     take_cap: dict,
+    time_limit_s: float = 60.0,
 ) -> tuple[np.ndarray, np.ndarray, float]:
     """Solve the matching MILP (module docstring, step 3) with HiGHS.
 
@@ -406,6 +408,9 @@ def solve_exchanges(
         Giver and taker key of each candidate.
     give_cap, take_cap : dict
         Capacity (t/yr) by giver and taker key.
+    time_limit_s : float
+        HiGHS time limit; on reaching it the best solution found is used (logged with a warning).
+        A park of about 50 tenants solves in well under a second; hundreds of candidates take seconds.
 
     Returns
     -------
@@ -422,25 +427,29 @@ def solve_exchanges(
         return np.zeros(0), np.zeros(0), 0.0
     upper = np.array([min(give_cap[g], take_cap[t]) for g, t in zip(give_idx, take_idx, strict=True)], dtype=float)
     c = -np.concatenate([np.asarray(value_per_t, float), -np.asarray(setup, float)])
-    rows, lb, ub = [], [], []
-    for keys, caps in ((give_idx, give_cap), (take_idx, take_cap)):
-        for k in dict.fromkeys(keys):
-            a = np.zeros(2 * n)
-            a[:n] = [1.0 if kk == k else 0.0 for kk in keys]
-            rows.append(a)
-            lb.append(-np.inf)
-            ub.append(caps[k])
-    link = np.hstack([np.eye(n), -np.diag(upper)])  # x_p - U_p y_p <= 0
-    a = np.vstack([np.array(rows), link])
-    lb += [-np.inf] * n
-    ub += [0.0] * n
+    # sparse rows: one per giver, one per taker (capacity), one per candidate (x_p - U_p y_p <= 0)
+    g_keys, g_row = np.unique(np.asarray(give_idx).astype(str), return_inverse=True)
+    t_keys, t_row = np.unique(np.asarray(take_idx).astype(str), return_inverse=True)
+    ng, nt = len(g_keys), len(t_keys)
+    cols = np.arange(n)
+    r = np.concatenate([g_row, ng + t_row, ng + nt + cols, ng + nt + cols])
+    k = np.concatenate([cols, cols, cols, n + cols])
+    v = np.concatenate([np.ones(n), np.ones(n), np.ones(n), -upper])
+    a = sparse.csr_array((v, (r, k)), shape=(ng + nt + n, 2 * n))
+    caps_g = {str(key): val for key, val in give_cap.items()}
+    caps_t = {str(key): val for key, val in take_cap.items()}
+    ub = np.concatenate([[caps_g[g] for g in g_keys], [caps_t[t] for t in t_keys], np.zeros(n)])
+    lb = np.full(ng + nt + n, -np.inf)
     res = milp(
         c,
         constraints=LinearConstraint(a, lb, ub),
         integrality=np.concatenate([np.zeros(n), np.ones(n)]),
         bounds=Bounds(np.zeros(2 * n), np.concatenate([upper, np.ones(n)])),
+        options={"time_limit": time_limit_s},
     )
-    if res.status != 0 or res.x is None:
+    if res.status == 1 and res.x is not None:
+        log.warning("symbiosis matching: time limit %.0f s reached; best solution found is used", time_limit_s)
+    elif res.status != 0 or res.x is None:
         raise SolverError(f"symbiosis matching: HiGHS did not reach an optimum ({res.message})")
     x, y = res.x[:n], np.round(res.x[n:])
     x = np.where(y > 0.5, x, 0.0)
