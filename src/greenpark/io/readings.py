@@ -18,8 +18,9 @@ set rules (per meter, in time order)
     range (reference table ``io/validation``): it is repaired and reported as a warning.
     Any other drop is a reset or negative step: the reading is rejected (its interval is
     not counted) and the register continues from it.
-    Gaps (a step between accepted readings longer than ``gap_warning_steps`` times the
-    meter's mean step) are warnings; for a cumulative meter such an interval spans the gap.
+    Gaps (a step between readings that pass the row rules longer than ``gap_warning_steps``
+    times the meter's mean step) are warnings; for a cumulative meter such an interval spans
+    the gap. Duplicates and gaps come from one pass over the readings in time order.
 
 Counts: read = accepted + rejected. An accepted cumulative reading that is a meter's
 first gives no interval (it is the base of the next one).
@@ -199,11 +200,23 @@ class ReadingsStage:
     def finish(self, problems: ProblemLog) -> FileCount:
         """Apply the set rules, report rejects and warnings into ``problems``, return the counts."""
         con = self.con
-        # duplicates (meter, ts)
+        # one pass in (meter, time) order finds both the duplicates and the gaps
+        thr = validation_threshold("gap_warning_steps")
         con.execute("""
-            CREATE TEMP TABLE dupkeys AS
-            SELECT meter_id, ts FROM stage WHERE reason IS NULL GROUP BY meter_id, ts HAVING count(*) > 1
+            CREATE TEMP TABLE stats AS
+            SELECT meter_id, (epoch(max(ts)) - epoch(min(ts))) / nullif(count(*) - 1, 0) AS mean_s
+            FROM stage WHERE reason IS NULL GROUP BY meter_id
         """)
+        con.execute(f"""
+            CREATE TEMP TABLE steps AS
+            SELECT x.meter_id, x.prev_ts, x.ts, s.mean_s FROM (
+              SELECT meter_id, ts, lag(ts) OVER (PARTITION BY meter_id ORDER BY ts) AS prev_ts
+              FROM stage WHERE reason IS NULL) x
+            JOIN stats s USING (meter_id)
+            WHERE x.prev_ts = x.ts OR epoch(x.ts) - epoch(x.prev_ts) > {thr} * s.mean_s
+        """)
+        # duplicates (meter, ts)
+        con.execute("CREATE TEMP TABLE dupkeys AS SELECT DISTINCT meter_id, ts FROM steps WHERE prev_ts = ts")
         con.execute("""
             CREATE TEMP TABLE dups AS
             SELECT s.meter_id, s.ts, count(*) AS n, count(DISTINCT s.v) AS nv, min(s.line) AS first_line,
@@ -300,21 +313,13 @@ class ReadingsStage:
         return self.count
 
     def _gaps(self) -> None:
-        thr = validation_threshold("gap_warning_steps")
         per_meter = int(validation_threshold("max_warnings_per_meter"))
         rows = self.con.execute(f"""
-            WITH accepted AS (SELECT meter_id, ts FROM stage WHERE reason IS NULL),
-            stats AS (
-              SELECT meter_id, (epoch(max(ts)) - epoch(min(ts))) / nullif(count(*) - 1, 0) AS mean_s
-              FROM accepted GROUP BY meter_id),
-            steps AS (
-              SELECT meter_id, ts, lag(ts) OVER (PARTITION BY meter_id ORDER BY ts) AS prev_ts FROM accepted),
-            gaps AS (
-              SELECT g.meter_id, g.prev_ts, g.ts, epoch(g.ts) - epoch(g.prev_ts) AS step_s, s.mean_s,
-                     row_number() OVER (PARTITION BY g.meter_id ORDER BY g.ts) AS k,
-                     count(*) OVER (PARTITION BY g.meter_id) AS n
-              FROM steps g JOIN stats s USING (meter_id)
-              WHERE g.prev_ts IS NOT NULL AND epoch(g.ts) - epoch(g.prev_ts) > {thr} * s.mean_s)
+            WITH gaps AS (
+              SELECT meter_id, prev_ts, ts, epoch(ts) - epoch(prev_ts) AS step_s, mean_s,
+                     row_number() OVER (PARTITION BY meter_id ORDER BY ts) AS k,
+                     count(*) OVER (PARTITION BY meter_id) AS n
+              FROM steps WHERE prev_ts < ts)
             SELECT meter_id, prev_ts, ts, step_s, mean_s, k, n FROM gaps WHERE k <= {per_meter}
             ORDER BY meter_id, ts
         """).fetchall()
