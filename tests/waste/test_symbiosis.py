@@ -93,7 +93,8 @@ def test_match_from_records_with_reference_prices():
     assert food.net_benefit_vnd == pytest.approx(82_400_000)
     assert food.avoided_tco2e == pytest.approx(164.64)
     assert "G3 gives 10.0 t/month of food processing residues to K2" in food.explanation
-    assert "G3 chuyển 10.0 t/tháng phụ phẩm chế biến thực phẩm cho K2" in food.explanation_vi
+    assert "G3 chuyển 10,0 t/tháng phụ phẩm chế biến thực phẩm cho K2" in food.explanation_vi
+    assert "lợi ích ròng 82 triệu VND/năm (770 nghìn VND/t x 120 t" in food.explanation_vi
     lost = {(c.giver, c.taker): c for c in r.not_selected}
     assert lost[("G4", "K2")].value_alone_vnd > 0
     assert r.net_benefit_vnd == pytest.approx(78_320_000 + 82_400_000)

@@ -380,6 +380,7 @@ def candidate_exchanges(
                 "benefit_vnd_per_t": value - outlet - transport - prep,
                 "avoided_tco2e_per_t": avoided,
                 "giver_route": g_route,
+                "giver_recycles": bool(g_route is not None and routes.loc[g_route, "avoided"]),
                 "taker_route": taker_route,
                 "kind": kind,
             }
@@ -469,11 +470,17 @@ def _explain(m: dict, q: float, net: float, avoided: float) -> tuple[str, str]:
         f"(value to taker {m['value_to_taker'] / 1e3:,.0f}k, giver's outlet {m['giver_outlet'] / 1e3:,.0f}k, "
         f"transport {m['transport'] / 1e3:,.0f}k, preparation {m['preparation'] / 1e3:,.0f}k) "
         f"- setup {m['setup'] / 1e6:,.0f} M; avoids {avoided:,.1f} tCO2e/yr"
+        + (" (already recycled or reused today: no extra credit)" if m.get("giver_recycles") else "")
     )
+
+    def n(x: float, d: int) -> str:  # Vietnamese digits: '.' groups thousands, ',' marks decimals
+        return f"{x:,.{d}f}".translate(str.maketrans({",": ".", ".": ","}))
+
     vi = (
-        f"{m['giver']} chuyển {q / 12:,.1f} t/tháng {m['material_vi']} cho {m['taker']}: "
-        f"lợi ích ròng {net / 1e6:,.0f} triệu VND/năm ({m['benefit_vnd_per_t'] / 1e3:,.0f} nghìn VND/t x {q:,.0f} t "
-        f"- chi phí thiết lập {m['setup'] / 1e6:,.0f} triệu); giảm {avoided:,.1f} tCO2e/năm"
+        f"{m['giver']} chuyển {n(q / 12, 1)} t/tháng {m['material_vi']} cho {m['taker']}: "
+        f"lợi ích ròng {n(net / 1e6, 0)} triệu VND/năm ({n(m['benefit_vnd_per_t'] / 1e3, 0)} nghìn VND/t x {n(q, 0)} t "
+        f"- chi phí thiết lập {n(m['setup'] / 1e6, 0)} triệu); giảm {n(avoided, 1)} tCO2e/năm"
+        + (" (hiện đã được tái chế/tái sử dụng: không tính thêm)" if m.get("giver_recycles") else "")
     )
     return en, vi
 
