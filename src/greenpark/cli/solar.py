@@ -1,9 +1,144 @@
-"""CLI commands of this group (not yet built: see the open issue)."""
+"""CLI: ``greenpark solar PARK [--weather FILE] [--json]``: roof potential and PV + battery sizing per tenant."""
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Annotated, Any
+
 import typer
+from rich.table import Table
+
+from greenpark.cli.common import console, guarded, print_json
+
+
+def solar_json(result: Any) -> dict[str, Any]:
+    """The stable JSON form of a ParkSolarResult (roofs, tenants, portfolio, assumptions, notes)."""
+    return result.model_dump(mode="json")
+
+
+def _latest_year(store: Any, park_id: str, zone: str) -> int:
+    from zoneinfo import ZoneInfo
+
+    from greenpark.errors import InputError
+
+    z = ZoneInfo(zone)
+    years = store.consumption(
+        park_id, dt.datetime(2000, 1, 1, tzinfo=z), dt.datetime(2100, 1, 1, tzinfo=z), grain="year", by="tenant"
+    )
+    years = years[years["kind"] == "electricity_import"]
+    if years.empty:
+        raise InputError(f"park {park_id!r} has no electricity_import readings; import them first (greenpark import)")
+    return int(max(years["period_start"]).year)
+
+
+def _print(r: Any) -> None:
+    p = r.portfolio
+    w = r.assumptions["weather"]
+    if r.estimate:
+        console.print(f"[bold yellow]ESTIMATE[/]: {w['source']}")
+        console.print(f"  for a bankable study use {w['bankable_data_source']}")
+    else:
+        console.print(f"weather: {w['source']}")
+    for rep in w.get("repairs", []):
+        console.print(f"[yellow]weather repair:[/] {rep}")
+    ys = [x.specific_yield_kwh_per_kwp for x in r.roofs]
+    if ys:
+        console.print(
+            f"{len(r.roofs)} roofs, {sum(x.kwp for x in r.roofs):,.0f} kWp possible, specific yield "
+            f"{min(ys):,.0f}-{max(ys):,.0f} kWh/kWp/yr"
+        )
+    t = Table(title=f"Rooftop PV + battery per tenant, {r.park_id}, load year {r.year} (sorted by NPV)")
+    for c in ("tenant", "kWp", "roof kWp", "bat kWh", "bat kW", "self-cons.", "self-suff.", "savings M VND/yr",
+              "NPV M VND", "payback yr", "NPV PV-only", "tCO2e/yr"):  # fmt: skip
+        t.add_column(c, justify="left" if c == "tenant" else "right")
+    for x in r.tenants:
+        t.add_row(
+            x.tenant_id,
+            f"{x.pv_kwp:,.0f}",
+            f"{x.optimum.pv_max_kwp:,.0f}",
+            f"{x.battery_kwh:,.0f}",
+            f"{x.battery_kw:,.0f}",
+            f"{x.self_consumption:.0%}",
+            f"{x.self_sufficiency:.0%}",
+            f"{x.annual_savings_vnd / 1e6:,.0f}",
+            f"{x.npv_vnd / 1e6:,.0f}",
+            "-" if x.payback_years is None else f"{x.payback_years:.1f}",
+            f"{x.no_battery.npv_vnd / 1e6:,.0f}",
+            f"{x.avoided_tco2e:,.0f}",
+        )
+    console.print(t)
+    console.print(
+        f"Portfolio: {p.total_pv_kwp:,.0f} kWp PV, {p.total_battery_kwh:,.0f} kWh battery, "
+        f"{p.total_generation_kwh / 1e6:,.2f} GWh/yr, renewable share {p.renewable_share:.1%} of tenants' "
+        f"{p.park_consumption_kwh / 1e6:,.1f} GWh, avoided {p.total_avoided_tco2e:,.0f} tCO2e/yr, capex "
+        f"{p.total_capex_vnd / 1e9:,.1f} bn VND, NPV {p.total_npv_vnd / 1e9:,.1f} bn VND"
+    )
+    a = r.assumptions
+    console.print(
+        f"rules on {a['study_date']}: surplus {a['surplus_rule']['rule']}, VAT {a['vat']['value']:.0%}, "
+        f"region {a['price_region']}; money VND excl. VAT, real terms"
+    )
+    for n in r.notes:
+        console.print(f"[yellow]note:[/] {n}")
 
 
 def register(app: typer.Typer) -> None:
-    """Add this group's commands to the app (none yet)."""
+    """Add ``solar`` to the app."""
+
+    @app.command("solar")
+    @guarded
+    def solar_cmd(
+        park: Annotated[str, typer.Argument(help="Park folder, .xlsx workbook, or a park id in the store.")],
+        weather: Annotated[
+            str | None,
+            typer.Option("--weather", help="Weather file: EPW, PVGIS TMY (json/csv), TMY3 or CSV (ghi, temp_air...)."),
+        ] = None,
+        year: Annotated[int | None, typer.Option("--year", help="Load year (default: latest with readings).")] = None,
+        on: Annotated[
+            str | None, typer.Option("--on", help="Study date YYYY-MM-DD for tariffs and rules (default today).")
+        ] = None,
+        workers: Annotated[int, typer.Option("--workers", help="Processes for the per-tenant LPs.")] = 2,
+        store: Annotated[str | None, typer.Option("--store", help="Store URL (default GREENPARK_STORE).")] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    ) -> None:
+        """Roof PV potential and the PV + battery size that maximises each tenant's NPV."""
+        from zoneinfo import ZoneInfo
+
+        from greenpark.errors import InputError
+        from greenpark.ghg import grid_factor
+        from greenpark.io.importer import open_park
+        from greenpark.solar.climate import typical_year
+        from greenpark.solar.params import pv_system_params
+        from greenpark.solar.portfolio import assess_solar, check_year
+        from greenpark.solar.weather import read_weather
+
+        try:
+            study = dt.date.fromisoformat(on) if on else dt.date.today()
+        except ValueError:
+            raise InputError(f"--on {on!r} is not a date; use YYYY-MM-DD") from None
+        data, st = open_park(park, store_url=store)
+        try:
+            zone = data.park.timezone
+            y = year if year is not None else _latest_year(st, data.park.park_id, zone)
+            check_year(y)
+            z = ZoneInfo(zone)
+            consumption = st.consumption(
+                data.park.park_id, dt.datetime(y, 1, 1, tzinfo=z), dt.datetime(y + 1, 1, 1, tzinfo=z),
+                grain="hour", by="tenant",
+            )  # fmt: skip
+        finally:
+            st.close()
+        params = pv_system_params()
+        lat, lon = data.park.latitude, data.park.longitude
+        if weather:
+            wx = read_weather(weather, lat, lon, zone, params.wind_speed_default)
+        else:
+            wx = typical_year(lat, lon, y, zone, params.wind_speed_default)
+        gf = grid_factor(y)
+        result = assess_solar(
+            data, consumption, wx, y, study, gf.tco2_per_mwh, gf.as_dict(), params=params, workers=workers
+        )
+        if as_json:
+            print_json(solar_json(result))
+        else:
+            _print(result)

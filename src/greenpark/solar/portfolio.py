@@ -25,7 +25,7 @@ from greenpark.errors import InputError
 from greenpark.model import ParkData
 from greenpark.solar.params import CostParams, PvSystemParams, cost_params, pv_system_params
 from greenpark.solar.pv import RoofPotential, RoofResult, roof_potential
-from greenpark.solar.sizing import SizingInputs, SizingResult, size_system
+from greenpark.solar.sizing import SizingInputs, SizingResult, size_both
 from greenpark.solar.weather import Weather
 from greenpark.tariffs import energy_price, price_region, surplus_rule, vat_rate
 
@@ -141,7 +141,7 @@ def tenant_hourly_load(consumption: pd.DataFrame, hours: pd.DatetimeIndex) -> tu
 
 def _solve_tenant(args: tuple[SizingInputs, CostParams]) -> tuple[SizingResult, SizingResult]:
     inputs, costs = args
-    return size_system(inputs, costs, with_battery=True), size_system(inputs, costs, with_battery=False)
+    return size_both(inputs, costs)
 
 
 def assess_solar(

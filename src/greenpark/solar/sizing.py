@@ -28,7 +28,12 @@ Objective (minimise lifecycle cost over the PV life N at real discount rate r; A
     capex:  P (c_pv + PV(inverter replacement)) + E (c_E + PV(battery replacements)) + W c_W
     + A * [ P om_pv + E om_E + w (sum_t c_t imp_t - s sum_t exp_t) ]
 
-With no investment the cost is A * the bill before, so minimising lifecycle cost maximises NPV. The
+With no investment the cost is A * the bill before, so minimising lifecycle cost maximises NPV.
+Before the storage LP is built, ``battery_screen`` bounds a battery's value per kWh from above (each
+kWh discharged saves at most the import price, each kWh charged costs at least the import price or the
+displaced export in hours with possible PV surplus; best schedule by a small dynamic programme per
+power/energy ratio); when the bound is below the lifecycle cost of a kWh the optimum has no battery
+and only the PV-only LP is solved. The
 programme is an LP (costs are linear; no binaries needed). The dispatch is year 1; degradation enters
 the reported cash flows (``economics``), not the LP (which is slightly optimistic at the margin).
 
@@ -59,6 +64,11 @@ log = logging.getLogger(__name__)
 
 HOURS_PER_YEAR = 8760.0
 _SCALE = 1e-3  # objective in thousand VND: keeps coefficients near 1 for the solver
+_STRATEGIES: tuple[dict[str, object], ...] = (
+    {"solver": "pdlp", "pdlp_iteration_limit": 2500},
+    {"solver": "ipm", "run_crossover": "off"},
+    {"solver": "ipm", "run_crossover": "on"},
+)
 
 
 @dataclass(frozen=True)
@@ -133,6 +143,62 @@ class SizingResult(BaseModel):
     solver_status: str
 
 
+_MAX_LEVELS = 8  # finest power/energy ratio examined by the screen: 1/8 of usable kWh per hour
+
+
+def battery_value_bounds(discharge_value: np.ndarray, charge_cost: np.ndarray, efficiency: float) -> np.ndarray:
+    """Upper bounds on the yearly value [VND] of 1 kWh of usable storage whose state of charge moves at most
+    ``1/n`` kWh per hour, for n = 1..8 (a dynamic programme over n + 1 charge levels, all n at once).
+
+    Moving up one level costs ``charge_cost_t / (n sqrt(eta))``; moving down earns
+    ``discharge_value_t sqrt(eta) / n``. Any start level is allowed (an upper bound on a cyclic year).
+    """
+    eta = math.sqrt(efficiency)
+    n = np.arange(1, _MAX_LEVELS + 1)[:, None]
+    level = np.arange(_MAX_LEVELS + 1)[None, :]
+    valid = level <= n
+    v = np.where(valid, 0.0, -np.inf)
+    gain = np.asarray(discharge_value, float) * eta
+    fill = np.asarray(charge_cost, float) / eta
+    inv_n = 1.0 / n
+    ninf = np.full((_MAX_LEVELS, 1), -np.inf)
+    for g, f in zip(gain.tolist(), fill.tolist(), strict=True):
+        up = np.concatenate([ninf, v[:, :-1]], axis=1) - f * inv_n  # came from one level below: charged
+        down = np.concatenate([v[:, 1:], ninf], axis=1) + g * inv_n  # came from one level above: discharged
+        v = np.where(valid, np.maximum(v, np.maximum(up, down)), -np.inf)
+    return v.max(axis=1)
+
+
+def battery_screen(inputs: SizingInputs, costs: CostParams, cap_dual_vnd_per_kwh: float = 0.0) -> tuple[float, float]:
+    """The largest lifecycle net value [VND per usable kWh] any battery could add, and the kWh cost it must beat.
+
+    Each kWh discharged saves at most ``max(c_t, s)``; each kWh charged costs at least ``c_t``, or, in hours
+    where PV at the roof limit could exceed the load, the export it displaces ``max(s - mu, 0)`` with ``mu``
+    the export-cap dual of the PV-only optimum (0 = the cap does not bind). A battery of power W per usable
+    kWh moves its charge by at most ``W / sqrt(eta)`` per hour, so for W in [sqrt(eta)/(n+1), sqrt(eta)/n]
+    its value is at most the n-level bound and its cost at least ``c_E/(1-m) + c_W sqrt(eta)/(n+1)``.
+    Returned: (max over n of value bound minus the power cost, energy cost per usable kWh). If the first
+    does not exceed the second, no battery size pays and the optimum has none.
+    """
+    load = np.asarray(inputs.load_kwh, float)
+    price = np.asarray(inputs.price_vnd_per_kwh, float)
+    surplus_possible = np.asarray(inputs.pv_kwh_per_kwp, float) * inputs.pv_max_kwp > load
+    discharge = np.maximum(price, inputs.surplus_price_vnd_per_kwh)
+    charge = np.where(surplus_possible, max(inputs.surplus_price_vnd_per_kwh - cap_dual_vnd_per_kwh, 0.0), price)
+    n_years = int(costs.pv_lifetime)
+    a = fin.annuity_factor(costs.discount_rate, n_years)
+    eta = math.sqrt(costs.battery_roundtrip_efficiency)
+    values = battery_value_bounds(discharge, charge, costs.battery_roundtrip_efficiency)
+    values = values * (HOURS_PER_YEAR / len(load)) * a
+    n = np.arange(1, _MAX_LEVELS + 1)
+    min_power_kw = eta / (n + 1)
+    min_power_kw[-1] = 0.0  # the finest band reaches down to zero power
+    net = values - costs.battery_capex_power * min_power_kw
+    _, bat_repl = _replacement_costs(costs, n_years)
+    cost_e = costs.battery_capex_energy + _pv_of(bat_repl, costs.discount_rate) + a * costs.battery_om
+    return float(net.max()), cost_e / (1 - costs.battery_min_soc)
+
+
 def _quiet_highs() -> highspy.Highs:
     """A HiGHS instance with logging off. HiGHS writes its banner to the C stdout when the first instance
     is made, before any option can be set; that would corrupt ``--json`` output, so fd 1 is pointed at
@@ -190,6 +256,38 @@ def size_system(inputs: SizingInputs, costs: CostParams, with_battery: bool = Tr
         HiGHS did not reach an optimal solution (status named).
     """
     inputs.check()
+    if not with_battery:
+        return _solve(inputs, costs, False)[0]
+    return size_both(inputs, costs)[0]
+
+
+def size_both(inputs: SizingInputs, costs: CostParams, screen: bool = True) -> tuple[SizingResult, SizingResult]:
+    """The optimum with a battery allowed and the PV-only optimum (solved once each, screen in between).
+
+    The PV-only LP is solved first. ``battery_screen`` then bounds a battery's value using the export-cap
+    dual of that solution (Lagrangian relaxation of the cap: with the cap priced at its dual, the PV-only
+    optimum stays optimal); if the bound does not exceed a kWh's lifecycle cost, the PV-only optimum is
+    also the optimum with a battery allowed (proven, within solver tolerance) and the storage LP is skipped.
+    ``screen=False`` always solves the storage LP.
+    """
+    inputs.check()
+    pv_only, cap_dual = _solve(inputs, costs, False)
+    bound, cost_e = battery_screen(inputs, costs, cap_dual)
+    if screen and bound <= cost_e:
+        log.info("%s: battery screened out (bound %.0f <= cost %.0f VND/kWh)", inputs.tenant_id, bound, cost_e)
+        best = pv_only.model_copy(
+            update={
+                "with_battery": True,
+                "solver_status": f"Optimal (battery = 0 proven: value bound {bound:,.0f} <= lifecycle cost "
+                f"{cost_e:,.0f} VND per kWh)",
+            }
+        )
+        return best, pv_only
+    return _solve(inputs, costs, True)[0], pv_only
+
+
+def _solve(inputs: SizingInputs, costs: CostParams, with_battery: bool) -> tuple[SizingResult, float]:
+    """Build, solve and read back one LP; also returns the export-cap dual [VND/kWh] (>= 0)."""
     load = np.asarray(inputs.load_kwh, float)
     y = np.asarray(inputs.pv_kwh_per_kwp, float)
     price = np.asarray(inputs.price_vnd_per_kwh, float)
@@ -252,6 +350,7 @@ def size_system(inputs: SizingInputs, costs: CostParams, with_battery: bool = Tr
         hi.append(np.zeros(T))
         r0 += T
     # export cap: sum exp - a sum(y) P <= 0
+    cap_row = r0
     add(off["exp"] + t, 1.0, np.full(T, r0))
     add(np.array([0]), -inputs.export_cap_share * y.sum(), np.array([r0]))
     lo.append(np.array([-inf]))
@@ -295,19 +394,28 @@ def size_system(inputs: SizingInputs, costs: CostParams, with_battery: bool = Tr
     lp.a_matrix_.value_ = a.data
     h = _quiet_highs()
     h.setOptionValue("threads", 1)
-    h.setOptionValue("solver", "ipm")
-    h.setOptionValue("run_crossover", "off")
     h.passModel(lp)
 
     # -- solve -----------------------------------------------------------------------------------------------------
-    h.run()
-    status = h.getModelStatus()
+    # PDLP (first-order) is fastest when the battery comes out zero; when it has not converged within its
+    # iteration budget, interior point finishes the job (with crossover if IPM alone stalls).
+    status = highspy.HighsModelStatus.kNotset
+    for options in _STRATEGIES if with_battery else _STRATEGIES[1:]:
+        for key, value in options.items():
+            h.setOptionValue(key, value)
+        h.run()
+        status = h.getModelStatus()
+        if status == highspy.HighsModelStatus.kOptimal:
+            break
+        log.info("%s: HiGHS %s ended %s", inputs.tenant_id, options, h.modelStatusToString(status))
     if status != highspy.HighsModelStatus.kOptimal:
         raise SolverError(
             f"{inputs.tenant_id}: HiGHS ended with status {h.modelStatusToString(status)!r}; check that the load "
             "and prices are finite and the roof limit is not negative"
         )
-    x = np.asarray(h.getSolution().col_value)
+    solution = h.getSolution()
+    x = np.asarray(solution.col_value)
+    cap_dual = abs(float(solution.row_dual[cap_row])) / (_SCALE * A * w) if solution.dual_valid else 0.0
 
     # -- read back -------------------------------------------------------------------------------------------------
     def block(name: str) -> np.ndarray:
@@ -316,7 +424,8 @@ def size_system(inputs: SizingInputs, costs: CostParams, with_battery: bool = Tr
     pv_kwp = max(0.0, float(x[0]))
     e_kwh = max(0.0, float(x[1])) if with_battery else 0.0
     w_kw = max(0.0, float(x[2])) if with_battery else 0.0
-    return _result(inputs, costs, with_battery, pv_kwp, e_kwh, w_kw, block, h.modelStatusToString(status))
+    status_text = h.modelStatusToString(status)
+    return _result(inputs, costs, with_battery, pv_kwp, e_kwh, w_kw, block, status_text), cap_dual
 
 
 def _result(
