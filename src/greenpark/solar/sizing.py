@@ -29,11 +29,10 @@ Objective (minimise lifecycle cost over the PV life N at real discount rate r; A
     + A * [ P om_pv + E om_E + w (sum_t c_t imp_t - s sum_t exp_t) ]
 
 With no investment the cost is A * the bill before, so minimising lifecycle cost maximises NPV.
-Before the storage LP is built, ``battery_screen`` bounds a battery's value per kWh from above (each
-kWh discharged saves at most the import price, each kWh charged costs at least the import price or the
-displaced export in hours with possible PV surplus; best schedule by a small dynamic programme per
-power/energy ratio); when the bound is below the lifecycle cost of a kWh the optimum has no battery
-and only the PV-only LP is solved. The
+Before the storage LP is built, ``battery_screen`` checks the PV-only optimum: if a battery of any size
+trading at that optimum's marginal prices (balance-row duals) cannot pay (bounded by a small dynamic
+programme per power/energy ratio), the PV-only solution satisfies the full LP's optimality conditions,
+so the optimum has no battery and the storage LP is not built. The
 programme is an LP (costs are linear; no binaries needed). The dispatch is year 1; degradation enters
 the reported cash flows (``economics``), not the LP (which is slightly optimistic at the margin).
 
@@ -151,44 +150,51 @@ def battery_value_bounds(discharge_value: np.ndarray, charge_cost: np.ndarray, e
     ``1/n`` kWh per hour, for n = 1..8 (a dynamic programme over n + 1 charge levels, all n at once).
 
     Moving up one level costs ``charge_cost_t / (n sqrt(eta))``; moving down earns
-    ``discharge_value_t sqrt(eta) / n``. Any start level is allowed (an upper bound on a cyclic year).
+    ``discharge_value_t sqrt(eta) / n``. Every start level is tried; the year must end at least as full
+    as it started (a relaxation of the cyclic condition, so still an upper bound).
     """
     eta = math.sqrt(efficiency)
-    n = np.arange(1, _MAX_LEVELS + 1)[:, None]
-    level = np.arange(_MAX_LEVELS + 1)[None, :]
-    valid = level <= n
-    v = np.where(valid, 0.0, -np.inf)
+    size = _MAX_LEVELS + 1
+    n = np.arange(1, _MAX_LEVELS + 1)[:, None, None]
+    start = np.arange(size)[None, :, None]
+    level = np.arange(size)[None, None, :]
+    valid = (level <= n) & (start <= n)
+    v = np.where(valid & (level == start), 0.0, -np.inf)
     gain = np.asarray(discharge_value, float) * eta
     fill = np.asarray(charge_cost, float) / eta
     inv_n = 1.0 / n
-    ninf = np.full((_MAX_LEVELS, 1), -np.inf)
+    ninf = np.full((_MAX_LEVELS, size, 1), -np.inf)
     for g, f in zip(gain.tolist(), fill.tolist(), strict=True):
-        up = np.concatenate([ninf, v[:, :-1]], axis=1) - f * inv_n  # came from one level below: charged
-        down = np.concatenate([v[:, 1:], ninf], axis=1) + g * inv_n  # came from one level above: discharged
+        up = np.concatenate([ninf, v[:, :, :-1]], axis=2) - f * inv_n  # one level below an hour ago: charged
+        down = np.concatenate([v[:, :, 1:], ninf], axis=2) + g * inv_n  # one level above: discharged
         v = np.where(valid, np.maximum(v, np.maximum(up, down)), -np.inf)
-    return v.max(axis=1)
+    v = np.where(level >= start, v, -np.inf)
+    return np.maximum(v.max(axis=(1, 2)), 0.0)
 
 
-def battery_screen(inputs: SizingInputs, costs: CostParams, cap_dual_vnd_per_kwh: float = 0.0) -> tuple[float, float]:
-    """The largest lifecycle net value [VND per usable kWh] any battery could add, and the kWh cost it must beat.
+def battery_screen(
+    inputs: SizingInputs, costs: CostParams, marginal_price_vnd_per_kwh: np.ndarray | None = None
+) -> tuple[float, float]:
+    """The largest lifecycle net value [VND per usable kWh] a battery could add, and the kWh cost it must beat.
 
-    Each kWh discharged saves at most ``max(c_t, s)``; each kWh charged costs at least ``c_t``, or, in hours
-    where PV at the roof limit could exceed the load, the export it displaces ``max(s - mu, 0)`` with ``mu``
-    the export-cap dual of the PV-only optimum (0 = the cap does not bind). A battery of power W per usable
-    kWh moves its charge by at most ``W / sqrt(eta)`` per hour, so for W in [sqrt(eta)/(n+1), sqrt(eta)/n]
-    its value is at most the n-level bound and its cost at least ``c_E/(1-m) + c_W sqrt(eta)/(n+1)``.
-    Returned: (max over n of value bound minus the power cost, energy cost per usable kWh). If the first
-    does not exceed the second, no battery size pays and the optimum has none.
+    ``marginal_price_vnd_per_kwh`` is the value of one more kWh at the tenant's bus in each hour at the
+    PV-only optimum (the duals of its balance rows; default: the import price, right when there is no PV
+    surplus). A battery added at those prices is a price-taker store; if no store of any size pays at them,
+    the PV-only solution with duals for the storage rows satisfies the optimality conditions of the full
+    LP, so the optimum has no battery. The store's value is bounded by a dynamic programme: with power W
+    per usable kWh its charge moves at most ``W / sqrt(eta)`` per hour, so for W in
+    [sqrt(eta)/(n+1), sqrt(eta)/n] its value is at most the n-level bound and its power cost at least
+    ``c_W sqrt(eta)/(n+1)``. Returned: (max over n of value bound minus power cost, energy cost per usable kWh
+    ``(c_E + PV(replacements) + A om_E) / (1 - m)``).
     """
     load = np.asarray(inputs.load_kwh, float)
-    price = np.asarray(inputs.price_vnd_per_kwh, float)
-    surplus_possible = np.asarray(inputs.pv_kwh_per_kwp, float) * inputs.pv_max_kwp > load
-    discharge = np.maximum(price, inputs.surplus_price_vnd_per_kwh)
-    charge = np.where(surplus_possible, max(inputs.surplus_price_vnd_per_kwh - cap_dual_vnd_per_kwh, 0.0), price)
+    marginal = np.asarray(
+        inputs.price_vnd_per_kwh if marginal_price_vnd_per_kwh is None else marginal_price_vnd_per_kwh, float
+    )
     n_years = int(costs.pv_lifetime)
     a = fin.annuity_factor(costs.discount_rate, n_years)
     eta = math.sqrt(costs.battery_roundtrip_efficiency)
-    values = battery_value_bounds(discharge, charge, costs.battery_roundtrip_efficiency)
+    values = battery_value_bounds(marginal, marginal, costs.battery_roundtrip_efficiency)
     values = values * (HOURS_PER_YEAR / len(load)) * a
     n = np.arange(1, _MAX_LEVELS + 1)
     min_power_kw = eta / (n + 1)
@@ -264,15 +270,15 @@ def size_system(inputs: SizingInputs, costs: CostParams, with_battery: bool = Tr
 def size_both(inputs: SizingInputs, costs: CostParams, screen: bool = True) -> tuple[SizingResult, SizingResult]:
     """The optimum with a battery allowed and the PV-only optimum (solved once each, screen in between).
 
-    The PV-only LP is solved first. ``battery_screen`` then bounds a battery's value using the export-cap
-    dual of that solution (Lagrangian relaxation of the cap: with the cap priced at its dual, the PV-only
-    optimum stays optimal); if the bound does not exceed a kWh's lifecycle cost, the PV-only optimum is
-    also the optimum with a battery allowed (proven, within solver tolerance) and the storage LP is skipped.
+    The PV-only LP is solved first. ``battery_screen`` then bounds the value of a battery that trades at
+    that solution's marginal prices (balance-row duals); if no size pays, the PV-only optimum is also the
+    optimum with a battery allowed (an optimality certificate, within solver tolerance) and the storage LP
+    is skipped.
     ``screen=False`` always solves the storage LP.
     """
     inputs.check()
-    pv_only, cap_dual = _solve(inputs, costs, False)
-    bound, cost_e = battery_screen(inputs, costs, cap_dual)
+    pv_only, marginal = _solve(inputs, costs, False)
+    bound, cost_e = battery_screen(inputs, costs, marginal)
     if screen and bound <= cost_e:
         log.info("%s: battery screened out (bound %.0f <= cost %.0f VND/kWh)", inputs.tenant_id, bound, cost_e)
         best = pv_only.model_copy(
@@ -286,8 +292,9 @@ def size_both(inputs: SizingInputs, costs: CostParams, screen: bool = True) -> t
     return _solve(inputs, costs, True)[0], pv_only
 
 
-def _solve(inputs: SizingInputs, costs: CostParams, with_battery: bool) -> tuple[SizingResult, float]:
-    """Build, solve and read back one LP; also returns the export-cap dual [VND/kWh] (>= 0)."""
+def _solve(inputs: SizingInputs, costs: CostParams, with_battery: bool) -> tuple[SizingResult, np.ndarray]:
+    """Build, solve and read back one LP; also returns each hour's marginal price at the bus [VND/kWh]
+    (the balance rows' duals)."""
     load = np.asarray(inputs.load_kwh, float)
     y = np.asarray(inputs.pv_kwh_per_kwp, float)
     price = np.asarray(inputs.price_vnd_per_kwh, float)
@@ -350,7 +357,6 @@ def _solve(inputs: SizingInputs, costs: CostParams, with_battery: bool) -> tuple
         hi.append(np.zeros(T))
         r0 += T
     # export cap: sum exp - a sum(y) P <= 0
-    cap_row = r0
     add(off["exp"] + t, 1.0, np.full(T, r0))
     add(np.array([0]), -inputs.export_cap_share * y.sum(), np.array([r0]))
     lo.append(np.array([-inf]))
@@ -415,7 +421,10 @@ def _solve(inputs: SizingInputs, costs: CostParams, with_battery: bool) -> tuple
         )
     solution = h.getSolution()
     x = np.asarray(solution.col_value)
-    cap_dual = abs(float(solution.row_dual[cap_row])) / (_SCALE * A * w) if solution.dual_valid else 0.0
+    if solution.dual_valid:
+        marginal = np.abs(np.asarray(solution.row_dual)[:T]) / (_SCALE * A * w)
+    else:  # no duals: fall back to the import price (the screen then only rules out grid arbitrage)
+        marginal = np.maximum(price, inputs.surplus_price_vnd_per_kwh)
 
     # -- read back -------------------------------------------------------------------------------------------------
     def block(name: str) -> np.ndarray:
@@ -425,7 +434,7 @@ def _solve(inputs: SizingInputs, costs: CostParams, with_battery: bool) -> tuple
     e_kwh = max(0.0, float(x[1])) if with_battery else 0.0
     w_kw = max(0.0, float(x[2])) if with_battery else 0.0
     status_text = h.modelStatusToString(status)
-    return _result(inputs, costs, with_battery, pv_kwp, e_kwh, w_kw, block, status_text), cap_dual
+    return _result(inputs, costs, with_battery, pv_kwp, e_kwh, w_kw, block, status_text), marginal
 
 
 def _result(
