@@ -201,9 +201,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--seconds", type=float, default=15.0, help="HTTP load duration")
     ap.add_argument("--mqtt-messages", type=int, default=800, help="MQTT messages of 500 readings")
+    ap.add_argument("--postgres", metavar="URL", help="measure on PostgreSQL instead (a scratch schema, dropped)")
     a = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         url = f"duckdb://{Path(tmp) / 'bench.duckdb'}"
+        if a.postgres:
+            url = f"{a.postgres}{'&' if '?' in a.postgres else '?'}schema=gpbench_{uuid.uuid4().hex[:8]}"
+        print(f"store: {url.split('://')[0]}")
         t = time.monotonic()
         ids = prepare_store(url)
         print(f"store: {N_METERS} meters x 1 year of 15-min readings loaded in {time.monotonic() - t:.1f} s")
@@ -236,6 +240,10 @@ def main() -> None:
             c = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=f"greenpark-{prefix}", clean_session=True)
             c.connect("127.0.0.1", 1883)
             c.disconnect()
+            if a.postgres:
+                s = open_store(url)
+                s.drop_schema()  # type: ignore[attr-defined]
+                s.close()
 
 
 if __name__ == "__main__":
