@@ -70,7 +70,7 @@ def tou_band(ts_local: pd.DatetimeIndex | pd.Series) -> np.ndarray:
         raise InputError("tou_band needs tz-aware timestamps; localise them to the park's zone first")
     idx = idx.tz_convert("Asia/Ho_Chi_Minh")
     minute = np.asarray(idx.hour * 60 + idx.minute)
-    day = np.asarray(idx.dayofweek == 6).astype(np.int8)
+    day = np.asarray(idx.day_of_week == 6).astype(np.int8)
     dates = idx.normalize().tz_localize(None).to_numpy().astype("datetime64[D]")
     codes = np.full(len(idx), -1, dtype=np.int8)
     for start, end, _name, grid in _schemes():

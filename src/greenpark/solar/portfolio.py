@@ -125,7 +125,7 @@ def tenant_hourly_load(consumption: pd.DataFrame, hours: pd.DatetimeIndex) -> tu
     df["ts"] = pd.DatetimeIndex(df["period_start"]).tz_convert(hours.tz)
     wide = df.pivot_table(index="ts", columns="tenant_id", values="kwh", aggfunc="sum").reindex(hours)
     out: dict[str, np.ndarray] = {}
-    how = hours.dayofweek * 24 + hours.hour
+    how = hours.day_of_week * 24 + hours.hour
     for tenant_id in wide.columns:
         s = wide[tenant_id]
         missing = int(s.isna().sum())
