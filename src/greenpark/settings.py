@@ -75,6 +75,10 @@ class Settings(BaseSettings):
     read_cache_entries: int = Field(
         default=256, ge=0, description="aggregates kept per data version (0 = no cache); dropped on new data"
     )
+    serve_stale_results: bool = Field(
+        default=True, description="answer the last engine result while new readings are folded in (background)"
+    )
+    warm_results: bool = Field(default=True, description="compute the last two years' results at start")
     query_max_days: float = Field(default=3_700, gt=0, description="longest range a read query may span")
     readings_max_points: int = Field(default=10_000, ge=1, description="points per series before downsampling")
 

@@ -80,6 +80,7 @@ def test_settings(store_url: str = "duckdb:///:memory:", **kw: object) -> Settin
         "store_url": store_url,
         "scrypt_n": 1024,
         "admin_password": PASSWORD,
+        "warm_results": False,  # tests that want the warm-up ask for it
     }
     base.update(kw)
     return Settings(**base)  # type: ignore[arg-type]

@@ -8,6 +8,7 @@ open store; routers live in :mod:`greenpark.api.routes`, one per resource, mount
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -47,10 +48,16 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         service = Service(settings, s)
         service.start()
         app.state.service = service
+        warmer = None
+        if settings.warm_results:
+            warmer = threading.Thread(target=results.warm, args=(service,), name="greenpark-warm", daemon=True)
+            warmer.start()
         try:
             yield
         finally:
             service.stop()
+            if warmer is not None:
+                warmer.join(timeout=30)
             if own:
                 s.close()
 

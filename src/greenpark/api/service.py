@@ -46,6 +46,9 @@ class Service:
         self._versions: defaultdict[tuple[str, str], int] = defaultdict(int)
         self._cache: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
         self._cache_lock = threading.Lock()
+        self._latest: dict[tuple[Any, ...], Any] = {}
+        self._refreshing: set[tuple[Any, ...]] = set()
+        self.stopping = threading.Event()
         self.ingestor = Ingestor(
             store,
             self.lock,
@@ -112,10 +115,44 @@ class Service:
         return value
 
     def cached_year(self, park_id: str, zone: str, year: int, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
-        """``compute()``, or its cached result while no reading of the park's local ``year`` changed."""
+        """``compute()``, or its cached result while no reading of the park's local ``year`` changed.
+
+        With ``serve_stale_results``, once a result exists, new readings do not make callers wait for
+        the engine: the last result is answered while a background thread recomputes it.
+        """
         with self._cache_lock:
             stamp = tuple(self._versions[(park_id, f"{year}-{m:02d}")] for m in range(1, 13))
-        return self.cached_month(park_id, f"{year}", (stamp, *key), compute)
+            fresh = (park_id, f"{year}", self._versions[(park_id, f"{year}")], stamp, *key)
+            hit = fresh in self._cache
+            last = self._latest.get((park_id, year, key))
+
+        def refresh() -> T:
+            value = self.cached_month(park_id, f"{year}", (stamp, *key), compute)
+            with self._cache_lock:
+                self._latest[(park_id, year, key)] = value
+            return value
+
+        if not hit and last is not None and self.settings.serve_stale_results and self.settings.read_cache_entries:
+            self._refresh_in_background((park_id, year, key), refresh)
+            return last  # type: ignore[no-any-return]
+        return refresh()
+
+    def _refresh_in_background(self, key: tuple[Any, ...], refresh: Callable[[], Any]) -> None:
+        with self._cache_lock:
+            if key in self._refreshing:
+                return
+            self._refreshing.add(key)
+
+        def run() -> None:
+            try:
+                refresh()
+            except Exception:  # the stale result stays; the next request tries again
+                log.exception("background recompute of %s failed", key)
+            finally:
+                with self._cache_lock:
+                    self._refreshing.discard(key)
+
+        threading.Thread(target=run, name="greenpark-refresh", daemon=True).start()
 
     # life cycle ------------------------------------------------------------------------
     def start(self) -> None:
@@ -146,6 +183,7 @@ class Service:
 
     def stop(self) -> None:
         """Stop the workers (MQTT first: it writes and acknowledges what it holds)."""
+        self.stopping.set()
         if self.mqtt is not None:
             self.mqtt.stop()
         if self.webhook is not None:

@@ -9,6 +9,7 @@ Park-wide results would reveal other tenants, so a tenant user reads only its ow
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
@@ -22,6 +23,7 @@ from greenpark.ghg import InventoryResult, TenantInventory, inventory
 from greenpark.waste.assessment import WasteResult, assess_waste
 from greenpark.water import WaterResult, assess_water
 
+log = logging.getLogger(__name__)
 router = APIRouter(tags=["results"])
 InventoryRead = Annotated[ParkScope, Depends(allow("inventory:read"))]
 WaterRead = Annotated[ParkScope, Depends(allow("water:read"))]
@@ -102,3 +104,36 @@ def get_waste(scope: WasteRead, service: ServiceDep, year: Year = None) -> Waste
     return service.cached_year(
         scope.park_id, scope.data.park.timezone, y, ("waste",), lambda: assess_waste(scope.data, y)
     )
+
+
+def warm(service: Service) -> None:
+    """Compute the inventory, water and waste results of each park's last two years with readings.
+
+    Run in a background thread at start, so the first dashboard request does not wait for the engines.
+    """
+    from greenpark.api.accounts import Principal, Role
+
+    warmer = Principal(user_id="-", username="warm-up", role=Role.operator)
+    for park_id in service.park_ids():
+        if service.stopping.is_set():
+            return
+        try:
+            data = service.park(park_id)
+            now = dt.datetime.now(data.park.zone)
+            with service.lock:
+                years_df = service.store.consumption(
+                    park_id, dt.datetime(1990, 1, 1, tzinfo=data.park.zone), now + dt.timedelta(days=366), "year"
+                )
+            years = sorted({int(t.year) for t in years_df["period_start"]})[-2:] if len(years_df) else []
+            scope = ParkScope(service, warmer, data)
+            for y in reversed(years):
+                if service.stopping.is_set():
+                    return
+                park_inventory(service, scope, y)
+                if service.stopping.is_set():
+                    return
+                get_water(scope, service, y)
+                if not data.table("waste").empty and not service.stopping.is_set():
+                    get_waste(scope, service, y)
+        except Exception:  # warming is an optimisation: a failure only means a slower first request
+            log.exception("warming the results of park %s failed", park_id)

@@ -1,0 +1,60 @@
+"""Engine results through the API: cached per year, warmed at start, stale-while-recomputing after new data."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pandas as pd
+import pytest
+from fastapi.testclient import TestClient
+from service_fixtures import make_callers, test_settings
+
+from greenpark.api import create_app
+from greenpark.store.base import Store
+
+pytestmark = pytest.mark.timeout(120)
+INV = "/api/v1/parks/tiny/tenants/t1/inventory?year=2024"
+
+
+def _until(cond: Any, timeout: float = 30) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if cond():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_results_are_warmed_at_start_and_served_stale_while_recomputed(store: Store) -> None:
+    store.write_readings(
+        "tiny", pd.DataFrame({"meter_id": ["e1"], "ts": [pd.Timestamp("2024-03-01T01:00Z")], "value": [10.0]})
+    )
+    app = create_app(test_settings(warm_results=True), store=store)
+    with TestClient(app) as client:
+        service = app.state.service
+        op = make_callers(service).headers["operator"]
+        # the warm-up computed 2024 (the only year with readings) in the background
+        assert _until(lambda: ("tiny", 2024, ("inventory",)) in service._latest)
+        first = client.get(INV, headers=op).json()
+        assert first["grid_import_kwh"] == 10.0
+        client.post(
+            "/api/v1/parks/tiny/readings",
+            headers=op,
+            json=[{"meter_id": "e1", "timestamp": "2024-03-01T08:15:00", "value": 5.0}],
+        )
+        # answered at once with the last result, recomputed in the background ...
+        assert client.get(INV, headers=op).json()["grid_import_kwh"] == 10.0
+        # ... and the next requests get the new figure (10 + 5 kWh)
+        assert _until(lambda: client.get(INV, headers=op).json()["grid_import_kwh"] == 15.0)
+
+
+def test_without_stale_results_the_answer_is_always_fresh(store: Store) -> None:
+    app = create_app(test_settings(serve_stale_results=False), store=store)
+    with TestClient(app) as client:
+        op = make_callers(app.state.service).headers["operator"]
+        post = "/api/v1/parks/tiny/readings"
+        client.post(post, headers=op, json=[{"meter_id": "e1", "timestamp": "2024-03-01T08:00:00", "value": 2.0}])
+        assert client.get(INV, headers=op).json()["grid_import_kwh"] == 2.0
+        client.post(post, headers=op, json=[{"meter_id": "e1", "timestamp": "2024-03-01T08:15:00", "value": 3.0}])
+        assert client.get(INV, headers=op).json()["grid_import_kwh"] == 5.0
