@@ -32,9 +32,14 @@ With no investment the cost is A * the bill before, so minimising lifecycle cost
 Before the storage LP is built, ``battery_screen`` checks the PV-only optimum: if a battery of any size
 trading at that optimum's marginal prices (balance-row duals) cannot pay (bounded by a small dynamic
 programme per power/energy ratio), the PV-only solution satisfies the full LP's optimality conditions,
-so the optimum has no battery and the storage LP is not built. The
-programme is an LP (costs are linear; no binaries needed). The dispatch is year 1; degradation enters
-the reported cash flows (``economics``), not the LP (which is slightly optimistic at the margin).
+so the optimum has no battery and the storage LP is not built.
+
+Steps: build (column/row arrays in numpy, one CSC matrix, ``highspy.HighsLp``) -> solve (HiGHS: PDLP
+with an iteration budget, then interior point, then interior point with crossover, until one reports
+optimal) -> read back (P, E, W, hourly flows; curtailment = the balance slack) -> ``SizingResult`` with
+the bills, NPV, IRR, paybacks, LCOE and avoided tCO2e (``economics``). The programme is an LP (costs are
+linear; no binaries needed). The dispatch is year 1; degradation enters the reported cash flows, not the
+LP (which is slightly optimistic at the margin).
 
 References
 ----------
