@@ -49,6 +49,7 @@ class Settings(BaseSettings):
 
     # login rate limit: at most `login_max_attempts` failed logins per username+client in the window
     login_max_attempts: int = Field(default=5, ge=1)
+    login_max_attempts_per_client: int = Field(default=20, ge=1, description="failed logins per address, any user")
     login_window_s: float = Field(default=300.0, gt=0)
 
     # ingestion
@@ -70,8 +71,6 @@ class Settings(BaseSettings):
     webhook_retry_s: float = Field(default=10.0, gt=0)
 
     # read API
-    page_size_default: int = Field(default=100, ge=1)
-    page_size_max: int = Field(default=1_000, ge=1)
     read_cache_entries: int = Field(
         default=256, ge=0, description="aggregates kept per data version (0 = no cache); dropped on new data"
     )

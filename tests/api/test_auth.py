@@ -113,3 +113,13 @@ def test_operator_creates_a_tenant_user_who_signs_in(client: TestClient, callers
     assert bad.status_code == 422 and "t9" in bad.json()["detail"]
     login = client.post(LOGIN, json={"username": "ana", "password": "ana-password-1"})
     assert login.json()["user"]["tenant_id"] == "t2"
+
+
+def test_many_usernames_from_one_address_are_rate_limited(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    store = open_store(f"duckdb:///{tmp_path / 's.duckdb'}")
+    store.save_park(tiny_park())
+    app = create_app(test_settings(login_max_attempts_per_client=3, login_window_s=600), store=store)
+    with TestClient(app) as c:
+        codes = [c.post(LOGIN, json={"username": f"user{i}", "password": "bad"}).status_code for i in range(4)]
+        assert codes == [401, 401, 401, 429]
+    store.close()

@@ -17,7 +17,7 @@ import paho.mqtt.client as mqtt
 import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
-from service_fixtures import Callers, make_callers, mqtt_reason, test_settings
+from service_fixtures import Callers, free_port, make_callers, mqtt_reason, test_settings
 
 from greenpark.api import create_app
 from greenpark.ingest.mqtt import MqttIngestor
@@ -148,3 +148,18 @@ def test_a_message_is_acknowledged_only_after_its_write() -> None:
         c = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id, clean_session=True)
         c.connect("127.0.0.1", 1883)
         c.disconnect()
+
+
+def test_no_broker_is_a_clear_error() -> None:
+    port = free_port()  # nothing listens there
+    ing = MqttIngestor(
+        lambda p, r, s: None,
+        host="127.0.0.1",
+        port=port,
+        prefix="x",
+        client_id="gp-none",
+        batch_max=10,
+        batch_wait_s=0.01,
+    )
+    with pytest.raises(ConnectionError, match="cannot reach the MQTT broker"):
+        ing.start(timeout_s=5)

@@ -41,6 +41,8 @@ class Service:
         self.db = service_db_for(store)
         self.accounts = Accounts(self.db, scrypt_n=settings.scrypt_n, session_hours=settings.session_hours)
         self.limiter = LoginLimiter(settings.login_max_attempts, settings.login_window_s)
+        # many usernames tried from one address (credential stuffing)
+        self.client_limiter = LoginLimiter(settings.login_max_attempts_per_client, settings.login_window_s)
         self.alerts = AlertBook(self.db)
         self._parks: dict[str, ParkData] = {}
         self._versions: defaultdict[tuple[str, str], int] = defaultdict(int)

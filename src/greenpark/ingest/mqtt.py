@@ -104,7 +104,14 @@ class MqttIngestor:
     def start(self, timeout_s: float = 10.0) -> None:
         """Connect, subscribe and start writing; raise ``ConnectionError`` if the broker does not answer."""
         self._writer.start()
-        self.client.connect(self.host, self.port, keepalive=30)
+        try:
+            self.client.connect(self.host, self.port, keepalive=30)
+        except OSError as exc:
+            self.stop()
+            raise ConnectionError(
+                f"cannot reach the MQTT broker at {self.host}:{self.port} ({exc}); start it, or set "
+                "GREENPARK_MQTT_HOST/GREENPARK_MQTT_PORT, or run without --mqtt"
+            ) from None
         self.client.loop_start()
         if not self.connected.wait(timeout_s):
             self.stop()

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query
 
 from greenpark.api.deps import ParkScope, ServiceDep, allow
+from greenpark.api.pagination import PAGE_SIZE_DEFAULT, Limit, Offset
 from greenpark.api.problems import not_found
 from greenpark.api.schemas import AlertPublic, AlertsPublic
 
@@ -26,8 +27,8 @@ def list_alerts(
     scope: AlertsRead,
     service: ServiceDep,
     state: Annotated[Literal["open", "acknowledged", "closed"] | None, Query()] = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    limit: Limit = PAGE_SIZE_DEFAULT,
+    offset: Offset = 0,
 ) -> AlertsPublic:
     """Alerts, newest first, optionally of one state."""
     rows, total = service.alerts.page(scope.park_id, state=state, tenant_id=scope.tenant_id, limit=limit, offset=offset)

@@ -46,7 +46,7 @@ def login(body: LoginIn, request: Request, response: Response, service: ServiceD
     s = service.settings
     client = request.client.host if request.client else "-"
     key = f"{body.username}|{client}"
-    wait = service.limiter.retry_after(key)
+    wait = max(service.limiter.retry_after(key), service.client_limiter.retry_after(client))
     if wait > 0:
         raise ProblemError(
             429,
@@ -57,6 +57,7 @@ def login(body: LoginIn, request: Request, response: Response, service: ServiceD
     who = service.accounts.authenticate(body.username, body.password)
     if who is None or who.role is Role.device:
         service.limiter.failed(key)
+        service.client_limiter.failed(client)
         log.info("failed sign-in for %r from %s", body.username, client)  # never the password
         raise ProblemError(401, "Unauthenticated", "wrong username or password")
     service.limiter.succeeded(key)

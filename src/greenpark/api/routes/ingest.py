@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Request
 from starlette.concurrency import run_in_threadpool
 
 from greenpark.api.accounts import Role
 from greenpark.api.deps import ParkScope, ServiceDep, allow
+from greenpark.api.pagination import PAGE_SIZE_DEFAULT, Limit, Offset
 from greenpark.api.problems import ProblemError
 from greenpark.api.schemas import IngestReportPublic, QuarantinePublic
 from greenpark.ingest.payload import records_from_json_bytes, rows_from_csv_bytes, rows_from_json_bytes
@@ -145,8 +146,8 @@ async def post_wastewater(request: Request, scope: WastewaterWrite, service: Ser
 def quarantine(
     scope: QuarantineRead,
     service: ServiceDep,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    limit: Limit = PAGE_SIZE_DEFAULT,
+    offset: Offset = 0,
 ) -> QuarantinePublic:
     """Rejected rows kept for the park (file import and live ingestion), oldest first."""
     with service.lock:

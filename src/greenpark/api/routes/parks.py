@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Query
 
 from greenpark.api import aggregates
 from greenpark.api.deps import CurrentPrincipal, ParkScope, ServiceDep, allow
+from greenpark.api.pagination import PAGE_SIZE_DEFAULT, Limit, Offset
 from greenpark.api.periods import auto_grain, aware, check_points, check_range, month_range, year_range
 from greenpark.api.problems import forbidden
 from greenpark.api.roles import allowed
@@ -40,8 +41,6 @@ OverviewRead = Annotated[ParkScope, Depends(allow("overview:read"))]
 TenantsRead = Annotated[ParkScope, Depends(allow("tenants:read"))]
 MetersRead = Annotated[ParkScope, Depends(allow("meters:read"))]
 ReadingsRead = Annotated[ParkScope, Depends(allow("readings:read"))]
-Limit = Annotated[int, Query(ge=1, le=1000, description="page size")]
-Offset = Annotated[int, Query(ge=0, le=10_000_000, description="rows to skip")]
 Year = Annotated[
     int | None, Query(ge=1990, le=2100, description="calendar year in park local time; default: this year")
 ]
@@ -114,7 +113,7 @@ def overview(scope: OverviewRead, service: ServiceDep, year: Year = None) -> Ove
 @router.get("/parks/{park_id}/tenants", response_model=TenantsPublic, responses={**NOT_FOUND, **DENIED})
 def list_tenants(
     scope: TenantsRead,
-    limit: Limit = 100,
+    limit: Limit = PAGE_SIZE_DEFAULT,
     offset: Offset = 0,
     sector: Annotated[str | None, Query(max_length=100, description="only this sector")] = None,
 ) -> TenantsPublic:
@@ -133,7 +132,7 @@ def get_tenant(tenant_id: str, scope: TenantsRead) -> TenantPublic:
 @router.get("/parks/{park_id}/meters", response_model=MetersPublic, responses={**NOT_FOUND, **DENIED})
 def list_meters(
     scope: MetersRead,
-    limit: Limit = 100,
+    limit: Limit = PAGE_SIZE_DEFAULT,
     offset: Offset = 0,
     kind: Annotated[str | None, Query(max_length=100, description="only this meter kind")] = None,
     tenant_id: Annotated[str | None, Query(max_length=200, description="only this tenant's meters")] = None,
