@@ -1,0 +1,58 @@
+"""``greenpark serve --example``: a real process generates and loads the example park, then serves it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from service_fixtures import PASSWORD, free_port
+
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
+
+
+def test_serve_example_answers_the_overview(tmp_path: Path) -> None:
+    port = free_port()
+    env = {**os.environ, "GREENPARK_ADMIN_PASSWORD": PASSWORD, "GREENPARK_ENVIRONMENT": "test"}
+    code = "import sys; from greenpark.cli import app; sys.argv[0] = 'greenpark'; app()"
+    log = (tmp_path / "serve.log").open("wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, "serve", "--example", "--data-dir", str(tmp_path), "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}/api/v1"
+    try:
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline:
+            assert proc.poll() is None, (tmp_path / "serve.log").read_text()[-2000:]
+            try:
+                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.5)
+        else:
+            pytest.fail("greenpark serve --example did not answer within 240 s")
+        login = httpx.post(f"{base}/auth/login", json={"username": "admin", "password": PASSWORD})
+        assert login.status_code == 200
+        parks = httpx.get(f"{base}/parks", cookies=login.cookies).json()
+        assert [p["park_id"] for p in parks["data"]] == ["longthanh-demo"]
+        ov = httpx.get(f"{base}/parks/longthanh-demo/overview?year=2024", cookies=login.cookies, timeout=30).json()
+        truth = json.loads((tmp_path / "example-park" / "metadata.json").read_text())
+        assert ov["tenants"] == truth["counts"]["tenants"]  # the generator's own count
+        assert ov["consumption_by_kind"]["electricity_import"] > 0
+        assert (tmp_path / "example-park" / "park.toml").exists()
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=30)
+        log.close()
