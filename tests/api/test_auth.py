@@ -123,3 +123,20 @@ def test_many_usernames_from_one_address_are_rate_limited(tmp_path) -> None:  # 
         codes = [c.post(LOGIN, json={"username": f"user{i}", "password": "bad"}).status_code for i in range(4)]
         assert codes == [401, 401, 401, 429]
     store.close()
+
+
+def test_tokens_are_listed_without_secrets_and_revoked(client: TestClient, callers: Callers) -> None:
+    made = client.post("/api/v1/auth/tokens", json={"name": "laptop"}, headers=callers.headers["tenant"]).json()
+    mine = client.get("/api/v1/auth/tokens", headers=callers.headers["tenant"]).json()
+    assert {t["name"] for t in mine["data"]} == {"tenant", "laptop"}  # the fixture's token and the new one
+    assert made["token"] not in repr(mine)
+    laptop = next(t for t in mine["data"] if t["name"] == "laptop")
+    auth = {"Authorization": f"Bearer {made['token']}"}
+    assert client.get("/api/v1/auth/me", headers=auth).status_code == 200
+    assert (
+        client.delete(f"/api/v1/auth/tokens/{laptop['token_id']}", headers=callers.headers["tenant"]).status_code == 204
+    )
+    assert client.get("/api/v1/auth/me", headers=auth).status_code == 401
+    # the operator sees everyone's tokens
+    everyone = client.get("/api/v1/auth/tokens", headers=callers.headers["operator"]).json()
+    assert {"operator", "tenant", "authority", "device"} <= {t["name"] for t in everyone["data"]}

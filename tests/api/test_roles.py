@@ -28,6 +28,8 @@ MATRIX: list[tuple[str, str, str | None, tuple[int, int, int, int, int]]] = [
     ("GET", "/api/v1/health", None, (200, 200, 200, 200, 200)),
     ("GET", "/api/v1/auth/me", None, (200, 200, 200, 200, 401)),
     ("POST", "/api/v1/auth/tokens", "token", (201, 201, 201, 201, 401)),
+    ("GET", "/api/v1/auth/tokens", None, (200, 200, 200, 200, 401)),
+    ("DELETE", "/api/v1/auth/tokens/{tok_t2}", None, (204, 404, 404, 404, 401)),
     ("POST", "/api/v1/auth/logout", None, (200, 200, 200, 200, 401)),
     ("GET", "/api/v1/users", None, (200, 403, 403, 403, 401)),
     ("POST", "/api/v1/users", "user", (201, 403, 403, 403, 401)),
@@ -79,6 +81,11 @@ def world(tmp_path: Any) -> Any:
         for name, tenant in (("a_t1", "t1"), ("b_t1", "t1"), ("a_t2", "t2")):
             finding = Finding("test.rule", f"subject-{name}", "test", tenant_id=tenant)
             (ids[name],) = book.raise_alerts("tiny", [finding])
+        # a token of tenant t2's user: only an operator may revoke it (the matrix's operator row comes first)
+        t2 = client.get("/api/v1/auth/me", headers=callers.headers["tenant2"]).json()["user_id"]
+        tok = app.state.service.accounts.issue_token(t2, "victim")
+        ids["tok_t2"] = app.state.service.accounts.api_tokens(t2)[-1]["token_id"]
+        assert tok.startswith("gp_")
         yield client, callers, ids
     store.close()
 

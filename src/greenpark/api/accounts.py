@@ -154,6 +154,35 @@ class Accounts:
         )
         return session, csrf
 
+    def api_tokens(self, user_id: str | None) -> list[dict]:
+        """Live API tokens (of one user, or of everyone when ``user_id`` is None); never the secrets.
+
+        ``token_id`` is the first 16 hex digits of the stored hash: enough to name a token, useless to use it.
+        """
+        where, params = "t.kind = 'api' AND NOT t.revoked", []
+        if user_id is not None:
+            where += " AND t.user_id = ?"
+            params.append(user_id)
+        return self.db.rows(
+            "SELECT substr(t.token_hash, 1, 16) AS token_id, t.user_id, u.username, t.name, t.created_at, "
+            f"t.expires_at FROM service_tokens t JOIN service_users u ON u.user_id = t.user_id WHERE {where} "
+            "ORDER BY t.created_at, t.token_hash",
+            params,
+        )
+
+    def revoke_id(self, token_id: str, user_id: str | None) -> bool:
+        """Revoke the API token named ``token_id`` (only among ``user_id``'s when given); False if none."""
+        if len(token_id) != 16 or not all(ch in "0123456789abcdef" for ch in token_id):
+            return False
+        found = [t for t in self.api_tokens(user_id) if t["token_id"] == token_id]
+        if not found:
+            return False
+        self.db.execute(
+            "UPDATE service_tokens SET revoked = TRUE WHERE kind = 'api' AND substr(token_hash, 1, 16) = ?",
+            [token_id],
+        )
+        return True
+
     def revoke(self, token: str) -> None:
         """Revoke a token or end a session."""
         self.db.execute("UPDATE service_tokens SET revoked = TRUE WHERE token_hash = ?", [token_hash(token)])

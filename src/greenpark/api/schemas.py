@@ -83,6 +83,24 @@ class TokenCreated(BaseModel):
     name: str
 
 
+class TokenPublic(BaseModel):
+    """An API token as listed: its id (a prefix of its hash), owner and name; never the token."""
+
+    token_id: str
+    user_id: str
+    username: str
+    name: str | None = None
+    created_at: dt.datetime
+    expires_at: dt.datetime | None = None
+
+
+class TokensPublic(BaseModel):
+    """Live API tokens."""
+
+    data: list[TokenPublic]
+    count: int
+
+
 class ParkPublic(BaseModel):
     """A park's identity."""
 

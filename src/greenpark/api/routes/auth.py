@@ -17,6 +17,8 @@ from greenpark.api.schemas import (
     Message,
     TokenCreate,
     TokenCreated,
+    TokenPublic,
+    TokensPublic,
     UserCreate,
     UserPublic,
     UsersPublic,
@@ -102,6 +104,22 @@ def create_token(body: TokenCreate, service: ServiceDep, who: CurrentPrincipal) 
             raise not_found("user", user_id)
     token = service.accounts.issue_token(user_id, body.name, body.expires_at)
     return TokenCreated(token=token, user_id=user_id, name=body.name)
+
+
+@router.get("/auth/tokens", response_model=TokensPublic)
+def list_tokens(service: ServiceDep, who: CurrentPrincipal) -> TokensPublic:
+    """Live API tokens: your own (an operator: everyone's). Only ids and names, never the tokens."""
+    rows = service.accounts.api_tokens(None if who.role is Role.operator else who.user_id)
+    data = [TokenPublic(**r) for r in rows]
+    return TokensPublic(data=data, count=len(data))
+
+
+@router.delete("/auth/tokens/{token_id}", status_code=204, responses={404: {}})
+def revoke_token(token_id: str, service: ServiceDep, who: CurrentPrincipal) -> Response:
+    """Revoke an API token by its id: your own (an operator: anyone's, e.g. a lost device's)."""
+    if not service.accounts.revoke_id(token_id, None if who.role is Role.operator else who.user_id):
+        raise not_found("token", token_id)
+    return Response(status_code=204)
 
 
 @router.get("/users", response_model=UsersPublic)
