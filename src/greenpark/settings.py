@@ -54,6 +54,7 @@ class Settings(BaseSettings):
 
     # ingestion
     ingest_max_rows: int = Field(default=200_000, ge=1, description="largest batch accepted in one request")
+    ingest_max_bytes: int = Field(default=64 * 2**20, ge=1, description="largest request body for a batch")
     mqtt_enabled: bool = False
     mqtt_host: str = "127.0.0.1"
     mqtt_port: int = 1883

@@ -90,3 +90,16 @@ def test_device_sends_only_its_own_meters(client: TestClient, callers: Callers) 
     assert no.status_code == 403
     assert "e2" in no.json()["detail"]
     assert _stored(callers, "e2") == []
+
+
+def test_a_body_over_the_byte_limit_is_refused_before_reading(store) -> None:  # type: ignore[no-untyped-def]
+    from service_fixtures import make_callers, test_settings
+
+    from greenpark.api import create_app
+
+    app = create_app(test_settings(ingest_max_bytes=1000), store=store)
+    with TestClient(app) as c:
+        h = make_callers(app.state.service).headers["operator"]
+        r = c.post(URL, json=quarter_hours("e1", "2024-03-01T08:00:00", 100), headers=h)
+        assert r.status_code == 413
+        assert "at most 1000" in r.json()["detail"]

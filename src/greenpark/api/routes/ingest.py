@@ -44,6 +44,21 @@ _BODY_DOC = {
 }
 
 
+async def _body(request: Request, service: ServiceDep) -> bytes:
+    """The request body, refused (413) beyond ``ingest_max_bytes`` before it is read into memory."""
+    limit = service.settings.ingest_max_bytes
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise ProblemError(413, "Batch too large", f"the body has {declared} bytes; send at most {limit} per request")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise ProblemError(413, "Batch too large", f"the body exceeds {limit} bytes; split the batch")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 @router.post(
     "/parks/{park_id}/readings",
     response_model=IngestReportPublic,
@@ -57,7 +72,7 @@ async def post_readings(request: Request, scope: ReadingsWrite, service: Service
     counted (received = accepted + rejected). Upsert on (meter_id, timestamp): resending a
     batch changes nothing. A device may only send readings of its own meters.
     """
-    body = await request.body()
+    body = await _body(request, service)
     ctype = request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
     if ctype in ("text/csv", "application/csv"):
         raw, source = await run_in_threadpool(rows_from_csv_bytes, body), "http-csv"
@@ -124,7 +139,7 @@ async def post_wastewater(request: Request, scope: WastewaterWrite, service: Ser
     on the outlet analysers that received values. A device may send rows only for the WWTPs
     whose meters it feeds.
     """
-    raw = await run_in_threadpool(records_from_json_bytes, await request.body(), WASTEWATER_COLUMNS)
+    raw = await run_in_threadpool(records_from_json_bytes, await _body(request, service), WASTEWATER_COLUMNS)
     limit = service.settings.ingest_max_rows
     if len(raw) > limit:
         raise ProblemError(413, "Batch too large", f"{len(raw)} rows in one batch; send at most {limit} per request")
