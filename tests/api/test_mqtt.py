@@ -102,6 +102,14 @@ def test_readings_published_over_mqtt_are_stored_and_bad_ones_quarantined(store:
     finally:
         pub.loop_stop()
         pub.disconnect()
+        _forget_session(f"gp-{prefix}")
+
+
+def _forget_session(client_id: str) -> None:
+    """Drop a persistent session the test left on the broker."""
+    c = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id, clean_session=True)
+    c.connect("127.0.0.1", 1883)
+    c.disconnect()
 
 
 def test_a_message_is_acknowledged_only_after_its_write() -> None:
@@ -144,10 +152,7 @@ def test_a_message_is_acknowledged_only_after_its_write() -> None:
     finally:
         pub.loop_stop()
         pub.disconnect()
-        # forget the persistent session on the broker
-        c = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id, clean_session=True)
-        c.connect("127.0.0.1", 1883)
-        c.disconnect()
+        _forget_session(client_id)
 
 
 def test_no_broker_is_a_clear_error() -> None:
