@@ -9,6 +9,7 @@ Runs on the embedded DuckDB store and on PostgreSQL.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import signal
 import subprocess
@@ -34,7 +35,7 @@ def _batch(k: int) -> list[dict[str, object]]:
     return [{"meter_id": "e1", "timestamp": t.isoformat(), "value": float(k)} for t in ts]
 
 
-def _serve(url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
+def _serve(url: str, port: int, log: Path, extra: list[str] | None = None) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "GREENPARK_ADMIN_PASSWORD": PASSWORD,
@@ -43,7 +44,7 @@ def _serve(url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
     }
     code = "import sys; from greenpark.cli import app; sys.argv[0] = 'greenpark'; app()"
     return subprocess.Popen(
-        [sys.executable, "-c", code, "serve", "--store", url, "--port", str(port)],
+        [sys.executable, "-c", code, "serve", "--store", url, "--port", str(port), *(extra or [])],
         env=env,
         stdout=log.open("wb"),
         stderr=subprocess.STDOUT,
@@ -149,3 +150,79 @@ def test_sigkill_loses_no_acknowledged_reading(store_url: str, tmp_path: Path) -
         if (pd.Timestamp(str(r["timestamp"])), float(k)) not in have
     ]
     assert lost == [], f"{len(lost)} acknowledged readings lost, e.g. {lost[:3]}"
+
+
+@pytest.mark.mqtt
+def test_sigkill_during_mqtt_ingestion_loses_nothing(tmp_path: Path) -> None:
+    """Kill the subscriber mid-stream; on restart the broker redelivers every message not yet PUBACKed."""
+    import paho.mqtt.client as mqtt
+    from service_fixtures import mqtt_reason
+
+    reason = mqtt_reason()
+    if reason:
+        pytest.skip(reason)
+    url = f"duckdb:///{tmp_path / 'store.duckdb'}"
+    s = open_store(url)
+    s.save_park(tiny_park())
+    s.close()
+    prefix = f"gpkill{uuid.uuid4().hex[:6]}"
+    env = {"GREENPARK_MQTT_TOPIC_PREFIX": prefix, "GREENPARK_MQTT_CLIENT_ID": f"gp-{prefix}"}
+    n_messages, per_message = 300, 50  # under Mosquitto's default max_queued_messages (1000)
+
+    def serve() -> tuple[subprocess.Popen[bytes], str]:
+        port = free_port()
+        log = tmp_path / f"server-{port}.log"
+        old = dict(os.environ)
+        os.environ.update(env)
+        try:
+            proc = _serve(url, port, log, ["--mqtt"])
+        finally:
+            os.environ.clear()
+            os.environ.update(old)
+        base = f"http://127.0.0.1:{port}"
+        _wait_up(base, proc, log)
+        return proc, base
+
+    proc, base = serve()
+    pub = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=f"pub-{prefix}")
+    pub.connect("127.0.0.1", 1883)
+    pub.loop_start()
+    try:
+        infos = []
+        for k in range(n_messages):
+            ts = pd.date_range("2024-01-01T00:00Z", periods=per_message, freq="15min") + pd.Timedelta(
+                minutes=15 * per_message * k
+            )
+            body = json.dumps([{"ts": t.isoformat(), "value": 1.0} for t in ts])
+            infos.append(pub.publish(f"{prefix}/tiny/e1", body, qos=1))
+            if k == n_messages // 3:
+                os.kill(proc.pid, signal.SIGKILL)  # mid-stream: some written, some in flight, some queued
+                proc.wait(timeout=30)
+        for i in infos:
+            i.wait_for_publish(30)  # the broker has them all (its PUBACK to the publisher)
+        proc, base = serve()  # same client id: the broker redelivers what was never PUBACKed by the service
+        want = n_messages * per_message
+        start, end = dt.datetime(2024, 1, 1, tzinfo=dt.UTC), dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
+        deadline = time.monotonic() + 90
+        got = 0
+        while time.monotonic() < deadline:
+            login = httpx.post(f"{base}/api/v1/auth/login", json={"username": "admin", "password": PASSWORD})
+            c = httpx.get(
+                f"{base}/api/v1/parks/tiny/consumption",
+                cookies=login.cookies,
+                timeout=30,
+                params={"start": start.isoformat(), "end": end.isoformat(), "grain": "year"},
+            ).json()
+            got = sum(r["n_values"] for r in c["data"])
+            if got >= want:
+                break
+            time.sleep(0.5)
+        assert got == want, f"{want - got} of {want} readings lost after SIGKILL"
+    finally:
+        pub.loop_stop()
+        pub.disconnect()
+        proc.kill()
+        proc.wait(timeout=30)
+        c2 = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=f"gp-{prefix}", clean_session=True)
+        c2.connect("127.0.0.1", 1883)
+        c2.disconnect()
