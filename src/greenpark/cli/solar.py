@@ -35,7 +35,7 @@ def _print(r: Any) -> None:
     p = r.portfolio
     w = r.assumptions["weather"]
     if r.estimate:
-        console.print(f"[bold yellow]ESTIMATE[/]: {w['source']}")
+        console.print(f"[bold yellow]{w['source']}[/]")
         console.print(f"  for a bankable study use {w['bankable_data_source']}")
     else:
         console.print(f"weather: {w['source']}")

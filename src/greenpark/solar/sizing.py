@@ -294,7 +294,13 @@ def size_both(inputs: SizingInputs, costs: CostParams, screen: bool = True) -> t
             }
         )
         return best, pv_only
-    return _solve(inputs, costs, True)[0], pv_only
+    with_storage = _solve(inputs, costs, True)[0]
+    # The LP prices year-1 flows; the reported NPV adds degradation. A tiny battery the LP finds worth a few
+    # dong can lose on that count: then the PV-only system is the better answer and is reported as the optimum.
+    if with_storage.npv_vnd < pv_only.npv_vnd:
+        note = f"Optimal (PV-only kept: NPV with the LP's {with_storage.battery_kwh:,.1f} kWh battery is lower)"
+        return pv_only.model_copy(update={"with_battery": True, "solver_status": note}), pv_only
+    return with_storage, pv_only
 
 
 def _solve(inputs: SizingInputs, costs: CostParams, with_battery: bool) -> tuple[SizingResult, np.ndarray]:
