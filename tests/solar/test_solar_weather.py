@@ -71,3 +71,26 @@ def test_unreadable_weather_file(tmp_path):
     path.write_text("a,b\n1,2\n")
     with pytest.raises(InputError, match="no time column"):
         read_weather(path, LAT, LON, ZONE, 1.0)
+
+
+def test_tmy3_file_through_pvlib_reader():
+    # pvlib's shipped TMY3 sample (Greensboro NC, 723170TYA.CSV): read, checked, repairs stated
+    from pathlib import Path
+
+    import pvlib
+
+    path = Path(pvlib.__file__).parent / "data" / "723170TYA.CSV"
+    w = read_weather(path, 36.1, -79.95, "Etc/GMT+5", 1.0)
+    assert w.source.startswith("TMY3 file") and not w.estimate
+    assert len(w.data) >= 8760 and w.data.index.tz is not None
+    assert list(w.data.columns) == ["ghi", "dni", "dhi", "temp_air", "wind_speed"]
+    assert any("typical year" in r for r in w.repairs)
+
+
+def test_pvgis_style_minutes_are_put_on_the_hour(weather):
+    df = _year(weather)
+    df.index = df.index.tz_convert("UTC") + pd.Timedelta(minutes=10)  # PVGIS labels hh:10 UTC
+    w = check_weather(df, "test", ZONE, 1.0)
+    assert (w.data.index.minute == 0).all() and len(w.data) == 8760
+    assert any("start of their hour" in r for r in w.repairs)
+    assert w.data["ghi"].sum() == pytest.approx(df["ghi"].sum())

@@ -106,8 +106,12 @@ def check_weather(
     if pd.notna(step) and step < pd.Timedelta(hours=1):
         data = data.resample("1h").mean()
         repairs.append(f"{step} steps averaged to hourly values")
-    full = pd.date_range(data.index[0].floor("h"), data.index[-1].floor("h"), freq="1h")
-    data = data.reindex(data.index.floor("h")).reindex(full) if not data.index.equals(full) else data
+    if (data.index != data.index.floor("h")).any():
+        data.index = data.index.floor("h")
+        data = data[~data.index.duplicated(keep="first")]
+        repairs.append("timestamps within the hour (e.g. PVGIS hh:10) labelled with the start of their hour")
+    full = pd.date_range(data.index[0], data.index[-1], freq="1h")
+    data = data.reindex(full)
     if len(data) < 8760:
         raise InputError(
             f"weather from {source} covers {len(data)} hours ({data.index[0]} to {data.index[-1]}); "
@@ -210,10 +214,34 @@ def read_weather(path: str | Path, latitude: float, longitude: float, zone: str,
         raise
     except Exception as exc:  # pvlib raises many kinds on malformed files; name the file and the cause
         raise InputError(f"cannot read weather file {p}: {exc}; expected EPW, PVGIS TMY, TMY3 or CSV") from exc
-    weather = check_weather(data, f"{kind} file {p.name}", zone, wind_speed_default, latitude, longitude)
+    notes = []
+    if kind == "TMY3":  # TMY3 labels the end of each hour; ours label the start
+        data.index = data.index - pd.Timedelta(hours=1)
+        notes.append("TMY3 hour-ending labels moved to the start of each hour")
     if kind in ("EPW", "PVGIS TMY", "TMY3"):
-        weather.repairs.append(f"{kind} typical year: months may come from different years")
+        data = _single_year(data, _TMY_YEAR)
+        notes.append(f"{kind} typical year: its months (from different years) put on one calendar year {_TMY_YEAR}")
+    weather = check_weather(data, f"{kind} file {p.name}", zone, wind_speed_default, latitude, longitude)
+    weather.repairs[:0] = notes
     return weather
+
+
+_TMY_YEAR = 1990  # a non-leap year to lay a typical year on (only month, day and hour are used downstream)
+
+
+def _single_year(data: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Put a typical year's rows on one calendar year (29 February dropped), sorted, zone kept."""
+    idx = pd.DatetimeIndex(data.index)
+    keep = ~((idx.month == 2) & (idx.day == 29))
+    data, idx = data[keep], idx[keep]
+    naive = pd.to_datetime(
+        {"year": year, "month": idx.month, "day": idx.day, "hour": idx.hour, "minute": idx.minute}
+    )
+    new = pd.DatetimeIndex(naive)
+    new = new.tz_localize(idx.tz) if idx.tz is not None else new
+    out = data.copy()
+    out.index = new
+    return out.sort_index()
 
 
 def _looks_like_tmy3(head: str) -> bool:
