@@ -1,9 +1,97 @@
-"""CLI commands of this group (not yet built: see the open issue)."""
+"""``greenpark assess``: the main job. Runs every engine over a park for a year and writes the report."""
 
 from __future__ import annotations
 
+import datetime as dt
+import time
+from pathlib import Path
+from typing import Annotated
+
 import typer
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from greenpark.cli.common import console, guarded, print_json
+from greenpark.errors import InputError
+
+
+def _summary(a: dict, out: dict[str, Path], seconds: float) -> None:
+    """One screen: totals by scope, renewable share now and potential, WWTP, waste, stages."""
+    table = Table(title=f"{a['park']['name']} · {a['meta']['year']}", show_header=False)
+    table.add_column("", style="bold")
+    table.add_column("", justify="right")
+    inv, solar, water, waste = (a.get(k) for k in ("inventory", "solar", "water", "waste"))
+    if inv:
+        table.add_row("Total tCO2e (location / market)", f"{inv['total_tco2e']:,.0f} / {inv['total_market_tco2e']:,.0f}")
+        table.add_row("  Scope 1 / 2 (location) / 3", f"{inv['scope1_tco2e']:,.0f} / {inv['scope2_location_tco2e']:,.0f}"
+                      f" / {inv['scope3_tco2e']:,.0f}")
+        table.add_row("Renewable share now", f"{inv['renewable_share']:.1%}")
+        required = [t["tenant_id"] for t in inv["tenants"] if t["decree06_inventory_required"]]
+        table.add_row("Decree 06 inventory required", ", ".join(required) or "none")
+    if solar:
+        p = solar["portfolio"]
+        table.add_row("Rooftop PV potential", f"{p['total_pv_kwp']:,.0f} kWp → {p['renewable_share']:.1%} renewable")
+    if water:
+        for w in water["wwtps"]:
+            table.add_row(f"WWTP {w['wwtp_id']} compliance", f"{w['compliance_rate']:.2%}, {len(w['exceedances'])} "
+                          "exceedance events")
+    if waste:
+        table.add_row("Waste recovery rate", f"{waste['recovery_rate']:.1%} of {waste['total_t']:,.0f} t")
+    plan = a.get("plan")
+    if plan and plan.get("cost_curve"):
+        top = ", ".join(m.get("name", "") for m in plan["cost_curve"][:3])
+        table.add_row("Top measures", top)
+    for name, s in a["stages"].items():
+        if s["status"] != "ok":
+            table.add_row(f"[yellow]{name}[/]", f"{s['status']}: {s['note'][:70]}")
+    console.print(table)
+    console.print(f"Report: {out['html']}" + (f" and {out['pdf']}" if "pdf" in out else "") + f" ({seconds:.1f} s)")
 
 
 def register(app: typer.Typer) -> None:
-    """Add this group's commands to the app (none yet)."""
+    """Add ``assess`` to the app."""
+
+    @app.command("assess")
+    @guarded
+    def assess_cmd(
+        park: Annotated[str, typer.Argument(help="Park folder, .xlsx workbook, or a park id in the store.")],
+        year: Annotated[int | None, typer.Option("--year", help="Year (default: latest complete year).")] = None,
+        out: Annotated[Path | None, typer.Option("--out", help="Report folder (default <park>-<year>).")] = None,
+        lang: Annotated[str, typer.Option("--lang", help="Report language: vi or en.")] = "en",
+        gwp: Annotated[str, typer.Option("--gwp", help="GWP set: AR5 (default), AR6 or AR4.")] = "AR5",
+        on: Annotated[str | None, typer.Option("--on", help="Study date YYYY-MM-DD for tariffs (default today).")] = None,
+        no_pdf: Annotated[bool, typer.Option("--no-pdf", help="Skip the PDF.")] = False,
+        store: Annotated[str | None, typer.Option("--store", help="Store URL (default GREENPARK_STORE).")] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="Print the assessment JSON instead of the summary.")] = False,
+    ) -> None:
+        """The main job: inventory, solar, water, waste, energy and plan for a year; writes the report."""
+        from greenpark.assess import STAGES, assess
+        from greenpark.report import write_report
+
+        if lang not in ("vi", "en"):
+            raise InputError(f"--lang {lang!r}: choose vi or en")
+        try:
+            study = dt.date.fromisoformat(on) if on else None
+        except ValueError:
+            raise InputError(f"--on {on!r} is not a date; use YYYY-MM-DD") from None
+        t0 = time.perf_counter()
+        with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
+                      console=console, transient=True, disable=as_json) as bar:
+            task = bar.add_task("assess", total=len(STAGES) + 1)
+
+            def progress(stage: str, state: str) -> None:
+                if state == "start":
+                    bar.update(task, description=f"{stage} …")
+                else:
+                    bar.advance(task)
+
+            result = assess(park, year=year, store_url=store, gwp=gwp, study_date=study, progress=progress)
+            a = result.to_json()
+            folder = out or Path(f"{a['meta']['park_id']}-{a['meta']['year']}")
+            bar.update(task, description="report …")
+            paths = write_report(a, folder, lang=lang, pdf=not no_pdf)
+            bar.advance(task)
+        if as_json:
+            print_json(a)
+        else:
+            _summary(a, paths, time.perf_counter() - t0)
