@@ -88,4 +88,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     for module in (auth, parks, ingest, alerts, results, wwtp):
         api.include_router(module.router)
     app.include_router(api)
+    from greenpark.web import install as install_dashboard  # the web dashboard (pages, static files)
+
+    install_dashboard(app)
     return app

@@ -1,0 +1,22 @@
+"""The web dashboard served by ``greenpark serve``: server-rendered pages over the API's dependencies.
+
+:func:`install` mounts the page router and the static files (CSS, JS, and Plotly's own
+``plotly.min.js`` from the installed plotly package: no CDN, the dashboard works offline).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+STATIC = Path(__file__).parent / "static"
+
+
+def install(app: FastAPI) -> None:
+    """Mount the dashboard pages and static files on the API app."""
+    from greenpark.web.routes import router
+
+    app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -1,0 +1,313 @@
+"""Dashboard pages: sign-in, park overview, tenant, WWTP live, alerts, data quality.
+
+Every page resolves the caller with the API's own :func:`~greenpark.api.deps.current_principal`
+(session cookie) and its park scope with :func:`~greenpark.api.deps.allow`, then calls the API's
+route functions for the figures; nothing here computes what the engines compute. Writes
+(acknowledge, close, sign-out) are made by the browser against ``/api/v1`` with the CSRF header.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from greenpark.api.accounts import Principal, Role
+from greenpark.api.deps import ParkScope, allow, current_principal, get_service
+from greenpark.api.periods import year_range
+from greenpark.api.problems import ProblemError
+from greenpark.api.roles import allowed
+from greenpark.api.routes import alerts as alerts_api
+from greenpark.api.routes import ingest as ingest_api
+from greenpark.api.routes import parks as parks_api
+from greenpark.api.routes import results as results_api
+from greenpark.api.routes import wwtp as wwtp_api
+from greenpark.api.service import Service
+from greenpark.errors import GreenparkError
+from greenpark.report.formatting import fmt_number, fmt_pct
+from greenpark.web.i18n import LANG_COOKIE, request_lang, translator
+
+log = logging.getLogger(__name__)
+router = APIRouter(include_in_schema=False)
+templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+_years: dict[tuple[int, str], int | None] = {}
+
+
+def _plotly_js() -> Path:
+    import plotly
+
+    return Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+
+
+@router.get("/static/vendor/plotly.min.js")
+def plotly_js() -> FileResponse:
+    """Plotly.js as shipped inside the installed plotly package (never a CDN)."""
+    return FileResponse(_plotly_js(), media_type="application/javascript", headers={"Cache-Control": "max-age=86400"})
+
+
+def _who(request: Request, service: Service) -> Principal | None:
+    try:
+        return current_principal(request, service, None, None)
+    except ProblemError:
+        return None
+
+
+def _render(request: Request, name: str, who: Principal | None, status: int = 200, **ctx: Any) -> HTMLResponse:
+    lang, set_cookie = request_lang(request)
+    t = translator(lang)
+    park_id = ctx.get("park_id")
+    nav: list[tuple[str, str]] = []
+    if who is not None and park_id and who.role is not Role.tenant:
+        nav.append((f"/parks/{park_id}", t("nav.overview")))
+        if allowed(who.role, "water:read"):
+            nav.append((f"/parks/{park_id}/wwtp", t("nav.wwtp")))
+        if allowed(who.role, "alerts:read"):
+            nav.append((f"/parks/{park_id}/alerts", t("nav.alerts")))
+        if allowed(who.role, "quarantine:read"):
+            nav.append((f"/parks/{park_id}/quality", t("nav.quality")))
+    response = templates.TemplateResponse(
+        request,
+        name,
+        {
+            "t": t,
+            "lang": lang,
+            "who": who,
+            "nav": nav,
+            "num": lambda v, d=0: fmt_number(v, lang, d),
+            "pct": lambda v, d=1: fmt_pct(v, lang, d),
+            "path": request.url.path,
+            **ctx,
+        },
+        status_code=status,
+    )
+    if set_cookie:
+        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax", path="/")
+    return response
+
+
+def _problem_page(request: Request, who: Principal | None, exc: ProblemError, park_id: str | None = None) -> Response:
+    if exc.status == 401:
+        return RedirectResponse("/login", status_code=303)
+    return _render(request, "error.html", who, status=exc.status, status_code=exc.status, park_id=park_id)
+
+
+def _data_year(service: Service, scope: ParkScope) -> int:
+    """The latest local year with readings (the dashboard's default year), else this year."""
+    key = (id(service), scope.park_id)
+    if key not in _years:
+        zone = scope.data.park.zone
+        now = dt.datetime.now(zone)
+        with service.lock:
+            df = service.store.consumption(
+                scope.park_id, dt.datetime(1990, 1, 1, tzinfo=zone), now + dt.timedelta(days=366), "year"
+            )
+        _years[key] = max((int(t.year) for t in df["period_start"]), default=None) if len(df) else None
+    return _years[key] or dt.datetime.now(scope.data.park.zone).year
+
+
+def _year(request: Request, service: Service, scope: ParkScope) -> int:
+    raw = request.query_params.get("year", "")
+    return int(raw) if raw.isdigit() and 1990 <= int(raw) <= 2100 else _data_year(service, scope)
+
+
+def _safe(fn: Any, *args: Any, **kw: Any) -> Any:
+    """An API call whose failure (no data, not allowed) leaves a gap on the page instead of an error."""
+    try:
+        return fn(*args, **kw)
+    except (ProblemError, GreenparkError) as exc:
+        log.info("dashboard: %s unavailable: %s", getattr(fn, "__name__", fn), exc)
+        return None
+
+
+# pages -----------------------------------------------------------------------------------
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request) -> Response:
+    """Where a caller lands: the sign-in page, a tenant's own page, or the first park's overview."""
+    service = get_service(request)
+    who = _who(request, service)
+    if who is None:
+        return RedirectResponse("/login", status_code=303)
+    if who.role is Role.tenant and who.park_id and who.tenant_id:
+        return RedirectResponse(f"/parks/{who.park_id}/tenants/{who.tenant_id}", status_code=303)
+    ids = [p for p in service.park_ids() if who.park_id is None or p == who.park_id]
+    if not ids or not allowed(who.role, "park:read"):
+        return _render(request, "error.html", who, status=403, status_code=403)
+    return RedirectResponse(f"/parks/{ids[0]}", status_code=303)
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request) -> Response:
+    """The sign-in form (it posts to /api/v1/auth/login from the browser)."""
+    return _render(request, "login.html", None)
+
+
+def _tenant_elsewhere(who: Principal, park_id: str) -> Response | None:
+    """A tenant user reaches only its own page: park-wide pages send it there."""
+    if who.role is Role.tenant:
+        return RedirectResponse(f"/parks/{who.park_id or park_id}/tenants/{who.tenant_id}", status_code=303)
+    return None
+
+
+@router.get("/parks/{park_id}", response_class=HTMLResponse)
+def overview_page(park_id: str, request: Request) -> Response:
+    """The park at a glance: KPIs, the month's consumption by tenant, open alerts."""
+    service = get_service(request)
+    who = _who(request, service)
+    if who is None:
+        return RedirectResponse("/login", status_code=303)
+    try:
+        scope = allow("overview:read")(park_id, service, who)
+    except ProblemError as exc:
+        return _problem_page(request, who, exc)
+    if (r := _tenant_elsewhere(who, park_id)) is not None:
+        return r
+    year = _year(request, service, scope)
+    ov = parks_api.overview(scope, service, year)
+    inv_scope = _safe(allow("inventory:read"), park_id, service, who)
+    inv = _safe(results_api.get_inventory, inv_scope, service, year) if inv_scope else None
+    inv_prev = _safe(results_api.get_inventory, inv_scope, service, year - 1) if inv_scope else None
+    water_scope = _safe(allow("water:read"), park_id, service, who)
+    water = _safe(results_api.get_water, water_scope, service, year) if water_scope else None
+    waste_scope = _safe(allow("waste:read"), park_id, service, who)
+    waste = _safe(results_api.get_waste, waste_scope, service, year) if waste_scope else None
+    alerts = None
+    if allowed(who.role, "alerts:read"):
+        alerts = alerts_api.list_alerts(allow("alerts:read")(park_id, service, who), service, "open", 10, 0)
+    names = {t.tenant_id: t.name for t in scope.tenants()}
+    bars: dict[str, dict[str, float]] = {}
+    for row in ov.month_consumption_by_tenant:
+        label = names.get(row.tenant_id or "", row.tenant_id or "—")
+        bars.setdefault(row.kind, {})[label] = row.value
+    month = ov.month_consumption_by_tenant[0].period_start if ov.month_consumption_by_tenant else None
+    return _render(
+        request,
+        "overview.html",
+        who,
+        park_id=park_id,
+        park=scope.data.park,
+        year=year,
+        ov=ov,
+        inv=inv,
+        inv_prev=inv_prev,
+        water=water,
+        waste=waste,
+        alerts=alerts,
+        month=month,
+        bars_json=json.dumps(bars),
+    )
+
+
+@router.get("/parks/{park_id}/tenants/{tenant_id}", response_class=HTMLResponse)
+def tenant_page(park_id: str, tenant_id: str, request: Request) -> Response:
+    """One tenant: its daily load profile and its inventory (another tenant's page answers 404)."""
+    service = get_service(request)
+    who = _who(request, service)
+    if who is None:
+        return RedirectResponse("/login", status_code=303)
+    try:
+        scope = allow("tenants:read")(park_id, service, who)
+        tenant = scope.tenant(tenant_id)
+    except ProblemError as exc:
+        return _problem_page(request, who, exc, None if who.role is Role.tenant else park_id)
+    year = _year(request, service, scope)
+    inv_scope = _safe(allow("inventory:read"), park_id, service, who)
+    inv = _safe(results_api.get_tenant_inventory, tenant_id, inv_scope, service, year) if inv_scope else None
+    profile: dict[str, list[Any]] = {}
+    if allowed(who.role, "readings:read"):
+        start, end = year_range(year, scope.data.park.timezone)
+        cons = parks_api.consumption(allow("readings:read")(park_id, service, who), service, start, end, "day")
+        for row in cons.data:
+            if row.tenant_id == tenant_id:
+                p = profile.setdefault(row.kind, [[], []])
+                p[0].append(row.period_start.date().isoformat())
+                p[1].append(row.value)
+    meters = [m for m in scope.data.meters if m.tenant_id == tenant_id]
+    return _render(
+        request,
+        "tenant.html",
+        who,
+        park_id=None if who.role is Role.tenant else park_id,
+        tenant=tenant,
+        year=year,
+        inv=inv,
+        meters=meters,
+        profile_json=json.dumps(profile),
+        has_profile=bool(profile),
+        may_read=allowed(who.role, "readings:read"),
+    )
+
+
+@router.get("/parks/{park_id}/wwtp", response_class=HTMLResponse)
+def wwtp_page(park_id: str, request: Request) -> Response:
+    """The WWTP live page: each analyser's last 24 hours with its limit line (the browser polls the API)."""
+    service = get_service(request)
+    who = _who(request, service)
+    if who is None:
+        return RedirectResponse("/login", status_code=303)
+    if who.role is Role.tenant:
+        return _tenant_elsewhere(who, park_id)  # type: ignore[return-value]
+    try:
+        scope = allow("water:read")(park_id, service, who)
+    except ProblemError as exc:
+        return _problem_page(request, who, exc, park_id)
+    wwtps = wwtp_api.list_wwtps(scope).data
+    poll = request.query_params.get("poll", "5")
+    return _render(
+        request,
+        "wwtp.html",
+        who,
+        park_id=park_id,
+        wwtps=wwtps,
+        poll_s=max(1, min(60, int(poll))) if poll.isdigit() else 5,
+    )
+
+
+@router.get("/parks/{park_id}/alerts", response_class=HTMLResponse)
+def alerts_page(park_id: str, request: Request) -> Response:
+    """Alerts, newest first; operators acknowledge and close them."""
+    service = get_service(request)
+    who = _who(request, service)
+    if who is None:
+        return RedirectResponse("/login", status_code=303)
+    if who.role is Role.tenant:
+        return _tenant_elsewhere(who, park_id)  # type: ignore[return-value]
+    try:
+        scope = allow("alerts:read")(park_id, service, who)
+    except ProblemError as exc:
+        return _problem_page(request, who, exc, park_id)
+    state = request.query_params.get("state")
+    state = state if state in ("open", "acknowledged", "closed") else None
+    page = alerts_api.list_alerts(scope, service, state, 200, 0)  # type: ignore[arg-type]
+    return _render(
+        request,
+        "alerts.html",
+        who,
+        park_id=park_id,
+        alerts=page,
+        state=state,
+        may_write=allowed(who.role, "alerts:write"),
+    )
+
+
+@router.get("/parks/{park_id}/quality", response_class=HTMLResponse)
+def quality_page(park_id: str, request: Request) -> Response:
+    """Data quality: the rows rejected by imports and live ingestion (the quarantine)."""
+    service = get_service(request)
+    who = _who(request, service)
+    if who is None:
+        return RedirectResponse("/login", status_code=303)
+    if who.role is Role.tenant:
+        return _tenant_elsewhere(who, park_id)  # type: ignore[return-value]
+    try:
+        scope = allow("quarantine:read")(park_id, service, who)
+    except ProblemError as exc:
+        return _problem_page(request, who, exc, park_id)
+    page = ingest_api.quarantine(scope, service, 500, 0)
+    columns = list(page.data[0].keys()) if page.data else []
+    return _render(request, "quality.html", who, park_id=park_id, rows=page.data, count=page.count, columns=columns)

@@ -1,0 +1,101 @@
+// greenpark dashboard: sign-in, sign-out, alert actions (CSRF header), charts, the WWTP live poll.
+"use strict";
+const gp = (() => {
+  const lang = document.body.dataset.lang === "vi" ? "vi-VN" : "en-GB";
+  const fmt = (v, d) => v === null || v === undefined ? "–" :
+    new Intl.NumberFormat(lang, {minimumFractionDigits: d ?? 0, maximumFractionDigits: d ?? 2}).format(v);
+  const csrf = () => {
+    const m = document.cookie.match(/(?:^|;\s*)greenpark_csrf=([^;]+)/);
+    return m ? decodeURIComponent(m[1]) : "";
+  };
+  const post = (url, body) => fetch(url, {
+    method: "POST", credentials: "same-origin",
+    headers: {"Content-Type": "application/json", "X-CSRF-Token": csrf()},
+    body: body === undefined ? "{}" : JSON.stringify(body),
+  });
+  const layout = (extra) => Object.assign({margin: {l: 60, r: 10, t: 10, b: 50}, autosize: true,
+    font: {family: "system-ui, sans-serif", size: 13, color: "#1a2421"}, legend: {orientation: "h"},
+    separators: lang === "vi-VN" ? ",." : ".,"}, extra || {});
+  const config = {responsive: true, displaylogo: false};
+
+  function barChart(id, bars, labels) {
+    const el = document.getElementById(id);
+    if (!el || !window.Plotly) return;
+    const traces = Object.entries(bars).map(([kind, byTenant]) => ({
+      type: "bar", name: labels[kind] || kind, x: Object.keys(byTenant), y: Object.values(byTenant)}));
+    Plotly.newPlot(el, traces, layout({barmode: "group", yaxis: {title: {text: labels.unit}}}), config);
+  }
+
+  function lineChart(id, series, labels) {
+    const el = document.getElementById(id);
+    if (!el || !window.Plotly) return;
+    const traces = Object.entries(series).map(([kind, xy]) => ({
+      type: "scatter", mode: "lines", name: labels[kind] || kind, x: xy[0], y: xy[1]}));
+    Plotly.newPlot(el, traces, layout({yaxis: {title: {text: labels.unit}}}), config);
+  }
+
+  function wwtpLive(text) {
+    const sections = document.querySelectorAll("section.wwtp");
+    if (!sections.length) return;
+    const poll = Number(sections[0].dataset.poll || 5) * 1000;
+    async function refresh(sec) {
+      const end = new Date(Date.now() + 5 * 60000);
+      const start = new Date(end.getTime() - 24 * 3600000 - 5 * 60000);
+      const q = new URLSearchParams({start: start.toISOString(), end: end.toISOString(), point: "outlet", method: "analyser"});
+      const r = await fetch(`/api/v1/parks/${sec.dataset.park}/wwtps/${sec.dataset.wwtp}/series?${q}`, {credentials: "same-origin"});
+      if (!r.ok) return;
+      const body = await r.json();
+      const tbody = sec.querySelector("table.latest tbody");
+      const charts = sec.querySelector(".charts");
+      const rows = [];
+      for (const s of body.data) {
+        const last = s.points[s.points.length - 1];
+        const limit = s.limit_max ?? s.limit_min;
+        rows.push(`<tr data-parameter="${s.parameter}"><td>${s.parameter}</td><td class="n">${last ? fmt(last.value) : "–"}</td>` +
+          `<td>${s.unit || ""}</td><td class="n">${limit === null || limit === undefined ? "–" : fmt(limit)}</td>` +
+          `<td>${last ? new Date(last.ts).toLocaleString(lang) : ""}</td></tr>`);
+        const id = `chart-${sec.dataset.wwtp}-${s.parameter}`;
+        let el = document.getElementById(id);
+        if (!el) {
+          el = document.createElement("div");
+          el.id = id; el.className = "chart"; el.setAttribute("role", "img");
+          el.setAttribute("aria-label", `${s.parameter} (${s.unit || ""})`);
+          charts.appendChild(el);
+        }
+        const x = s.points.map((p) => p.ts), y = s.points.map((p) => p.value);
+        const traces = [{type: "scatter", mode: "lines+markers", name: s.parameter, x, y, marker: {size: 4}}];
+        for (const [key, name] of [["limit_max", "Cmax"], ["limit_min", "Cmin"]]) {
+          if (s[key] !== null && s[key] !== undefined && x.length) {
+            traces.push({type: "scatter", mode: "lines", name: `${text.limit} ${name}`, x: [start.toISOString(), end.toISOString()],
+              y: [s[key], s[key]], line: {color: "#a4161a", dash: "dash"}});
+          }
+        }
+        if (window.Plotly) Plotly.react(el, traces, layout({title: {text: `${s.parameter} (${s.unit || ""})`, font: {size: 14}},
+          margin: {l: 50, r: 10, t: 36, b: 40}, xaxis: {range: [start.toISOString(), end.toISOString()]}}), config);
+      }
+      tbody.innerHTML = rows.length ? rows.join("") : `<tr><td colspan="5">${text.none}</td></tr>`;
+      const upd = document.getElementById("wwtp-updated");
+      if (upd) upd.textContent = `${text.updated} ${new Date().toLocaleTimeString(lang)}`;
+    }
+    const tick = () => Promise.all([...sections].map(refresh)).catch(() => {}).finally(() => setTimeout(tick, poll));
+    tick();
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    const form = document.getElementById("login-form");
+    if (form) form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      const r = await fetch("/api/v1/auth/login", {method: "POST", headers: {"Content-Type": "application/json"},
+        credentials: "same-origin", body: JSON.stringify({username: form.username.value, password: form.password.value})});
+      if (r.ok) { window.location.assign("/"); } else { document.getElementById("login-error").hidden = false; }
+    });
+    const out = document.getElementById("logout");
+    if (out) out.addEventListener("click", async () => { await post("/api/v1/auth/logout"); window.location.assign("/login"); });
+    document.querySelectorAll("button[data-action]").forEach((b) => b.addEventListener("click", async () => {
+      const park = location.pathname.split("/")[2];
+      const r = await post(`/api/v1/parks/${park}/alerts/${b.dataset.alert}/${b.dataset.action}`);
+      if (r.ok) { window.location.reload(); } else { document.getElementById("action-error").hidden = false; }
+    }));
+  });
+  return {barChart, lineChart, wwtpLive, fmt};
+})();

@@ -1,0 +1,93 @@
+"""Dashboard pages rendered by the app (no browser): who sees what, 404 across tenants, languages."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "api"))
+from service_fixtures import PASSWORD, test_settings, tiny_park
+
+from greenpark.api import create_app
+from greenpark.api.accounts import Role
+from greenpark.store import open_store
+
+pytestmark = pytest.mark.timeout(120)
+LOCALES = Path(__file__).parents[2] / "src" / "greenpark" / "web" / "locales"
+
+
+@pytest.fixture
+def app_client(tmp_path: Path) -> Iterator[TestClient]:
+    store = open_store(f"duckdb:///{tmp_path / 'store.duckdb'}")
+    store.save_park(tiny_park())
+    app = create_app(test_settings(), store=store)
+    with TestClient(app) as c:
+        acc = c.app.state.service.accounts  # type: ignore[attr-defined]
+        acc.create_user("op", Role.operator, password=PASSWORD)
+        acc.create_user("auth", Role.authority, password=PASSWORD)
+        acc.create_user("ten1", Role.tenant, password=PASSWORD, park_id="tiny", tenant_id="t1")
+        yield c
+    store.close()
+
+
+def sign_in(c: TestClient, username: str) -> None:
+    c.cookies.clear()
+    r = c.post("/api/v1/auth/login", json={"username": username, "password": PASSWORD})
+    assert r.status_code == 200, r.text
+
+
+def test_catalogues_are_complete() -> None:
+    en = json.loads((LOCALES / "en.json").read_text(encoding="utf-8"))
+    vi = json.loads((LOCALES / "vi.json").read_text(encoding="utf-8"))
+    assert set(en) == set(vi)
+    assert all(v.strip() for v in vi.values())
+
+
+def test_signed_out_goes_to_sign_in(app_client: TestClient) -> None:
+    r = app_client.get("/parks/tiny", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/login"
+    page = app_client.get("/login").text
+    assert '<label for="username">' in page and '<label for="password">' in page
+
+
+def test_operator_sees_every_page(app_client: TestClient) -> None:
+    sign_in(app_client, "op")
+    assert app_client.get("/", follow_redirects=False).headers["location"] == "/parks/tiny"
+    pages = ("/parks/tiny", "/parks/tiny/tenants/t1", "/parks/tiny/wwtp", "/parks/tiny/alerts", "/parks/tiny/quality")
+    for path in pages:
+        r = app_client.get(path)
+        assert r.status_code == 200, (path, r.text[:500])
+    assert "Data quality" in app_client.get("/parks/tiny").text
+    assert app_client.get("/static/vendor/plotly.min.js").status_code == 200
+    assert app_client.get("/static/app.js").status_code == 200
+
+
+def test_tenant_reaches_only_its_own_page(app_client: TestClient) -> None:
+    sign_in(app_client, "ten1")
+    assert app_client.get("/", follow_redirects=False).headers["location"] == "/parks/tiny/tenants/t1"
+    assert app_client.get("/parks/tiny/tenants/t1").status_code == 200
+    assert app_client.get("/parks/tiny/tenants/t2").status_code == 404
+    for path in ("/parks/tiny", "/parks/tiny/alerts", "/parks/tiny/quality", "/parks/tiny/wwtp"):
+        r = app_client.get(path, follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"] == "/parks/tiny/tenants/t1", path
+
+
+def test_authority_reads_without_quarantine_or_actions(app_client: TestClient) -> None:
+    sign_in(app_client, "auth")
+    assert app_client.get("/parks/tiny").status_code == 200
+    assert app_client.get("/parks/tiny/quality").status_code == 403
+    alerts = app_client.get("/parks/tiny/alerts").text
+    assert 'data-action="acknowledge"' not in alerts
+
+
+def test_vietnamese_is_remembered(app_client: TestClient) -> None:
+    sign_in(app_client, "op")
+    page = app_client.get("/parks/tiny?lang=vi").text
+    assert "Tổng quan" in page and 'lang="vi"' in page
+    assert "Tổng quan" in app_client.get("/parks/tiny/alerts").text  # the cookie keeps the choice
+    assert "Overview" in app_client.get("/parks/tiny/alerts?lang=en").text
