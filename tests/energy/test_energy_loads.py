@@ -1,0 +1,88 @@
+"""Load analytics on tiny hand-made series."""
+
+import pandas as pd
+import pytest
+
+from greenpark.energy import load_analytics
+
+ZONE = "Asia/Ho_Chi_Minh"
+
+
+def _series(start: str, values: list[float], freq: str = "30min", tenant: str = "T1") -> pd.DataFrame:
+    ts = pd.date_range(start, periods=len(values), freq=freq, tz=ZONE)
+    return pd.DataFrame({"tenant_id": tenant, "ts": ts, "kwh": values})
+
+
+def test_tou_boundary_minutes_and_sunday():
+    # Circular 16/2014 hours (tariffs/tou_hours.csv): Mon-Sat peak 09:30-11:30 and 17:00-20:00,
+    # normal 04:00-09:30, offpeak 22:00-04:00; Sunday has no peak.
+    # 2025-06-07 is a Saturday, 2025-06-08 a Sunday.
+    ts = pd.DatetimeIndex(
+        [
+            "2025-06-07 09:00",  # normal (09:00-09:30)
+            "2025-06-07 09:30",  # peak: boundary minute starts peak
+            "2025-06-07 11:30",  # normal: peak ends exclusive at 11:30
+            "2025-06-07 21:30",  # normal 20:00-22:00
+            "2025-06-07 22:00",  # offpeak
+            "2025-06-08 09:30",  # Sunday: normal, no peak
+        ]
+    ).tz_localize(ZONE)
+    kwh = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]
+    r = load_analytics(pd.DataFrame({"tenant_id": "T1", "ts": ts, "kwh": kwh}), ZONE)
+    t = r.tenants[0]
+    # total 21; peak 2; offpeak 5; normal 1 + 3 + 4 + 6 = 14
+    assert t.total_kwh == pytest.approx(21.0)
+    assert t.tou_share["peak"] == pytest.approx(2 / 21)
+    assert t.tou_share["offpeak"] == pytest.approx(5 / 21)
+    assert t.tou_share["normal"] == pytest.approx(14 / 21)
+    # out of hours (Mon-Sat before 07:00 or from 19:00; all Sunday): 21:30, 22:00, Sunday -> 4 + 5 + 6 = 15
+    assert t.out_of_hours_share == pytest.approx(15 / 21)
+
+
+def test_base_peak_load_factor_and_profiles():
+    # Saturday 2025-06-07, hourly: 1 kWh/h at night, 10 kWh/h from 08:00 to 17:59 (10 hours).
+    sat = [10.0 if 8 <= h < 18 else 1.0 for h in range(24)]
+    sun = [1.0] * 24  # Sunday idle at 1 kW
+    r = load_analytics(_series("2025-06-07 00:00", sat + sun, freq="1h"), ZONE)
+    t = r.tenants[0]
+    # step 1 h, so kW == kWh per interval. total = 10*10 + 14*1 + 24 = 138 kWh over 48 h -> mean 2.875 kW
+    assert t.total_kwh == pytest.approx(138.0)
+    assert t.peak_kw == pytest.approx(10.0)
+    assert t.base_load_kw == pytest.approx(1.0)  # 5th percentile of 38 ones and 10 tens
+    assert t.load_factor == pytest.approx(2.875 / 10.0)
+    assert t.weekday_profile_kw[9] == pytest.approx(10.0)
+    assert t.sunday_profile_kw[9] == pytest.approx(1.0)
+    assert t.monthly_kwh == {"2025-06": pytest.approx(138.0)}
+    # park total equals the single tenant
+    assert r.park.total_kwh == pytest.approx(138.0)
+
+
+def test_unusual_day_not_scored_when_mad_is_zero():
+    # Mon 2025-06-02 .. Sat 06-07 and Mon 06-09 .. Thu 06-12: 24 kWh/day (1 kWh/h) except Wed 06-04 with
+    # 2 kWh/h (48 kWh) and Tue 06-10 with 1.1 kWh/h (26.4 kWh). Sunday 06-08 at 0.5 kWh/h.
+    days = pd.date_range("2025-06-02", "2025-06-12", freq="D")
+    rows = []
+    for d in days:
+        level = {"2025-06-04": 2.0, "2025-06-10": 1.1}.get(str(d.date()), 1.0)
+        if d.day_of_week == 6:
+            level = 0.5
+        rows.append(_series(str(d), [level] * 24, freq="1h"))
+    r = load_analytics(pd.concat(rows, ignore_index=True), ZONE)
+    flagged = r.tenants[0].unusual_days
+    # Mon-Sat daily kWh: eight days of 24, one of 48, one of 26.4 -> median 24; |deviations| are
+    # 0 (x8), 24, 2.4 -> MAD = 0. The stated rule does not score a day type whose MAD is zero, so nothing is
+    # flagged (conservative: a flat series gives no scale to judge by).
+    assert flagged == []
+
+
+def test_unusual_day_with_spread():
+    # Mon-Sat daily kWh (1 h intervals, level x 24): 24, 26.4, 48, 21.6, 24, 26.4 (Mon 06-02 .. Sat 06-07)
+    levels = [1.0, 1.1, 2.0, 0.9, 1.0, 1.1]
+    rows = [_series(str(d), [lv] * 24, freq="1h") for d, lv in zip(pd.date_range("2025-06-02", periods=6), levels)]
+    r = load_analytics(pd.concat(rows, ignore_index=True), ZONE)
+    # median of (21.6, 24, 24, 26.4, 26.4, 48) = 25.2; |dev| = 3.6, 1.2, 1.2, 1.2, 1.2, 22.8 -> MAD = 1.2
+    # z(48) = 0.6745 * 22.8 / 1.2 = 12.8155 > 3.5 ; z(21.6) = 0.6745 * -3.6 / 1.2 = -2.0235 (not flagged)
+    flagged = r.tenants[0].unusual_days
+    assert [d.date for d in flagged] == ["2025-06-04"]
+    assert flagged[0].z == pytest.approx(0.6745 * 22.8 / 1.2)
+    assert flagged[0].median_kwh == pytest.approx(25.2)
