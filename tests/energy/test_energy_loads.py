@@ -78,7 +78,10 @@ def test_unusual_day_not_scored_when_mad_is_zero():
 def test_unusual_day_with_spread():
     # Mon-Sat daily kWh (1 h intervals, level x 24): 24, 26.4, 48, 21.6, 24, 26.4 (Mon 06-02 .. Sat 06-07)
     levels = [1.0, 1.1, 2.0, 0.9, 1.0, 1.1]
-    rows = [_series(str(d), [lv] * 24, freq="1h") for d, lv in zip(pd.date_range("2025-06-02", periods=6), levels)]
+    rows = [
+        _series(str(d), [lv] * 24, freq="1h")
+        for d, lv in zip(pd.date_range("2025-06-02", periods=6), levels, strict=True)
+    ]
     r = load_analytics(pd.concat(rows, ignore_index=True), ZONE)
     # median of (21.6, 24, 24, 26.4, 26.4, 48) = 25.2; |dev| = 3.6, 1.2, 1.2, 1.2, 1.2, 22.8 -> MAD = 1.2
     # z(48) = 0.6745 * 22.8 / 1.2 = 12.8155 > 3.5 ; z(21.6) = 0.6745 * -3.6 / 1.2 = -2.0235 (not flagged)

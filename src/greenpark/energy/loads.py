@@ -18,7 +18,6 @@ Public holidays follow their day of the week (as the EVN TOU hours do).
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 from pydantic import BaseModel
 
