@@ -65,7 +65,7 @@ def _run(name: str, assessment: Assessment, fn: Callable[[], Any], progress: Pro
     t0 = time.perf_counter()
     try:
         out = fn()
-    except _Skip as skip:
+    except _SkipStageError as skip:
         assessment.stages[name] = {"status": "skipped", "note": str(skip), "seconds": 0.0}
         out = None
     except (GreenparkError, ValueError, KeyError, RuntimeError) as exc:
@@ -81,7 +81,7 @@ def _run(name: str, assessment: Assessment, fn: Callable[[], Any], progress: Pro
     return out
 
 
-class _Skip(Exception):
+class _SkipStageError(Exception):
     """A stage has nothing to work on."""
 
 
@@ -181,15 +181,17 @@ def _inventory(data: ParkData, store: Any, year: int, gwp: str) -> Any:
 
 def _water(data: ParkData, tables: dict[str, pd.DataFrame], year: int) -> Any:
     if not data.wwtps:
-        raise _Skip("the park has no WWTP (wwtp.csv)")
+        raise _SkipStageError("the park has no WWTP (wwtp.csv)")
     from greenpark.water import MonitoringRules, assess_water
 
-    return assess_water(data, year, tables["month_meter"], tables["month_tenant"], rules=MonitoringRules.from_reference())
+    return assess_water(
+        data, year, tables["month_meter"], tables["month_tenant"], rules=MonitoringRules.from_reference()
+    )
 
 
 def _waste(data: ParkData, year: int, gwp: str) -> Any:
     if data.table("waste").empty:
-        raise _Skip("the park has no waste records (waste.csv)")
+        raise _SkipStageError("the park has no waste records (waste.csv)")
     from greenpark.waste.assessment import assess_waste
 
     return assess_waste(data, year, gwp)
@@ -197,7 +199,7 @@ def _waste(data: ParkData, year: int, gwp: str) -> Any:
 
 def _solar(data: ParkData, tables: dict[str, pd.DataFrame], year: int, study: dt.date, workers: int) -> Any:
     if not data.roofs:
-        raise _Skip("the park has no roofs (roofs.csv)")
+        raise _SkipStageError("the park has no roofs (roofs.csv)")
     from greenpark.ghg import grid_factor
     from greenpark.solar import assess_solar, pv_system_params, typical_year
 
@@ -205,15 +207,16 @@ def _solar(data: ParkData, tables: dict[str, pd.DataFrame], year: int, study: dt
     p = data.park
     weather = typical_year(p.latitude, p.longitude, year, p.timezone, params.wind_speed_default)
     gf = grid_factor(year)
-    return assess_solar(data, tables["hour_tenant"], weather, year, study, gf.tco2_per_mwh, gf.as_dict(),
-                        params=params, workers=workers)
+    return assess_solar(
+        data, tables["hour_tenant"], weather, year, study, gf.tco2_per_mwh, gf.as_dict(), params=params, workers=workers
+    )
 
 
 def _energy(data: ParkData, tables: dict[str, pd.DataFrame], year: int) -> Any:
     try:
         from greenpark.energy import assess_energy  # type: ignore[attr-defined]
     except ImportError:
-        raise _Skip("the energy engine is not available in this version") from None
+        raise _SkipStageError("the energy engine is not available in this version") from None
     return assess_energy(data, tables, year)
 
 
@@ -221,7 +224,7 @@ def _plan(data: ParkData, year: int, inventory: Any, solar: Any, energy: Any) ->
     try:
         from greenpark.plan import assess_plan  # type: ignore[attr-defined]
     except ImportError:
-        raise _Skip("the plan engine is not available in this version") from None
+        raise _SkipStageError("the plan engine is not available in this version") from None
     if inventory is None:
-        raise _Skip("no inventory to plan against")
+        raise _SkipStageError("no inventory to plan against")
     return assess_plan(data, year, inventory, solar, energy)

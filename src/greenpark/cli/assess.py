@@ -22,9 +22,13 @@ def _summary(a: dict, out: dict[str, Path], seconds: float) -> None:
     table.add_column("", justify="right")
     inv, solar, water, waste = (a.get(k) for k in ("inventory", "solar", "water", "waste"))
     if inv:
-        table.add_row("Total tCO2e (location / market)", f"{inv['total_tco2e']:,.0f} / {inv['total_market_tco2e']:,.0f}")
-        table.add_row("  Scope 1 / 2 (location) / 3", f"{inv['scope1_tco2e']:,.0f} / {inv['scope2_location_tco2e']:,.0f}"
-                      f" / {inv['scope3_tco2e']:,.0f}")
+        table.add_row(
+            "Total tCO2e (location / market)", f"{inv['total_tco2e']:,.0f} / {inv['total_market_tco2e']:,.0f}"
+        )
+        table.add_row(
+            "  Scope 1 / 2 (location) / 3",
+            f"{inv['scope1_tco2e']:,.0f} / {inv['scope2_location_tco2e']:,.0f} / {inv['scope3_tco2e']:,.0f}",
+        )
         table.add_row("Renewable share now", f"{inv['renewable_share']:.1%}")
         required = [t["tenant_id"] for t in inv["tenants"] if t["decree06_inventory_required"]]
         table.add_row("Decree 06 inventory required", ", ".join(required) or "none")
@@ -33,8 +37,10 @@ def _summary(a: dict, out: dict[str, Path], seconds: float) -> None:
         table.add_row("Rooftop PV potential", f"{p['total_pv_kwp']:,.0f} kWp → {p['renewable_share']:.1%} renewable")
     if water:
         for w in water["wwtps"]:
-            table.add_row(f"WWTP {w['wwtp_id']} compliance", f"{w['compliance_rate']:.2%}, {len(w['exceedances'])} "
-                          "exceedance events")
+            table.add_row(
+                f"WWTP {w['wwtp_id']} compliance",
+                f"{w['compliance_rate']:.2%}, {len(w['exceedances'])} exceedance events",
+            )
     if waste:
         table.add_row("Waste recovery rate", f"{waste['recovery_rate']:.1%} of {waste['total_t']:,.0f} t")
     plan = a.get("plan")
@@ -59,10 +65,14 @@ def register(app: typer.Typer) -> None:
         out: Annotated[Path | None, typer.Option("--out", help="Report folder (default <park>-<year>).")] = None,
         lang: Annotated[str, typer.Option("--lang", help="Report language: vi or en.")] = "en",
         gwp: Annotated[str, typer.Option("--gwp", help="GWP set: AR5 (default), AR6 or AR4.")] = "AR5",
-        on: Annotated[str | None, typer.Option("--on", help="Study date YYYY-MM-DD for tariffs (default today).")] = None,
+        on: Annotated[
+            str | None, typer.Option("--on", help="Study date YYYY-MM-DD for tariffs (default today).")
+        ] = None,
         no_pdf: Annotated[bool, typer.Option("--no-pdf", help="Skip the PDF.")] = False,
         store: Annotated[str | None, typer.Option("--store", help="Store URL (default GREENPARK_STORE).")] = None,
-        as_json: Annotated[bool, typer.Option("--json", help="Print the assessment JSON instead of the summary.")] = False,
+        as_json: Annotated[
+            bool, typer.Option("--json", help="Print the assessment JSON instead of the summary.")
+        ] = False,
     ) -> None:
         """The main job: inventory, solar, water, waste, energy and plan for a year; writes the report."""
         from greenpark.assess import STAGES, assess
@@ -75,8 +85,15 @@ def register(app: typer.Typer) -> None:
         except ValueError:
             raise InputError(f"--on {on!r} is not a date; use YYYY-MM-DD") from None
         t0 = time.perf_counter()
-        with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
-                      console=console, transient=True, disable=as_json) as bar:
+        with Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+            disable=as_json,
+        ) as bar:
             task = bar.add_task("assess", total=len(STAGES) + 1)
 
             def progress(stage: str, state: str) -> None:

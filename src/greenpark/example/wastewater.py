@@ -231,6 +231,8 @@ def lab_frame(
             mean, cv = float(getattr(r, col)), float(r.cv)
             sigma = np.sqrt(np.log(1 + cv**2))
             v = mean * rng.lognormal(-(sigma**2) / 2, sigma, size=len(times))
+            if point == "outlet":  # no unintended exceedance: the deliberate episodes are the analyser's only
+                v = np.minimum(v, mean * (1 + 2 * cv))
             dl = None if pd.isna(r.detection_limit) else float(r.detection_limit)
             texts, c = _format_lab(v, int(r.decimals), dl)
             censored += c

@@ -14,8 +14,8 @@ from collections.abc import Mapping, Sequence
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
 
 PALETTE = ["#1b6e3a", "#2f7fc1", "#e0a526", "#c2452d", "#7b5ea7", "#4aa3a2", "#8c6d31", "#5f6b73"]
 plt.rcParams.update(
@@ -39,9 +39,7 @@ def _svg(fig: plt.Figure) -> str:
     return text[text.index("<svg") :]
 
 
-def stacked_bars(
-    categories: Sequence[str], series: Mapping[str, Sequence[float]], ylabel: str, title: str = ""
-) -> str:
+def stacked_bars(categories: Sequence[str], series: Mapping[str, Sequence[float]], ylabel: str, title: str = "") -> str:
     """Vertical bars of several series stacked per category (e.g. tCO2e by scope per month)."""
     fig, ax = plt.subplots(figsize=(7.5, 3.2))
     bottom = np.zeros(len(categories))
@@ -73,7 +71,9 @@ def horizontal_bars(labels: Sequence[str], values: Sequence[float], xlabel: str,
 def heatmap(matrix: np.ndarray, xlabel: str, ylabel: str, colorbar_label: str, title: str = "") -> str:
     """A day x hour heatmap (e.g. the park's load in kW: rows = days of the year, columns = hours)."""
     fig, ax = plt.subplots(figsize=(7.5, 3.6))
-    im = ax.imshow(np.asarray(matrix, dtype=float).T, aspect="auto", origin="lower", cmap="YlGnBu", interpolation="nearest")
+    im = ax.imshow(
+        np.asarray(matrix, dtype=float).T, aspect="auto", origin="lower", cmap="YlGnBu", interpolation="nearest"
+    )
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     if title:
@@ -82,8 +82,14 @@ def heatmap(matrix: np.ndarray, xlabel: str, ylabel: str, colorbar_label: str, t
     return _svg(fig)
 
 
-def cost_curve(labels: Sequence[str], abatement_t: Sequence[float], cost_per_t: Sequence[float], xlabel: str,
-               ylabel: str, title: str = "") -> str:
+def cost_curve(
+    labels: Sequence[str],
+    abatement_t: Sequence[float],
+    cost_per_t: Sequence[float],
+    xlabel: str,
+    ylabel: str,
+    title: str = "",
+) -> str:
     """Marginal abatement cost curve: bar width = tCO2e/yr abated, height = cost per tonne, cheapest first."""
     order = np.argsort(np.asarray(cost_per_t, dtype=float), kind="stable")
     fig, ax = plt.subplots(figsize=(7.5, 3.6))
@@ -92,8 +98,15 @@ def cost_curve(labels: Sequence[str], abatement_t: Sequence[float], cost_per_t: 
         w, h = float(abatement_t[i]), float(cost_per_t[i])
         ax.bar(x, h, width=w, align="edge", color=PALETTE[0] if h < 0 else PALETTE[3], edgecolor="white", linewidth=0.5)
         if w > 0.04 * max(1e-9, float(np.sum(abatement_t))):
-            ax.text(x + w / 2, h, str(labels[i])[:22], rotation=90, fontsize=6, ha="center",
-                    va="bottom" if h >= 0 else "top")
+            ax.text(
+                x + w / 2,
+                h,
+                str(labels[i])[:22],
+                rotation=90,
+                fontsize=6,
+                ha="center",
+                va="bottom" if h >= 0 else "top",
+            )
         x += w
         del k
     ax.axhline(0, color="#333", linewidth=0.8)
@@ -104,8 +117,15 @@ def cost_curve(labels: Sequence[str], abatement_t: Sequence[float], cost_per_t: 
     return _svg(fig)
 
 
-def wedges(years: Sequence[int], baseline: Sequence[float], reductions: Mapping[str, Sequence[float]], ylabel: str,
-           target: Mapping[int, float] | None = None, target_label: str = "", title: str = "") -> str:
+def wedges(
+    years: Sequence[int],
+    baseline: Sequence[float],
+    reductions: Mapping[str, Sequence[float]],
+    ylabel: str,
+    target: Mapping[int, float] | None = None,
+    target_label: str = "",
+    title: str = "",
+) -> str:
     """Roadmap wedges: remaining emissions line with the reduction wedges stacked above it, and the target."""
     fig, ax = plt.subplots(figsize=(7.5, 3.6))
     base = np.asarray(baseline, dtype=float)
@@ -114,7 +134,7 @@ def wedges(years: Sequence[int], baseline: Sequence[float], reductions: Mapping[
         total_red += np.asarray(v, dtype=float)
     remaining = base - total_red
     stack = [remaining] + [np.asarray(v, dtype=float) for v in reductions.values()]
-    labels = ["—"] + list(reductions.keys())
+    labels = ["—", *list(reductions.keys())]
     colours = ["#d9d9d9"] + [PALETTE[i % len(PALETTE)] for i in range(len(reductions))]
     ax.stackplot(years, *stack, labels=labels, colors=colours, alpha=0.9)
     if target:
@@ -124,8 +144,9 @@ def wedges(years: Sequence[int], baseline: Sequence[float], reductions: Mapping[
     if title:
         ax.set_title(title)
     handles, lbls = ax.get_legend_handles_labels()
-    ax.legend(handles[1:], lbls[1:], frameon=False, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.12),
-              ncols=3)
+    ax.legend(
+        handles[1:], lbls[1:], frameon=False, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=3
+    )
     return _svg(fig)
 
 

@@ -17,8 +17,24 @@ from greenpark.errors import InputError
 
 LANGS = ("en", "vi")
 LOCALE_DIR = Path(__file__).parent / "locales"
-SAME_IN_BOTH = frozenset({"col.kwp", "col.kwh", "unit.tco2e", "unit.kwh", "unit.mwh", "unit.kwp", "abbr.ghg", "abbr.wwtp", "abbr.toe",
-                          "abbr.npv", "abbr.irr", "abbr.lcoe", "abbr.cod", "abbr.tss"})
+SAME_IN_BOTH = frozenset(
+    {
+        "col.kwp",
+        "col.kwh",
+        "unit.tco2e",
+        "unit.kwh",
+        "unit.mwh",
+        "unit.kwp",
+        "abbr.ghg",
+        "abbr.wwtp",
+        "abbr.toe",
+        "abbr.npv",
+        "abbr.irr",
+        "abbr.lcoe",
+        "abbr.cod",
+        "abbr.tss",
+    }
+)
 
 
 @lru_cache(maxsize=4)

@@ -43,7 +43,7 @@ def _charts(a: dict[str, Any], t: Any) -> dict[str, str]:
         )
         rows = sorted(inv["tenants"], key=lambda r: r["total_tco2e"], reverse=True)[:25]
         out["by_tenant"] = charts.horizontal_bars(
-            [f'{r["tenant_id"]} {r["name"][:24]}' for r in rows], [r["total_tco2e"] for r in rows], t("unit.tco2e")
+            [f"{r['tenant_id']} {r['name'][:24]}" for r in rows], [r["total_tco2e"] for r in rows], t("unit.tco2e")
         )
     water = a.get("water")
     if water and water.get("wwtps"):

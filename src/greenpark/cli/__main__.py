@@ -1,0 +1,3 @@
+from greenpark.cli import main
+
+main()
