@@ -50,8 +50,8 @@ def _assessment():
                          "flags": ["study"]}],
             "notes": [],
         },
-        "waste": {"total_t": 5993.05, "recovery_rate": 0.701, "by_route": {"landfill": 1411.9}, "tco2e": {"landfill": 1217.3},
-                  "tco2e_total": 1217.3, "symbiosis_matches": [], "notes": []},
+        "waste": {"total_t": 5993.05, "recovery_rate": 0.701, "by_route": {"landfill": 1411.9},
+                  "tco2e": {"landfill": 1217.3}, "tco2e_total": 1217.3, "symbiosis_matches": [], "notes": []},
     }  # fmt: skip
 
 
