@@ -180,10 +180,12 @@ def overview_page(park_id: str, request: Request) -> Response:
     if allowed(who.role, "alerts:read"):
         alerts = alerts_api.list_alerts(allow("alerts:read")(park_id, service, who), service, "open", 10, 0)
     names = {t.tenant_id: t.name for t in scope.tenants()}
-    bars: dict[str, dict[str, float]] = {}
+    t = translator(request_lang(request)[0])
+    bars: dict[str, float] = {}  # electricity (kWh): one unit on the axis
     for row in ov.month_consumption_by_tenant:
-        label = names.get(row.tenant_id or "", row.tenant_id or "—")
-        bars.setdefault(row.kind, {})[label] = row.value
+        if row.kind == "electricity_import":
+            label = names.get(row.tenant_id, row.tenant_id) if row.tenant_id else t("overview.common")
+            bars[label] = bars.get(label, 0.0) + row.value
     month = ov.month_consumption_by_tenant[0].period_start if ov.month_consumption_by_tenant else None
     return _render(
         request,

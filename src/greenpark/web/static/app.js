@@ -21,9 +21,12 @@ const gp = (() => {
   function barChart(id, bars, labels) {
     const el = document.getElementById(id);
     if (!el || !window.Plotly) return;
-    const traces = Object.entries(bars).map(([kind, byTenant]) => ({
-      type: "bar", name: labels[kind] || kind, x: Object.keys(byTenant), y: Object.values(byTenant)}));
-    Plotly.newPlot(el, traces, layout({barmode: "group", yaxis: {title: {text: labels.unit}}}), config);
+    const rows = Object.entries(bars).sort((a, b) => a[1] - b[1]);
+    el.style.height = `${Math.max(240, 40 + 34 * rows.length)}px`;
+    const trace = {type: "bar", orientation: "h", name: labels.name, marker: {color: "#0b5d3b"},
+      y: rows.map((r) => r[0]), x: rows.map((r) => r[1])};
+    Plotly.newPlot(el, [trace], layout({margin: {l: 10, r: 20, t: 10, b: 40}, showlegend: false,
+      yaxis: {automargin: true}, xaxis: {title: {text: labels.unit}}}), config);
   }
 
   function lineChart(id, series, labels) {
