@@ -1,0 +1,29 @@
+"""Plan engine: candidate measures per tenant, the marginal abatement cost curve and the least-cost roadmap.
+
+Pure functions over typed inputs; the MILP is solved with HiGHS (``highspy``).
+"""
+
+from greenpark.plan.measures import (
+    CostCurveRow,
+    Measure,
+    annualised_cost_vnd,
+    candidate_measures,
+    capital_recovery_factor,
+    cost_curve,
+    plan_parameter,
+)
+from greenpark.plan.roadmap import Adoption, RoadmapResult, RoadmapYear, roadmap
+
+__all__ = [
+    "Adoption",
+    "CostCurveRow",
+    "Measure",
+    "RoadmapResult",
+    "RoadmapYear",
+    "annualised_cost_vnd",
+    "candidate_measures",
+    "capital_recovery_factor",
+    "cost_curve",
+    "plan_parameter",
+    "roadmap",
+]

@@ -1,0 +1,140 @@
+"""Roadmap MILP checked by enumeration; cost curve ordering; candidate measures by hand."""
+
+import itertools
+
+import pandas as pd
+import pytest
+
+from greenpark.plan import (
+    Measure,
+    annualised_cost_vnd,
+    candidate_measures,
+    capital_recovery_factor,
+    cost_curve,
+    roadmap,
+)
+
+G0 = 0.66  # tCO2/MWh, made-up round grid factor for the tests
+
+
+def _m(name: str, kwh: float, fuel_t: float, capex: float, savings: float, life: int = 10) -> Measure:
+    return Measure(
+        tenant_id="T1",
+        measure=name,
+        kind="electricity" if kwh else "fuel",
+        electricity_saved_kwh=kwh,
+        fuel_saved_kwh=0.0,
+        fuel_abatement_tco2e=fuel_t,
+        annual_savings_vnd=savings,
+        capex_vnd=capex,
+        opex_vnd_per_year=0.0,
+        lifetime_years=life,
+    )
+
+
+def test_crf_hand_value():
+    # CRF(10 %, 10 yr) = 0.1 / (1 - 1.1^-10) = 0.16275 (standard annuity table)
+    assert capital_recovery_factor(0.10, 10) == pytest.approx(0.162745, rel=1e-5)
+
+
+def test_cost_curve_sorted_by_cost_per_tonne():
+    ms = [
+        _m("dear", 0.0, 10.0, 1e9, 0.0),  # 1e9 x 0.16275 / 10 t = 16.3 M VND/t
+        _m("free", 100_000, 0.0, 1e8, 2e8),  # pays back: 1.6e7 - 2e8 < 0 -> negative cost per tonne
+        _m("mid", 0.0, 100.0, 1e9, 0.0),  # 1.63 M VND/t
+    ]
+    curve = cost_curve(ms, 0.10, G0)
+    assert [c.measure for c in curve] == ["free", "mid", "dear"]
+    costs = [c.cost_vnd_per_tco2e for c in curve]
+    assert costs == sorted(costs)
+    assert curve[-1].cumulative_abatement_tco2e == pytest.approx(66.0 + 100.0 + 10.0)  # 100 MWh x 0.66 = 66 t
+
+
+def _enumerate(ms, b, y0, targets, d, be, r):
+    """Brute force: every measure either not adopted or started in one of y0+1..T; keep the cheapest feasible."""
+    last = max(targets)
+    starts = [None, *range(y0 + 1, last + 1)]
+    best = None
+    for choice in itertools.product(starts, repeat=len(ms)):
+        ok = True
+        for k, pct in targets.items():
+            bau = b - be + be * (1 + d) ** (k - y0)
+            g = G0 * (1 + d) ** (k - y0)
+            ab = sum(m.abatement_tco2e(g) for m, s in zip(ms, choice, strict=True) if s is not None and s <= k)
+            ok &= bau - ab <= b * (1 - pct / 100) + 1e-6
+        if not ok:
+            continue
+        cost = sum(
+            annualised_cost_vnd(m, r) * sum((1 + r) ** -(t - y0) for t in range(s, last + 1))
+            for m, s in zip(ms, choice, strict=True)
+            if s is not None
+        )
+        if best is None or cost < best[0] - 1e-6:
+            best = (cost, choice)
+    return best
+
+
+def test_roadmap_matches_enumeration():
+    # Baseline 2025: 1,000 tCO2e of which 600 from electricity; grid factor falls 2 %/yr.
+    # Target 2027: -20 % -> cap 800. BAU 2027 = 400 + 600 x 0.98^2 = 976.24 -> need 176.24 t.
+    # Target 2028: -25 % -> cap 750; BAU 2028 = 400 + 600 x 0.98^3 = 964.71 -> need 214.71 t.
+    ms = [
+        _m("a", 200_000, 0.0, 4e8, 1e8),  # 132 t at G0
+        _m("b", 0.0, 90.0, 5e8, 0.0),
+        _m("c", 0.0, 60.0, 2e8, 0.0),
+        _m("d", 100_000, 0.0, 2e8, 2e8),  # pays for itself
+    ]
+    kw = dict(baseline_electricity_tco2e=600.0, grid_tco2_per_mwh=G0, discount_rate=0.08)
+    targets = {2027: 20.0, 2028: 25.0}
+    res = roadmap(ms, 1000.0, 2025, targets, -0.02, **kw)
+    best_cost, best_choice = _enumerate(ms, 1000.0, 2025, targets, -0.02, 600.0, 0.08)
+    assert res.status == "optimal"
+    assert res.discounted_cost_vnd == pytest.approx(best_cost, rel=1e-6)
+    chosen = {a.measure: a.start_year for a in res.adoptions}
+    assert chosen == {m.measure: s for m, s in zip(ms, best_choice, strict=True) if s is not None}
+    for y in res.years:
+        if y.cap_tco2e is not None:
+            assert y.planned_tco2e <= y.cap_tco2e + 1e-6
+
+
+def test_roadmap_reports_gap_when_unreachable():
+    # Only 60 t available; target -50 % of 1,000 t with no electricity part: need 500 t -> gap 440 t.
+    res = roadmap(
+        [_m("c", 0.0, 60.0, 2e8, 0.0)],
+        1000.0,
+        2025,
+        {2030: 50.0},
+        0.0,
+        baseline_electricity_tco2e=0.0,
+        grid_tco2_per_mwh=G0,
+        discount_rate=0.1,
+    )
+    assert res.status == "optimal_with_gaps"
+    assert res.gaps_tco2e[2030] == pytest.approx(440.0)
+    assert "out of reach" in res.notes[0]
+    assert [a.measure for a in res.adoptions] == ["c"]
+
+
+def test_candidate_measures_hand_sizes():
+    # One textile tenant: 1,000,000 kWh electricity, 500,000 kWh fuel emitting 130 tCO2e.
+    # plan/measures.csv: LED 10 % x 50 % -> 50,000 kWh saved, capex 3,000 VND per kWh/yr -> 150 M VND;
+    # boiler efficiency 80 % x 5 % -> 20,000 kWh fuel, 130 x 0.04 = 5.2 t; biomass switch 80 % x 95 % of 130 t.
+    t = pd.DataFrame(
+        {
+            "tenant_id": ["T1"],
+            "sector": ["textile_garment"],
+            "electricity_kwh": [1e6],
+            "fuel_kwh": [5e5],
+            "fuel_tco2e": [130.0],
+        }
+    )
+    ms = {m.measure: m for m in candidate_measures(t, electricity_price_vnd_per_kwh=2000, fuel_price_vnd_per_kwh=1500)}
+    assert "wwtp_aeration_control" not in ms
+    assert ms["led_lighting"].electricity_saved_kwh == pytest.approx(50_000)
+    assert ms["led_lighting"].capex_vnd == pytest.approx(150e6)
+    assert ms["led_lighting"].annual_savings_vnd == pytest.approx(100e6)
+    assert ms["boiler_efficiency"].fuel_saved_kwh == pytest.approx(20_000)
+    assert ms["boiler_efficiency"].fuel_abatement_tco2e == pytest.approx(5.2)
+    assert ms["biomass_fuel_switch"].fuel_abatement_tco2e == pytest.approx(130 * 0.8 * 0.95)
+    # heat pump: 15 % of fuel replaced = 75,000 kWh fuel; adds 0.24 x 75,000 = 18,000 kWh electricity
+    assert ms["heat_pump_water_heating"].electricity_saved_kwh == pytest.approx(-18_000)
