@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 _years: dict[tuple[int, str], int | None] = {}
+PROFILE_DAYS = 28
 
 
 def _plotly_js() -> Path:
@@ -222,12 +223,16 @@ def tenant_page(park_id: str, tenant_id: str, request: Request) -> Response:
     inv = _safe(results_api.get_tenant_inventory, tenant_id, inv_scope, service, year) if inv_scope else None
     profile: dict[str, list[Any]] = {}
     if allowed(who.role, "readings:read"):
-        start, end = year_range(year, scope.data.park.timezone)
-        cons = parks_api.consumption(allow("readings:read")(park_id, service, who), service, start, end, "day")
+        # the last four weeks of the year shown (or up to now), hour by hour: the load profile and its heatmap
+        zone = scope.data.park.zone
+        _, year_end = year_range(year, scope.data.park.timezone)
+        end = min(year_end, dt.datetime.now(zone).replace(minute=0, second=0, microsecond=0))
+        start = end - dt.timedelta(days=PROFILE_DAYS)
+        cons = parks_api.consumption(allow("readings:read")(park_id, service, who), service, start, end, "hour")
         for row in cons.data:
             if row.tenant_id == tenant_id:
                 p = profile.setdefault(row.kind, [[], []])
-                p[0].append(row.period_start.date().isoformat())
+                p[0].append(row.period_start.astimezone(zone).strftime("%Y-%m-%d %H:%M"))
                 p[1].append(row.value)
     meters = [m for m in scope.data.meters if m.tenant_id == tenant_id]
     return _render(

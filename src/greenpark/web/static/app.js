@@ -35,6 +35,15 @@ const gp = (() => {
     const traces = Object.entries(series).map(([kind, xy]) => ({
       type: "scatter", mode: "lines", name: labels[kind] || kind, x: xy[0], y: xy[1]}));
     Plotly.newPlot(el, traces, layout({yaxis: {title: {text: labels.unit}}}), config);
+    const heat = document.getElementById("heatmap-chart");
+    const elec = series.electricity_import;
+    if (!heat || !elec) return;
+    const days = [...new Set(elec[0].map((x) => x.slice(0, 10)))];
+    const z = days.map(() => new Array(24).fill(null));
+    elec[0].forEach((x, i) => { z[days.indexOf(x.slice(0, 10))][Number(x.slice(11, 13))] = elec[1][i]; });
+    Plotly.newPlot(heat, [{type: "heatmap", x: [...Array(24).keys()], y: days, z, colorscale: "YlGnBu",
+      colorbar: {title: {text: "kWh"}}}], layout({xaxis: {title: {text: labels.hour}, dtick: 2},
+      yaxis: {automargin: true}, margin: {l: 10, r: 10, t: 10, b: 50}}), config);
   }
 
   function wwtpLive(text) {
