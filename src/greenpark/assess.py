@@ -174,7 +174,7 @@ def assess(
 
 
 def _inventory(data: ParkData, store: Any, year: int, gwp: str) -> Any:
-    from greenpark.cli.inventory import park_inventory  # the ghg engine's input gathering, shared with the CLI
+    from greenpark.gather import park_inventory
 
     return park_inventory(data, store, year, gwp, False, ())
 

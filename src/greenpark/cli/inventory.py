@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from pathlib import Path
 from typing import Annotated, Any
@@ -11,6 +10,7 @@ import typer
 from rich.table import Table
 
 from greenpark.cli.common import console, guarded, print_json
+from greenpark.gather import park_inventory
 
 log = logging.getLogger(__name__)
 
@@ -19,53 +19,6 @@ def inventory_json(result: Any) -> dict[str, Any]:
     """The stable JSON form of an InventoryResult (names the report and the API render)."""
     d = result.model_dump(mode="json")
     return d
-
-
-def _wwtp_activities(
-    data: Any, store: Any, year: int, start: dt.datetime, end: dt.datetime
-) -> tuple[list | None, list]:
-    """WWTP activity (and the water engine's notes) from the water engine, when it is installed."""
-    if not data.wwtps:
-        return [], []
-    try:
-        from greenpark.water.ghg_link import ghg_activity
-    except ImportError:
-        return None, []
-    from greenpark.ghg.wastewater import activity_from
-
-    electricity = store.consumption(data.park.park_id, start, end, grain="year", by="meter")
-    records = ghg_activity(data, year, electricity=electricity)
-    notes = [f"{r.wwtp_id}: {n}" for r in records for n in getattr(r, "notes", [])]
-    return [r.to_ghg() if hasattr(r, "to_ghg") else activity_from(r) for r in records], notes
-
-
-def park_inventory(
-    data: Any, store: Any, year: int, gwp: str = "AR5", strict_factors: bool = False, extra_dirs: Any = ()
-) -> Any:
-    """Gather the inventory's inputs from the store and the water engine, and run ``greenpark.ghg.inventory``.
-
-    The one place the CLI (and ``assess`` or the API, which may import it) wires the store's monthly
-    consumption and the WWTP activity into the engine. Returns an ``InventoryResult``.
-    """
-    from zoneinfo import ZoneInfo
-
-    from greenpark.ghg.inventory import inventory
-
-    zone = ZoneInfo(data.park.timezone)
-    start, end = dt.datetime(year, 1, 1, tzinfo=zone), dt.datetime(year + 1, 1, 1, tzinfo=zone)
-    consumption = store.consumption(data.park.park_id, start, end, grain="month", by="tenant")
-    activities, water_notes = _wwtp_activities(data, store, year, start, end)
-    result = inventory(
-        data,
-        consumption,
-        year,
-        gwp_set=gwp,
-        strict_factors=strict_factors,
-        wwtp_activities=activities,
-        extra_dirs=tuple(extra_dirs),
-    )
-    result.notes.extend(water_notes)  # the water engine's caveats on its activity data
-    return result
 
 
 def _fmt(x: float) -> str:

@@ -19,6 +19,7 @@ from greenpark.api.deps import ParkScope, ServiceDep, allow
 from greenpark.api.periods import year_range
 from greenpark.api.problems import ProblemError
 from greenpark.api.service import Service
+from greenpark.gather import wwtp_activities
 from greenpark.ghg import InventoryResult, TenantInventory, inventory
 from greenpark.waste.assessment import WasteResult, assess_waste
 from greenpark.water import WaterResult, assess_water
@@ -46,7 +47,11 @@ def park_inventory(service: Service, scope: ParkScope, year: int) -> InventoryRe
     def compute() -> InventoryResult:
         start, end = year_range(year, zone)
         consumption = aggregates.consumption(service, scope.park_id, start, end, "month", by="tenant")
-        return inventory(scope.data, consumption, year)
+        by_meter = aggregates.consumption(service, scope.park_id, start, end, "year", by="meter")
+        activities, notes = wwtp_activities(scope.data, by_meter, year)  # same inputs as the CLI and assess
+        result = inventory(scope.data, consumption, year, wwtp_activities=activities)
+        result.notes.extend(notes)
+        return result
 
     return service.cached_year(scope.park_id, zone, year, ("inventory",), compute)
 
