@@ -174,7 +174,12 @@ def _print_energy(r: dict[str, Any]) -> None:
         b.add_column(c)
     for x in r["benchmarks"]:
         bl = r["baselines"].get(x["tenant_id"])
-        bl_s = "-" if bl is None else bl.get("rejected", "").split(" (")[0].replace("baseline ", "") or f"R2 {bl['r2']:.2f}, CV {bl['cvrmse']:.1%}"
+        if bl is None:
+            bl_s = "-"
+        elif "rejected" in bl:
+            bl_s = bl["rejected"].split(" (")[0].replace("baseline ", "")
+        else:
+            bl_s = f"R2 {bl['r2']:.2f}, CV {bl['cvrmse']:.1%}"
         per_unit = "-" if x["kwh_per_unit"] is None else f"{x['kwh_per_unit']:,.0f}/{x['production_unit']}"
         b.add_row(
             x["tenant_id"], x["sector"], f"{x['kwh_per_m2']:,.0f}", per_unit,
