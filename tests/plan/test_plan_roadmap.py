@@ -138,3 +138,49 @@ def test_candidate_measures_hand_sizes():
     assert ms["biomass_fuel_switch"].fuel_abatement_tco2e == pytest.approx(130 * 0.8 * 0.95)
     # heat pump: 15 % of fuel replaced = 75,000 kWh fuel; adds 0.24 x 75,000 = 18,000 kWh electricity
     assert ms["heat_pump_water_heating"].electricity_saved_kwh == pytest.approx(-18_000)
+
+
+def test_exclusive_measures_not_double_counted():
+    # "boil" (40 t, cheap) and "switch" (100 t, dear) act on the same fuel (plan/measures.csv excludes column):
+    # only one may be adopted. Need: 1,000 t, no electricity, target -10 % in 2027 -> 100 t.
+    # Enumeration by hand: {boil} 40 t fails; {switch} 100 t meets it; {boil, switch} forbidden; "c" (60 t)
+    # with boil = 100 t also meets it. Annualised costs (r = 10 %, CRF 10 yr = 0.162745): boil 1e8 -> 16.3 M,
+    # switch 9e8 -> 146.5 M, c 2e8 -> 32.5 M; boil + c = 48.8 M/yr < switch, started in 2027 (the latest).
+    boil = _m("boil", 0.0, 40.0, 1e8, 0.0).model_copy(update={"excludes": ["switch"]})
+    switch = _m("switch", 0.0, 100.0, 9e8, 0.0)
+    c = _m("c", 0.0, 60.0, 2e8, 0.0)
+    res = roadmap(
+        [boil, switch, c],
+        1000.0,
+        2025,
+        {2027: 10.0},
+        0.0,
+        baseline_electricity_tco2e=0.0,
+        grid_tco2_per_mwh=G0,
+        discount_rate=0.1,
+    )
+    assert {(a.measure, a.start_year) for a in res.adoptions} == {("boil", 2027), ("c", 2027)}
+    # with the target raised to 150 t, the most reachable is max(40, 100) + 60 = 160 t: switch + c
+    res = roadmap(
+        [boil, switch, c],
+        1000.0,
+        2025,
+        {2027: 15.0},
+        0.0,
+        baseline_electricity_tco2e=0.0,
+        grid_tco2_per_mwh=G0,
+        discount_rate=0.1,
+    )
+    assert {a.measure for a in res.adoptions} == {"switch", "c"} and res.status == "optimal"
+    # 200 t cannot be reached: gap = 200 - 160 = 40 t
+    res = roadmap(
+        [boil, switch, c],
+        1000.0,
+        2025,
+        {2027: 20.0},
+        0.0,
+        baseline_electricity_tco2e=0.0,
+        grid_tco2_per_mwh=G0,
+        discount_rate=0.1,
+    )
+    assert res.gaps_tco2e[2027] == pytest.approx(40.0)

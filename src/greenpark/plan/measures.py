@@ -31,6 +31,7 @@ class Measure(BaseModel):
     opex_vnd_per_year: float
     lifetime_years: int
     price_year: int | None = None
+    excludes: list[str] = []  # measures on the same energy at this tenant (not adopted together)
     source: str = ""
     confidence: str = ""
 
@@ -120,6 +121,7 @@ def candidate_measures(
             opex_vnd_per_year=float(r.basis * r.opex_vnd_per_kwh_yr),
             lifetime_years=int(r.lifetime_years),
             price_year=int(r.price_year),
+            excludes=[] if pd.isna(r.excludes) else str(r.excludes).split(";"),
             source=str(r.source),
             confidence=str(r.confidence),
         )

@@ -16,6 +16,7 @@ are not counted (every adopted measure is annualised, so its capital is spread o
 Constraints::
 
     sum_s x[i,s] <= 1                                               (each measure at most once)
+    sum_s x[i,s] + sum_s x[j,s] <= 1         (i, j at one tenant, j in i.excludes: same energy, no double count)
     sum_{i, s <= k} a_i(k) x[i,s] >= BAU(k) - cap(k)   for each target year k
 
 with the grid factor scenario g(t) = g0 (1 + d)^(t - y0) (d < 0 a decline), the abatement
@@ -123,13 +124,23 @@ def roadmap(
     for i in range(len(ms)):
         idx = np.array([j for j, (ii, _) in enumerate(cols) if ii == i], dtype=np.int32)
         h.addRow(-highspy.kHighsInf, 1.0, len(idx), idx, np.ones(len(idx)))
+    pairs = [
+        (i, j)
+        for i, mi in enumerate(ms)
+        for j, mj in enumerate(ms)
+        if j > i and mi.tenant_id == mj.tenant_id and (mj.measure in mi.excludes or mi.measure in mj.excludes)
+    ]
+    for i, j in pairs:
+        idx = np.array([c for c, (ii, _) in enumerate(cols) if ii in (i, j)], dtype=np.int32)
+        h.addRow(-highspy.kHighsInf, 1.0, len(idx), idx, np.ones(len(idx)))
     gaps: dict[int, float] = {}
     notes: list[str] = []
     for k, pct in sorted(targets.items()):
         cap = baseline_tco2e * (1 - pct / 100.0)
         need = bau(k) - cap
         a_k = np.array([m.abatement_tco2e(grid(k)) for m in ms])
-        most = float(a_k.sum())
+        # the most the catalogue can do: everything, keeping the larger of each exclusive pair (pairs disjoint)
+        most = float(a_k.sum() - sum(min(a_k[i], a_k[j]) for i, j in pairs))
         if need > most + 1e-9:
             gaps[k] = need - most
             notes.append(
