@@ -36,7 +36,7 @@ from greenpark.web.i18n import LANG_COOKIE, request_lang, translator
 log = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
-_years: dict[tuple[int, str], int | None] = {}
+_years: dict[tuple[int, str], list[int]] = {}
 PROFILE_DAYS = 28
 
 
@@ -98,8 +98,8 @@ def _problem_page(request: Request, who: Principal | None, exc: ProblemError, pa
     return _render(request, "error.html", who, status=exc.status, status_code=exc.status, park_id=park_id)
 
 
-def _data_year(service: Service, scope: ParkScope) -> int:
-    """The latest local year with readings (the dashboard's default year), else this year."""
+def _data_years(service: Service, scope: ParkScope) -> list[int]:
+    """The local years with readings (asked of the store once per park)."""
     key = (id(service), scope.park_id)
     if key not in _years:
         zone = scope.data.park.zone
@@ -108,8 +108,14 @@ def _data_year(service: Service, scope: ParkScope) -> int:
             df = service.store.consumption(
                 scope.park_id, dt.datetime(1990, 1, 1, tzinfo=zone), now + dt.timedelta(days=366), "year"
             )
-        _years[key] = max((int(t.year) for t in df["period_start"]), default=None) if len(df) else None
-    return _years[key] or dt.datetime.now(scope.data.park.zone).year
+        _years[key] = sorted({int(t.year) for t in df["period_start"]}) if len(df) else []
+    return _years[key]
+
+
+def _data_year(service: Service, scope: ParkScope) -> int:
+    """The latest local year with readings (the dashboard's default year), else this year."""
+    years = _data_years(service, scope)
+    return years[-1] if years else dt.datetime.now(scope.data.park.zone).year
 
 
 def _year(request: Request, service: Service, scope: ParkScope) -> int:
@@ -172,7 +178,9 @@ def overview_page(park_id: str, request: Request) -> Response:
     ov = parks_api.overview(scope, service, year)
     inv_scope = _safe(allow("inventory:read"), park_id, service, who)
     inv = _safe(results_api.get_inventory, inv_scope, service, year) if inv_scope else None
-    inv_prev = _safe(results_api.get_inventory, inv_scope, service, year - 1) if inv_scope else None
+    inv_prev = None
+    if inv_scope and year - 1 in _data_years(service, scope):  # no engine run for a year without readings
+        inv_prev = _safe(results_api.get_inventory, inv_scope, service, year - 1)
     water_scope = _safe(allow("water:read"), park_id, service, who)
     water = _safe(results_api.get_water, water_scope, service, year) if water_scope else None
     waste_scope = _safe(allow("waste:read"), park_id, service, who)
