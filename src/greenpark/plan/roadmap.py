@@ -37,7 +37,7 @@ from pydantic import BaseModel
 
 from greenpark.errors import InputError, SolverError
 from greenpark.plan.measures import Measure, annualised_cost_vnd
-from greenpark.solar.sizing import _quiet_highs
+from greenpark.solar.sizing import quiet_highs
 
 
 class Adoption(BaseModel):
@@ -114,7 +114,7 @@ def roadmap(
     scale = 1e6  # objective in million VND keeps HiGHS' numbers moderate
     cost = np.array([ann[i] * cum_disc[s - y0] / scale for i, s in cols])
 
-    h = _quiet_highs()  # the solar engine's quiet constructor: keeps HiGHS' banner out of --json output
+    h = quiet_highs()  # the solar engine's quiet constructor: keeps HiGHS' banner out of --json output
     for c in cost:
         h.addCol(float(c), 0.0, 1.0, 0, np.array([], dtype=np.int32), np.array([], dtype=float))
     if cols:

@@ -210,7 +210,7 @@ def battery_screen(
     return float(net.max()), cost_e / (1 - costs.battery_min_soc)
 
 
-def _quiet_highs() -> highspy.Highs:
+def quiet_highs() -> highspy.Highs:
     """A HiGHS instance with logging off. HiGHS writes its banner to the C stdout when the first instance
     is made, before any option can be set; that would corrupt ``--json`` output, so fd 1 is pointed at
     /dev/null for the construction only."""
@@ -224,6 +224,9 @@ def _quiet_highs() -> highspy.Highs:
         os.dup2(devnull, 1)
         h = highspy.Highs()
         h.setOptionValue("output_flag", False)
+        # HiGHS' task scheduler is global to the process and fixed by the first run: every instance must ask for
+        # the same thread count, or a later run() fails with status 'Not Set' (seen after the plan MILP ran first).
+        h.setOptionValue("threads", 1)
     finally:
         os.dup2(saved, 1)
         os.close(saved)
@@ -409,8 +412,7 @@ def _solve(inputs: SizingInputs, costs: CostParams, with_battery: bool) -> tuple
     lp.a_matrix_.start_ = a.indptr
     lp.a_matrix_.index_ = a.indices
     lp.a_matrix_.value_ = a.data
-    h = _quiet_highs()
-    h.setOptionValue("threads", 1)
+    h = quiet_highs()
     h.passModel(lp)
 
     # -- solve -----------------------------------------------------------------------------------------------------
