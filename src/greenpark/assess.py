@@ -200,31 +200,21 @@ def _waste(data: ParkData, year: int, gwp: str) -> Any:
 def _solar(data: ParkData, tables: dict[str, pd.DataFrame], year: int, study: dt.date, workers: int) -> Any:
     if not data.roofs:
         raise _SkipStageError("the park has no roofs (roofs.csv)")
-    from greenpark.ghg import grid_factor
-    from greenpark.solar import assess_solar, pv_system_params, typical_year
+    from greenpark.gather import solar_for_year
 
-    params = pv_system_params()
-    p = data.park
-    weather = typical_year(p.latitude, p.longitude, year, p.timezone, params.wind_speed_default)
-    gf = grid_factor(year)
-    return assess_solar(
-        data, tables["hour_tenant"], weather, year, study, gf.tco2_per_mwh, gf.as_dict(), params=params, workers=workers
-    )
+    return solar_for_year(data, tables["hour_tenant"], year, study, workers)
 
 
 def _energy(data: ParkData, tables: dict[str, pd.DataFrame], year: int) -> Any:
-    try:
-        from greenpark.energy import assess_energy  # type: ignore[attr-defined]
-    except ImportError:
-        raise _SkipStageError("the energy engine is not available in this version") from None
-    return assess_energy(data, tables, year)
+    from greenpark.gather import energy_report
+
+    return energy_report(data, tables["hour_tenant"], year)
 
 
 def _plan(data: ParkData, year: int, inventory: Any, solar: Any, energy: Any) -> Any:
-    try:
-        from greenpark.plan import assess_plan  # type: ignore[attr-defined]
-    except ImportError:
-        raise _SkipStageError("the plan engine is not available in this version") from None
     if inventory is None:
         raise _SkipStageError("no inventory to plan against")
-    return assess_plan(data, year, inventory, solar, energy)
+    from greenpark.gather import plan_report
+
+    del energy  # the plan sizes measures from the inventory's energy use; verified savings do not change it yet
+    return plan_report(data, year, inventory, solar)

@@ -79,11 +79,21 @@ def _charts(a: dict[str, Any], t: Any) -> dict[str, str]:
     if plan and plan.get("cost_curve"):
         cc = plan["cost_curve"]
         out["cost_curve"] = charts.cost_curve(
-            [m.get("name", m.get("measure_id", "")) for m in cc],
-            [m["abatement_tco2e_per_year"] for m in cc],
+            [f"{m['tenant_id']} {m['measure']}" for m in cc],
+            [m["abatement_tco2e"] for m in cc],
             [m["cost_vnd_per_tco2e"] for m in cc],
             t("col.abatement"),
             t("col.cost_per_t"),
+        )
+    if plan and plan.get("roadmap", {}).get("years"):
+        ys = plan["roadmap"]["years"]
+        out["roadmap"] = charts.wedges(
+            [y["year"] for y in ys],
+            [y["bau_tco2e"] for y in ys],
+            {t("col.measure"): [y["bau_tco2e"] - y["planned_tco2e"] for y in ys]},
+            t("unit.tco2e"),
+            target={y["year"]: y["cap_tco2e"] for y in ys if y["cap_tco2e"] is not None},
+            target_label=t("legend.target"),
         )
     return out
 
@@ -118,6 +128,8 @@ def _csv_tables(assessment: dict[str, Any], folder: Path) -> list[Path]:
         "water_tenants": (assessment.get("water") or {}).get("tenants"),
         "waste_symbiosis": (assessment.get("waste") or {}).get("symbiosis_matches"),
         "plan_cost_curve": (assessment.get("plan") or {}).get("cost_curve"),
+        "plan_roadmap_years": ((assessment.get("plan") or {}).get("roadmap") or {}).get("years"),
+        "energy_benchmarks": (assessment.get("energy") or {}).get("benchmarks"),
     }
     written = []
     for name, rows in tables.items():
