@@ -90,4 +90,6 @@ def test_vietnamese_is_remembered(app_client: TestClient) -> None:
     page = app_client.get("/parks/tiny?lang=vi").text
     assert "Tổng quan" in page and 'lang="vi"' in page
     assert "Tổng quan" in app_client.get("/parks/tiny/alerts").text  # the cookie keeps the choice
-    assert "Overview" in app_client.get("/parks/tiny/alerts?lang=en").text
+    page = app_client.get("/parks/tiny/alerts?lang=en&state=open").text
+    assert "Overview" in page
+    assert 'href="/parks/tiny/alerts?lang=vi&amp;state=open"' in page  # the switch keeps the page's filters

@@ -13,6 +13,7 @@ import json
 import logging
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
@@ -31,7 +32,7 @@ from greenpark.api.routes import wwtp as wwtp_api
 from greenpark.api.service import Service
 from greenpark.errors import GreenparkError
 from greenpark.report.formatting import fmt_number, fmt_pct
-from greenpark.web.i18n import LANG_COOKIE, request_lang, translator
+from greenpark.web.i18n import LANG_COOKIE, LANGS, request_lang, translator
 
 log = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)
@@ -83,6 +84,9 @@ def _render(request: Request, name: str, who: Principal | None, status: int = 20
             "num": lambda v, d=0: fmt_number(v, lang, d),
             "pct": lambda v, d=1: fmt_pct(v, lang, d),
             "path": request.url.path,
+            "lang_href": {
+                code: f"{request.url.path}?{urlencode({**request.query_params, 'lang': code})}" for code in LANGS
+            },
             **ctx,
         },
         status_code=status,
