@@ -15,7 +15,7 @@ $(BIN)/greenpark: pyproject.toml
 install: $(BIN)/greenpark
 
 demo: install
-	$(BIN)/greenpark example example-park
+	$(BIN)/greenpark example example-park --force
 	$(BIN)/greenpark assess example-park --year $(YEAR)
 
 test: install
