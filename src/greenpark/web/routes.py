@@ -262,9 +262,9 @@ def tenant_page(park_id: str, tenant_id: str, request: Request) -> Response:
     )
 
 
-@router.get("/parks/{park_id}/wwtp", response_class=HTMLResponse)
-def wwtp_page(park_id: str, request: Request) -> Response:
-    """The WWTP live page: each analyser's last 24 hours with its limit line (the browser polls the API)."""
+def _park_wide(request: Request, park_id: str, permission: str) -> Response | tuple[Service, Principal, Any]:
+    """The service, the signed-in user and its scope for a park-wide page, or the response that replaces the page:
+    the login page, the tenant's own page (tenants reach nothing park-wide), or the error page."""
     service = get_service(request)
     who = _who(request, service)
     if who is None:
@@ -272,9 +272,18 @@ def wwtp_page(park_id: str, request: Request) -> Response:
     if who.role is Role.tenant:
         return _tenant_elsewhere(who, park_id)  # type: ignore[return-value]
     try:
-        scope = allow("water:read")(park_id, service, who)
+        return service, who, allow(permission)(park_id, service, who)
     except ProblemError as exc:
         return _problem_page(request, who, exc, park_id)
+
+
+@router.get("/parks/{park_id}/wwtp", response_class=HTMLResponse)
+def wwtp_page(park_id: str, request: Request) -> Response:
+    """The WWTP live page: each analyser's last 24 hours with its limit line (the browser polls the API)."""
+    gate = _park_wide(request, park_id, "water:read")
+    if isinstance(gate, Response):
+        return gate
+    _, who, scope = gate
     wwtps = wwtp_api.list_wwtps(scope).data
     poll = request.query_params.get("poll", "5")
     return _render(
@@ -290,16 +299,10 @@ def wwtp_page(park_id: str, request: Request) -> Response:
 @router.get("/parks/{park_id}/alerts", response_class=HTMLResponse)
 def alerts_page(park_id: str, request: Request) -> Response:
     """Alerts, newest first; operators acknowledge and close them."""
-    service = get_service(request)
-    who = _who(request, service)
-    if who is None:
-        return RedirectResponse("/login", status_code=303)
-    if who.role is Role.tenant:
-        return _tenant_elsewhere(who, park_id)  # type: ignore[return-value]
-    try:
-        scope = allow("alerts:read")(park_id, service, who)
-    except ProblemError as exc:
-        return _problem_page(request, who, exc, park_id)
+    gate = _park_wide(request, park_id, "alerts:read")
+    if isinstance(gate, Response):
+        return gate
+    service, who, scope = gate
     state = request.query_params.get("state")
     state = state if state in ("open", "acknowledged", "closed") else None
     page = alerts_api.list_alerts(scope, service, state, 200, 0)  # type: ignore[arg-type]
@@ -317,16 +320,10 @@ def alerts_page(park_id: str, request: Request) -> Response:
 @router.get("/parks/{park_id}/quality", response_class=HTMLResponse)
 def quality_page(park_id: str, request: Request) -> Response:
     """Data quality: the rows rejected by imports and live ingestion (the quarantine)."""
-    service = get_service(request)
-    who = _who(request, service)
-    if who is None:
-        return RedirectResponse("/login", status_code=303)
-    if who.role is Role.tenant:
-        return _tenant_elsewhere(who, park_id)  # type: ignore[return-value]
-    try:
-        scope = allow("quarantine:read")(park_id, service, who)
-    except ProblemError as exc:
-        return _problem_page(request, who, exc, park_id)
+    gate = _park_wide(request, park_id, "quarantine:read")
+    if isinstance(gate, Response):
+        return gate
+    service, who, scope = gate
     page = ingest_api.quarantine(scope, service, 500, 0)
     columns = list(page.data[0].keys()) if page.data else []
     return _render(request, "quality.html", who, park_id=park_id, rows=page.data, count=page.count, columns=columns)
