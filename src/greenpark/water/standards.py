@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from typing import Any
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
@@ -215,24 +216,31 @@ def discharge_limits(
         if parameters is not None and row.parameter not in parameters:
             continue
         coef = bool(int(row.coefficients))
-        factor = kq * kf if coef else 1.0
-        c_min = None if pd.isna(row.value_min) else float(row.value_min)
-        out[row.parameter] = Limit(
-            parameter=row.parameter,
-            unit=row.unit,
-            standard=wwtp.standard,
-            column=wwtp.column,
-            c=float(row.value),
-            c_min=c_min,
-            coefficients=coef,
-            kq=kq,
-            kf=kf,
-            cmax=float(row.value) * factor,
-            cmin=c_min,
-            source=row.source,
-            confidence=str(row.confidence),
-        )
+        out[row.parameter] = _limit(row, wwtp, kq, kf, coef)
     return out
+
+
+def _limit(row: Any, wwtp: Wwtp, kq: float | None, kf: float | None, coefficients: bool) -> Limit:
+    """One standard-table row as a Limit: Cmax = C x Kq x Kf when the row takes the coefficients, else C.
+
+    The lower bound (pH) never takes them (QCVN 40:2011 §2.1: Cmax = C for pH, temperature, colour...)."""
+    c_min = None if pd.isna(row.value_min) else float(row.value_min)
+    factor = kq * kf if coefficients and kq is not None and kf is not None else 1.0
+    return Limit(
+        parameter=row.parameter,
+        unit=row.unit,
+        standard=wwtp.standard,
+        column=wwtp.column,
+        c=float(row.value),
+        c_min=c_min,
+        coefficients=coefficients,
+        kq=kq,
+        kf=kf,
+        cmax=float(row.value) * factor,
+        cmin=c_min,
+        source=row.source,
+        confidence=str(row.confidence),
+    )
 
 
 def _limits_2025(wwtp: Wwtp, table: pd.DataFrame, parameters: list[str] | None, flow: float) -> dict[str, Limit]:
@@ -250,22 +258,7 @@ def _limits_2025(wwtp: Wwtp, table: pd.DataFrame, parameters: list[str] | None, 
         )
     out: dict[str, Limit] = {}
     for row in table[table["parameter"].isin(wanted)].itertuples():
-        c_min = None if pd.isna(row.value_min) else float(row.value_min)
-        out[row.parameter] = Limit(
-            parameter=row.parameter,
-            unit=row.unit,
-            standard=wwtp.standard,
-            column=wwtp.column,
-            c=float(row.value),
-            c_min=c_min,
-            coefficients=False,
-            kq=None,
-            kf=None,
-            cmax=float(row.value),
-            cmin=c_min,
-            source=row.source,
-            confidence=str(row.confidence),
-        )
+        out[row.parameter] = _limit(row, wwtp, None, None, False)
     return out
 
 
