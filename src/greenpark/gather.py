@@ -65,14 +65,21 @@ def park_inventory(
     return result
 
 
-def solar_for_year(data: Any, hourly: pd.DataFrame, year: int, study: dt.date, workers: int = 2) -> Any:
-    """The solar engine's roofs and per-tenant PV + battery optimum on an estimated typical weather year."""
+def solar_for_year(
+    data: Any, hourly: pd.DataFrame, year: int, study: dt.date, workers: int = 2, weather_file: str | None = None
+) -> Any:
+    """The solar engine's roofs and per-tenant PV + battery optimum, on the user's weather file or, without one,
+    on an estimated typical year (flagged as an estimate in the result)."""
     from greenpark.ghg import grid_factor
     from greenpark.solar import assess_solar, pv_system_params, typical_year
+    from greenpark.solar.weather import read_weather
 
     params = pv_system_params()
     p = data.park
-    weather = typical_year(p.latitude, p.longitude, year, p.timezone, params.wind_speed_default)
+    if weather_file:
+        weather = read_weather(weather_file, p.latitude, p.longitude, p.timezone, params.wind_speed_default)
+    else:
+        weather = typical_year(p.latitude, p.longitude, year, p.timezone, params.wind_speed_default)
     gf = grid_factor(year)
     return assess_solar(
         data, hourly, weather, year, study, gf.tco2_per_mwh, gf.as_dict(), params=params, workers=workers

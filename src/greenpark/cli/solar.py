@@ -105,12 +105,9 @@ def register(app: typer.Typer) -> None:
         from zoneinfo import ZoneInfo
 
         from greenpark.errors import InputError
-        from greenpark.ghg import grid_factor
+        from greenpark.gather import solar_for_year
         from greenpark.io.importer import open_park
-        from greenpark.solar.climate import typical_year
-        from greenpark.solar.params import pv_system_params
-        from greenpark.solar.portfolio import assess_solar, check_year
-        from greenpark.solar.weather import read_weather
+        from greenpark.solar.portfolio import check_year
 
         try:
             study = dt.date.fromisoformat(on) if on else dt.date.today()
@@ -128,16 +125,7 @@ def register(app: typer.Typer) -> None:
             )  # fmt: skip
         finally:
             st.close()
-        params = pv_system_params()
-        lat, lon = data.park.latitude, data.park.longitude
-        if weather:
-            wx = read_weather(weather, lat, lon, zone, params.wind_speed_default)
-        else:
-            wx = typical_year(lat, lon, y, zone, params.wind_speed_default)
-        gf = grid_factor(y)
-        result = assess_solar(
-            data, consumption, wx, y, study, gf.tco2_per_mwh, gf.as_dict(), params=params, workers=workers
-        )
+        result = solar_for_year(data, consumption, y, study, workers, weather)
         if as_json:
             print_json(solar_json(result))
         else:
