@@ -29,6 +29,37 @@ import pyarrow as pa
 from greenpark.model import ParkData
 
 Grain = Literal["15min", "hour", "day", "month", "year"]
+GAP_COLUMNS = [
+    "meter_id",
+    "tenant_id",
+    "kind",
+    "step_s",
+    "expected",
+    "received",
+    "missing",
+    "missing_share",
+    "gap_start",
+    "gap_end",
+    "gap_hours",
+]
+
+
+def gaps_frame(raw: pd.DataFrame) -> pd.DataFrame:
+    """The typed :meth:`Store.meter_gaps` frame from a backend's raw rows (gap bounds ``gap_a``/``gap_b`` in epoch s).
+
+    Backends share this last step so both answer with the same dtypes: counts as nullable integers,
+    missing values as None, gap bounds as tz-aware UTC timestamps.
+    """
+    out = pd.DataFrame({c: raw[c] for c in ("meter_id", "tenant_id", "kind")}).astype(object)
+    out["tenant_id"] = out["tenant_id"].where(out["tenant_id"].notna(), None)
+    out["step_s"] = pd.to_numeric(raw["step_s"], errors="coerce").astype(float)
+    for c in ("expected", "received", "missing"):
+        out[c] = pd.to_numeric(raw[c], errors="coerce").astype("Int64")
+    out["missing_share"] = pd.to_numeric(raw["missing_share"], errors="coerce").astype(float)
+    for c, src in (("gap_start", "gap_a"), ("gap_end", "gap_b")):
+        out[c] = pd.to_datetime(pd.to_numeric(raw[src], errors="coerce"), unit="s", utc=True).dt.round("s")
+    out["gap_hours"] = (out["gap_end"] - out["gap_start"]) / pd.Timedelta(hours=1)
+    return out[GAP_COLUMNS].reset_index(drop=True)
 
 
 class Store(ABC):
@@ -79,9 +110,7 @@ class Store(ABC):
         """
 
     @abstractmethod
-    def readings(
-        self, park_id: str, meter_ids: list[str] | None, start: dt.datetime, end: dt.datetime
-    ) -> pd.DataFrame:
+    def readings(self, park_id: str, meter_ids: list[str] | None, start: dt.datetime, end: dt.datetime) -> pd.DataFrame:
         """Raw interval readings in [start, end): columns meter_id, ts (UTC), value."""
 
     @abstractmethod
@@ -92,11 +121,30 @@ class Store(ABC):
         end: dt.datetime,
         grain: Grain = "month",
         by: Literal["meter", "tenant"] = "tenant",
+        tenant_id: str | None = None,
     ) -> pd.DataFrame:
         """Sum of interval values per period, cut in the park's local time, in the database.
 
         Columns: ``tenant_id`` (None = park common) or ``meter_id``, ``kind``,
         ``period_start`` (tz-aware, park zone), ``value`` (kWh or m3), ``n_values``.
+        ``tenant_id`` keeps only that tenant's meters (filtered in the query, so one tenant's
+        hourly profile does not read the whole park's).
+        """
+
+    @abstractmethod
+    def meter_gaps(self, park_id: str, start: dt.datetime, end: dt.datetime) -> pd.DataFrame:
+        """Expected vs received intervals of every meter of the park in [start, end), and its longest gap.
+
+        One query, in the database. A meter's step is the most frequent spacing of its readings in the
+        period (ties: the shorter); a gap is a spacing longer than one step, plus the stretches from
+        ``start`` to the first reading and from the last reading's interval end to ``end``.
+
+        Columns, worst first (share missing, then longest gap): ``meter_id``, ``tenant_id`` (None = park
+        common), ``kind``, ``step_s`` (seconds; None below two readings), ``expected`` (whole steps in the
+        period; None when the step is unknown), ``received``, ``missing`` (expected - received, at least 0),
+        ``missing_share`` (missing / expected; 1.0 for a meter without readings; None, sorted last, for a
+        single reading), ``gap_start``, ``gap_end``
+        (UTC; None without a gap), ``gap_hours``.
         """
 
     # quarantine ----------------------------------------------------------------

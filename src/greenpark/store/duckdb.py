@@ -20,12 +20,54 @@ import pyarrow as pa
 from greenpark.errors import InputError, ParkNotFoundError, StoreError
 from greenpark.model import ParkData
 from greenpark.store import codec
-from greenpark.store.base import Grain, Store
+from greenpark.store.base import Grain, Store, gaps_frame
 from greenpark.store.migrations import migrations
 
 log = logging.getLogger(__name__)
 
 _TRUNC = {"hour": "hour", "day": "day", "month": "month", "year": "year"}
+# meter gaps (Store.meter_gaps): spacing of consecutive readings with lag(), the meter's step = its most
+# frequent spacing, gaps = spacings beyond one step plus the stretches before the first and after the last reading
+_GAPS_SQL = """
+WITH r AS (
+    SELECT meter_id, epoch(ts) AS t, epoch(ts) - lag(epoch(ts)) OVER (PARTITION BY meter_id ORDER BY ts) AS d
+    FROM readings WHERE park_id = $park AND ts >= $start AND ts < $end
+),
+spacing AS (SELECT meter_id, d, count(*) AS n FROM r WHERE d IS NOT NULL GROUP BY meter_id, d),
+step AS (
+    SELECT meter_id, d AS step_s FROM (
+        SELECT meter_id, d, row_number() OVER (PARTITION BY meter_id ORDER BY n DESC, d) AS k FROM spacing
+    ) ranked WHERE k = 1
+),
+s AS (
+    SELECT r.meter_id, count(*) AS received, min(r.t) AS first_t, max(r.t) AS last_t, any_value(step.step_s) AS step_s
+    FROM r LEFT JOIN step ON step.meter_id = r.meter_id GROUP BY r.meter_id
+),
+g AS (
+    SELECT r.meter_id, r.t - r.d + s.step_s AS a, r.t AS b FROM r JOIN s ON s.meter_id = r.meter_id WHERE r.d > s.step_s
+    UNION ALL SELECT meter_id, $t0, first_t FROM s WHERE first_t - $t0 >= step_s
+    UNION ALL SELECT meter_id, last_t + step_s, $t1 FROM s WHERE $t1 - last_t > step_s
+),
+longest AS (
+    SELECT meter_id, a, b FROM (
+        SELECT meter_id, a, b, row_number() OVER (PARTITION BY meter_id ORDER BY b - a DESC, a) AS k FROM g
+    ) ranked WHERE k = 1
+),
+per_meter AS (
+    SELECT m.meter_id, m.tenant_id, m.kind, m.position, s.step_s,
+           CASE WHEN s.step_s > 0 THEN CAST(floor(($t1 - $t0) / s.step_s) AS BIGINT) END AS expected,
+           coalesce(s.received, 0) AS received,
+           CASE WHEN s.received IS NULL THEN $t0 ELSE l.a END AS gap_a,
+           CASE WHEN s.received IS NULL THEN $t1 ELSE l.b END AS gap_b
+    FROM meters m LEFT JOIN s ON s.meter_id = m.meter_id LEFT JOIN longest l ON l.meter_id = m.meter_id
+    WHERE m.park_id = $park
+)
+SELECT meter_id, tenant_id, kind, step_s, expected, received, greatest(expected - received, 0) AS missing,
+       CASE WHEN received = 0 THEN 1.0 WHEN expected > 0 THEN greatest(expected - received, 0) / expected END
+           AS missing_share,
+       gap_a, gap_b
+FROM per_meter ORDER BY missing_share DESC NULLS LAST, gap_b - gap_a DESC NULLS LAST, position
+"""
 
 
 class DuckDBStore(Store):
@@ -237,6 +279,7 @@ class DuckDBStore(Store):
         end: dt.datetime,
         grain: Grain = "month",
         by: Literal["meter", "tenant"] = "tenant",
+        tenant_id: str | None = None,
     ) -> pd.DataFrame:
         """Sum of interval values per period, cut in the park's local time, in the database."""
         zone = self._zone(park_id)
@@ -254,10 +297,10 @@ class DuckDBStore(Store):
             SELECT {key} AS {by}_id, m.kind, {period} AS period_local,
                    sum(r.value) AS value, count(*) AS n_values
             FROM readings r JOIN meters m ON m.park_id = r.park_id AND m.meter_id = r.meter_id
-            WHERE r.park_id = ? AND r.ts >= ? AND r.ts < ?
+            WHERE r.park_id = ? AND r.ts >= ? AND r.ts < ? {"AND m.tenant_id = ?" if tenant_id is not None else ""}
             GROUP BY ALL ORDER BY 1, 2, 3
         """,
-            [zone, park_id, _utc(start), _utc(end)],
+            [zone, park_id, _utc(start), _utc(end), *([tenant_id] if tenant_id is not None else [])],
         ).df()
         df["period_start"] = pd.to_datetime(df.pop("period_local")).dt.tz_localize(
             zone, ambiguous=False, nonexistent="shift_forward"
@@ -265,6 +308,15 @@ class DuckDBStore(Store):
         df["n_values"] = df["n_values"].astype("int64")
         df[f"{by}_id"] = df[f"{by}_id"].astype(object).where(df[f"{by}_id"].notna(), None)  # park common: None
         return df[[f"{by}_id", "kind", "period_start", "value", "n_values"]]
+
+    def meter_gaps(self, park_id: str, start: dt.datetime, end: dt.datetime) -> pd.DataFrame:
+        """Expected vs received intervals per meter and its longest gap, in one query (see :meth:`Store.meter_gaps`)."""
+        self._zone(park_id)  # an unknown park raises ParkNotFoundError
+        t0, t1 = _utc(start), _utc(end)
+        df = self.con.execute(
+            _GAPS_SQL, {"park": park_id, "start": t0, "end": t1, "t0": t0.timestamp(), "t1": t1.timestamp()}
+        ).df()
+        return gaps_frame(df)
 
     # -- quarantine ------------------------------------------------------------------------------
     def add_quarantine(self, park_id: str, rejects: pd.DataFrame) -> int:

@@ -32,12 +32,60 @@ from greenpark.errors import InputError, ParkNotFoundError, StoreError
 from greenpark.io.quarantine import REJECT_COLUMNS
 from greenpark.model import ParkData
 from greenpark.store import codec
-from greenpark.store.base import Grain, Store
+from greenpark.store.base import Grain, Store, gaps_frame
 from greenpark.store.migrations import migrations
 
 _SCHEMA_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
 #: grain -> PostgreSQL interval or date_trunc field, applied to local (park-zone) wall time
 _TRUNC = {"hour": "hour", "day": "day", "month": "month", "year": "year"}
+# meter gaps (Store.meter_gaps): spacing of consecutive readings with lag(), the meter's step = its most
+# frequent spacing, gaps = spacings beyond one step plus the stretches before the first and after the last reading
+_GAPS_RAW = [
+    *("meter_id", "tenant_id", "kind", "step_s", "expected", "received", "missing", "missing_share"),
+    *("gap_a", "gap_b"),
+]
+_GAPS_SQL = """
+WITH r AS (
+    SELECT meter_id, extract(epoch FROM ts)::float8 AS t,
+           extract(epoch FROM ts)::float8 - lag(extract(epoch FROM ts)::float8) OVER (PARTITION BY meter_id ORDER BY ts)
+               AS d
+    FROM readings WHERE park_id = %(park)s AND ts >= %(start)s AND ts < %(end)s
+),
+spacing AS (SELECT meter_id, d, count(*) AS n FROM r WHERE d IS NOT NULL GROUP BY meter_id, d),
+step AS (
+    SELECT meter_id, d AS step_s FROM (
+        SELECT meter_id, d, row_number() OVER (PARTITION BY meter_id ORDER BY n DESC, d) AS k FROM spacing
+    ) ranked WHERE k = 1
+),
+s AS (
+    SELECT r.meter_id, count(*) AS received, min(r.t) AS first_t, max(r.t) AS last_t, max(step.step_s) AS step_s
+    FROM r LEFT JOIN step ON step.meter_id = r.meter_id GROUP BY r.meter_id
+),
+g AS (
+    SELECT r.meter_id, r.t - r.d + s.step_s AS a, r.t AS b FROM r JOIN s ON s.meter_id = r.meter_id WHERE r.d > s.step_s
+    UNION ALL SELECT meter_id, %(t0)s::float8, first_t FROM s WHERE first_t - %(t0)s::float8 >= step_s
+    UNION ALL SELECT meter_id, last_t + step_s, %(t1)s::float8 FROM s WHERE %(t1)s::float8 - last_t > step_s
+),
+longest AS (
+    SELECT meter_id, a, b FROM (
+        SELECT meter_id, a, b, row_number() OVER (PARTITION BY meter_id ORDER BY b - a DESC, a) AS k FROM g
+    ) ranked WHERE k = 1
+),
+per_meter AS (
+    SELECT m.meter_id, m.tenant_id, m.kind, m.position, s.step_s,
+           CASE WHEN s.step_s > 0 THEN floor((%(t1)s::float8 - %(t0)s::float8) / s.step_s)::bigint END AS expected,
+           coalesce(s.received, 0) AS received,
+           CASE WHEN s.received IS NULL THEN %(t0)s::float8 ELSE l.a END AS gap_a,
+           CASE WHEN s.received IS NULL THEN %(t1)s::float8 ELSE l.b END AS gap_b
+    FROM meters m LEFT JOIN s ON s.meter_id = m.meter_id LEFT JOIN longest l ON l.meter_id = m.meter_id
+    WHERE m.park_id = %(park)s
+)
+SELECT meter_id, tenant_id, kind, step_s, expected, received, greatest(expected - received, 0) AS missing,
+       CASE WHEN received = 0 THEN 1.0 WHEN expected > 0 THEN greatest(expected - received, 0)::float8 / expected END
+           AS missing_share,
+       gap_a, gap_b
+FROM per_meter ORDER BY missing_share DESC NULLS LAST, gap_b - gap_a DESC NULLS LAST, position
+"""
 
 
 def split_url(url: str) -> tuple[str, str | None]:
@@ -310,6 +358,7 @@ class PostgresStore(Store):
         end: dt.datetime,
         grain: Grain = "month",
         by: Literal["meter", "tenant"] = "tenant",
+        tenant_id: str | None = None,
     ) -> pd.DataFrame:
         """Sums per period cut in the park's local time, computed in PostgreSQL."""
         _need_aware(start, end)
@@ -331,11 +380,12 @@ class PostgresStore(Store):
                 "sum(r.value) AS value, count(*) AS n_values "
                 "FROM readings r JOIN meters m ON m.park_id = r.park_id AND m.meter_id = r.meter_id "
                 "WHERE r.park_id = %(park)s AND r.ts >= %(start)s AND r.ts < %(end)s "
-                "GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
+                + ("AND m.tenant_id = %(tenant)s " if tenant_id is not None else "")
+                + "GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
             )
             df = self._frame(
                 q,
-                {"zone": zone, "park": park_id, "start": start, "end": end},
+                {"zone": zone, "park": park_id, "start": start, "end": end, "tenant": tenant_id},
                 ["key", "kind", "period_start", "value", "n_values"],
             )
         key_col = "tenant_id" if by == "tenant" else "meter_id"
@@ -345,6 +395,15 @@ class PostgresStore(Store):
         df["value"] = df["value"].astype(float)
         df["n_values"] = df["n_values"].astype("int64")
         return df
+
+    def meter_gaps(self, park_id: str, start: dt.datetime, end: dt.datetime) -> pd.DataFrame:
+        """Expected vs received intervals per meter and its longest gap, in one query (see :meth:`Store.meter_gaps`)."""
+        _need_aware(start, end)
+        params = {"park": park_id, "start": start, "end": end, "t0": start.timestamp(), "t1": end.timestamp()}
+        with self._lock, self.con.transaction():
+            self._zone(park_id)  # an unknown park raises ParkNotFoundError
+            raw = self._frame(_GAPS_SQL, params, _GAPS_RAW)
+        return gaps_frame(raw)
 
     # quarantine -----------------------------------------------------------------------
     def add_quarantine(self, park_id: str, rejects: pd.DataFrame) -> int:
