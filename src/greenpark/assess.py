@@ -4,6 +4,8 @@
 the engines need (aggregations run inside the database), runs the engines and
 returns an :class:`Assessment`: one JSON-able dict per stage plus the status and
 time of every stage. It holds no formulas: each figure comes from an engine.
+``assess_park`` runs the same stages on a park whose store is already open (the live
+service's, under its lock).
 
 Stages and their dependencies::
 
@@ -25,6 +27,7 @@ import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -95,6 +98,15 @@ def latest_complete_year(consumption_by_year: pd.DataFrame) -> int:
     return int(full.index.max() if not full.empty else per_year.index.max())
 
 
+@dataclass
+class _Loaded:
+    """What the store stages leave for the engine stages: the year's tables and the inventory."""
+
+    assessment: Assessment
+    tables: dict[str, pd.DataFrame]
+    inventory: Any
+
+
 def assess(
     park: str,
     year: int | None = None,
@@ -105,6 +117,9 @@ def assess(
     progress: Progress | None = None,
 ) -> Assessment:
     """Assess park ``park`` (folder, workbook or id in the store) for ``year``.
+
+    Opens (importing if needed) the park and its store, reads what the engines need, closes
+    the store and runs the engines (:func:`assess_park` does the same on a store already open).
 
     Parameters
     ----------
@@ -126,38 +141,97 @@ def assess(
     if progress:
         progress("load", "start")
     data, store = open_park(park, store_url=store_url)
-    zone = ZoneInfo(data.park.timezone)
-    pid = data.park.park_id
     try:
-        if year is None:
-            far = dt.datetime(1990, 1, 1, tzinfo=zone), dt.datetime(2100, 1, 1, tzinfo=zone)
-            year = latest_complete_year(store.consumption(pid, *far, grain="month", by="tenant"))
-        start, end = dt.datetime(year, 1, 1, tzinfo=zone), dt.datetime(year + 1, 1, 1, tzinfo=zone)
-        tables = {
-            "month_tenant": store.consumption(pid, start, end, grain="month", by="tenant"),
-            "month_meter": store.consumption(pid, start, end, grain="month", by="meter"),
-            "hour_tenant": store.consumption(pid, start, end, grain="hour", by="tenant"),
-        }
-        quarantine = store.quarantine(pid)
-        assessment = Assessment(
-            meta={
-                "park_id": pid,
-                "year": year,
-                "gwp": gwp,
-                "study_date": study_date.isoformat(),
-                "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                "greenpark_version": __version__,
-                "quarantined_rows": len(quarantine),
-            },
-            park=data.park.model_dump(mode="json") | {"tenants": len(data.tenants), "roofs": len(data.roofs)},
-        )
-        assessment.stages["load"] = {"status": "ok", "note": "", "seconds": round(time.perf_counter() - t_load, 2)}
-        if progress:
-            progress("load", "ok")
-        inventory = _run("inventory", assessment, lambda: _inventory(data, store, year, gwp), progress)
+        loaded = _store_stages(data, store, year, gwp, study_date, progress, t_load)
     finally:
         store.close()
+    return _engine_stages(data, loaded, study_date, workers, progress)
 
+
+def assess_park(
+    data: ParkData,
+    store: Any,
+    year: int | None = None,
+    gwp: str = "AR5",
+    study_date: dt.date | None = None,
+    workers: int = 2,
+    progress: Progress | None = None,
+    store_lock: AbstractContextManager[Any] | None = None,
+) -> Assessment:
+    """Assess a park already loaded from a store that stays open (the live service's).
+
+    The same stages as :func:`assess`. The store is used only by the first stages (the year's
+    tables and the inventory), inside ``store_lock`` when given: the service serialises its
+    store calls on one lock, and holding it only for these stages lets ingestion go on while
+    the engines (solar, water, waste, energy, plan) run.
+
+    Parameters
+    ----------
+    data : ParkData
+        The park's objects and tables, as the store loaded them.
+    store : Store
+        The open store holding the park's readings; not closed here.
+    store_lock : context manager, optional
+        Held around every store call (e.g. the service's lock).
+
+    Other parameters are those of :func:`assess`.
+    """
+    study_date = study_date or dt.date.today()
+    t_load = time.perf_counter()
+    if progress:
+        progress("load", "start")
+    with store_lock if store_lock is not None else nullcontext():
+        loaded = _store_stages(data, store, year, gwp, study_date, progress, t_load)
+    return _engine_stages(data, loaded, study_date, workers, progress)
+
+
+def _store_stages(
+    data: ParkData,
+    store: Any,
+    year: int | None,
+    gwp: str,
+    study_date: dt.date,
+    progress: Progress | None,
+    t_load: float,
+) -> _Loaded:
+    """The stages that ask the store: load (the year's tables, the quarantine count) and the inventory."""
+    zone = ZoneInfo(data.park.timezone)
+    pid = data.park.park_id
+    if year is None:
+        far = dt.datetime(1990, 1, 1, tzinfo=zone), dt.datetime(2100, 1, 1, tzinfo=zone)
+        year = latest_complete_year(store.consumption(pid, *far, grain="month", by="tenant"))
+    start, end = dt.datetime(year, 1, 1, tzinfo=zone), dt.datetime(year + 1, 1, 1, tzinfo=zone)
+    tables = {
+        "month_tenant": store.consumption(pid, start, end, grain="month", by="tenant"),
+        "month_meter": store.consumption(pid, start, end, grain="month", by="meter"),
+        "hour_tenant": store.consumption(pid, start, end, grain="hour", by="tenant"),
+    }
+    quarantine = store.quarantine(pid)
+    assessment = Assessment(
+        meta={
+            "park_id": pid,
+            "year": year,
+            "gwp": gwp,
+            "study_date": study_date.isoformat(),
+            "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "greenpark_version": __version__,
+            "quarantined_rows": len(quarantine),
+        },
+        park=data.park.model_dump(mode="json") | {"tenants": len(data.tenants), "roofs": len(data.roofs)},
+    )
+    assessment.stages["load"] = {"status": "ok", "note": "", "seconds": round(time.perf_counter() - t_load, 2)}
+    if progress:
+        progress("load", "ok")
+    inventory = _run("inventory", assessment, lambda: _inventory(data, store, year, gwp), progress)
+    return _Loaded(assessment, tables, inventory)
+
+
+def _engine_stages(
+    data: ParkData, loaded: _Loaded, study_date: dt.date, workers: int, progress: Progress | None
+) -> Assessment:
+    """The stages that need no store: solar (in a thread beside the others), water, waste, energy, then plan."""
+    assessment, tables, inventory = loaded.assessment, loaded.tables, loaded.inventory
+    year, gwp = assessment.meta["year"], assessment.meta["gwp"]
     with ThreadPoolExecutor(max_workers=1) as pool:
         solar_future = pool.submit(
             _run, "solar", assessment, lambda: _solar(data, tables, year, study_date, workers), progress

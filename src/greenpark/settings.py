@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from functools import lru_cache
+from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -81,6 +82,17 @@ class Settings(BaseSettings):
     warm_results: bool = Field(default=True, description="compute the last two years' results at start")
     query_max_days: float = Field(default=3_700, gt=0, description="longest range a read query may span")
     readings_max_points: int = Field(default=10_000, ge=1, description="points per series before downsampling")
+
+    # reports (the main job run from the service)
+    reports_dir: Path | None = Field(
+        default=None,
+        description="folder of the report runs; default: 'reports' beside a duckdb store file, "
+        "'.greenpark/reports' for PostgreSQL, a temporary folder for an in-memory store",
+    )
+    report_workers: int = Field(default=2, ge=1, description="processes for the per-tenant solar sizing of a report")
+    report_stop_wait_s: float = Field(
+        default=30.0, ge=0, description="how long shutdown waits for a running report to stop at a stage boundary"
+    )
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:

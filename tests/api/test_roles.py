@@ -64,6 +64,11 @@ MATRIX: list[tuple[str, str, str | None, tuple[int, int, int, int, int]]] = [
     ("GET", "/api/v1/parks/tiny/alerts/{a_t2}", None, (200, 404, 200, 403, 401)),
     ("POST", "/api/v1/parks/tiny/alerts/{a_t1}/acknowledge", None, (200, 403, 403, 403, 401)),
     ("POST", "/api/v1/parks/tiny/alerts/{b_t1}/close", None, (200, 403, 403, 403, 401)),
+    # a report holds every tenant: tenants get neither permission (runs and downloads: tests/api/test_reports_api.py)
+    ("POST", "/api/v1/parks/tiny/reports", "report", (202, 403, 403, 403, 401)),
+    ("GET", "/api/v1/parks/tiny/reports", None, (200, 403, 200, 403, 401)),
+    ("GET", "/api/v1/parks/tiny/reports/20240101T000000Z-00000000", None, (404, 403, 404, 403, 401)),
+    ("GET", "/api/v1/parks/tiny/reports/20240101T000000Z-00000000/files/report.html", None, (404, 403, 404, 403, 401)),
 ]
 PUBLIC = {("POST", "/api/v1/auth/login")}  # tested in test_auth.py
 
@@ -73,7 +78,7 @@ def world(tmp_path: Any) -> Any:
     store = open_store(f"duckdb:///{tmp_path / 'store.duckdb'}")
     store.save_park(tiny_park())
     store.save_park(tiny_park("other"))
-    app = create_app(test_settings(), store=store)
+    app = create_app(test_settings(reports_dir=tmp_path / "reports"), store=store)
     with TestClient(app) as client:
         callers = make_callers(app.state.service)
         book = app.state.service.alerts
@@ -109,6 +114,8 @@ def _body(key: str | None, n: int) -> Any:
                 "method": "analyser",
             }
         ]
+    if key == "report":  # 2024 has the readings posted by the rows above
+        return {"year": 2024, "lang": "en", "pdf": False}
     if key == "reading_e2":
         return [{"meter_id": "e2", "timestamp": "2024-03-01T08:00:00", "value": 1.0}]
     return None

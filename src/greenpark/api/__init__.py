@@ -17,7 +17,8 @@ from fastapi.routing import APIRoute
 
 from greenpark import __version__
 from greenpark.api import problems
-from greenpark.api.routes import alerts, auth, ingest, parks, results, wwtp
+from greenpark.api.report_runs import ReportRuns, reports_folder
+from greenpark.api.routes import alerts, auth, ingest, parks, reports, results, wwtp
 from greenpark.api.schemas import Health
 from greenpark.api.service import Service
 from greenpark.settings import Settings, get_settings
@@ -48,6 +49,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         service = Service(settings, s)
         service.start()
         app.state.service = service
+        app.state.reports = ReportRuns(service, reports_folder(settings))
+        if stale := app.state.reports.recover():
+            log.warning("%d report run(s) left unfinished by a stopped service marked failed", stale)
         warmer = None
         if settings.warm_results:
             warmer = threading.Thread(target=results.warm, args=(service,), name="greenpark-warm", daemon=True)
@@ -55,6 +59,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         try:
             yield
         finally:
+            app.state.reports.stop(settings.report_stop_wait_s)  # before the store closes
             service.stop()
             if warmer is not None:
                 warmer.join(timeout=30)
@@ -85,7 +90,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
             version=__version__,
         )
 
-    for module in (auth, parks, ingest, alerts, results, wwtp):
+    for module in (auth, parks, ingest, alerts, results, wwtp, reports):
         api.include_router(module.router)
     app.include_router(api)
     from greenpark.web import install as install_dashboard  # the web dashboard (pages, static files)

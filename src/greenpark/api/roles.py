@@ -28,10 +28,13 @@ PERMISSIONS: dict[Role, frozenset[str]] = {
             "waste:read",
             "solar:read",
             "plan:read",
+            "reports:read",
+            "reports:write",
             "users:admin",
         }
     ),
-    # everything about its own tenant; nothing park-wide that would reveal another tenant
+    # everything about its own tenant; nothing park-wide that would reveal another tenant (so no reports: a report
+    # holds every tenant)
     Role.tenant: frozenset(
         {
             "park:read",
@@ -45,9 +48,18 @@ PERMISSIONS: dict[Role, frozenset[str]] = {
             "waste:read",
         }
     ),
-    # read-only compliance and inventories
+    # read-only compliance and inventories, and the reports the operator ran (no report of its own: no reports:write)
     Role.authority: frozenset(
-        {"park:read", "overview:read", "tenants:read", "alerts:read", "inventory:read", "water:read", "waste:read"}
+        {
+            "park:read",
+            "overview:read",
+            "tenants:read",
+            "alerts:read",
+            "inventory:read",
+            "water:read",
+            "waste:read",
+            "reports:read",
+        }
     ),
     # ingest only, its own meters
     Role.device: frozenset({"readings:write", "wastewater:write"}),
