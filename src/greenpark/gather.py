@@ -195,3 +195,50 @@ def plan_report(
         "cost_curve": [c.model_dump() for c in curve],
         "roadmap": rm.model_dump(),
     }
+
+
+def tenant_solar_for_year(
+    data: Any, hourly: pd.DataFrame, tenant_id: str, year: int, study: dt.date, weather_file: str | None = None
+) -> Any:
+    """One tenant's rooftop PV + battery optimum and its roofs' potential (``solar_for_year`` on that tenant only).
+
+    For the tenant's dashboard page: sizes one tenant instead of the whole park. ``hourly`` is the tenant's
+    ``store.consumption(grain="hour", by="tenant", tenant_id=...)`` over the year. Returns a
+    ``ParkSolarResult`` holding that tenant (or none, with the reason in ``notes``) and its roofs.
+    """
+    import dataclasses
+
+    tenants = [t for t in data.tenants if t.tenant_id == tenant_id]
+    if not tenants:
+        raise InputError(f"tenant {tenant_id!r} is not in park {data.park.park_id!r}")
+    one = dataclasses.replace(data, tenants=tenants, roofs=[r for r in data.roofs if r.tenant_id == tenant_id])
+    rows = hourly[hourly["tenant_id"] == tenant_id] if len(hourly) else hourly
+    return solar_for_year(one, rows, year, study, workers=1, weather_file=weather_file)
+
+
+def tenant_savings(data: Any, monthly: pd.DataFrame, tenant_id: str, year: int, baseline_year: int) -> Any:
+    """The tenant's verified electricity savings in ``year`` against a ``baseline_year`` model on its production.
+
+    ``monthly`` is ``store.consumption(grain="month", by="tenant")`` (the tenant's rows suffice) over both years;
+    production comes from the park's ``production`` table. Returns ``greenpark.energy.verification.VerifiedSavings``.
+    """
+    from greenpark.energy.verification import verify_savings
+
+    c = monthly
+    c = c[(c["kind"] == "electricity_import") & (c["tenant_id"] == tenant_id)] if len(c) else c
+    kwh = (
+        pd.DataFrame({"month": [t.strftime("%Y-%m") for t in c["period_start"]], "kwh": c["value"].astype(float)})
+        .groupby("month", as_index=False)["kwh"]
+        .sum()
+        if len(c)
+        else pd.DataFrame({"month": pd.Series(dtype=str), "kwh": pd.Series(dtype=float)})
+    )
+    prod = data.table("production") if "production" in data.tables else pd.DataFrame()
+    if not prod.empty:
+        prod = prod[prod["tenant_id"] == tenant_id]
+        prod = prod.groupby(prod["period"].astype(str), as_index=False)["quantity"].sum()
+        prod = prod.rename(columns={"period": "month", "quantity": "production"})
+        months = kwh.merge(prod, on="month", how="left")
+    else:
+        months = kwh.assign(production=float("nan"))
+    return verify_savings(tenant_id, months, baseline_year, year)

@@ -38,23 +38,25 @@ def consumption(
     end: dt.datetime,
     grain: str,
     by: Literal["tenant", "meter"] = "tenant",
+    tenant_id: str | None = None,
 ) -> pd.DataFrame:
-    """Park-wide consumption per period (columns as :meth:`Store.consumption`), cached per local month.
+    """Park-wide (or one tenant's) consumption per period (columns as :meth:`Store.consumption`), cached per
+    local month.
 
     ``grain`` ``year`` is summed from the months of the range (periods labelled with the
-    start of the local year).
+    start of the local year). ``tenant_id`` asks the store for that tenant's meters only.
     """
     data = service.park(park_id)
     zone = data.park.zone
     ask = "month" if grain == "year" else grain
     parts = []
     for a, b in month_chunks(start, end, zone):
-        key = ("consumption", a.isoformat(), b.isoformat(), ask, by)
+        key = ("consumption", a.isoformat(), b.isoformat(), ask, by, tenant_id)
         month = a.strftime("%Y-%m")
 
         def compute(a: dt.datetime = a, b: dt.datetime = b) -> pd.DataFrame:
             with service.lock:
-                return service.store.consumption(park_id, a, b, grain=ask, by=by)  # type: ignore[arg-type]
+                return service.store.consumption(park_id, a, b, grain=ask, by=by, tenant_id=tenant_id)  # type: ignore[arg-type]
 
         part = service.cached_month(park_id, month, key, compute)
         if len(part):
@@ -73,3 +75,32 @@ def consumption(
             .reset_index()
         )
     return df
+
+
+_years: dict[tuple[int, str], list[int]] = {}
+
+
+def data_years(service: Service, park_id: str) -> list[int]:
+    """The local years with readings, asked of the store once per park and process (one yearly sum in SQL)."""
+    key = (id(service), park_id)
+    if key not in _years:
+        zone = service.park(park_id).park.zone
+        now = dt.datetime.now(zone)
+        with service.lock:
+            df = service.store.consumption(
+                park_id, dt.datetime(1990, 1, 1, tzinfo=zone), now + dt.timedelta(days=366), "year"
+            )
+        _years[key] = sorted({int(t.year) for t in df["period_start"]}) if len(df) else []
+    return _years[key]
+
+
+def meter_gaps(service: Service, park_id: str, start: dt.datetime, end: dt.datetime) -> pd.DataFrame:
+    """:meth:`Store.meter_gaps` over [start, end), cached until a reading of one of the range's local months arrives."""
+    zone = service.park(park_id).park.zone
+    months = [a.strftime("%Y-%m") for a, _ in month_chunks(start, end, zone)]
+
+    def compute() -> pd.DataFrame:
+        with service.lock:
+            return service.store.meter_gaps(park_id, start, end)
+
+    return service.cached_span(park_id, months, ("meter_gaps", start.isoformat(), end.isoformat()), compute)

@@ -12,6 +12,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from greenpark.api.accounts import Role
+from greenpark.solar.portfolio import TenantSolar
+from greenpark.solar.pv import RoofResult
 
 
 class Message(BaseModel):
@@ -188,6 +190,46 @@ class ConsumptionRow(BaseModel):
     period_start: dt.datetime
     value: float
     n_values: int
+
+
+class TenantSolarPublic(BaseModel):
+    """One tenant's solar offer: the PV + battery optimum (solar engine's ``TenantSolar``) and its roofs' potential."""
+
+    park_id: str
+    tenant_id: str
+    year: int
+    estimate: bool = Field(description="PV output from an estimated typical year (no weather file): not bankable")
+    offer: TenantSolar | None = Field(description="the optimum; None when the tenant could not be sized (see notes)")
+    roofs: list[RoofResult]
+    roof_limit_kwp: float
+    roof_annual_kwh: float
+    notes: list[str]
+    assumptions: dict[str, Any]
+
+
+class MeterGapPublic(BaseModel):
+    """One meter's expected vs received intervals in a period and its longest gap (``Store.meter_gaps``)."""
+
+    meter_id: str
+    tenant_id: str | None
+    kind: str
+    step_s: float | None = Field(description="the meter's interval (its most frequent spacing), seconds")
+    expected: int | None
+    received: int
+    missing: int | None
+    missing_share: float | None
+    gap_start: dt.datetime | None
+    gap_end: dt.datetime | None
+    gap_hours: float | None
+
+
+class MeterGapsPublic(BaseModel):
+    """Meters with gaps, worst first."""
+
+    start: dt.datetime
+    end: dt.datetime
+    data: list[MeterGapPublic]
+    count: int
 
 
 class ConsumptionPublic(BaseModel):

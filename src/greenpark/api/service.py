@@ -50,6 +50,7 @@ class Service:
         self._cache_lock = threading.Lock()
         self._latest: dict[tuple[Any, ...], Any] = {}
         self._refreshing: set[tuple[Any, ...]] = set()
+        self._computing: set[tuple[Any, ...]] = set()  # results an engine is computing now (any thread)
         self.stopping = threading.Event()
         self.ingestor = Ingestor(
             store,
@@ -116,6 +117,44 @@ class Service:
                 self._cache.popitem(last=False)
         return value
 
+    def cached_span(
+        self, park_id: str, months: list[str], key: tuple[Any, ...], compute: Callable[[], T]
+    ) -> T:
+        """``compute()``, or its cached result while no reading of the local ``months`` (YYYY-MM) changed.
+
+        For answers over a range of days that crosses months (e.g. the meters' gaps of the last 30 days).
+        """
+        with self._cache_lock:
+            stamp = tuple((m, self._versions[(park_id, m)]) for m in months)
+        return self.cached_month(park_id, months[-1] if months else "-", (stamp, *key), compute)
+
+    def cached_year_if_ready(
+        self, park_id: str, zone: str, year: int, key: tuple[Any, ...], compute: Callable[[], T]
+    ) -> T | None:
+        """The cached (or last, while it is recomputed) result of :meth:`cached_year`, without waiting for it.
+
+        When no result exists yet, ``compute()`` starts in a background thread and None is answered: a page
+        shows the figure as pending instead of waiting seconds for a cold engine.
+        """
+        with self._cache_lock:
+            stamp = tuple(self._versions[(park_id, f"{year}-{m:02d}")] for m in range(1, 13))
+            fresh = (park_id, f"{year}", self._versions[(park_id, f"{year}")], stamp, *key)
+            value = self._cache.get(fresh)
+            last = self._latest.get((park_id, year, key))
+            computing = (park_id, year, key) in self._computing
+        if value is not None:
+            return value  # type: ignore[no-any-return]
+        if self.settings.read_cache_entries <= 0:
+            return compute()  # no cache: nothing to wait for in the background
+        if last is not None and self.settings.serve_stale_results:
+            return self.cached_year(park_id, zone, year, key, compute)  # answers ``last``, recomputes behind
+        if computing:  # the warm-up or another request is computing it
+            return None
+        self._refresh_in_background(
+            (park_id, year, key), lambda: self.cached_year(park_id, zone, year, key, compute)
+        )
+        return None
+
     def cached_year(self, park_id: str, zone: str, year: int, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
         """``compute()``, or its cached result while no reading of the park's local ``year`` changed.
 
@@ -129,7 +168,13 @@ class Service:
             last = self._latest.get((park_id, year, key))
 
         def refresh() -> T:
-            value = self.cached_month(park_id, f"{year}", (stamp, *key), compute)
+            with self._cache_lock:
+                self._computing.add((park_id, year, key))
+            try:
+                value = self.cached_month(park_id, f"{year}", (stamp, *key), compute)
+            finally:
+                with self._cache_lock:
+                    self._computing.discard((park_id, year, key))
             with self._cache_lock:
                 self._latest[(park_id, year, key)] = value
             return value

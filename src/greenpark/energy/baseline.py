@@ -100,6 +100,109 @@ def ashrae14_metrics(y: np.ndarray, yhat: np.ndarray, p: int) -> tuple[float, fl
     return rmse, rmse / ybar, float(np.sum(y - yhat) / (dof * ybar))
 
 
+class BaselineCheck(BaseModel):
+    """The ASHRAE 14 acceptance test of a baseline: its statistics, whether it passed, and what refused it.
+
+    ``refused_by`` names the criterion row that failed first (``min_points``, ``r2_min``, ``cvrmse_max``,
+    ``nmbe_abs_max``), None when accepted; statistics not computed (too few points) are None.
+    """
+
+    resolution: str
+    drivers: list[str]
+    n: int
+    p: int
+    r2: float | None
+    cvrmse: float | None
+    nmbe: float | None
+    criteria: dict[str, float]
+    accepted: bool
+    refused_by: str | None
+    message: str | None
+
+
+def check_baseline(
+    data: pd.DataFrame, drivers: Sequence[str], resolution: str = "month", energy: str = "kwh"
+) -> tuple[BaselineCheck, Baseline | None]:
+    """Fit an OLS baseline of ``data[energy]`` on ``data[drivers]`` and test it, without raising on refusal.
+
+    Same model and tests as :func:`fit_baseline` (which raises on refusal); for callers that report the
+    statistics of a refused baseline too (a tenant's page says which test failed).
+
+    Returns
+    -------
+    (BaselineCheck, Baseline or None)
+        The test's statistics and verdict; the baseline when accepted, else None.
+    """
+    if resolution not in ("month", "day"):
+        raise InputError(f"baseline resolution {resolution!r} unknown; use 'month' or 'day'")
+    crit = {s: criterion(resolution, s) for s in ("min_points", "r2_min", "cvrmse_max", "nmbe_abs_max")}
+    n, p = len(data), len(drivers) + 1
+
+    def verdict(
+        refused_by: str | None,
+        message: str | None,
+        r2: float | None = None,
+        cv: float | None = None,
+        nmbe: float | None = None,
+    ) -> BaselineCheck:
+        return BaselineCheck(
+            resolution=resolution,
+            drivers=list(drivers),
+            n=n,
+            p=p,
+            r2=r2,
+            cvrmse=cv,
+            nmbe=nmbe,
+            criteria=crit,
+            accepted=refused_by is None,
+            refused_by=refused_by,
+            message=message,
+        )
+
+    if n < crit["min_points"] or n <= p:
+        msg = (
+            f"baseline rejected: number of points {n} < {int(crit['min_points'])} required at {resolution} "
+            f"resolution (and more than {p} parameters); extend the baseline period"
+        )
+        return verdict("min_points", msg), None
+    y = data[energy].to_numpy(dtype=float)
+    res = sm.OLS(y, _design(data, drivers)).fit()
+    yhat = res.fittedvalues
+    rmse, cv, nmbe = ashrae14_metrics(y, yhat, p)
+    r2 = float(res.rsquared) if drivers else 0.0  # a mean model explains no variance; R2 is not tested
+    if drivers and r2 < crit["r2_min"]:
+        msg = f"baseline rejected: R2 = {r2:.3f} < {crit['r2_min']:.2f} (ASHRAE 14); choose other drivers or resolution"
+        return verdict("r2_min", msg, r2, cv, nmbe), None
+    if cv > crit["cvrmse_max"]:
+        msg = (
+            f"baseline rejected: CV(RMSE) = {cv:.1%} > {crit['cvrmse_max']:.0%} (ASHRAE 14, {resolution}); "
+            "the model does not explain the energy well enough to verify savings"
+        )
+        return verdict("cvrmse_max", msg, r2, cv, nmbe), None
+    if abs(nmbe) > crit["nmbe_abs_max"]:
+        msg = f"baseline rejected: NMBE = {nmbe:.3%} outside +-{crit['nmbe_abs_max']:.1%} (ASHRAE 14)"
+        return verdict("nmbe_abs_max", msg, r2, cv, nmbe), None
+    resid = y - yhat
+    rho = float(np.corrcoef(resid[:-1], resid[1:])[0, 1]) if n > 2 and np.std(resid) > 0 else 0.0
+    names = ["const", *drivers]
+    baseline = Baseline(
+        resolution=resolution,
+        drivers=list(drivers),
+        coefficients=dict(zip(names, map(float, res.params), strict=True)),
+        std_errors=dict(zip(names, map(float, res.bse), strict=True)),
+        n=n,
+        p=p,
+        r2=r2,
+        rmse_kwh=rmse,
+        mean_kwh=float(y.mean()),
+        cvrmse=cv,
+        nmbe=nmbe,
+        lag1_autocorrelation=0.0 if np.isnan(rho) else rho,
+        criteria=crit,
+    )
+    return verdict(None, None, r2, cv, nmbe), baseline
+
+
 def fit_baseline(
     data: pd.DataFrame, drivers: Sequence[str], resolution: str = "month", energy: str = "kwh"
 ) -> Baseline:
@@ -118,53 +221,13 @@ def fit_baseline(
     Raises
     ------
     BaselineRejectedError
-        Too few points, or R2, CV(RMSE) or NMBE outside the ASHRAE 14 criteria; the message names it.
+        Too few points, or R2, CV(RMSE) or NMBE outside the ASHRAE 14 criteria; the message names it
+        (:func:`check_baseline` answers the same test without raising).
     """
-    if resolution not in ("month", "day"):
-        raise InputError(f"baseline resolution {resolution!r} unknown; use 'month' or 'day'")
-    crit = {s: criterion(resolution, s) for s in ("min_points", "r2_min", "cvrmse_max", "nmbe_abs_max")}
-    n, p = len(data), len(drivers) + 1
-    if n < crit["min_points"] or n <= p:
-        raise BaselineRejectedError(
-            f"baseline rejected: number of points {n} < {int(crit['min_points'])} required at {resolution} "
-            f"resolution (and more than {p} parameters); extend the baseline period"
-        )
-    y = data[energy].to_numpy(dtype=float)
-    res = sm.OLS(y, _design(data, drivers)).fit()
-    yhat = res.fittedvalues
-    rmse, cv, nmbe = ashrae14_metrics(y, yhat, p)
-    r2 = float(res.rsquared) if drivers else 0.0  # a mean model explains no variance; R2 is not tested
-    if drivers and r2 < crit["r2_min"]:
-        raise BaselineRejectedError(
-            f"baseline rejected: R2 = {r2:.3f} < {crit['r2_min']:.2f} (ASHRAE 14); choose other drivers or resolution"
-        )
-    if cv > crit["cvrmse_max"]:
-        raise BaselineRejectedError(
-            f"baseline rejected: CV(RMSE) = {cv:.1%} > {crit['cvrmse_max']:.0%} (ASHRAE 14, {resolution}); "
-            "the model does not explain the energy well enough to verify savings"
-        )
-    if abs(nmbe) > crit["nmbe_abs_max"]:
-        raise BaselineRejectedError(
-            f"baseline rejected: NMBE = {nmbe:.3%} outside +-{crit['nmbe_abs_max']:.1%} (ASHRAE 14)"
-        )
-    resid = y - yhat
-    rho = float(np.corrcoef(resid[:-1], resid[1:])[0, 1]) if n > 2 and np.std(resid) > 0 else 0.0
-    names = ["const", *drivers]
-    return Baseline(
-        resolution=resolution,
-        drivers=list(drivers),
-        coefficients=dict(zip(names, map(float, res.params), strict=True)),
-        std_errors=dict(zip(names, map(float, res.bse), strict=True)),
-        n=n,
-        p=p,
-        r2=r2,
-        rmse_kwh=rmse,
-        mean_kwh=float(y.mean()),
-        cvrmse=cv,
-        nmbe=nmbe,
-        lag1_autocorrelation=0.0 if np.isnan(rho) else rho,
-        criteria=crit,
-    )
+    check, baseline = check_baseline(data, drivers, resolution, energy)
+    if baseline is None:
+        raise BaselineRejectedError(check.message)
+    return baseline
 
 
 def predict(baseline: Baseline, data: pd.DataFrame) -> np.ndarray:

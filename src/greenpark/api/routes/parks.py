@@ -17,6 +17,8 @@ from greenpark.api.roles import allowed
 from greenpark.api.schemas import (
     ConsumptionPublic,
     ConsumptionRow,
+    MeterGapPublic,
+    MeterGapsPublic,
     MeterPublic,
     MetersPublic,
     OverviewPublic,
@@ -41,6 +43,8 @@ OverviewRead = Annotated[ParkScope, Depends(allow("overview:read"))]
 TenantsRead = Annotated[ParkScope, Depends(allow("tenants:read"))]
 MetersRead = Annotated[ParkScope, Depends(allow("meters:read"))]
 ReadingsRead = Annotated[ParkScope, Depends(allow("readings:read"))]
+QuarantineRead = Annotated[ParkScope, Depends(allow("quarantine:read"))]  # meters' gaps: data quality, as quarantine
+GAPS_DAYS = 30  # default period of the meters' gaps: the last 30 days of data (a dashboard view, not a limit)
 Year = Annotated[
     int | None, Query(ge=1990, le=2100, description="calendar year in park local time; default: this year")
 ]
@@ -67,11 +71,16 @@ def get_park(scope: ParkRead) -> ParkPublic:
     return park_public(scope)
 
 
-def _consumption(service: Service, scope: ParkScope, start: dt.datetime, end: dt.datetime, grain: str) -> pd.DataFrame:
-    df = aggregates.consumption(service, scope.park_id, start, end, grain, by="tenant")
-    if scope.tenant_id is not None and len(df):
-        df = df[df["tenant_id"] == scope.tenant_id]
-    return df
+def _consumption(
+    service: Service, scope: ParkScope, start: dt.datetime, end: dt.datetime, grain: str, tenant_id: str | None = None
+) -> pd.DataFrame:
+    """The caller's consumption rows: one tenant's (asked of the store for that tenant only), or the park's."""
+    if tenant_id is not None:
+        scope.tenant(tenant_id)  # another tenant's id answers 404
+    tenant = tenant_id or scope.tenant_id
+    if tenant is not None:
+        return aggregates.consumption(service, scope.park_id, start, end, grain, by="tenant", tenant_id=tenant)
+    return aggregates.consumption(service, scope.park_id, start, end, grain, by="tenant")
 
 
 def _rows(df: pd.DataFrame) -> list[ConsumptionRow]:
@@ -147,6 +156,46 @@ def list_meters(
     return MetersPublic(data=[MeterPublic(**m.model_dump(mode="json")) for m in page], count=len(ms))
 
 
+def default_gap_period(service: Service, scope: ParkScope) -> tuple[dt.datetime, dt.datetime]:
+    """The last ``GAPS_DAYS`` days of data: up to now, or to the end of the latest year with readings."""
+    zone = scope.data.park.zone
+    now = dt.datetime.now(zone).replace(minute=0, second=0, microsecond=0)
+    years = aggregates.data_years(service, scope.park_id)
+    end = min(now, year_range(years[-1], scope.data.park.timezone)[1]) if years else now
+    return end - dt.timedelta(days=GAPS_DAYS), end
+
+
+@router.get(
+    "/parks/{park_id}/meters/gaps",
+    response_model=MeterGapsPublic,
+    responses={**NOT_FOUND, **DENIED, 422: {"description": "bad range"}},
+)
+def meter_gaps(
+    scope: QuarantineRead,
+    service: ServiceDep,
+    start: Annotated[dt.datetime | None, Query(description="range start (ISO 8601; naive = park local time)")] = None,
+    end: Annotated[
+        dt.datetime | None, Query(description="range end, exclusive; default: the last 30 days of data")
+    ] = None,
+) -> MeterGapsPublic:
+    """Every meter's expected vs received intervals in [start, end), its share missing and longest gap, worst first.
+
+    The step of a meter is its most frequent spacing of readings in the period; computed in the store in one query.
+    """
+    zone = scope.data.park.timezone
+    if start is None or end is None:
+        d_start, d_end = default_gap_period(service, scope)
+        start, end = start or d_start, end or d_end
+    start, end = aware(start, zone), aware(end, zone)
+    check_range(start, end, service.settings.query_max_days)
+    df = aggregates.meter_gaps(service, scope.park_id, start, end)
+    rows = [
+        MeterGapPublic(**{k: (None if pd.isna(v) else v) for k, v in r.items()})  # type: ignore[arg-type]
+        for r in df.astype(object).to_dict(orient="records")
+    ]
+    return MeterGapsPublic(start=start, end=end, data=rows, count=len(rows))
+
+
 @router.get("/parks/{park_id}/meters/{meter_id}", response_model=MeterPublic, responses={**NOT_FOUND, **DENIED})
 def get_meter(meter_id: str, scope: MetersRead) -> MeterPublic:
     """One meter (404 for a meter out of reach)."""
@@ -200,11 +249,12 @@ def consumption(
     start: Annotated[dt.datetime, Query(description="range start (ISO 8601; naive = park local time)")],
     end: Annotated[dt.datetime, Query(description="range end, exclusive")],
     grain: Annotated[Literal["hour", "day", "month", "year"], Query()] = "month",
+    tenant_id: Annotated[str | None, Query(max_length=200, description="only this tenant's rows")] = None,
 ) -> ConsumptionPublic:
-    """Consumption per tenant, meter kind and period (a tenant sees only its own rows)."""
+    """Consumption per tenant, meter kind and period (a tenant sees only its own rows; ``tenant_id`` one tenant)."""
     zone = scope.data.park.timezone
     start, end = aware(start, zone), aware(end, zone)
     check_range(start, end, service.settings.query_max_days)
     check_points(start, end, grain, service.settings.readings_max_points)
-    rows = _rows(_consumption(service, scope, start, end, grain))
+    rows = _rows(_consumption(service, scope, start, end, grain, tenant_id))
     return ConsumptionPublic(grain=grain, start=start, end=end, data=rows, count=len(rows))
