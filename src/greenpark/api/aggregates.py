@@ -56,6 +56,7 @@ def consumption(
 
         def compute(a: dt.datetime = a, b: dt.datetime = b) -> pd.DataFrame:
             with service.lock:
+                _refuse_when_stopping(service)
                 return service.store.consumption(park_id, a, b, grain=ask, by=by, tenant_id=tenant_id)  # type: ignore[arg-type]
 
         part = service.cached_month(park_id, month, key, compute)
@@ -101,6 +102,13 @@ def meter_gaps(service: Service, park_id: str, start: dt.datetime, end: dt.datet
 
     def compute() -> pd.DataFrame:
         with service.lock:
+            _refuse_when_stopping(service)
             return service.store.meter_gaps(park_id, start, end)
 
     return service.cached_span(park_id, months, ("meter_gaps", start.isoformat(), end.isoformat()), compute)
+
+
+def _refuse_when_stopping(service: Service) -> None:
+    """Background computations must not read a store that shutdown is about to close (call under the lock)."""
+    if service.stopping.is_set():
+        raise RuntimeError("the service is stopping; the store is not read any more")

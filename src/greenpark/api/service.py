@@ -192,9 +192,11 @@ class Service:
 
         def run() -> None:
             try:
-                refresh()
+                if not self.stopping.is_set():
+                    refresh()
             except Exception:  # the stale result stays; the next request tries again
-                log.exception("background recompute of %s failed", key)
+                if not self.stopping.is_set():
+                    log.exception("background recompute of %s failed", key)
             finally:
                 with self._cache_lock:
                     self._refreshing.discard(key)
@@ -231,6 +233,8 @@ class Service:
     def stop(self) -> None:
         """Stop the workers (MQTT first: it writes and acknowledges what it holds)."""
         self.stopping.set()
+        with self.lock:  # a background computation's store call in flight ends before the store may be closed
+            pass
         if self.mqtt is not None:
             self.mqtt.stop()
         if self.webhook is not None:

@@ -19,6 +19,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from greenpark.api import aggregates
 from greenpark.api.accounts import Principal, Role
 from greenpark.api.deps import ParkScope, allow, current_principal, get_service
 from greenpark.api.periods import year_range
@@ -31,14 +32,14 @@ from greenpark.api.routes import results as results_api
 from greenpark.api.routes import wwtp as wwtp_api
 from greenpark.api.service import Service
 from greenpark.errors import GreenparkError
-from greenpark.report.formatting import fmt_number, fmt_pct
+from greenpark.report.formatting import fmt_money, fmt_number, fmt_pct
 from greenpark.web.i18n import LANG_COOKIE, LANGS, request_lang, translator
 
 log = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
-_years: dict[tuple[int, str], list[int]] = {}
 PROFILE_DAYS = 28
+PENDING_RETRY_MS = 2000  # how often a page asks again for figures still being computed
 
 
 def _plotly_js() -> Path:
@@ -104,16 +105,7 @@ def _problem_page(request: Request, who: Principal | None, exc: ProblemError, pa
 
 def _data_years(service: Service, scope: ParkScope) -> list[int]:
     """The local years with readings (asked of the store once per park)."""
-    key = (id(service), scope.park_id)
-    if key not in _years:
-        zone = scope.data.park.zone
-        now = dt.datetime.now(zone)
-        with service.lock:
-            df = service.store.consumption(
-                scope.park_id, dt.datetime(1990, 1, 1, tzinfo=zone), now + dt.timedelta(days=366), "year"
-            )
-        _years[key] = sorted({int(t.year) for t in df["period_start"]}) if len(df) else []
-    return _years[key]
+    return aggregates.data_years(service, scope.park_id)
 
 
 def _data_year(service: Service, scope: ParkScope) -> int:
@@ -125,6 +117,14 @@ def _data_year(service: Service, scope: ParkScope) -> int:
 def _year(request: Request, service: Service, scope: ParkScope) -> int:
     raw = request.query_params.get("year", "")
     return int(raw) if raw.isdigit() and 1990 <= int(raw) <= 2100 else _data_year(service, scope)
+
+
+def _ready(pending: list[str], name: str, fn: Any, *args: Any) -> Any:
+    """An engine result asked with ``wait=False``: the result, or None with ``name`` added to ``pending``."""
+    value = _safe(fn, *args, wait=False)
+    if value is None:
+        pending.append(name)
+    return value
 
 
 def _safe(fn: Any, *args: Any, **kw: Any) -> Any:
@@ -180,15 +180,19 @@ def overview_page(park_id: str, request: Request) -> Response:
         return r
     year = _year(request, service, scope)
     ov = parks_api.overview(scope, service, year)
+    # engine results only if ready: a cold engine leaves the figure pending (computed behind, the page asks again)
+    pending: list[str] = []
     inv_scope = _safe(allow("inventory:read"), park_id, service, who)
-    inv = _safe(results_api.get_inventory, inv_scope, service, year) if inv_scope else None
+    inv = _ready(pending, "ghg", results_api.park_inventory, service, inv_scope, year) if inv_scope else None
     inv_prev = None
     if inv_scope and year - 1 in _data_years(service, scope):  # no engine run for a year without readings
-        inv_prev = _safe(results_api.get_inventory, inv_scope, service, year - 1)
+        inv_prev = _ready(pending, "ghg_prev", results_api.park_inventory, service, inv_scope, year - 1)
     water_scope = _safe(allow("water:read"), park_id, service, who)
-    water = _safe(results_api.get_water, water_scope, service, year) if water_scope else None
+    water = _ready(pending, "wwtp", results_api.park_water, service, water_scope, year) if water_scope else None
     waste_scope = _safe(allow("waste:read"), park_id, service, who)
-    waste = _safe(results_api.get_waste, waste_scope, service, year) if waste_scope else None
+    waste = None
+    if waste_scope and not scope.data.table("waste").empty:
+        waste = _ready(pending, "waste", results_api.park_waste, service, waste_scope, year)
     alerts = None
     if allowed(who.role, "alerts:read"):
         alerts = alerts_api.list_alerts(allow("alerts:read")(park_id, service, who), service, "open", 10, 0)
@@ -215,12 +219,18 @@ def overview_page(park_id: str, request: Request) -> Response:
         alerts=alerts,
         month=month,
         bars_json=json.dumps(bars),
+        pending=pending,
+        retry_ms=PENDING_RETRY_MS,
     )
 
 
 @router.get("/parks/{park_id}/tenants/{tenant_id}", response_class=HTMLResponse)
 def tenant_page(park_id: str, tenant_id: str, request: Request) -> Response:
-    """One tenant: its daily load profile and its inventory (another tenant's page answers 404)."""
+    """One tenant: its inventory, load profile, solar offer and verified savings (another tenant's page answers 404).
+
+    Figures an engine has not computed yet (the solar sizing takes seconds) are shown as pending; the page asks
+    for them again every ``PENDING_RETRY_MS`` and fills them in.
+    """
     service = get_service(request)
     who = _who(request, service)
     if who is None:
@@ -231,22 +241,45 @@ def tenant_page(park_id: str, tenant_id: str, request: Request) -> Response:
     except ProblemError as exc:
         return _problem_page(request, who, exc, None if who.role is Role.tenant else park_id)
     year = _year(request, service, scope)
+    pending: list[str] = []
     inv_scope = _safe(allow("inventory:read"), park_id, service, who)
-    inv = _safe(results_api.get_tenant_inventory, tenant_id, inv_scope, service, year) if inv_scope else None
+    inv = None
+    savings = None
+    if inv_scope:
+        inv = _ready(pending, "tenant-ghg", results_api.tenant_inventory, service, inv_scope, tenant_id, year)
+        base = results_api.default_baseline_year(service, park_id, year)
+        savings = _ready(
+            pending, "savings", results_api.tenant_verified_savings, service, inv_scope, tenant_id, year, base
+        )
+    solar_scope = _safe(allow("solar:read"), park_id, service, who)
+    solar = (
+        _ready(pending, "solar", results_api.tenant_solar, service, solar_scope, tenant_id, year)
+        if solar_scope
+        else None
+    )
     profile: dict[str, list[Any]] = {}
     if allowed(who.role, "readings:read"):
-        # the last four weeks of the year shown (or up to now), hour by hour: the load profile and its heatmap
+        # the last four weeks of the year shown (or up to now), hour by hour: the load profile and its heatmap;
+        # asked of the store for this tenant only
         zone = scope.data.park.zone
         _, year_end = year_range(year, scope.data.park.timezone)
         end = min(year_end, dt.datetime.now(zone).replace(minute=0, second=0, microsecond=0))
         start = end - dt.timedelta(days=PROFILE_DAYS)
-        cons = parks_api.consumption(allow("readings:read")(park_id, service, who), service, start, end, "hour")
+        read_scope = allow("readings:read")(park_id, service, who)
+        cons = parks_api.consumption(read_scope, service, start, end, "hour", tenant_id=tenant_id)
         for row in cons.data:
-            if row.tenant_id == tenant_id:
-                p = profile.setdefault(row.kind, [[], []])
-                p[0].append(row.period_start.astimezone(zone).strftime("%Y-%m-%d %H:%M"))
-                p[1].append(row.value)
+            p = profile.setdefault(row.kind, [[], []])
+            p[0].append(row.period_start.astimezone(zone).strftime("%Y-%m-%d %H:%M"))
+            p[1].append(row.value)
     meters = [m for m in scope.data.meters if m.tenant_id == tenant_id]
+    savings_chart = {}
+    if savings is not None and savings.months:
+        savings_chart = {
+            "months": [m.month for m in savings.months],
+            "actual": [m.actual_kwh for m in savings.months],
+            "predicted": [m.predicted_kwh for m in savings.months],
+            "cusum": [m.cusum_kwh for m in savings.months],
+        }
     return _render(
         request,
         "tenant.html",
@@ -259,6 +292,13 @@ def tenant_page(park_id: str, tenant_id: str, request: Request) -> Response:
         profile_json=json.dumps(profile),
         has_profile=bool(profile),
         may_read=allowed(who.role, "readings:read"),
+        solar=solar,
+        may_solar=solar_scope is not None,
+        savings=savings,
+        savings_json=json.dumps(savings_chart),
+        money=lambda v: fmt_money(v, request_lang(request)[0]),
+        pending=pending,
+        retry_ms=PENDING_RETRY_MS,
     )
 
 
@@ -279,13 +319,17 @@ def _park_wide(request: Request, park_id: str, permission: str) -> Response | tu
 
 @router.get("/parks/{park_id}/wwtp", response_class=HTMLResponse)
 def wwtp_page(park_id: str, request: Request) -> Response:
-    """The WWTP live page: each analyser's last 24 hours with its limit line (the browser polls the API)."""
+    """The WWTP live page: the year's compliance calendar per WWTP, and each analyser's last 24 hours with its limit
+    line (the browser polls the API)."""
     gate = _park_wide(request, park_id, "water:read")
     if isinstance(gate, Response):
         return gate
-    _, who, scope = gate
+    service, who, scope = gate
     wwtps = wwtp_api.list_wwtps(scope).data
     poll = request.query_params.get("poll", "5")
+    year = _year(request, service, scope)
+    pending: list[str] = []
+    calendar = _ready(pending, "calendar", results_api.water_calendar, service, scope, year)
     return _render(
         request,
         "wwtp.html",
@@ -293,7 +337,23 @@ def wwtp_page(park_id: str, request: Request) -> Response:
         park_id=park_id,
         wwtps=wwtps,
         poll_s=max(1, min(60, int(poll))) if poll.isdigit() else 5,
+        year=year,
+        calendar=_calendar_months(calendar, year) if calendar else None,
+        pending=pending,
+        retry_ms=PENDING_RETRY_MS,
     )
+
+
+def _calendar_months(calendar: dict[str, list[Any]], year: int) -> dict[str, list[list[Any]]]:
+    """Each WWTP's days laid out as 12 month rows of day cells (None pads the short months) for the grid."""
+    out: dict[str, list[list[Any]]] = {}
+    for wwtp_id, days in calendar.items():
+        rows: list[list[Any]] = [[] for _ in range(12)]
+        for d in days:
+            rows[d.date.month - 1].append(d)
+        width = max(len(r) for r in rows)
+        out[wwtp_id] = [r + [None] * (width - len(r)) for r in rows]
+    return out
 
 
 @router.get("/parks/{park_id}/alerts", response_class=HTMLResponse)
@@ -319,11 +379,23 @@ def alerts_page(park_id: str, request: Request) -> Response:
 
 @router.get("/parks/{park_id}/quality", response_class=HTMLResponse)
 def quality_page(park_id: str, request: Request) -> Response:
-    """Data quality: the rows rejected by imports and live ingestion (the quarantine)."""
+    """Data quality: meters with gaps (last 30 days of data) and the rows rejected by imports and live ingestion."""
     gate = _park_wide(request, park_id, "quarantine:read")
     if isinstance(gate, Response):
         return gate
     service, who, scope = gate
     page = ingest_api.quarantine(scope, service, 500, 0)
     columns = list(page.data[0].keys()) if page.data else []
-    return _render(request, "quality.html", who, park_id=park_id, rows=page.data, count=page.count, columns=columns)
+    gaps = parks_api.meter_gaps(scope, service)
+    zone = scope.data.park.zone
+    return _render(
+        request,
+        "quality.html",
+        who,
+        park_id=park_id,
+        rows=page.data,
+        count=page.count,
+        columns=columns,
+        gaps=gaps,
+        local=lambda t: t.astimezone(zone).strftime("%Y-%m-%d %H:%M") if t else "–",
+    )

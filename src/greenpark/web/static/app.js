@@ -1,4 +1,4 @@
-// greenpark dashboard: sign-in, sign-out, alert actions (CSRF header), charts, the WWTP live poll.
+// greenpark dashboard: sign-in, sign-out, alert actions (CSRF header), charts, the WWTP live poll, pending figures.
 "use strict";
 const gp = (() => {
   const lang = document.body.dataset.lang === "vi" ? "vi-VN" : "en-GB";
@@ -93,6 +93,47 @@ const gp = (() => {
     tick();
   }
 
+  // Sections marked data-pending hold figures an engine is still computing: ask for the page again and swap
+  // in those sections (same ids) until none is pending; ``after`` runs once a section was replaced.
+  function fillPending(after) {
+    const pending = () => document.querySelectorAll("[data-pending][id]");
+    const first = pending()[0];
+    if (!first) return;
+    const wait = Number(first.dataset.retry || 2000);
+    const again = async () => {
+      try {
+        const r = await fetch(location.href, {credentials: "same-origin"});
+        if (r.ok) {
+          const doc = new DOMParser().parseFromString(await r.text(), "text/html");
+          pending().forEach((el) => {
+            const fresh = doc.getElementById(el.id);
+            if (fresh && !fresh.hasAttribute("data-pending")) { el.replaceWith(fresh); if (after) after(); }
+          });
+        }
+      } catch (e) { /* the next try may succeed */ }
+      if (pending().length) setTimeout(again, wait);
+    };
+    setTimeout(again, wait);
+  }
+
+  function savingsChart() {
+    const el = document.getElementById("savings-chart");
+    if (!el || !window.Plotly || el.dataset.drawn) return;
+    el.dataset.drawn = "1";
+    const d = JSON.parse(el.dataset.chart || "{}");
+    const text = gp.savingsLabels || {};
+    if (!d.months || !d.months.length) return;
+    const traces = [{type: "bar", name: text.actual, x: d.months, y: d.actual, marker: {color: "#0b5d3b"}}];
+    if (d.predicted.some((v) => v !== null)) {
+      traces.push({type: "scatter", mode: "lines+markers", name: text.predicted, x: d.months, y: d.predicted,
+        line: {color: "#a4161a", dash: "dash"}});
+      traces.push({type: "scatter", mode: "lines", name: text.cusum, x: d.months, y: d.cusum, yaxis: "y2",
+        line: {color: "#555"}});
+    }
+    Plotly.newPlot(el, traces, layout({yaxis: {title: {text: text.unit}}, xaxis: {type: "category"},
+      yaxis2: {title: {text: text.cusum}, overlaying: "y", side: "right", showgrid: false}}), config);
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
     const form = document.getElementById("login-form");
     if (form) form.addEventListener("submit", async (ev) => {
@@ -109,5 +150,5 @@ const gp = (() => {
       if (r.ok) { window.location.reload(); } else { document.getElementById("action-error").hidden = false; }
     }));
   });
-  return {barChart, lineChart, wwtpLive, fmt};
+  return {barChart, lineChart, wwtpLive, fmt, post, fillPending, savingsChart};
 })();
