@@ -16,7 +16,9 @@ STATIC = Path(__file__).parent / "static"
 
 def install(app: FastAPI) -> None:
     """Mount the dashboard pages and static files on the API app."""
+    from greenpark.web.reports import router as reports_router
     from greenpark.web.routes import router
 
     app.include_router(router)
+    app.include_router(reports_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -74,6 +74,8 @@ def _render(request: Request, name: str, who: Principal | None, status: int = 20
             nav.append((f"/parks/{park_id}/alerts", t("nav.alerts")))
         if allowed(who.role, "quarantine:read"):
             nav.append((f"/parks/{park_id}/quality", t("nav.quality")))
+        if allowed(who.role, "reports:read"):
+            nav.append((f"/parks/{park_id}/reports", t("nav.reports")))
     response = templates.TemplateResponse(
         request,
         name,
