@@ -117,9 +117,7 @@ class Service:
                 self._cache.popitem(last=False)
         return value
 
-    def cached_span(
-        self, park_id: str, months: list[str], key: tuple[Any, ...], compute: Callable[[], T]
-    ) -> T:
+    def cached_span(self, park_id: str, months: list[str], key: tuple[Any, ...], compute: Callable[[], T]) -> T:
         """``compute()``, or its cached result while no reading of the local ``months`` (YYYY-MM) changed.
 
         For answers over a range of days that crosses months (e.g. the meters' gaps of the last 30 days).
@@ -150,9 +148,7 @@ class Service:
             return self.cached_year(park_id, zone, year, key, compute)  # answers ``last``, recomputes behind
         if computing:  # the warm-up or another request is computing it
             return None
-        self._refresh_in_background(
-            (park_id, year, key), lambda: self.cached_year(park_id, zone, year, key, compute)
-        )
+        self._refresh_in_background((park_id, year, key), lambda: self.cached_year(park_id, zone, year, key, compute))
         return None
 
     def cached_year(self, park_id: str, zone: str, year: int, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
