@@ -89,7 +89,7 @@ def reports_folder(settings: Settings) -> Path:
 
     A duckdb file store keeps its reports in ``reports/`` next to the file; a PostgreSQL store in
     ``.greenpark/reports`` (as the default store); an in-memory store, whose data vanishes with the
-    process, in a fresh temporary folder.
+    process, in a temporary folder of its own.
     """
     if settings.reports_dir is not None:
         return Path(settings.reports_dir)
@@ -97,8 +97,8 @@ def reports_folder(settings: Settings) -> Path:
     if url.startswith("postgresql://") or url.startswith("postgres://"):
         return Path(".greenpark") / "reports"
     path = duckdb_path(url)
-    if path in ("", ":memory:"):
-        return Path(tempfile.mkdtemp(prefix="greenpark-reports-"))
+    if path in ("", ":memory:"):  # a folder of its own, made only when a report is run
+        return Path(tempfile.gettempdir()) / f"greenpark-reports-{uuid.uuid4().hex}"
     return Path(path).parent / "reports"
 
 
