@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from conftest import hand_costs
 
-from greenpark.solar.economics import annuity_factor
-from greenpark.solar.sizing import SizingInputs, battery_screen, size_both, size_system
+from greenpark.solar.economics import annuity_factor, degraded_annuity_factor
+from greenpark.solar.sizing import SizingInputs, battery_screen, concave_net_bound, size_both, size_system
 
 HOURS = np.arange(24)
 SUN = np.where((HOURS >= 8) & (HOURS < 16), 0.5, 0.0)  # 8 h at 0.5 kWh/kWp = 4 kWh/kWp per day
@@ -94,3 +94,54 @@ def test_bad_inputs_are_refused():
     inp = _inputs(np.full(24, np.nan), np.full(24, 2000.0), pv_max=10.0)
     with pytest.raises(InputError, match="load_kwh has 24 missing values"):
         size_system(inp, hand_costs())
+
+
+def test_concave_net_bound_by_hand():
+    # Known points of a concave nondecreasing V with V(0) = 0: V(0.5) = 10, V(1) = 12; power cost 4 per unit step.
+    # On [0.5, 1] V lies below the line through (0.5, 10) with the slope of the chord from 0 (20) and below 12:
+    # they cross at s = 0.6, where the bound is 12 - 4 x 0.6 = 9.6. Elsewhere: s = 0.5 -> 10 - 2 = 8;
+    # s = 1 -> 12 - 4 = 8; on (0, 0.5] V lies below 10 - 4 (0.5 - s) (the next chord's slope 4): at most 8.
+    assert concave_net_bound(np.array([0.5, 1.0]), np.array([10.0, 12.0]), 4.0) == pytest.approx(9.6)
+    # a power cost above every slope leaves only the smallest store: below 10 - 4 x 0.5 ... minus 50 x s -> 0
+    assert concave_net_bound(np.array([0.5, 1.0]), np.array([10.0, 12.0]), 50.0) == pytest.approx(8.0)
+
+
+@pytest.mark.parametrize("energy_cost", [300_000.0, 2_400_000.0, 8_000_000.0, 8_800_000.0, 9_600_000.0, 12_000_000.0])
+def test_screen_never_hides_a_paying_battery(energy_cost):
+    # A week with a three-band tariff and a midday PV surplus; eta = 0.9, 10 % minimum charge. Across battery
+    # costs, whenever the screen proves "no battery", the storage LP itself must find no battery that adds NPV.
+    hours = np.arange(24 * 7) % 24
+    price = np.where(hours < 4, 1200.0, np.where((hours >= 17) & (hours < 20), 3500.0, 1900.0))
+    load = 80.0 + 40.0 * ((hours >= 7) & (hours < 18)) + 5.0 * np.sin(np.arange(24 * 7))
+    pv = np.where((hours >= 7) & (hours < 17), 0.55 * np.sin(np.pi * (hours - 7) / 10), 0.0)
+    inp = _inputs(load, price, pv_max=400.0, pv=pv, cap=0.2, surplus=700.0)
+    costs = hand_costs(battery_capex_energy=energy_cost, battery_roundtrip_efficiency=0.9, battery_min_soc=0.1)
+    bound, cost = battery_screen(inp, costs)
+    full, pv_only = size_both(inp, costs, screen=False)
+    screened, _ = size_both(inp, costs)
+    if "proven" in screened.solver_status:
+        assert full.npv_vnd <= pv_only.npv_vnd * (1 + 1e-6) + 1.0
+        assert screened.battery_kwh == 0.0
+    else:  # the storage LP ran: same answer as without the screen
+        assert screened.npv_vnd == pytest.approx(full.npv_vnd, rel=1e-6)
+    if energy_cost <= 300_000.0:  # cheap storage pays here: the screen must not claim otherwise
+        assert full.battery_kwh > 1.0 and "proven" not in screened.solver_status
+    assert bound > 0 and cost > 0
+
+
+def test_degraded_annuity_weighs_the_shrinking_saving():
+    # 1 a year shrinking 10 % a year for 3 years at 10 %: 1/1.1 + 0.9/1.21 + 0.81/1.331 = 2.2605
+    assert degraded_annuity_factor(0.10, 3, 0.10) == pytest.approx(1 / 1.1 + 0.9 / 1.21 + 0.81 / 1.331)
+    assert degraded_annuity_factor(0.08, 10, 0.0) == pytest.approx(annuity_factor(0.08, 10))
+
+
+def test_screen_proves_no_battery_when_storage_is_dear():
+    # The week above with storage at 12 M VND/kWh: the screen settles it without the storage LP.
+    hours = np.arange(24 * 7) % 24
+    price = np.where(hours < 4, 1200.0, np.where((hours >= 17) & (hours < 20), 3500.0, 1900.0))
+    load = 80.0 + 40.0 * ((hours >= 7) & (hours < 18))
+    pv = np.where((hours >= 7) & (hours < 17), 0.55 * np.sin(np.pi * (hours - 7) / 10), 0.0)
+    inp = _inputs(load, price, pv_max=400.0, pv=pv, cap=0.2, surplus=700.0)
+    costs = hand_costs(battery_capex_energy=12_000_000.0, battery_roundtrip_efficiency=0.9, battery_min_soc=0.1)
+    best, _ = size_both(inp, costs)
+    assert "proven" in best.solver_status and best.battery_kwh == 0.0

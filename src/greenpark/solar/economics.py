@@ -23,6 +23,13 @@ def annuity_factor(rate: float, years: int) -> float:
     return float(years) if rate == 0 else (1 - (1 + rate) ** -years) / rate
 
 
+def degraded_annuity_factor(rate: float, years: int, degradation_per_year: float) -> float:
+    """Present value of a year-1 saving of 1 that shrinks by ``degradation_per_year`` each year [-]:
+    sum over n = 1..N of (1 - d)^(n-1) / (1 + r)^n, the weight ``cash_flows`` gives the year-1 saving."""
+    n = np.arange(1, years + 1)
+    return float(np.sum((1 - degradation_per_year) ** (n - 1) / (1 + rate) ** n))
+
+
 def replacement_years(life_years: float, horizon_years: int) -> list[int]:
     """Years (1..horizon-1) in which a component of ``life_years`` is replaced: life, 2*life, ..."""
     if life_years <= 0 or life_years >= horizon_years:

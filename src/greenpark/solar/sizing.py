@@ -26,20 +26,23 @@ Constraints
 
 Objective (minimise lifecycle cost over the PV life N at real discount rate r; A = annuity factor)
     capex:  P (c_pv + PV(inverter replacement)) + E (c_E + PV(battery replacements)) + W c_W
-    + A * [ P om_pv + E om_E + w (sum_t c_t imp_t - s sum_t exp_t) ]
+    + A * [ P om_pv + E om_E ] + A_d * w (sum_t c_t imp_t - s sum_t exp_t)
 
-With no investment the cost is A * the bill before, so minimising lifecycle cost maximises NPV.
+A_d weighs the year-1 bill as the reported cash flows weigh the year-1 saving, which shrinks by the
+degradation d each year (``economics.degraded_annuity_factor``). The lifecycle bill is
+A * bill before - A_d * saving = (A - A_d) * bill before + A_d * bill after, and the first term is fixed, so
+minimising this cost maximises the reported NPV exactly.
 Before the storage LP is built, ``battery_screen`` checks the PV-only optimum: if a battery of any size
-trading at that optimum's marginal prices (balance-row duals) cannot pay (bounded by a small dynamic
-programme per power/energy ratio), the PV-only solution satisfies the full LP's optimality conditions,
-so the optimum has no battery and the storage LP is not built.
+trading at that optimum's marginal prices (balance-row duals) cannot pay (its value is computed exactly by a
+small dynamic programme at eight power/energy ratios and bounded in between by concavity), the PV-only
+solution satisfies the full LP's optimality conditions, so the optimum has no battery and the storage LP
+is not built. The full storage LP is the slow case (seconds to tens of seconds at 8,760 hours).
 
-Steps: build (column/row arrays in numpy, one CSC matrix, ``highspy.HighsLp``) -> solve (HiGHS: PDLP
-with an iteration budget, then interior point, then interior point with crossover, until one reports
-optimal) -> read back (P, E, W, hourly flows; curtailment = the balance slack) -> ``SizingResult`` with
-the bills, NPV, IRR, paybacks, LCOE and avoided tCO2e (``economics``). The programme is an LP (costs are
-linear; no binaries needed). The dispatch is year 1; degradation enters the reported cash flows, not the
-LP (which is slightly optimistic at the margin).
+Steps: build (column/row arrays in numpy, one CSC matrix, ``highspy.HighsLp``) -> solve (HiGHS interior
+point, then interior point with crossover if it stalls) -> read back (P, E, W, hourly flows; curtailment =
+the balance slack) -> ``SizingResult`` with the bills, NPV, IRR, paybacks, LCOE and avoided tCO2e
+(``economics``). The programme is an LP (costs are linear; no binaries needed). The dispatch is year 1;
+degradation enters through A_d.
 
 References
 ----------
@@ -69,7 +72,6 @@ log = logging.getLogger(__name__)
 HOURS_PER_YEAR = 8760.0
 _SCALE = 1e-3  # objective in thousand VND: keeps coefficients near 1 for the solver
 _STRATEGIES: tuple[dict[str, object], ...] = (
-    {"solver": "pdlp", "pdlp_iteration_limit": 2500},
     {"solver": "ipm", "run_crossover": "off"},
     {"solver": "ipm", "run_crossover": "on"},
 )
@@ -177,6 +179,39 @@ def battery_value_bounds(discharge_value: np.ndarray, charge_cost: np.ndarray, e
     return np.maximum(v.max(axis=(1, 2)), 0.0)
 
 
+def concave_net_bound(steps: np.ndarray, values: np.ndarray, cost_per_step: float) -> float:
+    """The largest ``V(s) - cost_per_step * s`` over s > 0 that any concave nondecreasing V with V(0) = 0,
+    ``V(steps[i]) = values[i]`` and V flat beyond the last step can reach (steps ascending).
+
+    Between two known points a concave V lies below the line through the left point with the slope of the
+    chord before it, below the line through the right point with the slope of the chord after it, and below
+    the right point's value (nondecreasing). The bound is that envelope minus the linear cost; it is concave
+    on each interval, so its maximum is at an interval end or where two of the lines cross.
+    """
+    s = np.concatenate([[0.0], np.asarray(steps, float)])
+    v = np.concatenate([[0.0], np.asarray(values, float)])
+    chord = np.diff(v) / np.diff(s)  # chord[i]: slope between points i and i + 1
+    best = 0.0
+    for i in range(len(s) - 1):
+        lines = [(0.0, v[i + 1])]  # (slope, value at s[i + 1]): the cap
+        if i >= 1:
+            lines.append((chord[i - 1], v[i] + chord[i - 1] * (s[i + 1] - s[i])))
+        if i + 1 < len(chord):
+            lines.append((chord[i + 1], v[i + 1]))
+        candidates = {s[i], s[i + 1]}
+        for a in range(len(lines)):
+            for b in range(a + 1, len(lines)):
+                (ka, va), (kb, vb) = lines[a], lines[b]
+                if ka != kb:  # va + ka (x - s1) = vb + kb (x - s1)
+                    x = s[i + 1] + (vb - va) / (ka - kb)
+                    if s[i] <= x <= s[i + 1]:
+                        candidates.add(x)
+        for x in candidates:
+            envelope = min(vi + k * (x - s[i + 1]) for k, vi in lines)
+            best = max(best, envelope - cost_per_step * x)
+    return float(best)
+
+
 def battery_screen(
     inputs: SizingInputs, costs: CostParams, marginal_price_vnd_per_kwh: np.ndarray | None = None
 ) -> tuple[float, float]:
@@ -186,11 +221,15 @@ def battery_screen(
     PV-only optimum (the duals of its balance rows; default: the import price, right when there is no PV
     surplus). A battery added at those prices is a price-taker store; if no store of any size pays at them,
     the PV-only solution with duals for the storage rows satisfies the optimality conditions of the full
-    LP, so the optimum has no battery. The store's value is bounded by a dynamic programme: with power W
-    per usable kWh its charge moves at most ``W / sqrt(eta)`` per hour, so for W in
-    [sqrt(eta)/(n+1), sqrt(eta)/n] its value is at most the n-level bound and its power cost at least
-    ``c_W sqrt(eta)/(n+1)``. Returned: (max over n of value bound minus power cost, energy cost per usable kWh
-    ``(c_E + PV(replacements) + A om_E) / (1 - m)``).
+    LP, so the optimum has no battery.
+
+    The store's value per usable kWh, V(s), depends on the largest hourly move of its state of charge s
+    (power W per usable kWh moves it at most s = W / sqrt(eta)). With the year's end at least as full as
+    its start (a relaxation of the cyclic condition), V is the optimum of a totally unimodular LP, so at
+    s = 1/n the dynamic programme of ``battery_value_bounds`` over n + 1 charge levels gives it exactly;
+    as the optimum of an LP whose right-hand side grows with s, V is concave and nondecreasing. Between the
+    points s = 1/8 .. 1, ``concave_net_bound`` bounds V minus the power cost ``c_W sqrt(eta) s``.
+    Returned: (that bound, energy cost per usable kWh ``(c_E + PV(replacements) + A om_E) / (1 - m)``).
     """
     load = np.asarray(inputs.load_kwh, float)
     marginal = np.asarray(
@@ -198,16 +237,16 @@ def battery_screen(
     )
     n_years = int(costs.pv_lifetime)
     a = fin.annuity_factor(costs.discount_rate, n_years)
+    a_d = fin.degraded_annuity_factor(costs.discount_rate, n_years, inputs.degradation_per_year)
     eta = math.sqrt(costs.battery_roundtrip_efficiency)
     values = battery_value_bounds(marginal, marginal, costs.battery_roundtrip_efficiency)
-    values = values * (HOURS_PER_YEAR / len(load)) * a
-    n = np.arange(1, _MAX_LEVELS + 1)
-    min_power_kw = eta / (n + 1)
-    min_power_kw[-1] = 0.0  # the finest band reaches down to zero power
-    net = values - costs.battery_capex_power * min_power_kw
+    values = values * (HOURS_PER_YEAR / len(load)) * a_d
+    steps = 1.0 / np.arange(1, _MAX_LEVELS + 1)
+    order = np.argsort(steps)
+    bound = concave_net_bound(steps[order], values[order], costs.battery_capex_power * eta)
     _, bat_repl = _replacement_costs(costs, n_years)
     cost_e = costs.battery_capex_energy + _pv_of(bat_repl, costs.discount_rate) + a * costs.battery_om
-    return float(net.max()), cost_e / (1 - costs.battery_min_soc)
+    return bound, cost_e / (1 - costs.battery_min_soc)
 
 
 def quiet_highs() -> highspy.Highs:
@@ -298,8 +337,8 @@ def size_both(inputs: SizingInputs, costs: CostParams, screen: bool = True) -> t
         )
         return best, pv_only
     with_storage = _solve(inputs, costs, True)[0]
-    # The LP prices year-1 flows; the reported NPV adds degradation. A tiny battery the LP finds worth a few
-    # dong can lose on that count: then the PV-only system is the better answer and is reported as the optimum.
+    # The LP's objective is the reported NPV (A_d), but a solver's tolerance can leave a battery worth less than
+    # nothing by a few dong: then the PV-only system is the better answer and is reported as the optimum.
     if with_storage.npv_vnd < pv_only.npv_vnd:
         note = f"Optimal (PV-only kept: NPV with the LP's {with_storage.battery_kwh:,.1f} kWh battery is lower)"
         return pv_only.model_copy(update={"with_battery": True, "solver_status": note}), pv_only
@@ -317,6 +356,7 @@ def _solve(inputs: SizingInputs, costs: CostParams, with_battery: bool) -> tuple
     N = int(costs.pv_lifetime)
     r = costs.discount_rate
     A = fin.annuity_factor(r, N)
+    A_d = fin.degraded_annuity_factor(r, N, inputs.degradation_per_year)
     inv_repl, bat_repl = _replacement_costs(costs, N)
 
     # -- build: columns [P, E, W | imp, exp | ch, dis, soc'] ---------------------------------------------------------
@@ -332,8 +372,8 @@ def _solve(inputs: SizingInputs, costs: CostParams, with_battery: bool) -> tuple
     if with_battery:
         cost[1] = costs.battery_capex_energy + _pv_of(bat_repl, r) + A * costs.battery_om
         cost[2] = costs.battery_capex_power
-    cost[off["imp"] : off["imp"] + T] = A * w * price
-    cost[off["exp"] : off["exp"] + T] = -A * w * inputs.surplus_price_vnd_per_kwh
+    cost[off["imp"] : off["imp"] + T] = A_d * w * price
+    cost[off["exp"] : off["exp"] + T] = -A_d * w * inputs.surplus_price_vnd_per_kwh
     lower = np.zeros(n_cols)
     upper = np.full(n_cols, inf)
     upper[0] = inputs.pv_max_kwp
@@ -416,10 +456,10 @@ def _solve(inputs: SizingInputs, costs: CostParams, with_battery: bool) -> tuple
     h.passModel(lp)
 
     # -- solve -----------------------------------------------------------------------------------------------------
-    # PDLP (first-order) is fastest when the battery comes out zero; when it has not converged within its
-    # iteration budget, interior point finishes the job (with crossover if IPM alone stalls).
+    # Interior point: on the storage LP it beat PDLP (which took 2-3x longer when a battery pays) and the dual
+    # simplex (10x); the cases where PDLP was quicker, a battery worth nothing, are settled by the screen.
     status = highspy.HighsModelStatus.kNotset
-    for options in _STRATEGIES if with_battery else _STRATEGIES[1:]:
+    for options in _STRATEGIES:
         for key, value in options.items():
             h.setOptionValue(key, value)
         h.run()
@@ -435,7 +475,7 @@ def _solve(inputs: SizingInputs, costs: CostParams, with_battery: bool) -> tuple
     solution = h.getSolution()
     x = np.asarray(solution.col_value)
     if solution.dual_valid:
-        marginal = np.abs(np.asarray(solution.row_dual)[:T]) / (_SCALE * A * w)
+        marginal = np.abs(np.asarray(solution.row_dual)[:T]) / (_SCALE * A_d * w)
     else:  # no duals: fall back to the import price (the screen then only rules out grid arbitrage)
         marginal = np.maximum(price, inputs.surplus_price_vnd_per_kwh)
 

@@ -234,9 +234,7 @@ def _single_year(data: pd.DataFrame, year: int) -> pd.DataFrame:
     idx = pd.DatetimeIndex(data.index)
     keep = ~((idx.month == 2) & (idx.day == 29))
     data, idx = data[keep], idx[keep]
-    naive = pd.to_datetime(
-        {"year": year, "month": idx.month, "day": idx.day, "hour": idx.hour, "minute": idx.minute}
-    )
+    naive = pd.to_datetime({"year": year, "month": idx.month, "day": idx.day, "hour": idx.hour, "minute": idx.minute})
     new = pd.DatetimeIndex(naive)
     new = new.tz_localize(idx.tz) if idx.tz is not None else new
     out = data.copy()
