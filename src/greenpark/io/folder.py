@@ -29,9 +29,11 @@ RECORD_TABLES = (
     "production",
     "wastewater",
     "waste",
+    "manifests",
     "symbiosis",
     "connection_limits",
     "sludge",
+    "renewables",
 )
 
 

@@ -22,7 +22,7 @@ from greenpark.model import ParkData
 from greenpark.store import Store, open_store, store_exists
 
 log = logging.getLogger(__name__)
-SCHEMA_TAG = "io-2"  # bump when the importer's output changes, so old imports are redone
+SCHEMA_TAG = "io-3"  # bump when the importer's output changes, so old imports are redone
 
 
 @dataclass

@@ -2,8 +2,9 @@
 
 Objects (tenants, roofs, WWTPs, meters) become :mod:`greenpark.model` objects, one
 per accepted row (pydantic validation errors become rejects). Record tables (fuels,
-refrigerants, production, wastewater, waste, symbiosis, connection limits) become
-DataFrames with the canonical columns listed in ``docs/park-folder.md``.
+refrigerants, production, wastewater, waste, manifests, symbiosis, connection limits,
+sludge, renewables) become DataFrames with the canonical columns listed in
+``docs/park-folder.md``.
 """
 
 from __future__ import annotations
@@ -18,10 +19,10 @@ from pydantic import BaseModel, ValidationError
 from greenpark.errors import UnknownUnitError
 from greenpark.io.columns import problems_frame, raw_rows, type_sheet
 from greenpark.io.quarantine import REJECT_COLUMNS, FileCount, ProblemLog
-from greenpark.io.schema import file_schema, wastewater_parameters
+from greenpark.io.schema import canonical_parameters, file_schema, wastewater_parameters
 from greenpark.io.sources import LINE, Sheet
 from greenpark.model import Meter, Roof, Tenant, Wwtp
-from greenpark.units import base_unit, conversion_factor, parse_unit
+from greenpark.units import conversion_factor, parse_unit
 
 
 def _finish(
@@ -151,13 +152,16 @@ def read_records(
         typed, problems = type_sheet(name, sheet, zone)
     frame = sheet.frame
     if "tenant_id" in typed and name != "connection_limits":
-        problems.append(_fk_problems(sheet.file, typed, frame, "tenant_id", tenants, "tenants.csv"))
+        optional = name in _PARK_COMMON_ALLOWED
+        problems.append(_fk_problems(sheet.file, typed, frame, "tenant_id", tenants, "tenants.csv", optional))
     rule = _RULES.get(name)
     if rule is not None:
         typed, more = rule(sheet, typed, wwtps, tenants)
         problems.extend(more)
     out = _finish(sheet, typed, [p for p in problems if len(p)], log, count)
     cols = _OUTPUT.get(name, [a.name for a in file_schema(name)])
+    if name in _KEEP_LINE:
+        out = out.assign(line=out[LINE].astype("int64"))
     return out.reindex(columns=cols).reset_index(drop=True)
 
 
@@ -221,6 +225,39 @@ def _waste(sheet: Sheet, typed: pd.DataFrame, wwtps: set[str], tenants: set[str]
     return typed, probs
 
 
+def _manifests(sheet: Sheet, typed: pd.DataFrame, wwtps: set[str], tenants: set[str]):
+    """Hazardous-waste manifests: a mass unit (kg or t, converted to quantity_t) and one row per manifest number.
+
+    A manifest number names one handover (Circular 02/2022/TT-BTNMT, hazardous-waste transfer document),
+    so a number given twice is a copy or a typo: the first row is kept, the later ones are rejected.
+    """
+    dim = _umap(typed["unit"], _dim)
+    bad = dim.notna() & (dim != "mass")
+    probs = [
+        problems_frame(
+            sheet.file,
+            sheet.frame,
+            bad,
+            "unit",
+            typed["unit"].astype(str),
+            "manifest quantity must be a mass (kg or t)",
+        ),
+        _dup_problems(sheet.file, typed, ["manifest_id"], "manifest_id", sheet.frame),
+    ]
+    to_t = _umap(typed["unit"], lambda u: conversion_factor(u, "t") if _dim(u) == "mass" else np.nan).astype(float)
+    typed["quantity_t"] = typed["quantity"] * to_t
+    return typed, probs
+
+
+def _renewables(sheet: Sheet, typed: pd.DataFrame, wwtps: set[str], tenants: set[str]):
+    """PPAs and certificates: each contract or certificate id (``source``) claimed once.
+
+    The GHG Protocol Scope 2 quality criteria (ch.7) allow each MWh to be claimed once: the first row
+    of an id is kept, a later row with the same id is rejected and names the first line.
+    """
+    return typed, [_dup_problems(sheet.file, typed, ["source"], "source (contract or certificate id)", sheet.frame)]
+
+
 def _symbiosis(sheet: Sheet, typed: pd.DataFrame, wwtps: set[str], tenants: set[str]):
     dim = _umap(typed["unit"], _dim)
     bad = dim.notna() & (dim != "mass")
@@ -257,11 +294,10 @@ def _wastewater(sheet: Sheet, typed: pd.DataFrame, wwtps: set[str], tenants: set
         )
     )
     typed["censored"] = typed.attrs.pop("censored", pd.Series(False, index=typed.index))
-    params, aliases = wastewater_parameters()
-    key = typed["parameter"].fillna("").astype(str).str.strip().str.lower().str.replace(r"\s+", " ", regex=True)
-    canon = key.map(aliases)
-    canon = canon.fillna(key.str.replace(" ", "_").map(aliases))
-    bad_param = key.ne("") & canon.isna()
+    params, _ = wastewater_parameters()
+    given = typed["parameter"].fillna("").astype(str).str.strip()
+    canon = canonical_parameters(given)
+    bad_param = given.ne("") & canon.isna()
     probs.append(
         problems_frame(
             sheet.file,
@@ -269,17 +305,18 @@ def _wastewater(sheet: Sheet, typed: pd.DataFrame, wwtps: set[str], tenants: set
             bad_param,
             "parameter",
             typed["parameter"].astype(str),
-            f"unknown wastewater parameter; known: {', '.join(params)}",
+            f"unknown wastewater parameter; known: {', '.join(params)} "
+            "(aliases in reference/data/water/parameters.csv)",
         )
     )
     typed["parameter"] = canon
-    # unit must fit the parameter's dimension; convert to the canonical unit of that dimension
+    # unit must fit the parameter's dimension; convert to the parameter's canonical unit
     dim_of = _umap(canon, lambda p: params[p].dimension if isinstance(p, str) else None)
-    unit_dim = _umap(typed["unit"], _dim)
+    unit_of = _umap(canon, lambda p: params[p].unit if isinstance(p, str) else None)
     # pH has no unit: an empty unit is accepted for dimensionless parameters only
     no_unit = typed["unit"].isna() & canon.notna()
     unitless = dim_of.isin(["ph", "ratio"])
-    typed.loc[no_unit & unitless, "unit"] = _umap(dim_of[no_unit & unitless], base_unit)
+    typed.loc[no_unit & unitless, "unit"] = unit_of[no_unit & unitless]
     probs.append(
         problems_frame(
             sheet.file,
@@ -292,13 +329,16 @@ def _wastewater(sheet: Sheet, typed: pd.DataFrame, wwtps: set[str], tenants: set
     )
     unit_dim = _umap(typed["unit"], _dim)
     bad_unit = canon.notna() & typed["unit"].notna() & unit_dim.notna() & (unit_dim != dim_of)
-    reason = _umap(dim_of, lambda d: f"unit does not fit the parameter ({d}); use {base_unit(d)}" if d else "")
+    reason = _umap(
+        canon,
+        lambda p: f"unit does not fit {p} ({params[p].dimension}); use {params[p].unit}" if isinstance(p, str) else "",
+    )
     probs.append(problems_frame(sheet.file, frame, bad_unit, "unit", typed["unit"].astype(str), reason))
     factor = pd.Series(np.nan, index=typed.index)
     good = canon.notna() & typed["unit"].notna() & ~bad_unit & unit_dim.notna()
-    for (u, d), idx in typed[good].groupby([typed["unit"][good], dim_of[good]]).groups.items():
-        factor[idx] = conversion_factor(u, base_unit(d))
-        typed.loc[idx, "unit"] = base_unit(d)
+    for (u, target), idx in typed[good].groupby([typed["unit"][good], unit_of[good]]).groups.items():
+        factor[idx] = conversion_factor(u, target)
+        typed.loc[idx, "unit"] = target
     typed["value"] = typed["value"] * factor
     lo = _umap(canon, lambda p: params[p].min if isinstance(p, str) else None).astype(float)
     hi = _umap(canon, lambda p: params[p].max if isinstance(p, str) else None).astype(float)
@@ -306,7 +346,7 @@ def _wastewater(sheet: Sheet, typed: pd.DataFrame, wwtps: set[str], tenants: set
     rng = _umap(
         canon,
         lambda p: (
-            f"value out of physical range [{_g(params[p].min)}, {_g(params[p].max)}] {base_unit(params[p].dimension)}"
+            f"value out of physical range [{_g(params[p].min)}, {_g(params[p].max)}] {params[p].unit}"
             if isinstance(p, str)
             else ""
         ),
@@ -316,13 +356,13 @@ def _wastewater(sheet: Sheet, typed: pd.DataFrame, wwtps: set[str], tenants: set
 
 
 def _connection_limits(sheet: Sheet, typed: pd.DataFrame, wwtps: set[str], tenants: set[str]):
-    params, aliases = wastewater_parameters()
-    key = typed["parameter"].fillna("").astype(str).str.strip().str.lower()
-    canon = key.map(aliases)
+    params, _ = wastewater_parameters()
+    given = typed["parameter"].fillna("").astype(str).str.strip()
+    canon = canonical_parameters(given)
     p = problems_frame(
         sheet.file,
         sheet.frame,
-        key.ne("") & canon.isna(),
+        given.ne("") & canon.isna(),
         "parameter",
         typed["parameter"].astype(str),
         f"unknown wastewater parameter; known: {', '.join(params)}",
@@ -375,6 +415,8 @@ _RULES = {
     "sludge": _sludge,
     "fuels": _fuels,
     "waste": _waste,
+    "manifests": _manifests,
+    "renewables": _renewables,
     "symbiosis": _symbiosis,
     "wastewater": _wastewater,
     "connection_limits": _connection_limits,
@@ -397,10 +439,19 @@ _OUTPUT = {
         "receiver",
         "transporter",
         "manifest_id",
+        "line",
     ],
+    "manifests": ["manifest_id", "date", "tenant_id", "waste_code", "quantity_t", "transporter", "receiver", "line"],
+    "renewables": ["tenant_id", "period", "instrument", "energy_kwh", "source"],
     "symbiosis": ["tenant_id", "direction", "material", "quantity_t_per_month", "quality", "price_vnd_per_t"],
     "connection_limits": ["parameter", "limit", "unit", "limit_min"],
 }
+
+#: Record tables whose rows keep their file line (``line``, header = 1), so the waste engine's findings
+#: (:mod:`greenpark.waste.registry`) can name the line to fix.
+_KEEP_LINE = frozenset({"waste", "manifests"})
+#: Record tables where an empty tenant_id means the park's common account rather than a missing value.
+_PARK_COMMON_ALLOWED = frozenset({"renewables"})
 
 OBJECT_MODELS: dict[str, type[BaseModel]] = {"tenants": Tenant, "roofs": Roof, "wwtp": Wwtp, "meters": Meter}
 __all__ = ["OBJECT_MODELS", "raw_rows", "read_objects", "read_records"]

@@ -9,6 +9,10 @@ against :mod:`greenpark.model`.
 Types: ``str``, ``float``, ``int``, ``bool``, ``date`` (ISO date), ``period`` (``YYYY-MM``),
 ``timestamp`` (ISO 8601; no offset = park local time), ``unit`` (a unit known to
 :mod:`greenpark.units`).
+
+Wastewater parameter names, aliases, canonical units and physical ranges are not a schema table
+of their own: they come from the reference table ``reference/data/water/parameters.csv``, the
+one the water engine reads, so a parameter is added in one place.
 """
 
 from __future__ import annotations
@@ -20,8 +24,11 @@ from pathlib import Path
 import pandas as pd
 
 from greenpark.errors import ParkFolderError
+from greenpark.reference import load_table
 
 SCHEMA_DIR = Path(__file__).parent / "schema"
+#: The one wastewater parameter table (names, aliases, units, physical ranges), shared with the water engine.
+PARAMETERS_TABLE = "water/parameters"
 
 #: Park-folder files in reading order (objects first: later files refer to them).
 FILES: tuple[str, ...] = (
@@ -35,9 +42,11 @@ FILES: tuple[str, ...] = (
     "production",
     "wastewater",
     "waste",
+    "manifests",
     "symbiosis",
     "connection_limits",
     "sludge",
+    "renewables",
 )
 #: Files a park folder must have (besides park.toml).
 REQUIRED_FILES: tuple[str, ...] = ("tenants", "meters")
@@ -101,36 +110,64 @@ def columns(name: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Parameter:
-    """A wastewater parameter: canonical name, unit dimension and physical range (canonical unit)."""
+    """A wastewater parameter: canonical name, canonical unit and its dimension, physical range (canonical unit)."""
 
     name: str
+    unit: str
     dimension: str
     min: float | None
     max: float | None
     description: str
 
 
+def parameter_key(text: str) -> str:
+    """How a parameter spelling is matched: lower case, all whitespace removed (``"NH4 - N"`` -> ``"nh4-n"``).
+
+    The same rule as :func:`greenpark.water.parameters.canonical_parameter`, so the importer and the
+    water engine accept the same spellings (a test checks it on every alias).
+    """
+    return "".join(str(text).lower().split())
+
+
 @lru_cache(maxsize=1)
 def wastewater_parameters() -> tuple[dict[str, Parameter], dict[str, str]]:
-    """Canonical wastewater parameters and the alias map (lower-case spelling -> canonical name)."""
-    df = pd.read_csv(SCHEMA_DIR / "wastewater_parameters.csv", dtype=str, keep_default_na=False, comment="#")
+    """Canonical wastewater parameters and the alias map (:func:`parameter_key` of a spelling -> canonical name).
+
+    Read from the one parameter table, ``reference/data/water/parameters.csv`` (shared with the water
+    engine; it holds each row's source and edition). Besides the listed aliases, the canonical name is
+    accepted with ``_`` written as a space, as ``-`` or left out (``total_n``, ``total n``, ``total-n``).
+    """
+    table = load_table(PARAMETERS_TABLE)
     params: dict[str, Parameter] = {}
     aliases: dict[str, str] = {}
-    rows: list[dict[str, str]] = df.to_dict("records")  # type: ignore[assignment]
-    for r in rows:
-        name = r["parameter"]
-        params[name] = Parameter(name, r["dimension"], _opt_float(r["min"]), _opt_float(r["max"]), r["description"])
-        aliases[name] = name
-        aliases[name.replace("_", " ")] = name
-        aliases[name.replace("_", "-")] = name
-        for a in r["aliases"].split("|"):
-            if a.strip():
-                aliases[a.strip().lower()] = name
+    for r in table.itertuples(index=False):
+        name = str(r.parameter)
+        params[name] = Parameter(
+            name,
+            str(r.unit),
+            str(r.dimension),
+            _opt_number(r.physical_min),
+            _opt_number(r.physical_max),
+            str(r.description),
+        )
+        listed = str(r.aliases).split("|") if isinstance(r.aliases, str) else []
+        for spelling in [name, name.replace("_", ""), name.replace("_", "-"), *listed]:
+            if spelling.strip():
+                aliases.setdefault(parameter_key(spelling), name)
     return params, aliases
+
+
+def canonical_parameters(text: pd.Series) -> pd.Series:
+    """Canonical wastewater parameter names for a column of user spellings (NaN where unknown)."""
+    _, aliases = wastewater_parameters()
+    return text.fillna("").astype(str).map(parameter_key).map(aliases)
 
 
 def canonical_parameter(text: str) -> str | None:
     """Canonical wastewater parameter name for a user's spelling, or None when unknown."""
     _, aliases = wastewater_parameters()
-    key = " ".join(str(text).strip().lower().split())
-    return aliases.get(key) or aliases.get(key.replace(" ", "_"))
+    return aliases.get(parameter_key(text))
+
+
+def _opt_number(v: object) -> float | None:
+    return None if v is None or pd.isna(v) else float(v)  # type: ignore[arg-type]
