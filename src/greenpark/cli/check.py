@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import pandas as pd
 import typer
@@ -11,6 +11,9 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from greenpark.cli.common import console, err_console, guarded, print_json
+
+if TYPE_CHECKING:
+    from greenpark.io.folder import ParkRead
 
 ParkArg = Annotated[str, typer.Argument(help="Park folder (with park.toml) or .xlsx workbook.")]
 StoreOpt = Annotated[
@@ -64,13 +67,70 @@ def _rejects_table(rejects: pd.DataFrame, limit: int, title: str = "Rejected row
 
 
 def _warnings_table(warnings: pd.DataFrame, limit: int) -> Table:
-    t = Table(title=f"Warnings ({len(warnings):,}; not rejected)")
-    for c in ("file", "code", "subject", "message"):
+    more = f"; first {limit} shown, --limit 0 for all" if 0 < limit < len(warnings) else ""
+    t = Table(title=f"Warnings and findings ({len(warnings):,}; not rejected{more})")
+    for c in ("file", "line", "code", "severity", "subject", "message"):
         t.add_column(c, overflow="fold")
     shown = warnings if limit <= 0 else warnings.head(limit)
     for r in shown.itertuples(index=False):
-        t.add_row(str(r.file), str(r.code), str(r.subject), str(r.message))
+        line = "" if pd.isna(r.line) else str(r.line)
+        sev = f"[red]{r.severity}[/]" if r.severity == "error" else str(r.severity)
+        t.add_row(str(r.file), line, str(r.code), sev, str(r.subject), str(r.message))
     return t
+
+
+#: Manifest findings about the reconciliation with manifests.csv (reported against that file).
+_RECONCILIATION = ("manifest.unreconciled", "manifest.not_reconciled")
+
+
+def waste_findings(park: str, read: ParkRead) -> pd.DataFrame:
+    """The waste engine's own record checks, on the rows the importer accepted, as warning rows.
+
+    The importer rejects what cannot be stored (unknown unit, m3 without density, hazardous waste without
+    code ...); the waste engine's registry checks (:mod:`greenpark.waste.registry`) go further: a code not in
+    the Circular 02/2022 list, a hazardous code filed under another category, a hazardous load without
+    receiver, manifest number or transporter, a manifest number shared by two streams, records and
+    manifests that do not reconcile month by month. The engine reports them and never drops a row, so
+    ``check`` lists them as warnings (with the engine's severity) and rows read = accepted + rejected stays
+    true. Rows the importer rejected are not checked again.
+
+    Returns
+    -------
+    DataFrame
+        The columns of ``ParkRead.warnings`` plus ``severity`` (error or warning, as the engine rates it).
+    """
+    from greenpark.io.quarantine import WARNING_COLUMNS
+    from greenpark.io.sources import LINE, ParkSource
+    from greenpark.waste.registry import manifest_issues, validate_records
+
+    cols = [*WARNING_COLUMNS, "severity"]
+    src = ParkSource(park)
+    if not src.has("waste"):
+        return pd.DataFrame(columns=cols)
+    sheet = src.read("waste")
+    rejected = set(read.rejects.loc[read.rejects["file"] == sheet.file, "line"].astype(str))
+    raw = sheet.frame.rename(columns={LINE: "line"})
+    raw = raw[~raw["line"].astype(str).isin(rejected)]
+    manifests_file = src.file_name("manifests")
+    found = [(sheet.file, f) for f in validate_records(raw)]
+    for f in manifest_issues(read.data.table("waste"), None, read.data.table("manifests")):
+        if f.code == "manifest.no_receiver":  # the same row's waste.hazardous_no_receiver says it already
+            continue
+        found.append((manifests_file if f.code in _RECONCILIATION else sheet.file, f))
+    rows = [
+        {
+            "file": file,
+            "code": f.code,
+            "subject": f.tenant_id or "",
+            "line": f.line,
+            "message": f.message,
+            "severity": f.severity,
+        }
+        for file, f in found
+    ]
+    out = pd.DataFrame(rows, columns=cols)
+    out["line"] = out["line"].astype("Int64")
+    return out
 
 
 def register(app: typer.Typer) -> None:
@@ -90,6 +150,9 @@ def register(app: typer.Typer) -> None:
         with bar:
             result = read_park_folder(park, progress=update)  # type: ignore[arg-type]
         counts = result.counts_frame()
+        warnings = pd.concat(
+            [result.warnings.assign(severity="warning"), waste_findings(park, result)], ignore_index=True
+        )
         if as_json:
             print_json(
                 {
@@ -97,19 +160,19 @@ def register(app: typer.Typer) -> None:
                     "ok": result.ok,
                     "counts": counts.to_dict("records"),
                     "rejects": result.rejects.to_dict("records"),
-                    "warnings": result.warnings.astype(object).where(result.warnings.notna(), None).to_dict("records"),
+                    "warnings": warnings.astype(object).where(warnings.notna(), None).to_dict("records"),
                 }
             )
         else:
             console.print(_counts_table(counts))
             if len(result.rejects):
                 console.print(_rejects_table(result.rejects, limit))
-            if len(result.warnings):
-                console.print(_warnings_table(result.warnings, limit))
+            if len(warnings):
+                console.print(_warnings_table(warnings, limit))
             verdict = (
                 "[green]no row rejected[/]" if result.ok else f"[red]{counts['rejected'].sum():,} row(s) rejected[/]"
             )
-            console.print(f"park {result.data.park.park_id}: {verdict}, {len(result.warnings):,} warning(s)")
+            console.print(f"park {result.data.park.park_id}: {verdict}, {len(warnings):,} warning(s)")
         if not result.ok:
             raise typer.Exit(1)
 
