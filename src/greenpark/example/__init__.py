@@ -17,10 +17,13 @@
   ``wastewater.csv``: 5-minute outlet analyser data (flow in m3/h, pH, temperature, COD, TSS, NH4-N)
   with four exceedance episodes, a stuck COD probe and a 2-hour gap, and monthly lab samples at
   inlet, outlet and the larger tenants' connection points (values below detection written ``<DL``);
-- ``waste.csv`` (collections by code, category and route; hazardous loads with manifest ids) and
+- ``waste.csv`` (collections by code, category and route; hazardous loads with manifest ids),
+  ``manifests.csv`` (one hazardous-waste manifest per hazardous load, reconciling with waste.csv) and
   ``symbiosis.csv`` (gives with matching takes);
-- ``sludge.csv`` (optional file, not in the contract): date, wwtp_id, waste_code, quantity_t (wet),
-  dry_solids_pct, route, receiver: the WWTP's monthly dewatered sludge;
+- ``sludge.csv``: date, wwtp_id, waste_code, quantity_t (wet), dry_solids_pct, route, receiver: the WWTP's
+  monthly dewatered sludge;
+- ``renewables.csv``: one month of renewable certificates retired by the first anchor tenant (market-based
+  Scope 2);
 - ``metadata.json``: the truth the generator knows, for end-to-end tests: per-tenant kWh (load,
   import, PV, export), water, fuel, production and waste totals, the WWTP events (parameter, start,
   end exclusive, peak, limit), the deliberate faults (file, line, column, value, reason, original)
@@ -30,9 +33,9 @@ Timestamps are park local time without offset and label the start of their inter
 Modules by what they generate: :mod:`~greenpark.example.tenants` (tenants, roofs),
 :mod:`~greenpark.example.electricity`, :mod:`~greenpark.example.wastewater`,
 :mod:`~greenpark.example.fuels` (fuels, refrigerants, production), :mod:`~greenpark.example.waste`
-(waste, symbiosis), :mod:`~greenpark.example.faults`; :mod:`~greenpark.example.generate` writes the
-folder. Every size and intensity is a row of ``reference/data/example/*.csv`` with its source
-(mostly illustrative assumptions, confidence R).
+(waste, manifests, symbiosis), :mod:`~greenpark.example.renewables`, :mod:`~greenpark.example.faults`;
+:mod:`~greenpark.example.generate` writes the folder. Every size and intensity is a row of
+``reference/data/example/*.csv`` with its source (mostly illustrative assumptions, confidence R).
 """
 
 from greenpark.example.generate import DEFAULT_SEED, DEFAULT_TENANTS, GENERATOR_VERSION, STEPS, write_example_park

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from greenpark.errors import InputError
-from greenpark.example import electricity, faults, fuels, tenants, timebase, waste, wastewater
+from greenpark.example import electricity, faults, fuels, renewables, tenants, timebase, waste, wastewater
 from greenpark.example.series import MeterSeries
 
 log = logging.getLogger(__name__)
@@ -49,8 +49,10 @@ FILES = [
     "wwtp.csv",
     "wastewater.csv",
     "waste.csv",
+    "manifests.csv",
     "symbiosis.csv",
     "sludge.csv",
+    "renewables.csv",
     "metadata.json",
 ]
 STEPS = [
@@ -170,6 +172,7 @@ def write_example_park(
     done(STEPS[3])
 
     waste_df = waste.waste_frame(tenant_df, year, _rng(seed, "waste"))
+    manifests = waste.manifests_frame(waste_df)
     symbiosis = waste.symbiosis_frame(tenant_df, waste_df, _rng(seed, "symbiosis"))
     done(STEPS[4])
 
@@ -207,8 +210,12 @@ def write_example_park(
         for frame in water.wastewater:
             frame.to_csv(fh, header=False, index=False, lineterminator="\n")
     _write_csv(waste_df, folder / "waste.csv")
+    _write_csv(manifests, folder / "manifests.csv")
     _write_csv(symbiosis, folder / "symbiosis.csv")
     _write_csv(water.sludge, folder / "sludge.csv")
+    import_kwh = {t: float(v["import_kwh"]) for t, v in el_truth["tenants"].items()}
+    claims = renewables.renewables_frame(tenant_df, import_kwh, year)
+    _write_csv(claims, folder / "renewables.csv")
 
     metadata = _metadata(
         seed,
@@ -227,6 +234,12 @@ def write_example_park(
         readings_rows,
         series,
     )
+    metadata["waste"]["manifests_rows"] = len(manifests)
+    metadata["renewables"] = {
+        "note": "certificates claimed in renewables.csv; they lower the market-based Scope 2 only",
+        "claims": claims.to_dict("records"),
+        "energy_kwh": float(claims["energy_kwh"].sum()),
+    }
     (folder / "metadata.json").write_text(
         json.dumps(metadata, indent=2, ensure_ascii=False, sort_keys=False) + "\n", encoding="utf-8"
     )

@@ -180,3 +180,16 @@ def symbiosis_frame(tenants: pd.DataFrame, waste: pd.DataFrame, rng: np.random.G
             }
         )
     return pd.DataFrame(rows, columns=SYMBIOSIS_COLUMNS)
+
+
+MANIFEST_COLUMNS = ["manifest_id", "date", "tenant_id", "waste_code", "quantity", "unit", "transporter", "receiver"]
+
+
+def manifests_frame(waste: pd.DataFrame) -> pd.DataFrame:
+    """The hazardous-waste manifests (chứng từ CTNH): one per hazardous load, as the transporter signs it.
+
+    Each manifest repeats its load's date, tenant, code, quantity and unit, so the records and the
+    manifests reconcile month by month (the waste engine's ``manifest.unreconciled`` stays silent).
+    """
+    hz = waste[(waste["category"] == "hazardous") & (waste["manifest_id"] != "")]
+    return hz[MANIFEST_COLUMNS].sort_values(["date", "manifest_id"], kind="stable").reset_index(drop=True)
