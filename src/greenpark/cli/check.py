@@ -153,6 +153,7 @@ def register(app: typer.Typer) -> None:
         warnings = pd.concat(
             [result.warnings.assign(severity="warning"), waste_findings(park, result)], ignore_index=True
         )
+        warnings["line"] = pd.to_numeric(warnings["line"], errors="coerce").astype("Int64")
         if as_json:
             print_json(
                 {
