@@ -350,3 +350,21 @@ def test_record_tables_use_contract_vocabularies(full_park):
     meters = _csv(folder, "meters.csv", dtype=str)
     for m in meters.itertuples():
         parse_unit(m.unit, "volume" if m.kind in ("water_supply", "wastewater_discharge") else "energy")
+
+
+def test_manifests_and_renewables(full_park):
+    folder, meta = full_park
+    waste = _csv(folder, "waste.csv")
+    manifests = _csv(folder, "manifests.csv")
+    hazardous = waste[waste["category"] == "hazardous"]
+    # one manifest per hazardous load, with the load's date, tenant, code, quantity and unit
+    assert len(manifests) == len(hazardous) == meta["waste"]["manifests_rows"] == meta["waste"]["hazardous_manifests"]
+    key = ["manifest_id", "date", "tenant_id", "waste_code", "quantity", "unit"]
+    assert sorted(map(tuple, manifests[key].values)) == sorted(map(tuple, hazardous[key].values))
+    claims = _csv(folder, "renewables.csv")
+    assert len(claims) == 1 and claims["instrument"].tolist() == ["certificate"]
+    tenant = claims["tenant_id"].iloc[0]
+    assert tenant in meta["electricity"]["decree06_anchor_tenants"]
+    # half the anchor's mean monthly grid import (example/park_assumptions), a fraction of its June import
+    expected = round(0.5 * meta["electricity"]["tenants"][tenant]["import_kwh"] / 12)
+    assert float(claims["energy_kwh"].iloc[0]) == meta["renewables"]["energy_kwh"] == expected

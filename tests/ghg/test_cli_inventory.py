@@ -34,6 +34,11 @@ def test_inventory_json_matches_truth(example_park):
     grid = next(f for f in d["factors"] if f["name"] == "grid_electricity_vn")
     assert grid["value"] == 0.681 and "study" in grid["flags"]
     assert d["total_tco2e"] == pytest.approx(d["scope1_tco2e"] + d["scope2_location_tco2e"] + d["scope3_tco2e"])
+    # renewables.csv: one anchor tenant's certificates for June, well under its June import, so market-based
+    # = location-based - certificate kWh x 0.681 tCO2/MWh (the grid factor stands in for the residual mix)
+    claimed_kwh = json.loads((example_park / "metadata.json").read_text())["renewables"]["energy_kwh"]
+    assert claimed_kwh > 0
+    assert d["scope2_market_tco2e"] == pytest.approx(d["scope2_location_tco2e"] - claimed_kwh * 0.681 / 1000)
 
 
 def test_table_and_strict_factors(example_park):

@@ -6,7 +6,7 @@ import pytest
 from pydantic_core import PydanticUndefined
 
 from greenpark.io.records import OBJECT_MODELS
-from greenpark.io.schema import FILES, file_schema, wastewater_parameters
+from greenpark.io.schema import FILES, canonical_parameter, file_schema, wastewater_parameters
 from greenpark.model import MeterKind, Sector, Treatment, VoltageLevel
 from greenpark.units import known_units
 
@@ -61,6 +61,8 @@ def test_docs_columns_match_schema():
         "wwtp": "wwtp_id, name, capacity_m3_per_day, treatment, standard, column, kq, kf",
         "wastewater": "wwtp_id, timestamp, point, parameter, value, unit",
         "waste": "date, tenant_id, waste_code, description, category, quantity, unit, route, receiver",
+        "manifests": "manifest_id, date, tenant_id, waste_code, quantity, unit",
+        "renewables": "tenant_id, period, instrument, energy_kwh, source",
     }
     for name, cols in fixed.items():
         names = [a.name for a in file_schema(name)]
@@ -74,3 +76,31 @@ def test_wastewater_parameters_have_known_dimensions():
     assert {p.dimension for p in params.values()} <= dims
     assert all(known_units(p.dimension) for p in params.values())
     assert aliases["nh4-n"] == "ammonium_n" and aliases["cod"] == "cod"
+
+
+def test_importer_and_water_engine_accept_the_same_parameter_spellings():
+    # one table (reference/data/water/parameters.csv): every listed alias means the same parameter to both
+    from greenpark.reference import load_table
+    from greenpark.water.parameters import canonical_parameter as engine_name
+
+    table = load_table("water/parameters")
+    for row in table.itertuples():
+        for spelling in [row.parameter, *str(row.aliases).split("|")]:
+            assert canonical_parameter(spelling) == engine_name(spelling) == row.parameter, spelling
+    params, _ = wastewater_parameters()
+    assert {p: params[p].unit for p in ("cod", "flow", "ph", "coliform")} == {
+        "cod": "mg/l",
+        "flow": "m3/day",
+        "ph": "pH",
+        "coliform": "MPN/100ml",
+    }
+    # the canonical name with _ written as a space or a hyphen, as the importer always accepted
+    assert canonical_parameter("Total N") == canonical_parameter("total-n") == "total_n"
+    assert canonical_parameter("DOC") is None
+    assert (params["ph"].min, params["ph"].max) == (0.0, 14.0)  # pH 0-14 by definition
+
+
+def test_no_second_parameter_table_in_the_io_schema():
+    from greenpark.io.schema import SCHEMA_DIR
+
+    assert not (SCHEMA_DIR / "wastewater_parameters.csv").exists()
