@@ -67,3 +67,24 @@ def test_year_and_month_totals_and_fresh_after_new_data(client: TestClient, call
         "/api/v1/parks/tiny/meters/e1/readings?start=2024-06-10T00:00:00&end=2024-06-11T00:00:00&grain=day", headers=op
     ).json()
     assert [(p["ts"], p["value"]) for p in r["data"]] == [("2024-06-10T00:00:00+07:00", 12.0)]
+
+
+def test_engine_results_outlive_a_burst_of_aggregates() -> None:
+    # A year's engine result is kept apart from the month aggregates: filling the aggregate cache (4 entries here)
+    # must not evict it, or every page would recompute the inventory behind the scenes (seen on the dashboard).
+    from service_fixtures import test_settings
+
+    from greenpark.api.service import Service
+    from greenpark.store import open_store
+
+    store = open_store("duckdb:///:memory:")
+    service = Service(test_settings(read_cache_entries=4), store)
+    try:
+        runs: list[int] = []
+        year = lambda: service.cached_year("p", "Asia/Ho_Chi_Minh", 2024, ("inventory",), lambda: runs.append(1) or 42)  # noqa: E731
+        assert year() == 42 and len(runs) == 1
+        for m in range(1, 13):
+            service.cached_month("p", f"2024-{m:02d}", ("consumption", m), lambda m=m: m)
+        assert year() == 42 and len(runs) == 1  # still cached, not computed again
+    finally:
+        store.close()

@@ -46,11 +46,27 @@ def consumption(
     ``grain`` ``year`` is summed from the months of the range (periods labelled with the
     start of the local year). ``tenant_id`` asks the store for that tenant's meters only.
     """
-    data = service.park(park_id)
-    zone = data.park.zone
+    chunks = month_chunks(start, end, service.park(park_id).park.zone)
+    # the whole range's answer is kept too (while none of its months changes): a page asking for a year again
+    # then costs a lookup, not twelve lookups, a concat and a group-by
+    months = [a.strftime("%Y-%m") for a, _ in chunks]
+    key = ("consumption-range", start.isoformat(), end.isoformat(), grain, by, tenant_id)
+    df = service.cached_span(park_id, months, key, lambda: _assemble(service, park_id, chunks, grain, by, tenant_id))
+    return df.copy()  # callers (engines) may change their frame; the cached one stays as computed
+
+
+def _assemble(
+    service: Service,
+    park_id: str,
+    chunks: list[tuple[dt.datetime, dt.datetime]],
+    grain: str,
+    by: Literal["tenant", "meter"],
+    tenant_id: str | None,
+) -> pd.DataFrame:
+    """The range's rows from its months' cached answers (each asked of the store once per version)."""
     ask = "month" if grain == "year" else grain
     parts = []
-    for a, b in month_chunks(start, end, zone):
+    for a, b in chunks:
         key = ("consumption", a.isoformat(), b.isoformat(), ask, by, tenant_id)
         month = a.strftime("%Y-%m")
 

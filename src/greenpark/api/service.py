@@ -49,6 +49,9 @@ class Service:
         self._cache: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
         self._cache_lock = threading.Lock()
         self._latest: dict[tuple[Any, ...], Any] = {}
+        # engine results live apart from the aggregates: a burst of per-tenant hourly chunks must not evict the
+        # year's inventory and make every page recompute it in the background
+        self._results: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
         self._refreshing: set[tuple[Any, ...]] = set()
         self._computing: set[tuple[Any, ...]] = set()  # results an engine is computing now (any thread)
         self.stopping = threading.Event()
@@ -137,7 +140,7 @@ class Service:
         with self._cache_lock:
             stamp = tuple(self._versions[(park_id, f"{year}-{m:02d}")] for m in range(1, 13))
             fresh = (park_id, f"{year}", self._versions[(park_id, f"{year}")], stamp, *key)
-            value = self._cache.get(fresh)
+            value = self._results.get(fresh)
             last = self._latest.get((park_id, year, key))
             computing = (park_id, year, key) in self._computing
         if value is not None:
@@ -160,22 +163,28 @@ class Service:
         with self._cache_lock:
             stamp = tuple(self._versions[(park_id, f"{year}-{m:02d}")] for m in range(1, 13))
             fresh = (park_id, f"{year}", self._versions[(park_id, f"{year}")], stamp, *key)
-            hit = fresh in self._cache
+            if fresh in self._results:
+                self._results.move_to_end(fresh)
+                return self._results[fresh]  # type: ignore[no-any-return]
             last = self._latest.get((park_id, year, key))
 
         def refresh() -> T:
             with self._cache_lock:
                 self._computing.add((park_id, year, key))
             try:
-                value = self.cached_month(park_id, f"{year}", (stamp, *key), compute)
+                value = compute()
             finally:
                 with self._cache_lock:
                     self._computing.discard((park_id, year, key))
             with self._cache_lock:
                 self._latest[(park_id, year, key)] = value
+                if self.settings.read_cache_entries > 0:
+                    self._results[fresh] = value
+                    while len(self._results) > self.settings.read_cache_entries:
+                        self._results.popitem(last=False)
             return value
 
-        if not hit and last is not None and self.settings.serve_stale_results and self.settings.read_cache_entries:
+        if last is not None and self.settings.serve_stale_results and self.settings.read_cache_entries:
             self._refresh_in_background((park_id, year, key), refresh)
             return last  # type: ignore[no-any-return]
         return refresh()
