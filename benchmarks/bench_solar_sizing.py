@@ -68,10 +68,10 @@ def main() -> None:
 
     # capture the per-tenant inputs the park run builds, then time each tenant alone
     jobs: list = []
-    real = pf._solve_tenant
-    pf._solve_tenant = lambda job: (jobs.append(job), real(job))[1]
+    real = pf._solve_tenants
+    pf._solve_tenants = lambda batch: (jobs.extend(batch), real(batch))[1]
     pf.assess_solar(data, consumption, weather, year, STUDY_DATE, gf, workers=1)
-    pf._solve_tenant = real
+    pf._solve_tenants = real
     per_tenant, lp_used = [], 0
     for inputs, c in jobs:
         t0 = time.perf_counter()

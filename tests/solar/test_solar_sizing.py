@@ -7,7 +7,14 @@ import pytest
 from conftest import hand_costs
 
 from greenpark.solar.economics import annuity_factor, degraded_annuity_factor
-from greenpark.solar.sizing import SizingInputs, battery_screen, concave_net_bound, size_both, size_system
+from greenpark.solar.sizing import (
+    SizingInputs,
+    battery_screen,
+    battery_value_bounds,
+    concave_net_bound,
+    size_both,
+    size_system,
+)
 
 HOURS = np.arange(24)
 SUN = np.where((HOURS >= 8) & (HOURS < 16), 0.5, 0.0)  # 8 h at 0.5 kWh/kWp = 4 kWh/kWp per day
@@ -145,3 +152,12 @@ def test_screen_proves_no_battery_when_storage_is_dear():
     costs = hand_costs(battery_capex_energy=12_000_000.0, battery_roundtrip_efficiency=0.9, battery_min_soc=0.1)
     best, _ = size_both(inp, costs)
     assert "proven" in best.solver_status and best.battery_kwh == 0.0
+
+
+def test_batched_screens_equal_single_ones():
+    # One pass over the hours for several tenants gives each the values its own pass gives.
+    rng = np.random.default_rng(7)
+    prices = rng.uniform(800.0, 3500.0, size=(3, 24 * 3))
+    batch = battery_value_bounds(prices, prices, 0.9)
+    for k in range(3):
+        assert batch[k] == pytest.approx(battery_value_bounds(prices[k], prices[k], 0.9))

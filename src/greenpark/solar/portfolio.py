@@ -25,7 +25,7 @@ from greenpark.errors import InputError
 from greenpark.model import ParkData
 from greenpark.solar.params import CostParams, PvSystemParams, cost_params, pv_system_params
 from greenpark.solar.pv import RoofPotential, RoofResult, roof_potential
-from greenpark.solar.sizing import SizingInputs, SizingResult, size_both
+from greenpark.solar.sizing import SizingInputs, SizingResult, size_many
 from greenpark.solar.weather import Weather
 from greenpark.tariffs import energy_price, price_region, surplus_rule, vat_rate
 
@@ -139,9 +139,11 @@ def tenant_hourly_load(consumption: pd.DataFrame, hours: pd.DatetimeIndex) -> tu
     return out, notes
 
 
-def _solve_tenant(args: tuple[SizingInputs, CostParams]) -> tuple[SizingResult, SizingResult]:
-    inputs, costs = args
-    return size_both(inputs, costs)
+BATCH_TENANTS = 8  # tenants per worker job: their battery screens share one pass over the hours
+
+
+def _solve_tenants(jobs: list[tuple[SizingInputs, CostParams]]) -> list[tuple[SizingResult, SizingResult]]:
+    return size_many(jobs)
 
 
 def assess_solar(
@@ -214,11 +216,12 @@ def assess_solar(
                 costs,
             )
         )
-    if workers > 1 and len(jobs) > 1:
+    batches = [jobs[k : k + BATCH_TENANTS] for k in range(0, len(jobs), BATCH_TENANTS)]
+    if workers > 1 and len(batches) > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            solved = list(pool.map(_solve_tenant, jobs, chunksize=1))
+            solved = [r for batch in pool.map(_solve_tenants, batches) for r in batch]
     else:
-        solved = [_solve_tenant(j) for j in jobs]
+        solved = [r for batch in batches for r in _solve_tenants(batch)]
     by_id = {t.tenant_id: t for t in data.tenants}
     tenants = []
     for (inp, _), (best, pv_only) in zip(jobs, solved, strict=True):

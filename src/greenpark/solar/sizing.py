@@ -56,6 +56,7 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import highspy
@@ -159,24 +160,31 @@ def battery_value_bounds(discharge_value: np.ndarray, charge_cost: np.ndarray, e
     Moving up one level costs ``charge_cost_t / (n sqrt(eta))``; moving down earns
     ``discharge_value_t sqrt(eta) / n``. Every start level is tried; the year must end at least as full
     as it started (a relaxation of the cyclic condition, so still an upper bound).
+
+    One price series (T,) gives (8,); a batch (B, T) of series of several tenants gives (B, 8) in one pass
+    over the hours (the per-hour work in Python is shared, which is what makes a park's screens cheap).
     """
     eta = math.sqrt(efficiency)
+    gain_all = np.atleast_2d(np.asarray(discharge_value, float)) * eta
+    fill_all = np.atleast_2d(np.asarray(charge_cost, float)) / eta
+    batch = gain_all.shape[0]
     size = _MAX_LEVELS + 1
-    n = np.arange(1, _MAX_LEVELS + 1)[:, None, None]
-    start = np.arange(size)[None, :, None]
-    level = np.arange(size)[None, None, :]
+    n = np.arange(1, _MAX_LEVELS + 1)[None, :, None, None]
+    start = np.arange(size)[None, None, :, None]
+    level = np.arange(size)[None, None, None, :]
     valid = (level <= n) & (start <= n)
-    v = np.where(valid & (level == start), 0.0, -np.inf)
-    gain = np.asarray(discharge_value, float) * eta
-    fill = np.asarray(charge_cost, float) / eta
-    inv_n = 1.0 / n
-    ninf = np.full((_MAX_LEVELS, size, 1), -np.inf)
-    for g, f in zip(gain.tolist(), fill.tolist(), strict=True):
-        up = np.concatenate([ninf, v[:, :, :-1]], axis=2) - f * inv_n  # one level below an hour ago: charged
-        down = np.concatenate([v[:, :, 1:], ninf], axis=2) + g * inv_n  # one level above: discharged
+    v = np.where(valid & (level == start), 0.0, -np.inf) + np.zeros((batch, 1, 1, 1))
+    inv_n = 1.0 / np.arange(1, _MAX_LEVELS + 1)
+    gain = gain_all[:, :, None] * inv_n  # (B, T, 8): earned per level moved down, hour t, n levels
+    fill = fill_all[:, :, None] * inv_n
+    ninf = np.full((batch, _MAX_LEVELS, size, 1), -np.inf)
+    for t in range(gain.shape[1]):
+        up = np.concatenate([ninf, v[..., :-1]], axis=3) - fill[:, t, :, None, None]  # charged this hour
+        down = np.concatenate([v[..., 1:], ninf], axis=3) + gain[:, t, :, None, None]  # discharged
         v = np.where(valid, np.maximum(v, np.maximum(up, down)), -np.inf)
     v = np.where(level >= start, v, -np.inf)
-    return np.maximum(v.max(axis=(1, 2)), 0.0)
+    values = np.maximum(v.max(axis=(2, 3)), 0.0)
+    return values[0] if np.ndim(discharge_value) == 1 else values
 
 
 def concave_net_bound(steps: np.ndarray, values: np.ndarray, cost_per_step: float) -> float:
@@ -231,16 +239,19 @@ def battery_screen(
     points s = 1/8 .. 1, ``concave_net_bound`` bounds V minus the power cost ``c_W sqrt(eta) s``.
     Returned: (that bound, energy cost per usable kWh ``(c_E + PV(replacements) + A om_E) / (1 - m)``).
     """
-    load = np.asarray(inputs.load_kwh, float)
     marginal = np.asarray(
         inputs.price_vnd_per_kwh if marginal_price_vnd_per_kwh is None else marginal_price_vnd_per_kwh, float
     )
+    return _screen(inputs, costs, battery_value_bounds(marginal, marginal, costs.battery_roundtrip_efficiency))
+
+
+def _screen(inputs: SizingInputs, costs: CostParams, values_per_year: np.ndarray) -> tuple[float, float]:
+    """``battery_screen`` from the dynamic programme's yearly values (VND per usable kWh, n = 1..8)."""
     n_years = int(costs.pv_lifetime)
     a = fin.annuity_factor(costs.discount_rate, n_years)
     a_d = fin.degraded_annuity_factor(costs.discount_rate, n_years, inputs.degradation_per_year)
     eta = math.sqrt(costs.battery_roundtrip_efficiency)
-    values = battery_value_bounds(marginal, marginal, costs.battery_roundtrip_efficiency)
-    values = values * (HOURS_PER_YEAR / len(load)) * a_d
+    values = values_per_year * (HOURS_PER_YEAR / len(inputs.load_kwh)) * a_d
     steps = 1.0 / np.arange(1, _MAX_LEVELS + 1)
     order = np.argsort(steps)
     bound = concave_net_bound(steps[order], values[order], costs.battery_capex_power * eta)
@@ -323,26 +334,47 @@ def size_both(inputs: SizingInputs, costs: CostParams, screen: bool = True) -> t
     is skipped.
     ``screen=False`` always solves the storage LP.
     """
-    inputs.check()
-    pv_only, marginal = _solve(inputs, costs, False)
-    bound, cost_e = battery_screen(inputs, costs, marginal)
-    if screen and bound <= cost_e:
-        log.info("%s: battery screened out (bound %.0f <= cost %.0f VND/kWh)", inputs.tenant_id, bound, cost_e)
-        best = pv_only.model_copy(
-            update={
-                "with_battery": True,
-                "solver_status": f"Optimal (battery = 0 proven: value bound {bound:,.0f} <= lifecycle cost "
-                f"{cost_e:,.0f} VND per kWh)",
-            }
-        )
-        return best, pv_only
-    with_storage = _solve(inputs, costs, True)[0]
-    # The LP's objective is the reported NPV (A_d), but a solver's tolerance can leave a battery worth less than
-    # nothing by a few dong: then the PV-only system is the better answer and is reported as the optimum.
-    if with_storage.npv_vnd < pv_only.npv_vnd:
-        note = f"Optimal (PV-only kept: NPV with the LP's {with_storage.battery_kwh:,.1f} kWh battery is lower)"
-        return pv_only.model_copy(update={"with_battery": True, "solver_status": note}), pv_only
-    return with_storage, pv_only
+    return size_many([(inputs, costs)], screen)[0]
+
+
+def size_many(
+    jobs: Sequence[tuple[SizingInputs, CostParams]], screen: bool = True
+) -> list[tuple[SizingResult, SizingResult]]:
+    """``size_both`` for several tenants: their PV-only LPs, then one dynamic programme for all their screens
+    (its per-hour work is shared across the batch), then the storage LPs the screens do not settle."""
+    for inputs, _ in jobs:
+        inputs.check()
+    first = [_solve(inputs, costs, False) for inputs, costs in jobs]
+    values: list[np.ndarray | None] = [None] * len(jobs)
+    if screen:
+        groups: dict[tuple[int, float], list[int]] = {}
+        for k, ((_, costs), (_, marginal)) in enumerate(zip(jobs, first, strict=True)):
+            groups.setdefault((len(marginal), costs.battery_roundtrip_efficiency), []).append(k)
+        for (_, efficiency), ks in groups.items():
+            prices = np.stack([first[k][1] for k in ks])
+            for k, v in zip(ks, battery_value_bounds(prices, prices, efficiency), strict=True):
+                values[k] = v
+    out = []
+    for (inputs, costs), (pv_only, _), v in zip(jobs, first, values, strict=True):
+        if v is not None:
+            bound, cost_e = _screen(inputs, costs, v)
+            if bound <= cost_e:
+                log.info("%s: battery screened out (bound %.0f <= cost %.0f VND/kWh)", inputs.tenant_id, bound, cost_e)
+                status = (
+                    f"Optimal (battery = 0 proven: value bound {bound:,.0f} <= lifecycle cost "
+                    f"{cost_e:,.0f} VND per kWh)"
+                )
+                out.append((pv_only.model_copy(update={"with_battery": True, "solver_status": status}), pv_only))
+                continue
+        with_storage = _solve(inputs, costs, True)[0]
+        # The LP's objective is the reported NPV (A_d), but a solver's tolerance can leave a battery worth less
+        # than nothing by a few dong: then the PV-only system is the better answer and is reported as the optimum.
+        if with_storage.npv_vnd < pv_only.npv_vnd:
+            note = f"Optimal (PV-only kept: NPV with the LP's {with_storage.battery_kwh:,.1f} kWh battery is lower)"
+            out.append((pv_only.model_copy(update={"with_battery": True, "solver_status": note}), pv_only))
+        else:
+            out.append((with_storage, pv_only))
+    return out
 
 
 def _solve(inputs: SizingInputs, costs: CostParams, with_battery: bool) -> tuple[SizingResult, np.ndarray]:
