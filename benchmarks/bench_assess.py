@@ -31,9 +31,7 @@ def main() -> None:
         total = time.perf_counter() - t1
         stages = json.loads((out / "assessment.json").read_text())["stages"]
     print(f"example park ({args.tenants} tenants) generated in {t_example:.1f} s")
-    print(
-        f"assess, cold start (new process, first import, report + PDF): {total:.1f} s (target <= 60 s)"
-    )
+    print(f"assess, cold start (new process, first import, report + PDF): {total:.1f} s (target <= 60 s)")
     for name, s in stages.items():
         print(f"  {name:<10} {s['status']:<8} {s['seconds']:7.1f} s  ({s['seconds'] / total:5.1%} of total)")
 

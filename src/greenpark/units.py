@@ -200,9 +200,7 @@ def conversion_factor(from_unit: str, to_unit: str) -> float:
     """
     a, b = parse_unit(from_unit), parse_unit(to_unit)
     if a.dimension != b.dimension:
-        raise UnitMismatchError(
-            f"cannot convert {from_unit!r} ({a.dimension}) into {to_unit!r} ({b.dimension})"
-        )
+        raise UnitMismatchError(f"cannot convert {from_unit!r} ({a.dimension}) into {to_unit!r} ({b.dimension})")
     return a.to_base / b.to_base
 
 

@@ -2,10 +2,11 @@
 
 Signs in as operator, tenant and authority; checks what each sees (a tenant cannot open another tenant's
 page by URL); acknowledges an alert raised by out-of-limit analyser values; watches a reading posted over
-the API appear on the WWTP live page; switches to Vietnamese; sees a tenant's solar offer and verified savings,
-the WWTP compliance calendar and the meters with gaps; on the Reports page the operator runs the report of a
-year (with its PDF) and downloads it, the authority downloads it and a tenant is sent away. Screenshots go to ``test-artifacts/screenshots/``
-(git-ignored); each page's response time is printed, not asserted, with a summary of first and later visits.
+the API appear on the WWTP live page; switches to Vietnamese; sees a tenant's solar offer and verified
+savings, the WWTP compliance calendar and the meters with gaps. On the Reports page the operator runs the
+report of a year (with its PDF) and downloads it, the authority downloads it and a tenant is sent away.
+Screenshots go to ``test-artifacts/screenshots/`` (git-ignored); each page's response time is printed, not
+asserted, with a summary of first and later visits.
 """
 
 from __future__ import annotations

@@ -156,9 +156,7 @@ def lookup(name: str, on: dt.date | None = None, extra_dirs: Iterable[Path] = ()
     mask = pd.Series(True, index=df.index)
     for k, v in keys.items():
         if k not in df.columns:
-            raise ReferenceDataError(
-                f"reference table {name!r} has no column {k!r}; columns: {list(df.columns)}"
-            )
+            raise ReferenceDataError(f"reference table {name!r} has no column {k!r}; columns: {list(df.columns)}")
         mask &= df[k].astype(str) == str(v)
     hits = df[mask]
     if on is not None:
