@@ -55,6 +55,23 @@ def consumption(
     return df.copy()  # callers (engines) may change their frame; the cached one stays as computed
 
 
+def consumption_uncached(
+    service: Service,
+    park_id: str,
+    start: dt.datetime,
+    end: dt.datetime,
+    grain: str,
+    by: Literal["tenant", "meter"] = "tenant",
+    tenant_id: str | None = None,
+) -> pd.DataFrame:
+    """The store's answer, asked once and not kept: for an engine whose own result is cached (one tenant's solar
+    offer or savings). Kept per month, 48 tenants' hourly years would push the pages' aggregates out of the cache.
+    """
+    with service.lock:
+        _refuse_when_stopping(service)
+        return service.store.consumption(park_id, start, end, grain=grain, by=by, tenant_id=tenant_id)  # type: ignore[arg-type]
+
+
 def _assemble(
     service: Service,
     park_id: str,

@@ -167,7 +167,7 @@ def tenant_solar(
 
     def compute() -> TenantSolarPublic:
         start, end = year_range(year, scope.data.park.timezone)
-        hourly = aggregates.consumption(service, scope.park_id, start, end, "hour", tenant_id=tenant_id)
+        hourly = aggregates.consumption_uncached(service, scope.park_id, start, end, "hour", tenant_id=tenant_id)
         result = tenant_solar_for_year(scope.data, hourly, tenant_id, year, dt.date.today())
         offer = next((t for t in result.tenants if t.tenant_id == tenant_id), None)
         return TenantSolarPublic(
@@ -206,7 +206,7 @@ def tenant_verified_savings(
     def compute() -> VerifiedSavings:
         start, _ = year_range(first, scope.data.park.timezone)
         _, end = year_range(last, scope.data.park.timezone)
-        monthly = aggregates.consumption(service, scope.park_id, start, end, "month", tenant_id=tenant_id)
+        monthly = aggregates.consumption_uncached(service, scope.park_id, start, end, "month", tenant_id=tenant_id)
         return tenant_savings(scope.data, monthly, tenant_id, year, baseline_year)
 
     key = ("savings", tenant_id, baseline_year)
