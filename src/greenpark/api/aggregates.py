@@ -88,9 +88,7 @@ def _assemble(
         month = a.strftime("%Y-%m")
 
         def compute(a: dt.datetime = a, b: dt.datetime = b) -> pd.DataFrame:
-            with service.lock:
-                _refuse_when_stopping(service)
-                return service.store.consumption(park_id, a, b, grain=ask, by=by, tenant_id=tenant_id)  # type: ignore[arg-type]
+            return consumption_uncached(service, park_id, a, b, ask, by, tenant_id)
 
         part = service.cached_month(park_id, month, key, compute)
         if len(part):

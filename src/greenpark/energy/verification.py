@@ -13,11 +13,18 @@ EVO, IPMVP Core Concepts 2016, Option C (whole facility); ASHRAE Guideline 14-20
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 from pydantic import BaseModel
 
-from greenpark.energy.baseline import BaselineCheck, Savings, avoided_energy, check_baseline, criterion, predict
+from greenpark.energy.baseline import (
+    BaselineCheck,
+    Savings,
+    avoided_energy,
+    check_baseline,
+    criterion,
+    cusum,
+    predict,
+)
 
 DRIVER = "production"
 
@@ -105,8 +112,8 @@ def verify_savings(tenant_id: str, months: pd.DataFrame, baseline_year: int, rep
         return answer(check, None, check.refused_by, check.message, plain)
     chart_rows = m[year.isin([baseline_year, reporting_year]) & m[DRIVER].notna()]
     predicted = predict(baseline, chart_rows)
-    cus_base = np.cumsum(base["kwh"].to_numpy(float) - predict(baseline, base))
-    cus_report = np.cumsum(report["kwh"].to_numpy(float) - predict(baseline, report)) if len(report) else []
+    cus_base = cusum(baseline, base)
+    cus_report = cusum(baseline, report) if len(report) else []
     cus = dict(zip(base["month"], cus_base, strict=True)) | dict(zip(report["month"], cus_report, strict=True))
     chart = [
         SavingsMonth(month=str(r.month), period="baseline" if int(str(r.month)[:4]) == baseline_year else "reporting",

@@ -51,7 +51,8 @@ def compliance_calendar(
     ww = wastewater
     if not ww.empty:
         ww = ww[(ww["wwtp_id"] == wwtp.wwtp_id) & (ww["point"] == "outlet") & ww["value"].notna()]
-    seen = set(pd.DatetimeIndex(ww["timestamp"]).tz_convert(tz).date) if len(ww) else set()
+    # the local days with an outlet value: normalised in the index (vectorised), one date object per day
+    seen = set(pd.DatetimeIndex(ww["timestamp"]).tz_convert(tz).normalize().unique().date) if len(ww) else set()
     beyond: dict[dt.date, set[str]] = {}
     for e in wwtp.exceedances:  # few events a year: a loop over events, not over values
         first = e.start.astimezone(tz).date()
