@@ -24,11 +24,10 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from greenpark.cli.solar import _latest_year
+from greenpark import runs
 from greenpark.ghg import grid_factor
 from greenpark.io.importer import open_park
 from greenpark.solar import portfolio as pf
@@ -53,13 +52,10 @@ def main() -> None:
         park_dir = tmp / "park"
         write_example_park(park_dir)
     data, store = open_park(str(park_dir), store_url=f"duckdb:///{tmp / 'store.duckdb'}")
-    z = ZoneInfo(data.park.timezone)
     try:
-        year = _latest_year(store, data.park.park_id, data.park.timezone)
-        consumption = store.consumption(
-            data.park.park_id, dt.datetime(year, 1, 1, tzinfo=z), dt.datetime(year + 1, 1, 1, tzinfo=z),
-            grain="hour", by="tenant",
-        )  # fmt: skip
+        py, _ = runs.park_year(data, store)
+        year = py.year
+        consumption = py.consumption("hour", by="tenant")
     finally:
         store.close()
     params, costs = pv_system_params(), cost_params()

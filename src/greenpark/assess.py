@@ -15,9 +15,12 @@ Stages and their dependencies::
           ├─ energy ┘
           └─ solar (process pool inside the engine) ── plan (needs solar, energy, inventory)
 
-A stage with nothing to work on (no roofs, no WWTP, no waste records) is
-``skipped`` with a note; a stage that fails is ``failed`` with the error's message,
-and the others go on. The report renders from the Assessment's JSON alone.
+Each stage calls one function of :mod:`greenpark.runs` (the application layer) on one
+:class:`~greenpark.runs.ParkYear`, so its figures equal the CLI's and the API's. A stage with
+nothing to work on (no roofs, no WWTP, no waste records: ``NoDataError``) is ``skipped`` with
+the reason; a stage whose data cannot give the result (any other ``GreenparkError``) is
+``failed`` with its one-line reason and the others go on (the CLI then exits 3); any other
+exception is a bug and is not caught. The report renders from the Assessment's JSON alone.
 """
 
 from __future__ import annotations
@@ -30,12 +33,9 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
-from zoneinfo import ZoneInfo
 
-import pandas as pd
-
-from greenpark import __version__
-from greenpark.errors import GreenparkError, InputError
+from greenpark import __version__, runs
+from greenpark.errors import GreenparkError, NoDataError
 from greenpark.model import ParkData
 
 log = logging.getLogger(__name__)
@@ -62,17 +62,22 @@ def _dump(result: Any) -> Any:
 
 
 def _run(name: str, assessment: Assessment, fn: Callable[[], Any], progress: Progress | None) -> Any:
-    """Run one stage, record its status and time; a GreenparkError marks it failed, not the job."""
+    """Run one stage and record its status and time.
+
+    A :class:`NoDataError` (the park has nothing for this stage: no WWTP, no roofs, no waste records) marks it
+    ``skipped`` with the reason; any other :class:`GreenparkError` (the data cannot give the result) marks it
+    ``failed`` with its one-line reason and the others go on. Any other exception is a bug: it is not caught.
+    """
     if progress:
         progress(name, "start")
     t0 = time.perf_counter()
     try:
         out = fn()
-    except _SkipStageError as skip:
+    except NoDataError as skip:
         assessment.stages[name] = {"status": "skipped", "note": str(skip), "seconds": 0.0}
         out = None
-    except (GreenparkError, ValueError, KeyError, RuntimeError) as exc:
-        log.warning("stage %s failed: %s", name, exc, exc_info=True)
+    except GreenparkError as exc:
+        log.warning("stage %s failed: %s", name, exc)
         assessment.stages[name] = {"status": "failed", "note": str(exc), "seconds": time.perf_counter() - t0}
         out = None
     else:
@@ -84,26 +89,12 @@ def _run(name: str, assessment: Assessment, fn: Callable[[], Any], progress: Pro
     return out
 
 
-class _SkipStageError(Exception):
-    """A stage has nothing to work on."""
-
-
-def latest_complete_year(consumption_by_year: pd.DataFrame) -> int:
-    """The latest year whose readings cover all 12 months (else the latest year with any)."""
-    if consumption_by_year.empty:
-        raise InputError("the park has no meter readings; add readings.csv, or give --year")
-    months = pd.to_datetime(consumption_by_year["period_start"].astype(str).str[:7] + "-01")
-    per_year = months.groupby(months.dt.year).nunique()
-    full = per_year[per_year >= 12]
-    return int(full.index.max() if not full.empty else per_year.index.max())
-
-
 @dataclass
 class _Loaded:
-    """What the store stages leave for the engine stages: the year's tables and the inventory."""
+    """What the store stages leave for the engine stages: the year's tables (asked once) and the inventory."""
 
     assessment: Assessment
-    tables: dict[str, pd.DataFrame]
+    park_year: runs.ParkYear
     inventory: Any
 
 
@@ -126,13 +117,18 @@ def assess(
     park : str
         A park folder / .xlsx workbook (imported into its store if changed) or a park id.
     year : int, optional
-        Calendar year in park local time; default the latest complete year of readings.
+        Calendar year in park local time; default :func:`greenpark.runs.default_year`.
     gwp : str
         GWP set of the inventory (AR5 default, as Vietnamese MRV practice).
     study_date : date, optional
         Date whose tariffs and rooftop-solar rules apply to the solar offers (default today).
     workers : int
         Processes for the per-tenant solar sizing.
+
+    Raises
+    ------
+    NoDataError
+        The park has no readings in ``year`` (or none at all): nothing is assessed.
     """
     from greenpark.io.importer import open_park
 
@@ -145,7 +141,7 @@ def assess(
         loaded = _store_stages(data, store, year, gwp, study_date, progress, t_load)
     finally:
         store.close()
-    return _engine_stages(data, loaded, study_date, workers, progress)
+    return _engine_stages(loaded, study_date, workers, progress)
 
 
 def assess_park(
@@ -182,7 +178,16 @@ def assess_park(
         progress("load", "start")
     with store_lock if store_lock is not None else nullcontext():
         loaded = _store_stages(data, store, year, gwp, study_date, progress, t_load)
-    return _engine_stages(data, loaded, study_date, workers, progress)
+    return _engine_stages(loaded, study_date, workers, progress)
+
+
+#: the year's tables every stage reads (asked of the store in the load stage, under the store lock)
+_TABLES: tuple[tuple[runs.Grain, runs.By], ...] = (
+    ("month", "tenant"),
+    ("month", "meter"),
+    ("year", "meter"),
+    ("hour", "tenant"),
+)
 
 
 def _store_stages(
@@ -195,22 +200,15 @@ def _store_stages(
     t_load: float,
 ) -> _Loaded:
     """The stages that ask the store: load (the year's tables, the quarantine count) and the inventory."""
-    zone = ZoneInfo(data.park.timezone)
-    pid = data.park.park_id
-    if year is None:
-        far = dt.datetime(1990, 1, 1, tzinfo=zone), dt.datetime(2100, 1, 1, tzinfo=zone)
-        year = latest_complete_year(store.consumption(pid, *far, grain="month", by="tenant"))
-    start, end = dt.datetime(year, 1, 1, tzinfo=zone), dt.datetime(year + 1, 1, 1, tzinfo=zone)
-    tables = {
-        "month_tenant": store.consumption(pid, start, end, grain="month", by="tenant"),
-        "month_meter": store.consumption(pid, start, end, grain="month", by="meter"),
-        "hour_tenant": store.consumption(pid, start, end, grain="hour", by="tenant"),
-    }
-    quarantine = store.quarantine(pid)
+    py, choice = runs.park_year(data, store, year)
+    for grain, by in _TABLES:
+        py.consumption(grain, by)
+    quarantine = store.quarantine(py.park_id)
     assessment = Assessment(
         meta={
-            "park_id": pid,
-            "year": year,
+            "park_id": py.park_id,
+            "year": py.year,
+            "year_rule": choice.reason,
             "gwp": gwp,
             "study_date": study_date.isoformat(),
             "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -222,73 +220,30 @@ def _store_stages(
     assessment.stages["load"] = {"status": "ok", "note": "", "seconds": round(time.perf_counter() - t_load, 2)}
     if progress:
         progress("load", "ok")
-    inventory = _run("inventory", assessment, lambda: _inventory(data, store, year, gwp), progress)
-    return _Loaded(assessment, tables, inventory)
+    inventory = _run("inventory", assessment, lambda: runs.inventory_for(py, gwp), progress)
+    return _Loaded(assessment, py, inventory)
 
 
-def _engine_stages(
-    data: ParkData, loaded: _Loaded, study_date: dt.date, workers: int, progress: Progress | None
-) -> Assessment:
+def _engine_stages(loaded: _Loaded, study_date: dt.date, workers: int, progress: Progress | None) -> Assessment:
     """The stages that need no store: solar (in a thread beside the others), water, waste, energy, then plan."""
-    assessment, tables, inventory = loaded.assessment, loaded.tables, loaded.inventory
-    year, gwp = assessment.meta["year"], assessment.meta["gwp"]
+    assessment, py, inventory = loaded.assessment, loaded.park_year, loaded.inventory
+    gwp = assessment.meta["gwp"]
     with ThreadPoolExecutor(max_workers=1) as pool:
-        solar_future = pool.submit(
-            _run, "solar", assessment, lambda: _solar(data, tables, year, study_date, workers), progress
-        )
-        _run("water", assessment, lambda: _water(data, tables, year), progress)
-        _run("waste", assessment, lambda: _waste(data, year, gwp), progress)
-        energy = _run("energy", assessment, lambda: _energy(data, tables, year), progress)
+        solar_future = pool.submit(_run, "solar", assessment, lambda: runs.solar_for(py, study_date, workers), progress)
+        _run("water", assessment, lambda: runs.water_for(py), progress)
+        _run("waste", assessment, lambda: runs.waste_for(py, gwp), progress)
+        _run("energy", assessment, lambda: runs.energy_for(py), progress)
         solar = solar_future.result()
-    _run("plan", assessment, lambda: _plan(data, year, inventory, solar, energy), progress)
+    _run("plan", assessment, lambda: _plan(py, inventory, solar), progress)
     return assessment
 
 
-# --- stages: gather inputs, call the engine ------------------------------------------------------------
-
-
-def _inventory(data: ParkData, store: Any, year: int, gwp: str) -> Any:
-    from greenpark.gather import park_inventory
-
-    return park_inventory(data, store, year, gwp, False, ())
-
-
-def _water(data: ParkData, tables: dict[str, pd.DataFrame], year: int) -> Any:
-    if not data.wwtps:
-        raise _SkipStageError("the park has no WWTP (wwtp.csv)")
-    from greenpark.water import MonitoringRules, assess_water
-
-    return assess_water(
-        data, year, tables["month_meter"], tables["month_tenant"], rules=MonitoringRules.from_reference()
-    )
-
-
-def _waste(data: ParkData, year: int, gwp: str) -> Any:
-    if data.table("waste").empty:
-        raise _SkipStageError("the park has no waste records (waste.csv)")
-    from greenpark.waste.assessment import assess_waste
-
-    return assess_waste(data, year, gwp)
-
-
-def _solar(data: ParkData, tables: dict[str, pd.DataFrame], year: int, study: dt.date, workers: int) -> Any:
-    if not data.roofs:
-        raise _SkipStageError("the park has no roofs (roofs.csv)")
-    from greenpark.gather import solar_for_year
-
-    return solar_for_year(data, tables["hour_tenant"], year, study, workers)
-
-
-def _energy(data: ParkData, tables: dict[str, pd.DataFrame], year: int) -> Any:
-    from greenpark.gather import energy_report
-
-    return energy_report(data, tables["hour_tenant"], year)
-
-
-def _plan(data: ParkData, year: int, inventory: Any, solar: Any, energy: Any) -> Any:
+def _plan(py: runs.ParkYear, inventory: Any, solar: Any) -> Any:
     if inventory is None:
-        raise _SkipStageError("no inventory to plan against")
-    from greenpark.gather import plan_report
+        raise GreenparkError("no inventory to plan against (the inventory stage failed; see its reason)")
+    return runs.plan_for(py, inventory, solar)
 
-    del energy  # the plan sizes measures from the inventory's energy use; verified savings do not change it yet
-    return plan_report(data, year, inventory, solar)
+
+def failed_stages(assessment: Assessment) -> dict[str, str]:
+    """The stages that failed, with their one-line reasons (the CLI exits 3 when there is any)."""
+    return {k: v["note"] for k, v in assessment.stages.items() if v["status"] == "failed"}

@@ -60,3 +60,10 @@ class BaselineRejectedError(GreenparkError, ValueError):
 
 class UnknownParameterError(InputError):
     """A wastewater parameter name is neither a canonical name nor an alias (reference/data/water/parameters.csv)."""
+
+
+class NoDataError(InputError):
+    """The park has no data for what was asked: no readings in the year, no waste records, no WWTP.
+
+    The CLI exits 2 with the message; ``assess`` marks a stage whose input is absent ``skipped`` with it.
+    """

@@ -18,6 +18,7 @@ from fastapi.routing import APIRoute
 from greenpark import __version__
 from greenpark.api import problems
 from greenpark.api.report_runs import ReportRuns, reports_folder
+from greenpark.api.results import warm
 from greenpark.api.routes import alerts, auth, ingest, parks, reports, results, wwtp
 from greenpark.api.schemas import Health
 from greenpark.api.service import Service
@@ -54,7 +55,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
             log.warning("%d report run(s) left unfinished by a stopped service marked failed", stale)
         warmer = None
         if settings.warm_results:
-            warmer = threading.Thread(target=results.warm, args=(service,), name="greenpark-warm", daemon=True)
+            warmer = threading.Thread(target=warm, args=(service,), name="greenpark-warm", daemon=True)
             warmer.start()
         try:
             yield

@@ -14,6 +14,7 @@ from typing import Literal
 
 import pandas as pd
 
+from greenpark import runs
 from greenpark.api.periods import month_range
 from greenpark.api.service import Service
 
@@ -109,21 +110,11 @@ def _assemble(
     return df
 
 
-_years: dict[tuple[int, str], list[int]] = {}
-
-
 def data_years(service: Service, park_id: str) -> list[int]:
-    """The local years with readings, asked of the store once per park and process (one yearly sum in SQL)."""
-    key = (id(service), park_id)
-    if key not in _years:
-        zone = service.park(park_id).park.zone
-        now = dt.datetime.now(zone)
-        with service.lock:
-            df = service.store.consumption(
-                park_id, dt.datetime(1990, 1, 1, tzinfo=zone), now + dt.timedelta(days=366), "year"
-            )
-        _years[key] = sorted({int(t.year) for t in df["period_start"]}) if len(df) else []
-    return _years[key]
+    """The local years with readings (:func:`greenpark.runs.data_years`), cached until any reading of the park
+    changes (a park's first reading of a new year shows that year at once)."""
+    data = service.park(park_id)
+    return service.cached_park(park_id, ("data_years",), lambda: runs.data_years(data, UncachedReadings(service)))
 
 
 def meter_gaps(service: Service, park_id: str, start: dt.datetime, end: dt.datetime) -> pd.DataFrame:
@@ -143,3 +134,42 @@ def _refuse_when_stopping(service: Service) -> None:
     """Background computations must not read a store that shutdown is about to close (call under the lock)."""
     if service.stopping.is_set():
         raise RuntimeError("the service is stopping; the store is not read any more")
+
+
+class CachedReadings:
+    """The service's view of the store for :mod:`greenpark.runs`: consumption cached per local month (this module's
+    :func:`consumption`), and the whole-history questions (data years) cached until the park's readings change."""
+
+    def __init__(self, service: Service) -> None:
+        self.service = service
+
+    def consumption(
+        self,
+        park_id: str,
+        start: dt.datetime,
+        end: dt.datetime,
+        grain: str = "month",
+        by: Literal["tenant", "meter"] = "tenant",
+        tenant_id: str | None = None,
+    ) -> pd.DataFrame:
+        """:func:`consumption` (cached per month); a range longer than two years is asked of the store as is."""
+        if end - start > dt.timedelta(days=800):
+            return consumption_uncached(self.service, park_id, start, end, grain, by, tenant_id)
+        return consumption(self.service, park_id, start, end, grain, by, tenant_id)
+
+
+class UncachedReadings(CachedReadings):
+    """The store itself under the service's lock, nothing kept: for an engine whose own result is cached (one
+    tenant's solar offer or savings); kept per month, 48 tenants' hourly years would push the pages' aggregates out
+    of the cache."""
+
+    def consumption(
+        self,
+        park_id: str,
+        start: dt.datetime,
+        end: dt.datetime,
+        grain: str = "month",
+        by: Literal["tenant", "meter"] = "tenant",
+        tenant_id: str | None = None,
+    ) -> pd.DataFrame:
+        return consumption_uncached(self.service, park_id, start, end, grain, by, tenant_id)

@@ -6,6 +6,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from greenpark.errors import InputError
+from greenpark.periods import year_bounds
 
 GRAINS = ("15min", "hour", "day", "month", "year")
 #: nominal step of each grain, to pick the finest one that keeps a series under the point limit
@@ -19,16 +20,8 @@ GRAIN_STEP = {
 
 
 def year_range(year: int, zone: str) -> tuple[dt.datetime, dt.datetime]:
-    """[1 January, next 1 January) of ``year`` in the park's zone."""
-    z = ZoneInfo(zone)
-    return dt.datetime(year, 1, 1, tzinfo=z), dt.datetime(year + 1, 1, 1, tzinfo=z)
-
-
-def month_range(day: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
-    """The calendar month containing ``day`` (tz-aware), in the same zone."""
-    start = day.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    nxt = (start + dt.timedelta(days=32)).replace(day=1)
-    return start, nxt
+    """[1 January, next 1 January) of ``year`` in the park's zone (:func:`greenpark.periods.year_bounds`)."""
+    return year_bounds(zone, year)
 
 
 def aware(ts: dt.datetime, zone: str) -> dt.datetime:

@@ -90,10 +90,6 @@ class Service:
             return False
         return True
 
-    def forget_parks(self) -> None:
-        """Drop the cache (after a park is imported or replaced)."""
-        self._parks.clear()
-
     # read cache: results of store aggregations, dropped when the park's data changes -----
     def touched(self, park_id: str, readings: pd.DataFrame) -> None:
         """Record that readings of a park changed: cached aggregates of their local months are stale."""
@@ -102,6 +98,7 @@ class Service:
         with self._cache_lock:
             for m in months:
                 self._versions[(park_id, str(m))] += 1
+            self._versions[(park_id, "*")] += 1  # whole-history answers (data years)
 
     def cached_month(self, park_id: str, month: str, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
         """``compute()``, or its cached result while the park's readings of local ``month`` (YYYY-MM) are unchanged."""
@@ -119,6 +116,10 @@ class Service:
             while len(self._cache) > size:
                 self._cache.popitem(last=False)
         return value
+
+    def cached_park(self, park_id: str, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+        """``compute()``, or its cached result while no reading of the park changed (whole-history answers)."""
+        return self.cached_month(park_id, "*", key, compute)  # "*": the version bumped by every reading
 
     def cached_span(self, park_id: str, months: list[str], key: tuple[Any, ...], compute: Callable[[], T]) -> T:
         """``compute()``, or its cached result while no reading of the local ``months`` (YYYY-MM) changed.

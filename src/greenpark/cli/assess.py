@@ -11,7 +11,7 @@ import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from greenpark.cli.common import console, guarded, print_json
+from greenpark.cli.common import console, err_console, guarded, print_json
 from greenpark.errors import InputError
 
 
@@ -75,7 +75,7 @@ def register(app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """The main job: inventory, solar, water, waste, energy and plan for a year; writes the report."""
-        from greenpark.assess import STAGES, assess
+        from greenpark.assess import STAGES, assess, failed_stages
         from greenpark.report import write_report
 
         if lang not in ("vi", "en"):
@@ -112,3 +112,9 @@ def register(app: typer.Typer) -> None:
             print_json(a)
         else:
             _summary(a, paths, time.perf_counter() - t0)
+        failed = failed_stages(result)
+        if failed:
+            for name, reason in failed.items():
+                err_console.print(f"[bold red]stage {name} failed:[/] {reason}", highlight=False, soft_wrap=True)
+            err_console.print(f"completed with failed stages ({', '.join(failed)}); the report says so on page 1")
+            raise typer.Exit(3)

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+from greenpark import runs
 from greenpark.errors import GreenparkError
+from greenpark.io.importer import open_park
+from greenpark.model import ParkData
+from greenpark.store.base import Store
 
 console = Console()
 err_console = Console(stderr=True)
@@ -62,16 +68,12 @@ def setup_logging(verbose: bool = False) -> None:
     )
 
 
-def open_park(arg: str, store_url: str | None = None):  # -> tuple[ParkData, Store]
-    """The park a command names (folder, workbook or park id) and its open store; caller closes the store.
+@contextlib.contextmanager
+def opened_park(arg: str, store_url: str | None = None) -> Iterator[tuple[ParkData, Store]]:
+    """The park a command names (folder, workbook or park id) and its open store, closed on leaving.
 
-    A folder is imported on first use (with a progress bar on the readings) and reused
-    from the store afterwards; see :func:`greenpark.io.importer.open_park`.
+    :func:`greenpark.io.importer.open_park` with a progress bar on stderr while a folder is imported on first use.
     """
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    from greenpark.io.importer import open_park as _open_park
-
     with Progress(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(bar_width=None),
@@ -87,4 +89,23 @@ def open_park(arg: str, store_url: str | None = None):  # -> tuple[ParkData, Sto
                 tasks[file] = bar.add_task(f"reading {file}", total=None)
             bar.update(tasks[file], completed=rows)
 
-        return _open_park(arg, store_url, progress)
+        data, store = open_park(arg, store_url, progress)
+    try:
+        yield data, store
+    finally:
+        store.close()
+
+
+@contextlib.contextmanager
+def park_year(
+    arg: str, year: int | None, store_url: str | None = None, quiet: bool = False, require_readings: bool = True
+) -> Iterator[runs.ParkYear]:
+    """The :class:`~greenpark.runs.ParkYear` a result command works on: the park opened, the year checked (or
+    chosen by :func:`greenpark.runs.default_year`, said on stderr unless ``quiet``); the store closed on leaving.
+    ``require_readings=False`` for results that stand on other records than meter readings (waste).
+    """
+    with opened_park(arg, store_url) as (data, store):
+        py, choice = runs.park_year(data, store, year, require=require_readings)
+        if year is None and not quiet:
+            err_console.print(f"year {py.year}: {choice.reason} (give --year to choose)", highlight=False)
+        yield py

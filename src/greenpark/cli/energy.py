@@ -1,4 +1,5 @@
-"""CLI: ``greenpark energy PARK --year YYYY`` (load analytics, baselines, benchmarking) and
+"""CLI: ``greenpark energy PARK [--year YYYY]`` (load analytics, baselines, benchmarking),
+``greenpark savings PARK --tenant ID [--year Y1] [--baseline-year Y0]`` (verified savings of one tenant) and
 ``greenpark plan PARK [--year YYYY]`` (measures, cost curve, roadmap to the park's targets)."""
 
 from __future__ import annotations
@@ -9,9 +10,8 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from greenpark.cli.common import console, guarded, open_park, print_json
-from greenpark.errors import InputError
-from greenpark.gather import energy_report, park_inventory, plan_report, solar_for_year, year_bounds
+from greenpark import runs
+from greenpark.cli.common import console, guarded, park_year, print_json
 
 
 def _print_energy(r: dict[str, Any]) -> None:
@@ -91,28 +91,49 @@ def register(app: typer.Typer) -> None:
     @guarded
     def energy_cmd(
         park: Annotated[str, typer.Argument(help="Park folder, .xlsx workbook, or a park id in the store.")],
-        year: Annotated[int, typer.Option("--year", help="Data year.")],
+        year: Annotated[
+            int | None, typer.Option("--year", help="Data year (default: the latest year with all 12 months).")
+        ] = None,
         store: Annotated[str | None, typer.Option("--store", help="Store URL (default GREENPARK_STORE).")] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     ) -> None:
         """Load analytics, monthly baselines and energy-intensity benchmarks per tenant."""
-        data, st = open_park(park, store_url=store)
-        try:
-            start, end = year_bounds(data, year)
-            hourly = st.consumption(data.park.park_id, start, end, grain="hour", by="tenant")
-            result = energy_report(data, hourly, year)
-        finally:
-            st.close()
+        with park_year(park, year, store, quiet=as_json) as py:
+            result = runs.energy_for(py)
         if as_json:
             print_json(result)
         else:
             _print_energy(result)
 
+    @app.command("savings")
+    @guarded
+    def savings_cmd(
+        park: Annotated[str, typer.Argument(help="Park folder, .xlsx workbook, or a park id in the store.")],
+        tenant: Annotated[str, typer.Option("--tenant", help="Tenant id.")],
+        year: Annotated[
+            int | None, typer.Option("--year", help="Reporting year (default: the latest year with all 12 months).")
+        ] = None,
+        baseline_year: Annotated[
+            int | None, typer.Option("--baseline-year", help="Baseline year (default: the year before --year).")
+        ] = None,
+        store: Annotated[str | None, typer.Option("--store", help="Store URL (default GREENPARK_STORE).")] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    ) -> None:
+        """A tenant's verified electricity savings (IPMVP Option C, ASHRAE Guideline 14) against a baseline year."""
+        with park_year(park, year, store, quiet=as_json) as py:
+            result = runs.savings_for(py.data, py.readings, tenant, py.year, baseline_year)
+        if as_json:
+            print_json(result.model_dump(mode="json"))
+        else:
+            _print_savings(result)
+
     @app.command("plan")
     @guarded
     def plan_cmd(
         park: Annotated[str, typer.Argument(help="Park folder, .xlsx workbook, or a park id in the store.")],
-        year: Annotated[int | None, typer.Option("--year", help="Baseline year (default: park.baseline_year).")] = None,
+        year: Annotated[
+            int | None, typer.Option("--year", help="Baseline year (default: the latest year with all 12 months).")
+        ] = None,
         grid: Annotated[
             str, typer.Option("--grid", help="Grid factor scenario of ghg/grid_projection.csv.")
         ] = "decline_2pct",
@@ -121,22 +142,38 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     ) -> None:
         """Candidate measures, marginal abatement cost curve and least-cost roadmap to the park's targets."""
-        data, st = open_park(park, store_url=store)
-        try:
-            y = year or data.park.baseline_year
-            if y is None:
-                raise InputError("no --year and no baseline_year in park.toml; give --year YYYY")
-            inv = park_inventory(data, st, y)
-            solar = None
-            if not no_solar:
-                start, end = year_bounds(data, y)
-                hourly = st.consumption(data.park.park_id, start, end, grain="hour", by="tenant")
-        finally:
-            st.close()
-        if not no_solar:
-            solar = solar_for_year(data, hourly, y, dt.date.today())
-        result = plan_report(data, y, inv, solar, grid)
+        with park_year(park, year, store, quiet=as_json) as py:
+            inv = runs.inventory_for(py)
+            solar = None if no_solar or not py.data.roofs else runs.solar_for(py, dt.date.today())
+            result = runs.plan_for(py, inv, solar, grid)
         if as_json:
             print_json(result)
         else:
             _print_plan(result)
+
+
+def _print_savings(r: Any) -> None:
+    console.print(f"[bold]Verified savings {r.tenant_id}[/]: {r.reporting_year} against a {r.baseline_year} baseline")
+    t = Table(show_header=False)
+    t.add_column("item")
+    t.add_column("value", justify="right")
+    b = r.baseline
+    if b is not None:
+        t.add_row("baseline months (n)", str(b.n))
+        t.add_row("R2", "-" if b.r2 is None else f"{b.r2:.3f}")
+        t.add_row("CV(RMSE)", "-" if b.cvrmse is None else f"{100 * b.cvrmse:.1f} %")
+        t.add_row("NMBE", "-" if b.nmbe is None else f"{100 * b.nmbe:.2f} %")
+    sv = r.savings
+    if sv is not None:
+        t.add_row("adjusted baseline kWh", f"{sv.adjusted_baseline_kwh:,.0f}")
+        t.add_row("actual kWh", f"{sv.actual_kwh:,.0f}")
+        t.add_row("avoided kWh", f"{sv.avoided_kwh:,.0f}")
+        t.add_row(
+            f"uncertainty at {100 * sv.confidence_level:.0f} %",
+            f"{sv.uncertainty_kwh:,.0f} kWh (FSU {100 * sv.fractional_savings_uncertainty:.1f} %)",
+        )
+    console.print(t)
+    if r.verified:
+        console.print("[green]verified[/]")
+    else:
+        console.print(f"[yellow]not verified[/] ({r.refused_by}): {r.message}")

@@ -9,8 +9,8 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from greenpark.cli.common import console, guarded, print_json
-from greenpark.gather import park_inventory
+from greenpark import runs
+from greenpark.cli.common import console, guarded, park_year, print_json
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +80,9 @@ def register(app: typer.Typer) -> None:
     @guarded
     def inventory_cmd(
         park: Annotated[str, typer.Argument(help="Park folder, .xlsx workbook, or a park id in the store.")],
-        year: Annotated[int, typer.Option("--year", help="Data year of the inventory.")],
+        year: Annotated[
+            int | None, typer.Option("--year", help="Data year (default: the latest year with all 12 months).")
+        ] = None,
         gwp: Annotated[str, typer.Option("--gwp", help="GWP set: AR5 (default), AR6 or AR4.")] = "AR5",
         strict_factors: Annotated[
             bool,
@@ -98,13 +100,8 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     ) -> None:
         """GHG inventory by scope, tenant and month, with the Decree 06 duty check."""
-        from greenpark.io.importer import open_park
-
-        data, st = open_park(park, store_url=store)
-        try:
-            result = park_inventory(data, st, year, gwp, strict_factors, factors or ())
-        finally:
-            st.close()
+        with park_year(park, year, store, quiet=as_json) as py:
+            result = runs.inventory_for(py, gwp, strict_factors, tuple(factors or ()))
         if as_json:
             print_json(inventory_json(result))
         else:

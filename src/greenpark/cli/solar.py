@@ -8,27 +8,14 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from greenpark.cli.common import console, guarded, print_json
+from greenpark import runs
+from greenpark.cli.common import console, guarded, park_year, print_json
+from greenpark.errors import InputError
 
 
 def solar_json(result: Any) -> dict[str, Any]:
     """The stable JSON form of a ParkSolarResult (roofs, tenants, portfolio, assumptions, notes)."""
     return result.model_dump(mode="json")
-
-
-def _latest_year(store: Any, park_id: str, zone: str) -> int:
-    from zoneinfo import ZoneInfo
-
-    from greenpark.errors import InputError
-
-    z = ZoneInfo(zone)
-    years = store.consumption(
-        park_id, dt.datetime(2000, 1, 1, tzinfo=z), dt.datetime(2100, 1, 1, tzinfo=z), grain="year", by="tenant"
-    )
-    years = years[years["kind"] == "electricity_import"]
-    if years.empty:
-        raise InputError(f"park {park_id!r} has no electricity_import readings; import them first (greenpark import)")
-    return int(max(years["period_start"]).year)
 
 
 def _print(r: Any) -> None:
@@ -93,7 +80,9 @@ def register(app: typer.Typer) -> None:
             str | None,
             typer.Option("--weather", help="Weather file: EPW, PVGIS TMY (json/csv), TMY3 or CSV (ghi, temp_air...)."),
         ] = None,
-        year: Annotated[int | None, typer.Option("--year", help="Load year (default: latest with readings).")] = None,
+        year: Annotated[
+            int | None, typer.Option("--year", help="Load year (default: latest with all 12 months).")
+        ] = None,
         on: Annotated[
             str | None, typer.Option("--on", help="Study date YYYY-MM-DD for tariffs and rules (default today).")
         ] = None,
@@ -102,30 +91,12 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     ) -> None:
         """Roof PV potential and the PV + battery size that maximises each tenant's NPV."""
-        from zoneinfo import ZoneInfo
-
-        from greenpark.errors import InputError
-        from greenpark.gather import solar_for_year
-        from greenpark.io.importer import open_park
-        from greenpark.solar.portfolio import check_year
-
         try:
             study = dt.date.fromisoformat(on) if on else dt.date.today()
         except ValueError:
             raise InputError(f"--on {on!r} is not a date; use YYYY-MM-DD") from None
-        data, st = open_park(park, store_url=store)
-        try:
-            zone = data.park.timezone
-            y = year if year is not None else _latest_year(st, data.park.park_id, zone)
-            check_year(y)
-            z = ZoneInfo(zone)
-            consumption = st.consumption(
-                data.park.park_id, dt.datetime(y, 1, 1, tzinfo=z), dt.datetime(y + 1, 1, 1, tzinfo=z),
-                grain="hour", by="tenant",
-            )  # fmt: skip
-        finally:
-            st.close()
-        result = solar_for_year(data, consumption, y, study, workers, weather)
+        with park_year(park, year, store, quiet=as_json) as py:
+            result = runs.solar_for(py, study, workers, weather)
         if as_json:
             print_json(solar_json(result))
         else:

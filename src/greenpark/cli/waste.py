@@ -8,7 +8,8 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from greenpark.cli.common import console, guarded, print_json
+from greenpark import runs
+from greenpark.cli.common import console, guarded, park_year, print_json
 
 
 def waste_json(result: Any) -> dict[str, Any]:
@@ -73,18 +74,16 @@ def register(app: typer.Typer) -> None:
     @guarded
     def waste_cmd(
         park: Annotated[str, typer.Argument(help="Park folder, .xlsx workbook, or a park id in the store.")],
-        year: Annotated[int, typer.Option("--year", help="Calendar year of the waste records.")],
+        year: Annotated[
+            int | None, typer.Option("--year", help="Calendar year (default: latest with 12 months of readings).")
+        ] = None,
         gwp: Annotated[str, typer.Option("--gwp", help="GWP set: AR5 (default), AR6 or AR4.")] = "AR5",
         store: Annotated[str | None, typer.Option("--store", help="Store URL (default GREENPARK_STORE).")] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     ) -> None:
         """Waste: recovery rate, GHG by route, manifest checks and industrial-symbiosis proposals."""
-        from greenpark.io.importer import open_park
-        from greenpark.waste.assessment import assess_waste
-
-        data, st = open_park(park, store_url=store)
-        st.close()
-        result = assess_waste(data, year, gwp)
+        with park_year(park, year, store, quiet=as_json, require_readings=False) as py:
+            result = runs.waste_for(py, gwp)
         if as_json:
             print_json(waste_json(result))
         else:

@@ -1,7 +1,7 @@
 """CLI: ``greenpark water PARK --year YYYY [--json]``: the central WWTP against QCVN 40, efficiency, tenant loads.
 
-Thin: opens the park (``greenpark.io.importer.open_park``), asks the store for the WWTP meter's electricity and the
-tenants' discharge volumes, calls :func:`greenpark.water.assess_water`, prints. JSON fields: see
+Thin: opens the park, calls :func:`greenpark.runs.water_for` (the WWTP meters' electricity and the tenants'
+discharge volumes from the store, then :func:`greenpark.water.assess_water`), prints. JSON fields: see
 ``greenpark.water.assessment``.
 """
 
@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo
 import typer
 from rich.table import Table
 
-from greenpark.cli.common import console, guarded, print_json
+from greenpark import runs
+from greenpark.cli.common import console, guarded, park_year, print_json
 
 
 def _pct(x: float | None) -> str:
@@ -113,7 +114,9 @@ def register(app: typer.Typer) -> None:
     @guarded
     def water_cmd(
         park: Annotated[str, typer.Argument(help="Park folder, .xlsx workbook, or a park id in the store.")],
-        year: Annotated[int, typer.Option("--year", help="Calendar year to evaluate (park local time).")],
+        year: Annotated[
+            int | None, typer.Option("--year", help="Calendar year, park local (default: latest with all 12 months).")
+        ] = None,
         window: Annotated[
             float | None, typer.Option("--window", help="Averaging window of analyser data, minutes (default 60).")
         ] = None,
@@ -124,19 +127,8 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     ) -> None:
         """WWTP compliance with QCVN 40, exceedances, completeness, efficiency and tenant loads."""
-        from greenpark.io.importer import open_park
-        from greenpark.water import MonitoringRules, assess_water
-
-        data, st = open_park(park, store_url=store)
-        try:
-            zone = ZoneInfo(data.park.timezone)
-            start, end = dt.datetime(year, 1, 1, tzinfo=zone), dt.datetime(year + 1, 1, 1, tzinfo=zone)
-            electricity = st.consumption(data.park.park_id, start, end, grain="month", by="meter")
-            volumes = st.consumption(data.park.park_id, start, end, grain="month", by="tenant")
-        finally:
-            st.close()
-        rules = MonitoringRules.from_reference(**({"averaging_window_min": window} if window else {}))
-        result = assess_water(data, year, electricity, volumes, rules=rules, treatment_cost_vnd=cost)
+        with park_year(park, year, store, quiet=as_json) as py:
+            result = runs.water_for(py, averaging_window_min=window, treatment_cost_vnd=cost)
         if as_json:
             print_json(result.model_dump(mode="json"))
         else:

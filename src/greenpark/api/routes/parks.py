@@ -13,6 +13,7 @@ from greenpark.api.deps import CurrentPrincipal, ParkScope, ServiceDep, allow
 from greenpark.api.pagination import PAGE_SIZE_DEFAULT, Limit, Offset
 from greenpark.api.periods import auto_grain, aware, check_points, check_range, month_range, year_range
 from greenpark.api.problems import forbidden
+from greenpark.api.results import default_gap_period
 from greenpark.api.roles import allowed
 from greenpark.api.schemas import (
     ConsumptionPublic,
@@ -44,7 +45,6 @@ TenantsRead = Annotated[ParkScope, Depends(allow("tenants:read"))]
 MetersRead = Annotated[ParkScope, Depends(allow("meters:read"))]
 ReadingsRead = Annotated[ParkScope, Depends(allow("readings:read"))]
 QuarantineRead = Annotated[ParkScope, Depends(allow("quarantine:read"))]  # meters' gaps: data quality, as quarantine
-GAPS_DAYS = 30  # default period of the meters' gaps: the last 30 days of data (a dashboard view, not a limit)
 Year = Annotated[
     int | None, Query(ge=1990, le=2100, description="calendar year in park local time; default: this year")
 ]
@@ -154,15 +154,6 @@ def list_meters(
     ]
     page = ms[offset : offset + limit]
     return MetersPublic(data=[MeterPublic(**m.model_dump(mode="json")) for m in page], count=len(ms))
-
-
-def default_gap_period(service: Service, scope: ParkScope) -> tuple[dt.datetime, dt.datetime]:
-    """The last ``GAPS_DAYS`` days of data: up to now, or to the end of the latest year with readings."""
-    zone = scope.data.park.zone
-    now = dt.datetime.now(zone).replace(minute=0, second=0, microsecond=0)
-    years = aggregates.data_years(service, scope.park_id)
-    end = min(now, year_range(years[-1], scope.data.park.timezone)[1]) if years else now
-    return end - dt.timedelta(days=GAPS_DAYS), end
 
 
 @router.get(

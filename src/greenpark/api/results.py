@@ -1,0 +1,214 @@
+"""The service module under the results routes and the dashboard: engine results for a park and year, scoped to the
+caller and cached.
+
+Every result is computed by :mod:`greenpark.runs` (the application layer the CLI and ``assess`` use too) on a
+:class:`~greenpark.runs.ParkYear` whose readings come from the service's cached view of the store
+(:class:`~greenpark.api.aggregates.CachedReadings`), so the API's figures equal the CLI's. Results are cached per
+park and year until a reading of that year arrives (:meth:`Service.cached_year`); ``wait=False`` answers None
+while a result is computed in the background (dashboard pages show it as pending).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from greenpark import runs
+from greenpark.api.aggregates import CachedReadings, UncachedReadings, data_years, meter_gaps
+from greenpark.api.deps import ParkScope
+from greenpark.api.schemas import TenantSolarPublic
+from greenpark.api.service import Service
+from greenpark.energy.verification import VerifiedSavings
+from greenpark.errors import NoDataError
+from greenpark.ghg import InventoryResult, TenantInventory
+from greenpark.periods import year_bounds
+from greenpark.waste.assessment import WasteResult
+from greenpark.water import WaterResult
+from greenpark.water.calendar import CalendarDay, compliance_calendar
+
+log = logging.getLogger(__name__)
+
+
+def default_year(service: Service, scope: ParkScope) -> int:
+    """:func:`greenpark.runs.default_year` of the park (cached until its readings change)."""
+    choice = service.cached_park(
+        scope.park_id, ("default_year",), lambda: runs.default_year(scope.data, UncachedReadings(service))
+    )
+    return choice.year
+
+
+def _park_year(service: Service, scope: ParkScope, year: int, cached: bool = True) -> runs.ParkYear:
+    readings = CachedReadings(service) if cached else UncachedReadings(service)
+    return runs.ParkYear(scope.data, readings, year)
+
+
+def _cached(service: Service, scope: ParkScope, year: int, key: tuple[Any, ...], compute: Any, wait: bool) -> Any:
+    """``service.cached_year``; with ``wait=False`` the result only if ready (else None, computed behind)."""
+    zone = scope.data.park.timezone
+    if wait:
+        return service.cached_year(scope.park_id, zone, year, key, compute)
+    return service.cached_year_if_ready(scope.park_id, zone, year, key, compute)
+
+
+def require_year(service: Service, scope: ParkScope, year: int) -> None:
+    """Raise :class:`NoDataError` (the API answers 404 with the park's years) when ``year`` has no readings."""
+    years = data_years(service, scope.park_id)
+    if year not in years:
+        span = f"{years[0]} to {years[-1]}" if years else "no year"
+        raise NoDataError(f"no readings for {year}; the park's data covers {span}")
+
+
+def park_inventory(service: Service, scope: ParkScope, year: int, wait: bool = True) -> InventoryResult | None:
+    """:func:`greenpark.runs.inventory_for` of the park for ``year`` (cached until the year's readings change)."""
+    return _cached(  # type: ignore[no-any-return]
+        service, scope, year, ("inventory",), lambda: runs.inventory_for(_park_year(service, scope, year)), wait
+    )
+
+
+def tenant_inventory(
+    service: Service, scope: ParkScope, tenant_id: str, year: int, wait: bool = True
+) -> TenantInventory | None:
+    """One tenant's part of the park inventory (None with ``wait=False`` while the inventory is computed)."""
+    scope.tenant(tenant_id)
+    result = park_inventory(service, scope, year, wait)
+    if result is None:
+        return None
+    for t in result.tenants:
+        if t.tenant_id == tenant_id:
+            return t
+    return TenantInventory(tenant_id=tenant_id, name=scope.tenant(tenant_id).name)
+
+
+def park_water(service: Service, scope: ParkScope, year: int, wait: bool = True) -> WaterResult | None:
+    """:func:`greenpark.runs.water_for` for ``year`` (``wait=False``: None while it is computed in the background)."""
+    return _cached(  # type: ignore[no-any-return]
+        service, scope, year, ("water",), lambda: runs.water_for(_park_year(service, scope, year)), wait
+    )
+
+
+def water_calendar(
+    service: Service, scope: ParkScope, year: int, wait: bool = True
+) -> dict[str, list[CalendarDay]] | None:
+    """Each WWTP's compliance calendar of ``year`` (day by day) from the water result, by WWTP id."""
+
+    def compute() -> dict[str, list[CalendarDay]]:
+        water = park_water(service, scope, year)
+        assert water is not None  # waited for
+        ww = scope.data.table("wastewater")
+        return {w.wwtp_id: compliance_calendar(w, ww, year, scope.data.park.timezone) for w in water.wwtps}
+
+    return _cached(service, scope, year, ("water-calendar",), compute, wait)  # type: ignore[no-any-return]
+
+
+def park_waste(service: Service, scope: ParkScope, year: int, wait: bool = True) -> WasteResult | None:
+    """:func:`greenpark.runs.waste_for` for ``year`` (``wait=False``: None while it is computed in the background)."""
+    return _cached(  # type: ignore[no-any-return]
+        service, scope, year, ("waste",), lambda: runs.waste_for(_park_year(service, scope, year)), wait
+    )
+
+
+def tenant_solar(
+    service: Service, scope: ParkScope, tenant_id: str, year: int, wait: bool = True
+) -> TenantSolarPublic | None:
+    """One tenant's rooftop PV + battery optimum for ``year``'s load, sized alone (:func:`greenpark.runs.solar_for`
+    with ``tenant_id``), cached per park, year and tenant until the year's readings change."""
+    scope.tenant(tenant_id)
+
+    def compute() -> TenantSolarPublic:
+        py = _park_year(service, scope, year, cached=False)
+        result = runs.solar_for(py, dt.date.today(), tenant_id=tenant_id)
+        offer = next((t for t in result.tenants if t.tenant_id == tenant_id), None)
+        return TenantSolarPublic(
+            park_id=scope.park_id,
+            tenant_id=tenant_id,
+            year=year,
+            estimate=result.estimate,
+            offer=offer,
+            roofs=result.roofs,
+            roof_limit_kwp=sum(r.kwp for r in result.roofs),
+            roof_annual_kwh=sum(r.annual_kwh for r in result.roofs),
+            notes=result.notes + (offer.notes if offer else []),
+            assumptions=result.assumptions,
+        )
+
+    return _cached(service, scope, year, ("solar", tenant_id), compute, wait)  # type: ignore[no-any-return]
+
+
+def default_baseline_year(service: Service, scope: ParkScope, year: int) -> int:
+    """:func:`greenpark.runs.default_baseline_year`: the year before ``year`` (NoDataError when it has no data)."""
+    return runs.default_baseline_year(data_years(service, scope.park_id), year)
+
+
+def tenant_verified_savings(
+    service: Service, scope: ParkScope, tenant_id: str, year: int, baseline_year: int, wait: bool = True
+) -> VerifiedSavings | None:
+    """:func:`greenpark.runs.savings_for`: a tenant's baseline test and verified savings of ``year`` against
+    ``baseline_year``."""
+    scope.tenant(tenant_id)
+
+    def compute() -> VerifiedSavings:
+        return runs.savings_for(scope.data, UncachedReadings(service), tenant_id, year, baseline_year)
+
+    key = ("savings", tenant_id, baseline_year)
+    return _cached(service, scope, year, key, compute, wait)  # type: ignore[no-any-return]
+
+
+#: the quality page's window for meters with gaps (days)
+GAPS_DAYS = 30
+
+
+def default_gap_period(service: Service, scope: ParkScope) -> tuple[dt.datetime, dt.datetime]:
+    """The last ``GAPS_DAYS`` days of data: up to now, or to the end of the latest year with readings."""
+    now = dt.datetime.now(scope.data.park.zone).replace(minute=0, second=0, microsecond=0)
+    years = data_years(service, scope.park_id)
+    end = min(now, year_bounds(scope.data.park.timezone, years[-1])[1]) if years else now
+    return end - dt.timedelta(days=GAPS_DAYS), end
+
+
+def warm(service: Service) -> None:
+    """Compute what the dashboard's pages show, so a first visit does not wait for the engines.
+
+    Run in a background thread at start. For each park: its data, then for its last two years with readings
+    (latest first) the inventory, water result and calendar, waste result; for the latest year the meters' gaps of
+    the quality page and each tenant's verified savings; last, each tenant's solar offer (seconds per tenant).
+    """
+    from greenpark.api.accounts import Principal, Role
+
+    warmer = Principal(user_id="-", username="warm-up", role=Role.operator)
+    for park_id in service.park_ids():
+        if service.stopping.is_set():
+            return
+        try:
+            scope = ParkScope(service, warmer, service.park(park_id))
+            years = data_years(service, park_id)[-2:]
+            for y in reversed(years):
+                if not _warm_year(service, scope, y, latest=y == years[-1]):
+                    return
+            for t in scope.data.tenants if years and scope.data.roofs else []:
+                if service.stopping.is_set():
+                    return
+                tenant_solar(service, scope, t.tenant_id, years[-1])
+        except Exception:  # warming is an optimisation: a failure only means a slower first request
+            log.exception("warming the results of park %s failed", park_id)
+
+
+def _warm_year(service: Service, scope: ParkScope, year: int, latest: bool) -> bool:
+    """One year's results for :func:`warm`; False when the service is stopping."""
+    steps: list[Any] = [park_inventory]
+    if scope.data.wwtps:
+        steps += [park_water, water_calendar]
+    if not scope.data.table("waste").empty:
+        steps.append(park_waste)
+    for step in steps:
+        if service.stopping.is_set():
+            return False
+        step(service, scope, year)
+    if latest:
+        meter_gaps(service, scope.park_id, *default_gap_period(service, scope))
+        if year - 1 in data_years(service, scope.park_id):
+            for t in scope.data.tenants:
+                if service.stopping.is_set():
+                    return False
+                tenant_verified_savings(service, scope, t.tenant_id, year, year - 1)
+    return not service.stopping.is_set()

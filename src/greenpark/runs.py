@@ -1,0 +1,467 @@
+"""The application layer: the one place that turns "this park, this year, these options" into each engine's inputs
+and calls the engine.
+
+The CLI commands, ``assess``, the API's service module and the dashboard call these functions and nothing else
+to get a result, so an inventory (or a water result, a solar offer, a plan) is the same figure whichever door it
+is asked through. Their own files keep argument parsing, rendering and HTTP.
+
+A run starts from a :class:`ParkYear`: the park's data, a :class:`Readings` source (the store itself, or the
+service's cached view of it) and the year. The year's tables are asked of the source once and shared by every
+engine run on the same ``ParkYear`` (``assess`` runs all of them on one).
+
+Rules that live here, once:
+
+- the default year (:func:`default_year`): the latest local calendar year whose readings cover all twelve
+  months, else the latest year with any reading; the reason is stated with it;
+- a year without readings is an error (:class:`~greenpark.errors.NoDataError`) that names the years the park
+  has, never a result of zeros;
+- the year's bounds: :func:`greenpark.periods.year_bounds` in the park's zone;
+- monthly and hourly consumption: the store's :meth:`~greenpark.store.base.Store.consumption`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+import pandas as pd
+
+from greenpark.energy import benchmark, fit_baseline, load_analytics
+from greenpark.energy.verification import VerifiedSavings, verify_savings
+from greenpark.errors import BaselineRejectedError, InputError, NoDataError
+from greenpark.ghg import InventoryResult, grid_factor, inventory
+from greenpark.ghg.wastewater import activity_from
+from greenpark.model import ParkData
+from greenpark.periods import year_bounds
+from greenpark.plan import candidate_measures, cost_curve, plan_parameter, roadmap
+from greenpark.reference import lookup
+from greenpark.solar import ParkSolarResult, assess_solar, pv_system_params, typical_year
+from greenpark.solar.weather import read_weather
+from greenpark.waste.assessment import WasteResult, assess_waste
+from greenpark.water import MonitoringRules, WaterResult, assess_water
+from greenpark.water.ghg_link import ghg_activity
+
+Grain = Literal["15min", "hour", "day", "month", "year"]
+By = Literal["tenant", "meter"]
+_TOE_KWH = 11_630.0  # 1 toe = 11.63 MWh by definition (IEA/OECD energy statistics manual)
+#: the widest span a park's readings are looked for in (local years)
+_FIRST_YEAR, _LAST_YEAR = 1990, 2100
+
+
+class Readings(Protocol):
+    """Where runs read a park's meter data: a :class:`~greenpark.store.base.Store` or the service's cached view."""
+
+    def consumption(
+        self,
+        park_id: str,
+        start: dt.datetime,
+        end: dt.datetime,
+        grain: Grain = "month",
+        by: By = "tenant",
+        tenant_id: str | None = None,
+    ) -> pd.DataFrame:
+        """Sum of interval values per period (columns as :meth:`Store.consumption`)."""
+        ...
+
+
+@dataclass(frozen=True)
+class YearChoice:
+    """A year chosen for a park, with the rule that chose it (printed beside results)."""
+
+    year: int
+    reason: str
+
+
+def data_years(data: ParkData, readings: Readings) -> list[int]:
+    """The local calendar years in which the park has readings, ascending (one yearly sum in the database)."""
+    start, _ = year_bounds(data.park.timezone, _FIRST_YEAR)
+    _, end = year_bounds(data.park.timezone, _LAST_YEAR)
+    df = readings.consumption(data.park.park_id, start, end, grain="year", by="tenant")
+    return sorted({int(t.year) for t in df["period_start"]}) if len(df) else []
+
+
+def default_year(data: ParkData, readings: Readings) -> YearChoice:
+    """The latest local year whose readings cover all 12 months; else the latest year with any reading.
+
+    Raises
+    ------
+    NoDataError
+        The park has no readings at all.
+    """
+    start, _ = year_bounds(data.park.timezone, _FIRST_YEAR)
+    _, end = year_bounds(data.park.timezone, _LAST_YEAR)
+    monthly = readings.consumption(data.park.park_id, start, end, grain="month", by="tenant")
+    if monthly.empty:
+        raise NoDataError(
+            f"park {data.park.park_id!r} has no meter readings; add readings.csv to the park folder (or ingest "
+            "readings), then run again"
+        )
+    stamps = monthly["period_start"]
+    months = pd.DataFrame({"year": [t.year for t in stamps], "month": [t.month for t in stamps]})
+    per_year = months.drop_duplicates().groupby("year")["month"].nunique()
+    full = per_year[per_year >= 12]
+    if not full.empty:
+        return YearChoice(int(full.index.max()), "the latest year with readings in all 12 months")
+    return YearChoice(int(per_year.index.max()), "the latest year with readings (no year has all 12 months)")
+
+
+def require_readings(data: ParkData, readings: Readings, year: int) -> None:
+    """Raise :class:`NoDataError` naming the park's years when ``year`` has no readings at all."""
+    years = data_years(data, readings)
+    if year in years:
+        return
+    if not years:
+        raise NoDataError(
+            f"no readings for {year}: park {data.park.park_id!r} has no meter readings; add readings.csv (or ingest "
+            "readings), then run again"
+        )
+    raise NoDataError(
+        f"no readings for {year}; the park's data covers {_span(years)}; choose --year {years[-1]}"
+        + (" or another year in that range" if len(years) > 1 else "")
+    )
+
+
+def _span(years: list[int]) -> str:
+    return f"{years[0]}" if len(years) == 1 else f"{years[0]} to {years[-1]} (years {', '.join(map(str, years))})"
+
+
+@dataclass
+class ParkYear:
+    """One park, one local calendar year and where its readings come from: what every run starts from.
+
+    The year's consumption tables are asked of ``readings`` once and shared by the runs on this object.
+    """
+
+    data: ParkData
+    readings: Readings
+    year: int
+    _tables: dict[tuple[str, str, str | None], pd.DataFrame] = field(default_factory=dict, repr=False)
+
+    @property
+    def park_id(self) -> str:
+        return self.data.park.park_id
+
+    def bounds(self) -> tuple[dt.datetime, dt.datetime]:
+        """[1 January, next 1 January) of the year in the park's zone."""
+        return year_bounds(self.data.park.timezone, self.year)
+
+    def consumption(self, grain: Grain, by: By = "tenant", tenant_id: str | None = None) -> pd.DataFrame:
+        """The year's consumption per ``grain`` period (the store's sum), asked once per grain and grouping.
+
+        A copy is returned: engines may change their frame, the kept one stays as the store answered.
+        """
+        key = (grain, by, tenant_id)
+        if key not in self._tables:
+            start, end = self.bounds()
+            df = self.readings.consumption(self.park_id, start, end, grain=grain, by=by, tenant_id=tenant_id)
+            self._tables[key] = df
+        return self._tables[key].copy()
+
+
+def park_year(
+    data: ParkData, readings: Readings, year: int | None = None, require: bool = True
+) -> tuple[ParkYear, YearChoice]:
+    """The :class:`ParkYear` for ``year`` (default: :func:`default_year`) and the rule that chose the year.
+
+    Raises
+    ------
+    NoDataError
+        ``require`` and the year has no readings (the message names the years the park has).
+    """
+    if year is None:
+        choice = default_year(data, readings)
+    else:
+        choice = YearChoice(year, "asked for")
+        if require:
+            require_readings(data, readings, year)
+    return ParkYear(data, readings, choice.year), choice
+
+
+# --- one function per engine ---------------------------------------------------------------------------------
+
+
+def wwtp_activities(py: ParkYear) -> tuple[list[Any], list[str]]:
+    """The WWTPs' activity data for the ghg engine (from the water engine), and the water engine's caveats."""
+    if not py.data.wwtps:
+        return [], []
+    records = ghg_activity(py.data, py.year, electricity=py.consumption("year", by="meter"))
+    notes = [f"{r.wwtp_id}: {n}" for r in records for n in getattr(r, "notes", [])]
+    return [r.to_ghg() if hasattr(r, "to_ghg") else activity_from(r) for r in records], notes
+
+
+def inventory_for(
+    py: ParkYear, gwp: str = "AR5", strict_factors: bool = False, extra_dirs: tuple[Any, ...] = ()
+) -> InventoryResult:
+    """The park's GHG inventory for the year: monthly consumption by tenant from the store, the WWTPs' activity
+    from the water engine, fuels, refrigerants and waste from the park's tables (``greenpark.ghg.inventory``)."""
+    activities, water_notes = wwtp_activities(py)
+    result = inventory(
+        py.data,
+        py.consumption("month", by="tenant"),
+        py.year,
+        gwp_set=gwp,
+        strict_factors=strict_factors,
+        wwtp_activities=activities,
+        extra_dirs=tuple(extra_dirs),
+    )
+    result.notes.extend(water_notes)
+    return result
+
+
+def water_for(
+    py: ParkYear, averaging_window_min: float | None = None, treatment_cost_vnd: float | None = None
+) -> WaterResult:
+    """Each WWTP against QCVN 40 for the year, with the WWTP meters' electricity and the tenants' discharge
+    volumes from the store (``greenpark.water.assess_water``).
+
+    Raises
+    ------
+    NoDataError
+        The park has no WWTP (wwtp.csv).
+    """
+    if not py.data.wwtps:
+        raise NoDataError(f"park {py.park_id!r} has no WWTP; add wwtp.csv (and wastewater.csv) to the park folder")
+    rules = MonitoringRules.from_reference(
+        **({"averaging_window_min": averaging_window_min} if averaging_window_min else {})
+    )
+    return assess_water(
+        py.data,
+        py.year,
+        electricity=py.consumption("month", by="meter"),
+        tenant_volumes=py.consumption("month", by="tenant"),
+        rules=rules,
+        treatment_cost_vnd=treatment_cost_vnd,
+    )
+
+
+def waste_for(py: ParkYear, gwp: str = "AR5") -> WasteResult:
+    """The waste pillar for the year: indicators, GHG by route, manifests, symbiosis (``assess_waste``).
+
+    Raises
+    ------
+    NoDataError
+        The park has no waste records, or none in the year (the message names the years it has).
+    """
+    waste = py.data.table("waste")
+    if waste.empty:
+        raise NoDataError(f"park {py.park_id!r} has no waste records; add waste.csv to the park folder")
+    years = sorted({int(str(p)[:4]) for p in waste["period"]}) if "period" in waste else []
+    if years and py.year not in years:
+        raise NoDataError(f"no waste records for {py.year}; the park's waste records cover {_span(years)}")
+    return assess_waste(py.data, py.year, gwp)
+
+
+def _weather(data: ParkData, year: int, weather_file: str | None) -> Any:
+    params = pv_system_params()
+    p = data.park
+    if weather_file:
+        return read_weather(weather_file, p.latitude, p.longitude, p.timezone, params.wind_speed_default)
+    return typical_year(p.latitude, p.longitude, year, p.timezone, params.wind_speed_default)
+
+
+def solar_for(
+    py: ParkYear, study: dt.date, workers: int = 2, weather_file: str | None = None, tenant_id: str | None = None
+) -> ParkSolarResult:
+    """Roofs' PV potential and each tenant's PV + battery optimum on the year's hourly load, on the user's weather
+    file or, without one, an estimated typical year (flagged in the result). ``tenant_id``: that tenant alone
+    (its roofs, its load: the tenant page sizes one tenant, not the park).
+
+    Raises
+    ------
+    NoDataError
+        The park (or the tenant) has no roofs.
+    InputError
+        ``tenant_id`` is not a tenant of the park.
+    """
+    data = py.data
+    if tenant_id is not None:
+        tenants = [t for t in data.tenants if t.tenant_id == tenant_id]
+        if not tenants:
+            raise InputError(f"tenant {tenant_id!r} is not in park {py.park_id!r}")
+        data = dataclasses.replace(data, tenants=tenants, roofs=[r for r in data.roofs if r.tenant_id == tenant_id])
+    if not data.roofs and tenant_id is None:
+        raise NoDataError(f"park {py.park_id!r} has no roofs; add roofs.csv to the park folder")
+    hourly = py.consumption("hour", by="tenant", tenant_id=tenant_id)
+    gf = grid_factor(py.year)
+    return assess_solar(
+        data,
+        hourly,
+        _weather(data, py.year, weather_file),
+        py.year,
+        study,
+        gf.tco2_per_mwh,
+        gf.as_dict(),
+        params=pv_system_params(),
+        workers=1 if tenant_id is not None else workers,
+    )
+
+
+def energy_for(py: ParkYear) -> dict[str, Any]:
+    """Load analytics, monthly baselines on production and intensity benchmarks per tenant for the year.
+
+    Raises
+    ------
+    NoDataError
+        No electricity import readings in the year.
+    """
+    c = py.consumption("hour", by="tenant")
+    c = c[(c["kind"] == "electricity_import") & c["tenant_id"].notna()]
+    if c.empty:
+        raise NoDataError(f"no electricity_import readings for {py.year}; import readings or choose another --year")
+    load = pd.DataFrame({"tenant_id": c["tenant_id"], "ts": c["period_start"], "kwh": c["value"]})
+    loads = load_analytics(load, py.data.park.timezone)
+
+    prod = py.data.table("production")
+    prod = prod[prod["period"].astype(str).str.startswith(str(py.year))] if not prod.empty else prod
+    baselines: dict[str, Any] = {}
+    rows = []
+    for t in py.data.tenants:
+        stats = next((s for s in loads.tenants if s.entity_id == t.tenant_id), None)
+        if stats is None:
+            continue
+        p = prod[prod["tenant_id"] == t.tenant_id] if not prod.empty else prod
+        monthly = pd.DataFrame({"month": list(stats.monthly_kwh), "kwh": list(stats.monthly_kwh.values())})
+        if not p.empty:
+            monthly = monthly.merge(
+                p.groupby("period")["quantity"].sum().rename("production").reset_index(),
+                left_on="month",
+                right_on="period",
+            )
+            try:
+                baselines[t.tenant_id] = fit_baseline(monthly, ["production"], "month").model_dump()
+            except BaselineRejectedError as exc:  # a finding, not a failure: the tenant gets no verified baseline
+                baselines[t.tenant_id] = {"rejected": str(exc)}
+        rows.append(
+            {
+                "tenant_id": t.tenant_id,
+                "sector": str(t.sector),
+                "energy_kwh": stats.total_kwh,
+                "floor_area_m2": t.floor_area_m2,
+                "production": float(p["quantity"].sum()) if not p.empty else float("nan"),
+                "production_unit": str(p["unit"].iloc[0]) if not p.empty else None,
+            }
+        )
+    bench = benchmark(pd.DataFrame(rows)) if rows else []
+    return {
+        "park_id": py.park_id,
+        "year": py.year,
+        "loads": loads.model_dump(),
+        "baselines": baselines,
+        "benchmarks": [b.model_dump() for b in bench],
+    }
+
+
+def plan_for(
+    py: ParkYear,
+    inventory_result: InventoryResult | None = None,
+    solar: ParkSolarResult | None = None,
+    grid_scenario: str = "decline_2pct",
+) -> dict[str, Any]:
+    """Candidate measures, the marginal abatement cost curve and the roadmap to the park's targets, from the
+    year's inventory (computed here unless given) and the solar offers (None: no rooftop PV measures)."""
+    inv = inventory_result if inventory_result is not None else inventory_for(py)
+    toe_per_kwh = lookup("ghg/toe", carrier="electricity").value
+    sectors = {t.tenant_id: str(t.sector) for t in py.data.tenants}
+    rows = []
+    for x in inv.tenants:
+        fuel_kwh = max(x.energy_toe * _TOE_KWH - x.grid_import_kwh * toe_per_kwh * _TOE_KWH, 0.0)
+        rows.append(
+            {
+                "tenant_id": x.tenant_id,
+                "sector": sectors.get(x.tenant_id, "other"),
+                "electricity_kwh": x.grid_import_kwh,
+                "fuel_kwh": fuel_kwh,
+                "fuel_tco2e": x.scope1_combustion_tco2e,
+            }
+        )
+    pc = inv.park_common
+    if pc.grid_import_kwh > 0 and py.data.wwtps:
+        rows.append({"tenant_id": "park_wwtp", "sector": "wwtp", "electricity_kwh": pc.grid_import_kwh,
+                     "fuel_kwh": 0.0, "fuel_tco2e": 0.0})  # fmt: skip
+    gf = grid_factor(py.year).tco2_per_mwh
+    rate = plan_parameter("discount_rate")
+    ms = candidate_measures(pd.DataFrame(rows), solar=solar)
+    curve = cost_curve(ms, rate, gf)
+    pct = py.data.park.targets.get("ghg_reduction_pct", {})
+    decline = lookup("ghg/grid_projection", scenario=grid_scenario).value
+    rm = roadmap(
+        ms,
+        inv.total_tco2e,
+        py.year,
+        pct,
+        decline,
+        baseline_electricity_tco2e=inv.scope2_location_tco2e,
+        grid_tco2_per_mwh=gf,
+        discount_rate=rate,
+    )
+    return {
+        "park_id": py.park_id,
+        "baseline_year": py.year,
+        "baseline_tco2e": inv.total_tco2e,
+        "grid_scenario": grid_scenario,
+        "targets_pct": pct,
+        "cost_curve": [c.model_dump() for c in curve],
+        "roadmap": rm.model_dump(),
+    }
+
+
+def default_baseline_year(years: list[int], year: int) -> int:
+    """The baseline year of verified savings: the year before ``year`` (``years``: the park's :func:`data_years`).
+
+    Raises
+    ------
+    NoDataError
+        The park has no readings in the year before (a year verified against a model of itself proves nothing).
+    """
+    if year - 1 not in years:
+        raise NoDataError(
+            f"no baseline year for {year}: the park has no readings in {year - 1} (its data covers "
+            f"{_span(years) if years else 'no year'}); give a baseline year before {year} that has readings"
+        )
+    return year - 1
+
+
+def savings_for(
+    data: ParkData, readings: Readings, tenant_id: str, year: int, baseline_year: int | None = None
+) -> VerifiedSavings:
+    """A tenant's verified electricity savings in ``year`` against a ``baseline_year`` model on its production
+    (IPMVP Option C, ASHRAE Guideline 14), default baseline the year before (:func:`default_baseline_year`).
+
+    Raises
+    ------
+    InputError
+        ``tenant_id`` is not a tenant of the park, or the baseline year is not before ``year``.
+    NoDataError
+        The park has no readings in one of the two years.
+    """
+    if not any(t.tenant_id == tenant_id for t in data.tenants):
+        raise InputError(f"tenant {tenant_id!r} is not in park {data.park.park_id!r}")
+    years = data_years(data, readings)
+    base = baseline_year if baseline_year is not None else default_baseline_year(years, year)
+    if base >= year:
+        raise InputError(f"the baseline year {base} must be before the reporting year {year}")
+    for y in (base, year):
+        if y not in years:
+            raise NoDataError(f"no readings for {y}; the park's data covers {_span(years) if years else 'no year'}")
+    start, _ = year_bounds(data.park.timezone, base)
+    _, end = year_bounds(data.park.timezone, year)
+    c = readings.consumption(data.park.park_id, start, end, grain="month", by="tenant", tenant_id=tenant_id)
+    c = c[(c["kind"] == "electricity_import") & (c["tenant_id"] == tenant_id)] if len(c) else c
+    kwh = (
+        pd.DataFrame({"month": [t.strftime("%Y-%m") for t in c["period_start"]], "kwh": c["value"].astype(float)})
+        .groupby("month", as_index=False)["kwh"]
+        .sum()
+        if len(c)
+        else pd.DataFrame({"month": pd.Series(dtype=str), "kwh": pd.Series(dtype=float)})
+    )
+    prod = data.table("production")
+    if not prod.empty:
+        prod = prod[prod["tenant_id"] == tenant_id]
+        prod = prod.groupby(prod["period"].astype(str), as_index=False)["quantity"].sum()
+        prod = prod.rename(columns={"period": "month", "quantity": "production"})
+        months = kwh.merge(prod, on="month", how="left")
+    else:
+        months = kwh.assign(production=float("nan"))
+    return verify_savings(tenant_id, months, base, year)
