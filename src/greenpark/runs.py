@@ -223,6 +223,16 @@ def water_for(
     """
     if not py.data.wwtps:
         raise NoDataError(f"park {py.park_id!r} has no WWTP; add wwtp.csv (and wastewater.csv) to the park folder")
+    ww = py.data.table("wastewater")
+    if not ww.empty and "timestamp" in ww:
+        start, end = py.bounds()
+        ts = pd.to_datetime(ww["timestamp"], utc=True)
+        if not ((ts >= start) & (ts < end)).any():
+            local = ts.dt.tz_convert(py.data.park.timezone)
+            raise NoDataError(
+                f"no wastewater records for {py.year}; the park's records cover "
+                f"{local.min():%Y-%m-%d} to {local.max():%Y-%m-%d}"
+            )
     rules = MonitoringRules.from_reference(
         **({"averaging_window_min": averaging_window_min} if averaging_window_min else {})
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 from service_fixtures import PASSWORD, make_callers, test_settings, tiny_park
@@ -84,6 +85,9 @@ def world(tmp_path: Any) -> Any:
     store = open_store(f"duckdb:///{tmp_path / 'store.duckdb'}")
     store.save_park(tiny_park())
     store.save_park(tiny_park("other"))
+    # one reading of each tenant in 2023: the baseline year of the savings rows (the year before 2024)
+    ts = pd.Timestamp("2023-03-01T01:00:00Z")
+    store.write_readings("tiny", pd.DataFrame({"meter_id": ["e1", "e2"], "ts": [ts, ts], "value": [1.0, 1.0]}))
     app = create_app(test_settings(reports_dir=tmp_path / "reports"), store=store)
     with TestClient(app) as client:
         callers = make_callers(app.state.service)

@@ -44,21 +44,29 @@ def test_consumption_of_one_tenant(client: TestClient, callers: Callers) -> None
     assert client.get(q, headers=callers.headers["tenant"]).status_code == 404  # t1's user asks for t2
 
 
-def test_solar_offer_without_readings_says_why(client: TestClient, callers: Callers) -> None:
-    body = client.get("/api/v1/parks/tiny/tenants/t1/solar?year=2023", headers=callers.headers["tenant"]).json()
-    assert body["tenant_id"] == "t1" and body["offer"] is None and body["roofs"] == []
-    assert any("no electricity readings in 2023" in n for n in body["notes"])
+def test_solar_offer_for_a_year_without_readings_is_404_naming_the_years(client: TestClient, callers: Callers) -> None:
+    _post(client, callers)  # readings in March 2024 only
+    r = client.get("/api/v1/parks/tiny/tenants/t1/solar?year=2023", headers=callers.headers["tenant"])
+    assert r.status_code == 404
+    assert r.json()["detail"] == "no readings for 2023; the park's data covers 2024 to 2024"
 
 
-def test_savings_without_production_figures_say_why(client: TestClient, callers: Callers) -> None:
+def test_savings_default_baseline_is_the_year_before(client: TestClient, callers: Callers) -> None:
     _post(client, callers)
+    # 2024 is the park's first year with readings: no year before it to verify against (never a model of itself)
+    r = client.get("/api/v1/parks/tiny/tenants/t1/savings?year=2024", headers=callers.headers["tenant"])
+    assert r.status_code == 404 and r.json()["detail"].startswith(
+        "no baseline year for 2024: the park has no readings in 2023"
+    )
+    # with a reading in March 2023 the default baseline is 2023; the tiny park has electricity but no production
+    # table, and savings are measured against production
+    one = batch([("e1", "2023-03-01T00:00:00", 2.0)])
+    assert client.post("/api/v1/parks/tiny/readings", headers=callers.headers["operator"], json=one).status_code == 200
     for who in ("tenant", "authority"):
         r = client.get("/api/v1/parks/tiny/tenants/t1/savings?year=2024", headers=callers.headers[who])
         body = r.json()
-        # 2024 is the park's first year with readings: it is its own baseline year; the tiny park has electricity
-        # but no production table, and savings are measured against production
-        assert (body["baseline_year"], body["reporting_year"]) == (2024, 2024), body
+        assert (body["baseline_year"], body["reporting_year"]) == (2023, 2024), body
         assert body["verified"] is False and body["refused_by"] == "no_production"
         assert body["baseline"] is None and body["savings"] is None
-        assert [(m["month"], m["actual_kwh"]) for m in body["months"]] == [("2024-03", 3.0)]
+        assert [(m["month"], m["actual_kwh"]) for m in body["months"]] == [("2023-03", 2.0), ("2024-03", 3.0)]
     assert client.post("/api/v1/parks/tiny/tenants/t1/savings", headers=callers.headers["authority"]).status_code == 405

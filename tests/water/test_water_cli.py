@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 from waterkit import analyser, wwtp
 
-import greenpark.io.importer as importer
+import greenpark.cli.common as cli_common
 from greenpark.cli import app
 
 
@@ -30,7 +30,7 @@ def cli_park(tiny_data, monkeypatch):
     tiny_data.tables["wastewater"] = analyser(
         "cod", "2025-03-10 00:00", [40.0, 41.0] * 6 + [90.0, 91.0] * 12 + [40.0, 41.0] * 6
     )
-    monkeypatch.setattr(importer, "open_park", lambda arg, store_url=None: (tiny_data, _Store()))
+    monkeypatch.setattr(cli_common, "open_park", lambda arg, store_url=None, progress=None: (tiny_data, _Store()))
     return tiny_data
 
 

@@ -17,8 +17,8 @@ from fastapi.routing import APIRoute
 
 from greenpark import __version__
 from greenpark.api import problems
+from greenpark.api.engines import warm
 from greenpark.api.report_runs import ReportRuns, reports_folder
-from greenpark.api.results import warm
 from greenpark.api.routes import alerts, auth, ingest, parks, reports, results, wwtp
 from greenpark.api.schemas import Health
 from greenpark.api.service import Service

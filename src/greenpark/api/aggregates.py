@@ -15,8 +15,8 @@ from typing import Literal
 import pandas as pd
 
 from greenpark import runs
-from greenpark.api.periods import month_range
 from greenpark.api.service import Service
+from greenpark.periods import month_bounds as month_range
 
 
 def month_chunks(start: dt.datetime, end: dt.datetime, zone: dt.tzinfo) -> list[tuple[dt.datetime, dt.datetime]]:

@@ -127,7 +127,7 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     ) -> None:
         """WWTP compliance with QCVN 40, exceedances, completeness, efficiency and tenant loads."""
-        with park_year(park, year, store, quiet=as_json) as py:
+        with park_year(park, year, store, quiet=as_json, require_readings=False) as py:
             result = runs.water_for(py, averaging_window_min=window, treatment_cost_vnd=cost)
         if as_json:
             print_json(result.model_dump(mode="json"))

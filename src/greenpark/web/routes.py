@@ -20,7 +20,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from greenpark.api import aggregates, results
+from greenpark.api import aggregates, engines
 from greenpark.api.accounts import Principal, Role
 from greenpark.api.deps import ParkScope, allow, current_principal, get_service
 from greenpark.api.periods import year_range
@@ -113,7 +113,7 @@ def _data_years(service: Service, scope: ParkScope) -> list[int]:
 def _data_year(service: Service, scope: ParkScope) -> int:
     """The dashboard's default year: :func:`greenpark.runs.default_year` (the latest year with all 12 months, else
     the latest with readings), else this year when the park has no readings yet."""
-    year = _safe(results.default_year, service, scope)
+    year = _safe(engines.default_year, service, scope)
     return year if year is not None else dt.datetime.now(scope.data.park.zone).year
 
 
@@ -186,16 +186,16 @@ def overview_page(park_id: str, request: Request) -> Response:
     # engine results only if ready: a cold engine leaves the figure pending (computed behind, the page asks again)
     pending: list[str] = []
     inv_scope = _safe(allow("inventory:read"), park_id, service, who)
-    inv = _ready(pending, "ghg", results.park_inventory, service, inv_scope, year) if inv_scope else None
+    inv = _ready(pending, "ghg", engines.park_inventory, service, inv_scope, year) if inv_scope else None
     inv_prev = None
     if inv_scope and year - 1 in _data_years(service, scope):  # no engine run for a year without readings
-        inv_prev = _ready(pending, "ghg_prev", results.park_inventory, service, inv_scope, year - 1)
+        inv_prev = _ready(pending, "ghg_prev", engines.park_inventory, service, inv_scope, year - 1)
     water_scope = _safe(allow("water:read"), park_id, service, who)
-    water = _ready(pending, "wwtp", results.park_water, service, water_scope, year) if water_scope else None
+    water = _ready(pending, "wwtp", engines.park_water, service, water_scope, year) if water_scope else None
     waste_scope = _safe(allow("waste:read"), park_id, service, who)
     waste = None
     if waste_scope and not scope.data.table("waste").empty:
-        waste = _ready(pending, "waste", results.park_waste, service, waste_scope, year)
+        waste = _ready(pending, "waste", engines.park_waste, service, waste_scope, year)
     alerts = None
     if allowed(who.role, "alerts:read"):
         alerts = alerts_api.list_alerts(allow("alerts:read")(park_id, service, who), service, "open", 10, 0)
@@ -249,15 +249,15 @@ def tenant_page(park_id: str, tenant_id: str, request: Request) -> Response:
     inv = None
     savings = None
     if inv_scope:
-        inv = _ready(pending, "tenant-ghg", results.tenant_inventory, service, inv_scope, tenant_id, year)
-        base = _safe(results.default_baseline_year, service, inv_scope, year)  # None: no year before with data
+        inv = _ready(pending, "tenant-ghg", engines.tenant_inventory, service, inv_scope, tenant_id, year)
+        base = _safe(engines.default_baseline_year, service, inv_scope, year)  # None: no year before with data
         if base is not None:
             savings = _ready(
-                pending, "savings", results.tenant_verified_savings, service, inv_scope, tenant_id, year, base
+                pending, "savings", engines.tenant_verified_savings, service, inv_scope, tenant_id, year, base
             )
     solar_scope = _safe(allow("solar:read"), park_id, service, who)
     solar = (
-        _ready(pending, "solar", results.tenant_solar, service, solar_scope, tenant_id, year) if solar_scope else None
+        _ready(pending, "solar", engines.tenant_solar, service, solar_scope, tenant_id, year) if solar_scope else None
     )
     profile: dict[str, list[Any]] = {}
     if allowed(who.role, "readings:read"):
@@ -332,7 +332,7 @@ def wwtp_page(park_id: str, request: Request) -> Response:
     poll = request.query_params.get("poll", "5")
     year = _year(request, service, scope)
     pending: list[str] = []
-    calendar = _ready(pending, "calendar", results.water_calendar, service, scope, year)
+    calendar = _ready(pending, "calendar", engines.water_calendar, service, scope, year)
     return _render(
         request,
         "wwtp.html",

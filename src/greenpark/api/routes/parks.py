@@ -10,10 +10,10 @@ from fastapi import APIRouter, Depends, Query
 
 from greenpark.api import aggregates
 from greenpark.api.deps import CurrentPrincipal, ParkScope, ServiceDep, allow
+from greenpark.api.engines import default_gap_period
 from greenpark.api.pagination import PAGE_SIZE_DEFAULT, Limit, Offset
-from greenpark.api.periods import auto_grain, aware, check_points, check_range, month_range, year_range
+from greenpark.api.periods import auto_grain, aware, check_points, check_range, year_range
 from greenpark.api.problems import forbidden
-from greenpark.api.results import default_gap_period
 from greenpark.api.roles import allowed
 from greenpark.api.schemas import (
     ConsumptionPublic,
@@ -31,6 +31,7 @@ from greenpark.api.schemas import (
     TenantsPublic,
 )
 from greenpark.api.service import Service
+from greenpark.periods import month_bounds as month_range
 from greenpark.units import parse_unit
 
 router = APIRouter(tags=["parks"])

@@ -1,5 +1,5 @@
 """Engine results for a year (GHG inventory, water, waste, a tenant's solar offer and verified savings), scoped to
-the caller: HTTP only. What each route answers is computed in :mod:`greenpark.api.results` (the service module, which
+the caller: HTTP only. What each route answers is computed in :mod:`greenpark.api.engines` (the service module, which
 calls the application layer :mod:`greenpark.runs` and caches per park and year).
 
 Park-wide results would reveal other tenants, so a tenant user reads only its own inventory
@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 
-from greenpark.api import results
+from greenpark.api import engines
 from greenpark.api.deps import ParkScope, ServiceDep, allow
 from greenpark.api.problems import ProblemError
 from greenpark.api.schemas import TenantSolarPublic
@@ -37,12 +37,17 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _year(service: Any, scope: ParkScope, year: int | None) -> int:
-    """The year asked (404 when it has no readings), or :func:`greenpark.runs.default_year`."""
+def _year(service: Any, scope: ParkScope, year: int | None, require_readings: bool = True) -> int:
+    """The year asked (404 when it has no readings), or :func:`greenpark.runs.default_year`.
+
+    ``require_readings=False`` for results that stand on other records (water, waste): their engine run checks
+    its own records' years.
+    """
     try:
         if year is None:
-            return results.default_year(service, scope)
-        results.require_year(service, scope, year)
+            return engines.default_year(service, scope)
+        if require_readings:
+            engines.require_year(service, scope, year)
     except NoDataError as exc:
         raise ProblemError(404, "Not found", str(exc)) from None
     return year
@@ -58,7 +63,7 @@ def get_inventory(scope: InventoryRead, service: ServiceDep, year: Year = None) 
             f"a tenant reads its own inventory at /api/v1/parks/{scope.park_id}/tenants/{scope.tenant_id}/inventory; "
             "park-wide figures would reveal other tenants",
         )
-    return results.park_inventory(service, scope, _year(service, scope, year))  # type: ignore[return-value]
+    return engines.park_inventory(service, scope, _year(service, scope, year))  # type: ignore[return-value]
 
 
 @router.get("/parks/{park_id}/tenants/{tenant_id}/inventory", response_model=TenantInventory, responses=ERRORS)
@@ -67,7 +72,7 @@ def get_tenant_inventory(
 ) -> TenantInventory:
     """One tenant's inventory for a year (a tenant user: only its own; another's answers 404)."""
     scope.tenant(tenant_id)
-    return results.tenant_inventory(service, scope, tenant_id, _year(service, scope, year))  # type: ignore[return-value]
+    return engines.tenant_inventory(service, scope, tenant_id, _year(service, scope, year))  # type: ignore[return-value]
 
 
 @router.get("/parks/{park_id}/water", response_model=WaterResult, responses=ERRORS)
@@ -75,7 +80,10 @@ def get_water(scope: WaterRead, service: ServiceDep, year: Year = None) -> Water
     """The water pillar for a year: each WWTP against QCVN 40 (compliance, exceedances, faults), tenant loads."""
     if not scope.data.wwtps:
         raise ProblemError(404, "Not found", f"park {scope.park_id!r} has no WWTP; import a wwtp.csv")
-    return results.park_water(service, scope, _year(service, scope, year))  # type: ignore[return-value]
+    try:
+        return engines.park_water(service, scope, _year(service, scope, year, False))  # type: ignore[return-value]
+    except NoDataError as exc:
+        raise ProblemError(404, "Not found", str(exc)) from None
 
 
 @router.get("/parks/{park_id}/waste", response_model=WasteResult, responses=ERRORS)
@@ -88,7 +96,7 @@ def get_waste(scope: WasteRead, service: ServiceDep, year: Year = None) -> Waste
     if scope.data.table("waste").empty:
         raise ProblemError(404, "Not found", f"park {scope.park_id!r} has no waste records; import a waste.csv")
     try:
-        return results.park_waste(service, scope, _year(service, scope, year))  # type: ignore[return-value]
+        return engines.park_waste(service, scope, _year(service, scope, year, False))  # type: ignore[return-value]
     except NoDataError as exc:
         raise ProblemError(404, "Not found", str(exc)) from None
 
@@ -101,7 +109,7 @@ def get_tenant_solar(tenant_id: str, scope: SolarRead, service: ServiceDep, year
     (the sizing LP); later ones come from the cache.
     """
     scope.tenant(tenant_id)
-    return results.tenant_solar(service, scope, tenant_id, _year(service, scope, year))  # type: ignore[return-value]
+    return engines.tenant_solar(service, scope, tenant_id, _year(service, scope, year))  # type: ignore[return-value]
 
 
 @router.get("/parks/{park_id}/tenants/{tenant_id}/savings", response_model=VerifiedSavings, responses=ERRORS)
@@ -122,10 +130,10 @@ def get_tenant_savings(
     scope.tenant(tenant_id)
     y = _year(service, scope, year)
     try:
-        base = baseline_year if baseline_year is not None else results.default_baseline_year(service, scope, y)
+        base = baseline_year if baseline_year is not None else engines.default_baseline_year(service, scope, y)
         if base >= y:
             raise ProblemError(422, "Unprocessable", f"the baseline year {base} must be before the year {y}")
-        results.require_year(service, scope, base)
+        engines.require_year(service, scope, base)
     except NoDataError as exc:
         raise ProblemError(404, "Not found", str(exc)) from None
-    return results.tenant_verified_savings(service, scope, tenant_id, y, base)  # type: ignore[return-value]
+    return engines.tenant_verified_savings(service, scope, tenant_id, y, base)  # type: ignore[return-value]
