@@ -135,6 +135,37 @@ def tenant_solar(
     return _cached(service, scope, year, ("solar", tenant_id), compute, wait)  # type: ignore[no-any-return]
 
 
+def park_energy(service: Service, scope: ParkScope, year: int, wait: bool = True) -> dict[str, Any] | None:
+    """:func:`greenpark.runs.energy_for`: load analytics, baselines and benchmarks of every tenant for ``year``."""
+    return _cached(  # type: ignore[no-any-return]
+        service, scope, year, ("energy",), lambda: runs.energy_for(_park_year(service, scope, year)), wait
+    )
+
+
+def park_solar(service: Service, scope: ParkScope, year: int, wait: bool = True) -> Any:
+    """:func:`greenpark.runs.solar_for` of the whole park for ``year`` (every tenant sized; seconds per tenant)."""
+    return _cached(
+        service,
+        scope,
+        year,
+        ("solar-park",),
+        lambda: runs.solar_for(_park_year(service, scope, year, cached=False), dt.date.today()),
+        wait,
+    )
+
+
+def park_plan(service: Service, scope: ParkScope, year: int, wait: bool = True) -> dict[str, Any] | None:
+    """:func:`greenpark.runs.plan_for`: measures, cost curve and roadmap from ``year``'s inventory and the park's
+    solar offers (none when the park has no roofs)."""
+
+    def compute() -> dict[str, Any]:
+        inv = park_inventory(service, scope, year)
+        solar = park_solar(service, scope, year) if scope.data.roofs else None
+        return runs.plan_for(_park_year(service, scope, year), inv, solar)
+
+    return _cached(service, scope, year, ("plan",), compute, wait)  # type: ignore[no-any-return]
+
+
 def default_baseline_year(service: Service, scope: ParkScope, year: int) -> int:
     """:func:`greenpark.runs.default_baseline_year`: the year before ``year`` (NoDataError when it has no data)."""
     return runs.default_baseline_year(data_years(service, scope.park_id), year)

@@ -27,6 +27,7 @@ PERMISSIONS: dict[Role, frozenset[str]] = {
             "water:read",
             "waste:read",
             "solar:read",
+            "energy:read",
             "plan:read",
             "reports:read",
             "reports:write",

@@ -27,6 +27,8 @@ InventoryRead = Annotated[ParkScope, Depends(allow("inventory:read"))]
 WaterRead = Annotated[ParkScope, Depends(allow("water:read"))]
 WasteRead = Annotated[ParkScope, Depends(allow("waste:read"))]
 SolarRead = Annotated[ParkScope, Depends(allow("solar:read"))]
+EnergyRead = Annotated[ParkScope, Depends(allow("energy:read"))]
+PlanRead = Annotated[ParkScope, Depends(allow("plan:read"))]
 Year = Annotated[
     int | None,
     Query(ge=1990, le=2100, description="calendar year (park local); default: the latest year with all 12 months"),
@@ -137,3 +139,21 @@ def get_tenant_savings(
     except NoDataError as exc:
         raise ProblemError(404, "Not found", str(exc)) from None
     return engines.tenant_verified_savings(service, scope, tenant_id, y, base)  # type: ignore[return-value]
+
+
+@router.get("/parks/{park_id}/energy", responses=ERRORS)
+def get_energy(scope: EnergyRead, service: ServiceDep, year: Year = None) -> dict[str, Any]:
+    """Load analytics (peak, load factor, base load, monthly kWh), monthly baselines on production and
+    energy-intensity benchmarks of every tenant for a year (the same JSON as ``greenpark energy --json``)."""
+    try:
+        return engines.park_energy(service, scope, _year(service, scope, year))  # type: ignore[return-value]
+    except NoDataError as exc:
+        raise ProblemError(404, "Not found", str(exc)) from None
+
+
+@router.get("/parks/{park_id}/plan", responses=ERRORS)
+def get_plan(scope: PlanRead, service: ServiceDep, year: Year = None) -> dict[str, Any]:
+    """Candidate measures, the marginal abatement cost curve and the roadmap to the park's targets from a year's
+    inventory and the tenants' solar offers (the same JSON as ``greenpark plan --json``). The first answer for a year
+    sizes every tenant's rooftop PV (seconds per tenant); later ones come from the cache."""
+    return engines.park_plan(service, scope, _year(service, scope, year))  # type: ignore[return-value]
