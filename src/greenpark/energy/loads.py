@@ -7,7 +7,8 @@ Methods (parameters are rows of ``reference/data/energy/load_analytics.csv``):
 - base load = the ``base_load_percentile`` percentile of interval power (whole period, and per month to show
   base-load creep);
 - peak = maximum interval power; load factor = mean power / peak power;
-- TOU shares = kWh in each band of :func:`greenpark.tariffs.tou_band` (EVN hours by effective date) / total;
+- TOU shares = kWh in each band / total, an interval straddling a band edge split by its minutes in each band
+  (:func:`greenpark.tariffs.kwh_by_band`, EVN hours by effective date);
 - out-of-hours = Sundays, and Mon–Sat before ``operating_start_hour`` or from ``operating_end_hour`` on;
 - unusual days: complete days only; daily kWh scored with the modified z-score
   ``0.6745 (x - median) / MAD`` within the same day type (Mon–Sat or Sunday), flagged when
@@ -23,7 +24,7 @@ from pydantic import BaseModel
 
 from greenpark.errors import InputError
 from greenpark.reference import lookup
-from greenpark.tariffs import BANDS, tou_band
+from greenpark.tariffs import BANDS, kwh_by_band
 
 PARK = "(park)"
 _TABLE = "energy/load_analytics"
@@ -125,7 +126,6 @@ def load_analytics(load: pd.DataFrame, zone: str, parameters: dict[str, float] |
     df["date"] = local.dt.strftime("%Y-%m-%d")
     df["hour"] = local.dt.hour
     df["sunday"] = local.dt.day_of_week == 6
-    df["band"] = tou_band(pd.DatetimeIndex(local))
     df["ooh"] = df["sunday"] | (df["hour"] < p["operating_start_hour"]) | (df["hour"] >= p["operating_end_hour"])
 
     g = df.groupby("entity")
@@ -136,7 +136,8 @@ def load_analytics(load: pd.DataFrame, zone: str, parameters: dict[str, float] |
     mean = g["kw"].mean()
     monthly = df.groupby(["entity", "month"])["kwh"].sum()
     monthly_base = df.groupby(["entity", "month"])["kw"].quantile(q)
-    tou = df.pivot_table(index="entity", columns="band", values="kwh", aggfunc="sum", fill_value=0.0)
+    split = kwh_by_band(pd.DatetimeIndex(local), df["kwh"].to_numpy(), (step_h * 60.0).to_numpy())
+    tou = pd.DataFrame(split, columns=list(BANDS)).groupby(df["entity"].to_numpy()).sum()
     ooh = df[df["ooh"]].groupby("entity")["kwh"].sum().reindex(total.index, fill_value=0.0)
     prof = df.groupby(["entity", "sunday", "hour"])["kw"].mean()
 
