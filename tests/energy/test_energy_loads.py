@@ -15,28 +15,27 @@ def _series(start: str, values: list[float], freq: str = "30min", tenant: str = 
 
 def test_tou_boundary_minutes_and_sunday():
     # Circular 16/2014 hours (tariffs/tou_hours.csv): Mon-Sat peak 09:30-11:30 and 17:00-20:00,
-    # normal 04:00-09:30, offpeak 22:00-04:00; Sunday has no peak.
-    # 2025-06-07 is a Saturday, 2025-06-08 a Sunday.
-    ts = pd.DatetimeIndex(
-        [
-            "2025-06-07 09:00",  # normal (09:00-09:30)
-            "2025-06-07 09:30",  # peak: boundary minute starts peak
-            "2025-06-07 11:30",  # normal: peak ends exclusive at 11:30
-            "2025-06-07 21:30",  # normal 20:00-22:00
-            "2025-06-07 22:00",  # offpeak
-            "2025-06-08 09:30",  # Sunday: normal, no peak
-        ]
-    ).tz_localize(ZONE)
-    kwh = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]
-    r = load_analytics(pd.DataFrame({"tenant_id": "T1", "ts": ts, "kwh": kwh}), ZONE)
+    # normal 04:00-09:30, 11:30-17:00, 20:00-22:00, offpeak 22:00-04:00; Sunday has no peak.
+    # 1 kWh every 30 min from Saturday 2025-06-07 00:00 to Sunday 24:00 (96 intervals):
+    # Saturday offpeak 8 + 4 = 12, peak 4 + 6 = 10, normal 48 - 22 = 26; Sunday offpeak 12, normal 36.
+    ts = pd.date_range("2025-06-07 00:00", periods=96, freq="30min", tz=ZONE)
+    r = load_analytics(pd.DataFrame({"tenant_id": "T1", "ts": ts, "kwh": 1.0}), ZONE)
     t = r.tenants[0]
-    # total 21; peak 2; offpeak 5; normal 1 + 3 + 4 + 6 = 14
-    assert t.total_kwh == pytest.approx(21.0)
-    assert t.tou_share["peak"] == pytest.approx(2 / 21)
-    assert t.tou_share["offpeak"] == pytest.approx(5 / 21)
-    assert t.tou_share["normal"] == pytest.approx(14 / 21)
-    # out of hours (Mon-Sat before 07:00 or from 19:00; all Sunday): 21:30, 22:00, Sunday -> 4 + 5 + 6 = 15
-    assert t.out_of_hours_share == pytest.approx(15 / 21)
+    assert t.total_kwh == pytest.approx(96.0)
+    assert t.tou_share["peak"] == pytest.approx(10 / 96)
+    assert t.tou_share["offpeak"] == pytest.approx(24 / 96)
+    assert t.tou_share["normal"] == pytest.approx(62 / 96)
+    # out of hours (Mon-Sat before 07:00 or from 19:00; all Sunday): 14 + 10 + 48 = 72 half-hours
+    assert t.out_of_hours_share == pytest.approx(72 / 96)
+
+
+def test_tou_shares_split_an_hour_straddling_a_band_edge():
+    # Hourly readings, Saturday 2025-06-07 09:00-12:00 (Circular 16/2014: peak 09:30-11:30), 6 kWh each:
+    # 09:00-10:00 = 3 normal + 3 peak; 10:00-11:00 = 6 peak; 11:00-12:00 = 3 peak + 3 normal -> peak 12/18.
+    ts = pd.date_range("2025-06-07 09:00", periods=3, freq="h", tz=ZONE)
+    r = load_analytics(pd.DataFrame({"tenant_id": "T1", "ts": ts, "kwh": 6.0}), ZONE)
+    assert r.tenants[0].tou_share["peak"] == pytest.approx(12 / 18)
+    assert r.tenants[0].tou_share["normal"] == pytest.approx(6 / 18)
 
 
 def test_base_peak_load_factor_and_profiles():
