@@ -83,8 +83,12 @@ def test_tenants_cover_all_sectors_with_plausible_sizes(full_park):
     assert set(tenants["voltage_level"]) <= {">=110kV", "22-110kV", "6-22kV", "<6kV"}
     kwh = pd.Series({t: v["load_kwh"] for t, v in meta["electricity"]["tenants"].items()})
     assert kwh.min() > 0.25e6 and kwh.max() < 40e6
-    big = tenants.set_index("tenant_id").loc[kwh[kwh > 5e6].index, "voltage_level"]
-    assert (big == "22-110kV").all()
+    # the park distributes at 22 kV: a tenant on its 22 kV network is in the "22 kV to under 110 kV" band
+    # (Decision 1279/QD-BCT); below 400 MWh/yr (example/park_assumptions) it takes low voltage (<6 kV)
+    volt = tenants.set_index("tenant_id")["voltage_level"]
+    assert (volt.loc[kwh[kwh >= 0.4e6].index] == "22-110kV").all()
+    assert (volt.loc[kwh[kwh < 0.4e6].index] == "<6kV").all()
+    assert "6-22kV" not in set(volt)
 
 
 def test_a_few_tenants_cross_the_decree06_thresholds(full_park):

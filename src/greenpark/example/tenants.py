@@ -45,11 +45,6 @@ _PREFIXES = [
     "Nhon Trach",
 ]
 
-# Above this annual consumption a factory takes medium-voltage supply from the park's 110/22 kV substation
-# at 22 kV or more (a modelling choice of the synthetic park, stated in the metadata).
-_HIGH_VOLTAGE_KWH = 5_000_000.0
-_LOW_VOLTAGE_KWH = 400_000.0
-
 
 def allocate_profiles(n_tenants: int, weights: pd.Series) -> list[str]:
     """Split ``n_tenants`` over profiles by weight (largest remainder, at least one each)."""
@@ -83,8 +78,10 @@ def draw_tenants(n_tenants: int, rng: np.random.Generator) -> pd.DataFrame:
     floor = annual_kwh / p["kwh_per_m2"] * rng.uniform(0.8, 1.25, n)
     floor = np.round(np.clip(floor, 1500, None), -1)
     employees = np.round(floor / 1000 * p["employees_per_1000m2"] * rng.uniform(0.7, 1.3, n)).astype(int)
+    # The park distributes at 22 kV from its 110/22 kV substation: a tenant on that network is billed in the
+    # "22 kV to under 110 kV" band (Decision 1279/QD-BCT); small tenants take low voltage from a park transformer.
     voltage = np.where(
-        annual_kwh >= _HIGH_VOLTAGE_KWH, "22-110kV", np.where(annual_kwh < _LOW_VOLTAGE_KWH, "<6kV", "6-22kV")
+        annual_kwh < assumptions.park_parameter("low_voltage_supply_max_kwh_per_year"), "<6kV", "22-110kV"
     )
     order = rng.permutation(n)  # tenant numbers are not grouped by sector, as in a real park
     ids = np.empty(n, dtype=object)
