@@ -35,10 +35,20 @@ from greenpark.ghg import InventoryResult, grid_factor, inventory
 from greenpark.ghg.wastewater import activity_from
 from greenpark.model import ParkData
 from greenpark.periods import year_bounds
-from greenpark.plan import candidate_measures, cost_curve, plan_parameter, roadmap
+from greenpark.ghg.combustion import combustion_emissions
+from greenpark.plan import (
+    candidate_measures,
+    cost_curve,
+    plan_parameter,
+    roadmap,
+    tenant_electricity_prices,
+    tenant_fuel_uses,
+    top_measures,
+)
 from greenpark.reference import lookup
 from greenpark.solar import ParkSolarResult, assess_solar, pv_system_params, typical_year
 from greenpark.solar.weather import read_weather
+from greenpark.tariffs import BANDS, kwh_by_band
 from greenpark.waste.assessment import WasteResult, assess_waste
 from greenpark.water import MonitoringRules, WaterResult, assess_water
 from greenpark.water.ghg_link import ghg_activity
@@ -363,14 +373,36 @@ def energy_for(py: ParkYear) -> dict[str, Any]:
     }
 
 
+def tenant_load_shapes(py: ParkYear) -> pd.DataFrame:
+    """Each tenant's kWh in each TOU band over the year (hourly consumption, an hour straddling a band edge split by
+    the minute) and its voltage level; the park's common load is ``park_wwtp`` at 22-110 kV (the park's own
+    22 kV network). Columns tenant_id, voltage_level, offpeak_kwh, normal_kwh, peak_kwh."""
+    c = py.consumption("hour")
+    c = c[c["kind"] == "electricity_import"] if len(c) else c
+    cols = [f"{b}_kwh" for b in BANDS]
+    if c.empty:
+        return pd.DataFrame(columns=["tenant_id", "voltage_level", *cols])
+    key = c["tenant_id"].fillna("park_wwtp").astype(str).to_numpy()
+    split = kwh_by_band(pd.DatetimeIndex(c["period_start"]), c["value"].to_numpy(float), 60.0)  # hour grain
+    shapes = pd.DataFrame(split, columns=cols).groupby(key).sum().rename_axis("tenant_id").reset_index()
+    volt = {t.tenant_id: t.voltage_level.value for t in py.data.tenants}
+    return shapes.assign(voltage_level=shapes["tenant_id"].map(volt).fillna("22-110kV"))
+
+
 def plan_for(
     py: ParkYear,
     inventory_result: InventoryResult | None = None,
     solar: ParkSolarResult | None = None,
     grid_scenario: str = "decline_2pct",
+    price_on: dt.date | None = None,
 ) -> dict[str, Any]:
     """Candidate measures, the marginal abatement cost curve and the roadmap to the park's targets, from the
-    year's inventory (computed here unless given) and the solar offers (None: no rooftop PV measures)."""
+    year's inventory (computed here unless given) and the solar offers (None: no rooftop PV measures).
+
+    Electricity saved is valued at each tenant's EVN tariff for its voltage level and load shape
+    (:func:`tenant_load_shapes`, prices in force on ``price_on``, default the last day of the year); boiler,
+    fuel-switch and heat-pump measures apply only to tenants burning a boiler fuel (the year's fuels).
+    """
     inv = inventory_result if inventory_result is not None else inventory_for(py)
     toe_per_kwh = lookup("ghg/toe", carrier="electricity").value
     sectors = {t.tenant_id: str(t.sector) for t in py.data.tenants}
@@ -390,9 +422,23 @@ def plan_for(
     if pc.grid_import_kwh > 0 and py.data.wwtps:
         rows.append({"tenant_id": "park_wwtp", "sector": "wwtp", "electricity_kwh": pc.grid_import_kwh,
                      "fuel_kwh": 0.0, "fuel_tco2e": 0.0})  # fmt: skip
+    tenants = pd.DataFrame(rows)
+    on = price_on or dt.date(py.year, 12, 31)
+    shapes = tenant_load_shapes(py)
+    shape = tenants[["tenant_id"]].merge(shapes, on="tenant_id", how="left")
+    volt = {t.tenant_id: t.voltage_level.value for t in py.data.tenants} | {"park_wwtp": "22-110kV"}
+    shape["voltage_level"] = shape["tenant_id"].map(volt).fillna("22-110kV")
+    shape = shape.fillna({f"{b}_kwh": 0.0 for b in BANDS})
+    prices = tenant_electricity_prices(shape, on)
+    tenants["electricity_price_vnd_per_kwh"] = tenants["tenant_id"].map(prices)
+    fuels = py.data.table("fuels")
+    if not fuels.empty:
+        fuels = fuels[fuels["period"].astype(str).str.startswith(str(py.year))]
+    uses = tenant_fuel_uses(combustion_emissions(fuels)[0] if not fuels.empty else pd.DataFrame())
+    tenants = tenants.merge(uses, on="tenant_id", how="left")
     gf = grid_factor(py.year).tco2_per_mwh
     rate = plan_parameter("discount_rate")
-    ms = candidate_measures(pd.DataFrame(rows), solar=solar)
+    ms = candidate_measures(tenants, solar=solar)
     curve = cost_curve(ms, rate, gf)
     pct = py.data.park.targets.get("ghg_reduction_pct", {})
     decline = lookup("ghg/grid_projection", scenario=grid_scenario).value
@@ -413,6 +459,9 @@ def plan_for(
         "grid_scenario": grid_scenario,
         "targets_pct": pct,
         "cost_curve": [c.model_dump() for c in curve],
+        "top_measures": [c.model_dump() for c in top_measures(curve)],
+        "electricity_prices_vnd_per_kwh": {k: float(v) for k, v in prices.items()},
+        "electricity_price_on": on.isoformat(),
         "roadmap": rm.model_dump(),
     }
 

@@ -5,6 +5,8 @@ import itertools
 import pandas as pd
 import pytest
 
+from greenpark.errors import InputError
+
 from greenpark.plan import (
     Measure,
     annualised_cost_vnd,
@@ -118,7 +120,8 @@ def test_roadmap_reports_gap_when_unreachable():
 def test_candidate_measures_hand_sizes():
     # One textile tenant: 1,000,000 kWh electricity, 500,000 kWh fuel emitting 130 tCO2e.
     # plan/measures.csv: LED 10 % x 50 % -> 50,000 kWh saved, capex 3,000 VND per kWh/yr -> 150 M VND;
-    # boiler efficiency 80 % x 5 % -> 20,000 kWh fuel, 130 x 0.04 = 5.2 t; biomass switch 80 % x 95 % of 130 t.
+    # boiler efficiency on all boiler fuel: 100 % x 5 % of 4e5 kWh -> 20,000 kWh fuel, 104 x 0.05 = 5.2 t;
+    # biomass switch 100 % x 95 % of the boiler's 104 t. The diesel (1e5 kWh, 26 t) runs engines: no boiler measure.
     t = pd.DataFrame(
         {
             "tenant_id": ["T1"],
@@ -126,6 +129,9 @@ def test_candidate_measures_hand_sizes():
             "electricity_kwh": [1e6],
             "fuel_kwh": [5e5],
             "fuel_tco2e": [130.0],
+            "boiler_fuel_kwh": [4e5],
+            "boiler_fuel_tco2e": [104.0],
+            "biomass_kwh": [0.0],
         }
     )
     ms = {m.measure: m for m in candidate_measures(t, electricity_price_vnd_per_kwh=2000, fuel_price_vnd_per_kwh=1500)}
@@ -135,9 +141,86 @@ def test_candidate_measures_hand_sizes():
     assert ms["led_lighting"].annual_savings_vnd == pytest.approx(100e6)
     assert ms["boiler_efficiency"].fuel_saved_kwh == pytest.approx(20_000)
     assert ms["boiler_efficiency"].fuel_abatement_tco2e == pytest.approx(5.2)
-    assert ms["biomass_fuel_switch"].fuel_abatement_tco2e == pytest.approx(130 * 0.8 * 0.95)
-    # heat pump: 15 % of fuel replaced = 75,000 kWh fuel; adds 0.24 x 75,000 = 18,000 kWh electricity
-    assert ms["heat_pump_water_heating"].electricity_saved_kwh == pytest.approx(-18_000)
+    assert ms["biomass_fuel_switch"].fuel_abatement_tco2e == pytest.approx(104 * 0.95)
+    # heat pump: 15 % of boiler fuel replaced = 60,000 kWh fuel; adds 0.24 x 60,000 = 14,400 kWh electricity
+    assert ms["heat_pump_water_heating"].electricity_saved_kwh == pytest.approx(-14_400)
+
+
+def _tenant(**kw):
+    row = {"tenant_id": "T1", "sector": "food_beverage", "electricity_kwh": 1e6, "fuel_kwh": 0.0, "fuel_tco2e": 0.0,
+           "boiler_fuel_kwh": 0.0, "boiler_fuel_tco2e": 0.0, "biomass_kwh": 0.0, "electricity_price_vnd_per_kwh": 2000.0}  # fmt: skip
+    row.update(kw)
+    return pd.DataFrame([row])
+
+
+def test_measures_apply_only_where_they_can():
+    # a tenant burning only biomass in its boiler: no biomass switch, no heat pump (no fossil hot water to
+    # replace); boiler tuning still applies (it has a boiler)
+    only_biomass = {m.measure for m in candidate_measures(_tenant(biomass_kwh=5e5))}
+    assert "biomass_fuel_switch" not in only_biomass and "heat_pump_water_heating" not in only_biomass
+    # a tenant whose only fuel is diesel for its generator set: no boiler measure at all
+    diesel = {m.measure for m in candidate_measures(_tenant(fuel_kwh=2e5, fuel_tco2e=53.0))}
+    assert not diesel & {"boiler_efficiency", "biomass_fuel_switch", "heat_pump_water_heating"}
+    assert {"led_lighting", "vsd_pumps_fans"} <= diesel
+    # an electronics tenant with a fuel-oil boiler: boiler measures yes, heat pump no (no hot-water sector)
+    fo = {m.measure for m in candidate_measures(_tenant(sector="electronics", boiler_fuel_kwh=3e5, fuel_kwh=3e5))}
+    assert {"boiler_efficiency", "biomass_fuel_switch"} <= fo and "heat_pump_water_heating" not in fo
+
+
+def test_fuel_uses_from_combustion():
+    from greenpark.plan import tenant_fuel_uses
+
+    # 1 TJ = 277,777.8 kWh. T1: 0.36 TJ fuel oil (boiler, 26 t) + 0.036 TJ diesel (engine) + 0.72 TJ wood (biomass)
+    comb = pd.DataFrame({"tenant_id": ["T1", "T1", "T1"], "fuel": ["fuel_oil", "diesel", "biomass_wood"],
+                         "energy_tj": [0.36, 0.036, 0.72], "tco2e": [26.0, 2.7, 0.5]})  # fmt: skip
+    u = tenant_fuel_uses(comb).set_index("tenant_id").loc["T1"]
+    assert u["boiler_fuel_kwh"] == pytest.approx(100_000)
+    assert u["boiler_fuel_tco2e"] == pytest.approx(26.0)
+    assert u["biomass_kwh"] == pytest.approx(200_000)
+
+
+def test_cost_curve_price_is_the_tenants_tariff_for_its_voltage_and_load_shape():
+    import datetime as dt
+
+    from greenpark.plan import tenant_electricity_prices
+    from greenpark.tariffs import retail_price
+
+    # T1 at 22-110 kV, T2 at <6 kV, both 100 MWh off-peak, 600 normal, 300 peak; Decision 1279/QD-BCT prices
+    # (vietnam-facts.md s5.2): T1 (100 x 1,190 + 600 x 1,833 + 300 x 3,398) / 1,000 = 2,238.2 VND/kWh;
+    # T2 (100 x 1,300 + 600 x 1,987 + 300 x 3,640) / 1,000 = 2,414.2 VND/kWh.
+    on = dt.date(2025, 6, 1)
+    load = pd.DataFrame({"tenant_id": ["T1", "T2"], "voltage_level": ["22-110kV", "<6kV"], "offpeak_kwh": 1e5,
+                         "normal_kwh": 6e5, "peak_kwh": 3e5})  # fmt: skip
+    prices = tenant_electricity_prices(load, on)
+    assert prices.to_dict() == pytest.approx({"T1": 2238.2, "T2": 2414.2})
+    own = sum(s * retail_price("22-110kV", b, on).value for b, s in (("offpeak", 0.1), ("normal", 0.6), ("peak", 0.3)))
+    assert prices["T1"] == pytest.approx(own)
+    t = pd.concat([_tenant(tenant_id="T1"), _tenant(tenant_id="T2")], ignore_index=True)
+    t["electricity_price_vnd_per_kwh"] = t["tenant_id"].map(prices)
+    led = {m.tenant_id: m for m in candidate_measures(t) if m.measure == "led_lighting"}
+    # LED saves 10 % x 50 % of 1 GWh = 50,000 kWh, worth 50,000 x the tenant's own price
+    assert led["T1"].electricity_price_vnd_per_kwh == pytest.approx(2238.2)
+    assert led["T1"].annual_savings_vnd == pytest.approx(50_000 * 2238.2)
+    assert led["T2"].annual_savings_vnd == pytest.approx(50_000 * 2414.2)
+
+
+def test_a_tenant_without_a_price_is_refused():
+    t = _tenant().drop(columns=["electricity_price_vnd_per_kwh"])
+    with pytest.raises(InputError, match="tenant_electricity_prices"):
+        candidate_measures(t)
+
+
+def test_top_measures_are_the_largest_cost_effective_abatements():
+    from greenpark.plan import CostCurveRow, top_measures
+
+    def row(name, a, c):
+        return CostCurveRow(tenant_id="T", measure=name, abatement_tco2e=a, annualised_cost_vnd=c,
+                            cost_vnd_per_tco2e=c / a, cumulative_abatement_tco2e=0.0)  # fmt: skip
+
+    # "tiny" saves 0.2 t at -50 M VND/yr (-250 M per t, first on the curve); "big" 500 t at -100 M (-0.2 M per t);
+    # "dear" 900 t at +90 M: not cost-effective. Ranked by abatement among cost-effective: big, tiny.
+    curve = [row("tiny", 0.2, -50e6), row("big", 500.0, -100e6), row("dear", 900.0, 90e6)]
+    assert [c.measure for c in top_measures(curve)] == ["big", "tiny"]
 
 
 def test_exclusive_measures_not_double_counted():

@@ -45,7 +45,7 @@ def _summary(a: dict, out: dict[str, Path], seconds: float) -> None:
         table.add_row("Waste recovery rate", f"{waste['recovery_rate']:.1%} of {waste['total_t']:,.0f} t")
     plan = a.get("plan")
     if plan and plan.get("cost_curve"):
-        top = ", ".join(f"{m['tenant_id']} {m['measure']}" for m in plan["cost_curve"][:3])
+        top = ", ".join(f"{m['tenant_id']} {m['measure']}" for m in plan.get("top_measures", [])[:3])
         table.add_row("Top measures", top)
     for name, s in a["stages"].items():
         if s["status"] != "ok":

@@ -11,6 +11,9 @@ from greenpark.plan.measures import (
     capital_recovery_factor,
     cost_curve,
     plan_parameter,
+    tenant_electricity_prices,
+    tenant_fuel_uses,
+    top_measures,
 )
 from greenpark.plan.roadmap import Adoption, RoadmapResult, RoadmapYear, roadmap
 
@@ -26,4 +29,7 @@ __all__ = [
     "cost_curve",
     "plan_parameter",
     "roadmap",
+    "tenant_electricity_prices",
+    "tenant_fuel_uses",
+    "top_measures",
 ]

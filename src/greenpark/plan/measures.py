@@ -4,10 +4,17 @@ abatement cost curve.
 Annualised cost of a measure (VND/yr) = capex x CRF(r, lifetime) + opex - annual bill savings, with the capital
 recovery factor CRF = r / (1 - (1 + r)^-L); cost per tonne = annualised cost / annual abatement (tCO2e/yr at the
 grid factor given). A negative cost per tonne is a measure that pays for itself.
+
+Where a measure can apply: its sectors fit and its ``requires`` rule holds (a boiler measure only with a boiler
+fuel, a biomass switch or a heat pump only with a fossil boiler fuel: ``plan/fuel_uses.csv`` says which fuels
+are burnt in boilers). Electricity saved is worth the tenant's own tariff: the EVN retail price of its voltage
+level weighted by its load shape (kWh in each TOU band, :func:`greenpark.tariffs.price_of_load`), not one flat
+price for all.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pandas as pd
@@ -15,6 +22,7 @@ from pydantic import BaseModel
 
 from greenpark.errors import InputError
 from greenpark.reference import load_table, lookup
+from greenpark.tariffs import BANDS, price_of_load
 
 
 class Measure(BaseModel):
@@ -31,6 +39,7 @@ class Measure(BaseModel):
     opex_vnd_per_year: float
     lifetime_years: int
     price_year: int | None = None
+    electricity_price_vnd_per_kwh: float | None = None  # the tenant's tariff that values electricity saved
     excludes: list[str] = []  # measures on the same energy at this tenant (not adopted together)
     source: str = ""
     confidence: str = ""
@@ -52,7 +61,8 @@ class CostCurveRow(BaseModel):
 
 
 def plan_parameter(name: str) -> float:
-    """A row of ``plan/parameters`` (discount_rate, electricity_price_vnd_per_kwh, fuel_price_vnd_per_kwh)."""
+    """A row of ``plan/parameters`` (discount_rate, fuel_price_vnd_per_kwh); electricity is priced by
+    :func:`tenant_electricity_prices`."""
     return lookup("plan/parameters", parameter=name).value
 
 
@@ -66,6 +76,70 @@ def annualised_cost_vnd(m: Measure, rate: float) -> float:
     return m.capex_vnd * capital_recovery_factor(rate, m.lifetime_years) + m.opex_vnd_per_year - m.annual_savings_vnd
 
 
+def tenant_fuel_uses(combustion: pd.DataFrame) -> pd.DataFrame:
+    """Per tenant: fossil boiler fuel [kWh] and its tCO2e, biomass boiler fuel [kWh] (``plan/fuel_uses.csv``).
+
+    ``combustion`` is ``greenpark.ghg.combustion_emissions`` of the year's fuels (columns tenant_id, fuel,
+    energy_tj, tco2e). Returns columns tenant_id, boiler_fuel_kwh, boiler_fuel_tco2e, biomass_kwh.
+    """
+    cols = ["tenant_id", "boiler_fuel_kwh", "boiler_fuel_tco2e", "biomass_kwh"]
+    if combustion.empty:
+        return pd.DataFrame(columns=cols)
+    uses = load_table("plan/fuel_uses").set_index("fuel")
+    unknown = sorted(set(combustion["fuel"].astype(str)) - set(uses.index))
+    if unknown:
+        raise InputError(f"fuel(s) {unknown} not in reference plan/fuel_uses.csv; add a row saying where each is burnt")
+    c = combustion.assign(
+        kwh=combustion["energy_tj"].astype(float) * 277_777.777_777_8,  # 1 TJ = 10^12 J / 3.6 x 10^6 J/kWh
+        boiler=combustion["fuel"].map(uses["use"]).eq("boiler"),
+        fossil=combustion["fuel"].map(uses["fossil"]).astype(int).eq(1),
+    )
+    fossil_boiler = c["boiler"] & c["fossil"]
+    out = pd.DataFrame(
+        {
+            "boiler_fuel_kwh": c["kwh"].where(fossil_boiler, 0.0),
+            "boiler_fuel_tco2e": c["tco2e"].astype(float).where(fossil_boiler, 0.0),
+            "biomass_kwh": c["kwh"].where(c["boiler"] & ~c["fossil"], 0.0),
+            "tenant_id": c["tenant_id"].astype(str),
+        }
+    )
+    return out.groupby("tenant_id", as_index=False)[cols[1:]].sum()
+
+
+def tenant_electricity_prices(load: pd.DataFrame, on: dt.date) -> pd.Series:
+    """Each tenant's electricity price [VND/kWh, excl. VAT]: its voltage level's EVN retail prices in force on
+    ``on``, weighted by its kWh in each TOU band (its load shape).
+
+    ``load`` has columns tenant_id, voltage_level, offpeak_kwh, normal_kwh, peak_kwh (e.g. from
+    :func:`greenpark.tariffs.kwh_by_band` over the year's intervals). Returns a Series indexed by tenant_id.
+    """
+    need = {"tenant_id", "voltage_level", *(f"{b}_kwh" for b in BANDS)}
+    if need - set(load.columns):
+        raise InputError(
+            f"tenant_electricity_prices needs columns {sorted(need)}; missing {sorted(need - set(load.columns))}"
+        )
+    return pd.Series(
+        {
+            str(r["tenant_id"]): price_of_load({b: float(r[f"{b}_kwh"]) for b in BANDS}, str(r["voltage_level"]), on)
+            for _, r in load.iterrows()
+        },
+        name="electricity_price_vnd_per_kwh",
+        dtype=float,
+    )
+
+
+def _requirement_met(pairs: pd.DataFrame) -> pd.Series:
+    req = pairs["requires"].fillna("").astype(str)
+    boiler = pairs["boiler_fuel_kwh"] + pairs["biomass_kwh"] > 0
+    fossil_boiler = pairs["boiler_fuel_kwh"] > 0
+    known = req.isin(["", "boiler_fuel", "fossil_boiler_fuel"])
+    if not known.all():
+        raise InputError(
+            f"plan/measures.csv: unknown requires {sorted(set(req[~known]))}; use boiler_fuel or fossil_boiler_fuel"
+        )
+    return (req == "") | ((req == "boiler_fuel") & boiler) | ((req == "fossil_boiler_fuel") & fossil_boiler)
+
+
 def candidate_measures(
     tenants: pd.DataFrame,
     electricity_price_vnd_per_kwh: float | None = None,
@@ -73,39 +147,55 @@ def candidate_measures(
     solar: Any = None,
     catalogue: pd.DataFrame | None = None,
 ) -> list[Measure]:
-    """The catalogue's measures that apply to each tenant, sized by its energy use.
+    """The catalogue's measures that can apply at each tenant, sized by its energy use.
 
     Parameters
     ----------
     tenants : DataFrame
         Columns ``tenant_id``, ``sector`` (model.Sector value, or ``wwtp``), ``electricity_kwh`` (year),
-        ``fuel_kwh`` (fossil fuel energy, year), ``fuel_tco2e`` (its emissions).
+        ``electricity_price_vnd_per_kwh`` (the tenant's tariff for its voltage and load shape,
+        :func:`tenant_electricity_prices`), ``fuel_kwh`` (fossil fuel energy, year), ``fuel_tco2e`` (its
+        emissions), and from :func:`tenant_fuel_uses` ``boiler_fuel_kwh``, ``boiler_fuel_tco2e`` (fossil fuel burnt
+        in boilers), ``biomass_kwh`` (biomass burnt in boilers). Without the three boiler columns a tenant has no
+        boiler (no boiler, fuel-switch or heat-pump measure applies).
+    electricity_price_vnd_per_kwh : float, optional
+        One price for every tenant instead of the column (tests and what-if runs).
     solar : ParkSolarResult or list of TenantSolar, optional
         Rooftop PV per tenant (``greenpark.solar``): one ``pv`` measure per tenant with PV.
     """
     need = {"tenant_id", "sector", "electricity_kwh", "fuel_kwh", "fuel_tco2e"}
+    if electricity_price_vnd_per_kwh is None:
+        need.add("electricity_price_vnd_per_kwh")
     if need - set(tenants.columns):
         raise InputError(
             f"candidate_measures needs columns {sorted(need)}; missing {sorted(need - set(tenants.columns))}"
+            + (
+                "; price electricity with plan.tenant_electricity_prices"
+                if "electricity_price_vnd_per_kwh" in need - set(tenants.columns)
+                else ""
+            )
         )
-    pe = (
-        plan_parameter("electricity_price_vnd_per_kwh")
-        if electricity_price_vnd_per_kwh is None
-        else electricity_price_vnd_per_kwh
-    )
+    tenants = tenants.copy()
+    if electricity_price_vnd_per_kwh is not None:
+        tenants["electricity_price_vnd_per_kwh"] = electricity_price_vnd_per_kwh
+    for col in ("boiler_fuel_kwh", "boiler_fuel_tco2e", "biomass_kwh"):
+        tenants[col] = tenants[col].fillna(0.0).astype(float) if col in tenants else 0.0
     pf = plan_parameter("fuel_price_vnd_per_kwh") if fuel_price_vnd_per_kwh is None else fuel_price_vnd_per_kwh
     cat = load_table("plan/measures") if catalogue is None else catalogue
-    # every (tenant, measure) pair whose sector fits, computed column-wise
+    if "requires" not in cat:
+        cat = cat.assign(requires="")
+    # every (tenant, measure) pair whose sector fits and whose requirement holds, computed column-wise
     pairs = tenants.merge(cat, how="cross")
     fits = pairs.apply(lambda r: r["sectors"] == "all" or r["sector"] in str(r["sectors"]).split(";"), axis=1)
-    pairs = pairs[fits & ((pairs["sectors"] != "all") | (pairs["sector"] != "wwtp"))].copy()
+    pairs = pairs[fits & ((pairs["sectors"] != "all") | (pairs["sector"] != "wwtp")) & _requirement_met(pairs)].copy()
     part = pairs["end_use_share"] * pairs["saving_fraction"]
     is_e, is_f, is_s = (pairs["applies_to"] == k for k in ("electricity", "fuel", "fuel_switch"))
-    fuel_saved = (pairs["fuel_kwh"] * part).where(is_f, 0.0)
+    fuel_saved = (pairs["boiler_fuel_kwh"] * part).where(is_f, 0.0)
     e_saved = (pairs["electricity_kwh"] * part).where(is_e, 0.0) - fuel_saved * pairs["electricity_per_fuel_saved"]
-    fuel_t = (pairs["fuel_tco2e"] * part).where(is_f | is_s, 0.0)
-    switched = (pairs["fuel_kwh"] * pairs["end_use_share"]).where(is_s, 0.0)
+    fuel_t = (pairs["boiler_fuel_tco2e"] * part).where(is_f | is_s, 0.0)
+    switched = (pairs["boiler_fuel_kwh"] * pairs["end_use_share"]).where(is_s, 0.0)
     basis = e_saved.where(is_e, 0.0) + fuel_saved + switched
+    pe = pairs["electricity_price_vnd_per_kwh"].astype(float)
     savings = e_saved * pe + fuel_saved * pf + switched * pf * pairs["fuel_cost_saving_fraction"]
     pairs = pairs.assign(e=e_saved, f=fuel_saved, ft=fuel_t, basis=basis, sav=savings)
     out = [
@@ -121,6 +211,7 @@ def candidate_measures(
             opex_vnd_per_year=float(r.basis * r.opex_vnd_per_kwh_yr),
             lifetime_years=int(r.lifetime_years),
             price_year=int(r.price_year),
+            electricity_price_vnd_per_kwh=float(r.electricity_price_vnd_per_kwh),
             excludes=[] if pd.isna(r.excludes) else str(r.excludes).split(";"),
             source=str(r.source),
             confidence=str(r.confidence),
@@ -173,3 +264,10 @@ def cost_curve(measures: list[Measure], discount_rate: float, grid_tco2_per_mwh:
             )
         )
     return out
+
+
+def top_measures(curve: list[CostCurveRow], n: int = 10) -> list[CostCurveRow]:
+    """The cost-effective measures (annualised cost <= 0: they pay for themselves) with the largest abatement
+    first; the curve's order (cheapest tonne first) would put sub-tonne measures with huge savings per tonne on
+    top."""
+    return sorted((c for c in curve if c.annualised_cost_vnd <= 0), key=lambda c: -c.abatement_tco2e)[:n]
