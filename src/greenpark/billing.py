@@ -171,7 +171,7 @@ def _priced_energy(
         step = (intervals or {}).get(meter_id) or _meter_interval_min(m["ts"]) if len(m) else None
         if step is None:
             step = (intervals or {}).get(meter_id) or 15.0
-        out.expected += int(round(minutes_in_month / step))
+        out.expected += round(minutes_in_month / step)
         if m.empty:
             continue
         out.valid += len(m)

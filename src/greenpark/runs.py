@@ -28,14 +28,23 @@ from typing import Any, Literal, Protocol
 
 import pandas as pd
 
+from greenpark.billing import (
+    MonthlyBills,
+    ParkSupply,
+    TenantSupply,
+    WaterPrices,
+    month_bounds,
+    monthly_bills,
+    prices_on,
+)
 from greenpark.energy import benchmark, fit_baseline, load_analytics
 from greenpark.energy.verification import VerifiedSavings, verify_savings
 from greenpark.errors import BaselineRejectedError, InputError, NoDataError
 from greenpark.ghg import InventoryResult, grid_factor, inventory
+from greenpark.ghg.combustion import combustion_emissions
 from greenpark.ghg.wastewater import activity_from
 from greenpark.model import ParkData
 from greenpark.periods import year_bounds
-from greenpark.ghg.combustion import combustion_emissions
 from greenpark.plan import (
     candidate_measures,
     cost_curve,
@@ -52,6 +61,8 @@ from greenpark.tariffs import BANDS, kwh_by_band
 from greenpark.waste.assessment import WasteResult, assess_waste
 from greenpark.water import MonitoringRules, WaterResult, assess_water
 from greenpark.water.ghg_link import ghg_activity
+from greenpark.water.standards import connection_limits
+from greenpark.water.tenants import tenant_loads, tenant_volumes_m3
 
 Grain = Literal["15min", "hour", "day", "month", "year"]
 By = Literal["tenant", "meter"]
@@ -524,3 +535,78 @@ def savings_for(
     else:
         months = kwh.assign(production=float("nan"))
     return verify_savings(tenant_id, months, base, year)
+
+
+class IntervalReadings(Readings, Protocol):
+    """A readings source that also gives raw interval values (the store): what a bill is computed from."""
+
+    def readings(self, park_id: str, meter_ids: list[str] | None, start: dt.datetime, end: dt.datetime) -> pd.DataFrame:
+        """Raw interval readings in [start, end): columns meter_id, ts (UTC), value."""
+        ...
+
+
+def bill_for(data: ParkData, store: IntervalReadings, month: str, tenant_id: str | None = None) -> MonthlyBills:
+    """Tenants' bills of ``month`` (``YYYY-MM``): meters and readings from the store, water and wastewater prices
+    and the park's purchase meter from the park's ``prices`` table (prices.csv), the wastewater fee from the
+    water engine's cost allocation of the month. Returns ``greenpark.billing.MonthlyBills`` (one tenant's bill
+    only when ``tenant_id`` is given; the operator's summary is the whole park's).
+    """
+    if tenant_id is not None and tenant_id not in {t.tenant_id for t in data.tenants}:
+        raise InputError(f"tenant {tenant_id!r} is not in park {data.park.park_id!r}")
+    start, end = month_bounds(month, data.park.timezone)
+    first = start.date()
+
+    prices = data.table("prices")
+
+    def one(item: str) -> str | None:
+        rows = prices_on(prices, item, first)
+        if len(rows) > 1:
+            raise InputError(f"prices.csv: {len(rows)} {item} rows in force on {first}; keep one per date")
+        return rows[0] if rows else None
+
+    incoming = tuple(prices_on(prices, "incoming_meter", first))
+    common_rows = tuple(prices_on(prices, "common_meter", first))
+    park_imports = [m.meter_id for m in data.meters if m.tenant_id is None and m.kind.value == "electricity_import"]
+    common = common_rows or tuple(m for m in park_imports if m not in incoming)
+    conn = one("wholesale_connection")
+    tenants = [
+        TenantSupply(
+            tenant_id=t.tenant_id,
+            name=t.name,
+            voltage_level=t.voltage_level.value,
+            import_meters=tuple(
+                m.meter_id for m in data.meters if m.tenant_id == t.tenant_id and m.kind.value == "electricity_import"
+            ),
+            water_meters=tuple(
+                m.meter_id for m in data.meters if m.tenant_id == t.tenant_id and m.kind.value == "water_supply"
+            ),
+        )
+        for t in data.tenants
+    ]
+    ids = sorted({m for t in tenants for m in (*t.import_meters, *t.water_meters)} | set(incoming) | set(common))
+    readings = store.readings(data.park.park_id, ids, start.to_pydatetime(), end.to_pydatetime())
+    water = one("water_supply")
+    cost = one("wastewater_treatment_cost")
+    fees = None
+    if cost is not None:
+        vols = tenant_volumes_m3(
+            store.consumption(data.park.park_id, start.to_pydatetime(), end.to_pydatetime(), grain="month"), start, end
+        )
+        limits = connection_limits(data.table("connection_limits"))
+        alloc = tenant_loads(data.table("wastewater"), vols, limits, start, end, float(cost))
+        fees = {x.tenant_id: x.cost_vnd for x in alloc.tenants if x.cost_vnd is not None}
+    intervals = {m.meter_id: float(m.interval_min) for m in data.meters if getattr(m, "interval_min", None)}
+    bills = monthly_bills(
+        data.park.park_id,
+        month,
+        data.park.timezone,
+        tenants,
+        readings,
+        park=ParkSupply(incoming_meters=incoming, wholesale_connection=conn, common_meters=common),
+        water=WaterPrices(float(water), "prices.csv") if water else None,
+        wastewater_fee_vnd=fees,
+        meter_intervals_min=intervals,
+    )
+    if tenant_id is not None:
+        bills.tenants = [b for b in bills.tenants if b.tenant_id == tenant_id]
+    return bills

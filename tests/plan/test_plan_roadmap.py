@@ -6,7 +6,6 @@ import pandas as pd
 import pytest
 
 from greenpark.errors import InputError
-
 from greenpark.plan import (
     Measure,
     annualised_cost_vnd,
@@ -147,8 +146,13 @@ def test_candidate_measures_hand_sizes():
 
 
 def _tenant(**kw):
-    row = {"tenant_id": "T1", "sector": "food_beverage", "electricity_kwh": 1e6, "fuel_kwh": 0.0, "fuel_tco2e": 0.0,
-           "boiler_fuel_kwh": 0.0, "boiler_fuel_tco2e": 0.0, "biomass_kwh": 0.0, "electricity_price_vnd_per_kwh": 2000.0}  # fmt: skip
+    row = {"tenant_id": "T1", "sector": "food_beverage", "electricity_kwh": 1e6, "fuel_kwh": 0.0, "fuel_tco2e": 0.0}
+    row |= {
+        "boiler_fuel_kwh": 0.0,
+        "boiler_fuel_tco2e": 0.0,
+        "biomass_kwh": 0.0,
+        "electricity_price_vnd_per_kwh": 2000.0,
+    }
     row.update(kw)
     return pd.DataFrame([row])
 
