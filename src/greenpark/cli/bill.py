@@ -1,0 +1,82 @@
+"""CLI: ``greenpark bill PARK --month YYYY-MM [--tenant ID] [--json] [--out DIR] [--pdf]``: tenants' monthly bills.
+
+Thin: opens the park, reads the park's ``prices.csv``, asks :func:`greenpark.gather.bill_for` for the bills and
+renders them (a table, JSON, or files: CSV/XLSX for the operator and one bilingual statement per tenant).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from greenpark.cli.common import console, guarded, open_park, print_json
+
+
+def _print(bills: Any) -> None:
+    t = Table(
+        title=f"Bills {bills.park_id} {bills.month} (VND; energy at the EVN retail price of each tenant's voltage)"
+    )
+    cols = ("tenant", "voltage", "kWh peak", "kWh normal", "kWh off-peak", "energy", "VAT", "water", "wastewater",
+            "total", "coverage", "tariff")  # fmt: skip
+    for c in cols:
+        t.add_column(c, justify="left" if c in ("tenant", "voltage", "tariff") else "right")
+    for b in bills.tenants:
+        k = b.kwh_by_band
+        t.add_row(
+            b.tenant_id, b.voltage_level, f"{k['peak']:,.0f}", f"{k['normal']:,.0f}", f"{k['offpeak']:,.0f}",
+            f"{b.energy_charge_vnd:,.0f}", f"{b.vat_vnd:,.0f}",
+            "-" if b.water_charge_vnd is None else f"{b.water_charge_vnd + (b.water_vat_vnd or 0):,.0f}",
+            "-" if b.wastewater_fee_vnd is None else f"{b.wastewater_fee_vnd:,.0f}",
+            f"{b.total_vnd:,.0f}", "-" if b.coverage is None else f"{b.coverage:.1%}", ", ".join(b.tariff_source),
+        )  # fmt: skip
+    console.print(t)
+    op = bills.operator
+    if op.purchase_vnd is not None:
+        console.print(
+            f"Operator: incoming {op.incoming_kwh:,.0f} kWh bought at {op.purchase_vnd:,.0f} VND "
+            f"({op.wholesale_connection}, {', '.join(op.wholesale_source)}); tenants billed {op.tenants_kwh:,.0f} kWh, "
+            f"{op.tenants_energy_charge_vnd:,.0f} VND; retail margin {op.retail_margin_vnd:,.0f} VND; "
+            f"common {op.common_kwh:,.0f} kWh; losses {op.losses_kwh:,.0f} kWh ({op.losses_share:.1%})"
+        )
+    for n in op.notes:
+        console.print(f"[yellow]{n}[/]")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``bill`` to the app."""
+
+    @app.command("bill")
+    @guarded
+    def bill_cmd(
+        park: Annotated[str, typer.Argument(help="Park folder, .xlsx workbook, or a park id in the store.")],
+        month: Annotated[str, typer.Option("--month", help="The month to bill, YYYY-MM.")],
+        tenant: Annotated[str | None, typer.Option("--tenant", help="Only this tenant's bill.")] = None,
+        out: Annotated[
+            Path | None, typer.Option("--out", help="Write CSV, XLSX, JSON and one statement per tenant here.")
+        ] = None,
+        pdf: Annotated[bool, typer.Option("--pdf", help="Also a PDF of each statement (with --out).")] = False,
+        store: Annotated[str | None, typer.Option("--store", help="Store URL (default GREENPARK_STORE).")] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    ) -> None:
+        """Tenants' monthly electricity, water and wastewater bills, and the operator's purchase, margin and losses."""
+        from greenpark.gather import bill_for
+        from greenpark.io.prices import read_prices
+
+        prices = read_prices(park) if Path(park).is_dir() else []
+        data, st = open_park(park, store_url=store)
+        try:
+            bills = bill_for(data, st, month, prices, tenant_id=tenant)
+        finally:
+            st.close()
+        if out is not None:
+            from greenpark.report.statement import write_bills
+
+            for p in write_bills(bills, out, data.park.name, pdf=pdf):
+                console.print(f"wrote {p}")
+        if as_json:
+            print_json(bills.model_dump())
+        elif out is None:
+            _print(bills)

@@ -1,0 +1,99 @@
+"""Tenants' monthly utility statements (bilingual Vietnamese / English HTML, PDF through WeasyPrint) and the
+operator's tables (CSV, XLSX) from ``greenpark.billing.MonthlyBills``."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from greenpark import __version__
+from greenpark.report.formatting import fmt_number, fmt_pct
+
+_env = Environment(
+    loader=PackageLoader("greenpark.report", "templates"),
+    autoescape=select_autoescape(["html", "j2"]),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+BANDS_VI_EN = (("peak", "cao điểm", "peak"), ("normal", "bình thường", "normal"), ("offpeak", "thấp điểm", "off-peak"))
+
+
+def render_statement(bill: Any, month: str, park_name: str) -> str:
+    """One tenant's statement as a self-contained bilingual HTML page (numbers in the Vietnamese format)."""
+    y, m = month.split("-")
+    return _env.get_template("statement.html.j2").render(
+        b=bill,
+        month=month,
+        month_vi=f"{m}/{y}",
+        park_name=park_name,
+        bands=BANDS_VI_EN,
+        n=lambda v, d=0: fmt_number(v, "vi", d),
+        pct=lambda v: fmt_pct(v, "vi", 1),
+        prices=lambda xs: " / ".join(fmt_number(x, "vi") for x in xs) or "–",
+        version=__version__,
+    )
+
+
+def bill_table(bills: Any) -> pd.DataFrame:
+    """One row per tenant: the operator's accounting table."""
+    rows = []
+    for b in bills.tenants:
+        rows.append(
+            {
+                "month": bills.month,
+                "tenant_id": b.tenant_id,
+                "name": b.name,
+                "voltage_level": b.voltage_level,
+                "tariff": b.tariff,
+                **{f"kwh_{k}": v for k, v in b.kwh_by_band.items()},
+                "kwh": b.kwh,
+                "energy_charge_vnd": b.energy_charge_vnd,
+                "vat_rate": b.vat_rate,
+                "vat_vnd": b.vat_vnd,
+                "water_supply_m3": b.water_supply_m3,
+                "water_charge_vnd": b.water_charge_vnd,
+                "water_vat_vnd": b.water_vat_vnd,
+                "wastewater_fee_vnd": b.wastewater_fee_vnd,
+                "total_vnd": b.total_vnd,
+                "coverage": b.coverage,
+                "missing_intervals": b.missing_intervals,
+                "tariff_source": "; ".join(b.tariff_source),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def write_bills(bills: Any, out_dir: Path, park_name: str, pdf: bool = False) -> list[Path]:
+    """``bills_<month>.csv`` and ``.xlsx`` (sheets tenants, operator, factors), ``bills_<month>.json`` and one
+    ``statement_<tenant>_<month>.html`` (and ``.pdf`` when asked) per tenant into ``out_dir``."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    stem = f"bills_{bills.month}"
+    table = bill_table(bills)
+    paths = [out / f"{stem}.csv", out / f"{stem}.xlsx", out / f"{stem}.json"]
+    table.to_csv(paths[0], index=False, encoding="utf-8-sig")  # BOM: spreadsheet programs read Vietnamese names
+    operator = pd.json_normalize(bills.operator.model_dump(), max_level=1)
+    with pd.ExcelWriter(paths[1], engine="openpyxl") as xw:
+        table.to_excel(xw, sheet_name="tenants", index=False)
+        operator.to_excel(xw, sheet_name="operator", index=False)
+        pd.DataFrame(bills.factors).to_excel(xw, sheet_name="factors", index=False)
+    paths[2].write_text(bills.model_dump_json(indent=1), encoding="utf-8")
+    for b in bills.tenants:
+        html = render_statement(b, bills.month, park_name)
+        p = out / f"statement_{b.tenant_id}_{bills.month}.html"
+        p.write_text(html, encoding="utf-8")
+        paths.append(p)
+        if pdf:
+            from weasyprint import HTML  # heavy optional dependency, deferred on purpose
+
+            logging.getLogger("weasyprint").setLevel(logging.ERROR)
+            logging.getLogger("fontTools").setLevel(logging.ERROR)
+            pp = p.with_suffix(".pdf")
+            HTML(string=html, base_url=str(out)).write_pdf(pp)
+            paths.append(pp)
+    return paths
