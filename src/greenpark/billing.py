@@ -125,6 +125,18 @@ class MonthlyBills(BaseModel):
     notes: list[str] = []
 
 
+def prices_on(prices: pd.DataFrame, item: str, on: dt.date) -> list[str]:
+    """Values of the park's ``prices`` table (park-folder ``prices.csv``) for ``item`` in force on ``on``."""
+    if prices is None or prices.empty:
+        return []
+    rows = prices[prices["item"] == item]
+    day = pd.Timestamp(on)
+    vf = pd.to_datetime(rows["valid_from"].astype(object).where(rows["valid_from"].notna(), None)).dt.tz_localize(None)
+    vt = pd.to_datetime(rows["valid_to"].astype(object).where(rows["valid_to"].notna(), None)).dt.tz_localize(None)
+    ok = (vf.isna() | (vf <= day)) & (vt.isna() | (vt >= day))
+    return [str(v) for v in rows.loc[ok, "value"]]
+
+
 def month_bounds(month: str, zone: str) -> tuple[pd.Timestamp, pd.Timestamp]:
     """[start, end) of a ``YYYY-MM`` month in the park's zone."""
     try:

@@ -110,3 +110,23 @@ def test_bill_refuses_a_bad_month(park, tmp_path):
     res = CliRunner().invoke(app, ["bill", str(park), "--month", "2025-13", "--store", url])
     assert res.exit_code == 2
     assert "not YYYY-MM" in res.output
+
+
+def test_bad_price_rows_are_rejected_with_file_line_field(park, tmp_path):
+    from greenpark.io.folder import read_park_folder
+
+    folder = tmp_path / "p"
+    folder.mkdir()
+    for f in park.iterdir():
+        if f.name != "readings.csv":
+            (folder / f.name).write_text(f.read_text())
+    (folder / "prices.csv").write_text(
+        PRICES + "water_supply,12000,VND/month,,,wrong unit\nwastewater_treatment_cost,cheap,VND/month,,,\n"
+    )
+    read = read_park_folder(folder)
+    bad = read.rejects[read.rejects["file"] == "prices.csv"].sort_values("line")
+    assert bad[["line", "field"]].astype(str).values.tolist() == [["6", "unit"], ["7", "value"]]
+    assert "unit must be VND/m3 for water_supply" in bad["reason"].iloc[0]
+    c = read.counts["prices.csv"]
+    assert (c.read, c.accepted, c.rejected) == (6, 4, 2)
+    assert len(read.data.table("prices")) == 4

@@ -1,6 +1,6 @@
 """CLI: ``greenpark bill PARK --month YYYY-MM [--tenant ID] [--json] [--out DIR] [--pdf]``: tenants' monthly bills.
 
-Thin: opens the park, reads the park's ``prices.csv``, asks :func:`greenpark.gather.bill_for` for the bills and
+Thin: opens the park, asks :func:`greenpark.gather.bill_for` for the bills and
 renders them (a table, JSON, or files: CSV/XLSX for the operator and one bilingual statement per tenant).
 """
 
@@ -63,12 +63,10 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Tenants' monthly electricity, water and wastewater bills, and the operator's purchase, margin and losses."""
         from greenpark.gather import bill_for
-        from greenpark.io.prices import read_prices
 
-        prices = read_prices(park) if Path(park).is_dir() else []
         data, st = open_park(park, store_url=store)
         try:
-            bills = bill_for(data, st, month, prices, tenant_id=tenant)
+            bills = bill_for(data, st, month, tenant_id=tenant)
         finally:
             st.close()
         if out is not None:

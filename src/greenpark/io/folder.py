@@ -34,6 +34,7 @@ RECORD_TABLES = (
     "connection_limits",
     "sludge",
     "renewables",
+    "prices",
 )
 
 

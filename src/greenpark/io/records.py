@@ -411,7 +411,26 @@ def _sludge(sheet: Sheet, typed: pd.DataFrame, wwtps: set[str], tenants: set[str
     return typed, [_fk_problems(sheet.file, typed, sheet.frame, "wwtp_id", wwtps, "wwtp.csv")]
 
 
+def _prices(sheet: Sheet, typed: pd.DataFrame, wwtps: set[str], tenants: set[str]):
+    """The park's own prices: the unit must fit the item, a price must be a number >= 0."""
+    unit_of = {"water_supply": "VND/m3", "wastewater_treatment_cost": "VND/month", "wholesale_connection": "connection",
+               "incoming_meter": "meter", "common_meter": "meter"}  # fmt: skip
+    want = typed["item"].map(unit_of)
+    bad_unit = want.notna() & typed["unit"].ne(want)
+    price = typed["item"].isin(["water_supply", "wastewater_treatment_cost"])
+    number = pd.to_numeric(typed["value"], errors="coerce")
+    bad_value = price & ~(number >= 0)
+    probs = [
+        problems_frame(sheet.file, sheet.frame, bad_unit, "unit", typed["unit"].astype(str),
+                       "unit must be " + want.fillna("").astype(str) + " for " + typed["item"].astype(str)),
+        problems_frame(sheet.file, sheet.frame, bad_value & ~bad_unit, "value", typed["value"].astype(str),
+                       "a price must be a number >= 0 (VND)"),
+    ]  # fmt: skip
+    return typed, probs
+
+
 _RULES = {
+    "prices": _prices,
     "sludge": _sludge,
     "fuels": _fuels,
     "waste": _waste,
@@ -445,6 +464,7 @@ _OUTPUT = {
     "renewables": ["tenant_id", "period", "instrument", "energy_kwh", "source"],
     "symbiosis": ["tenant_id", "direction", "material", "quantity_t_per_month", "quality", "price_vnd_per_t"],
     "connection_limits": ["parameter", "limit", "unit", "limit_min"],
+    "prices": ["item", "value", "unit", "valid_from", "valid_to", "source"],
 }
 
 #: Record tables whose rows keep their file line (``line``, header = 1), so the waste engine's findings

@@ -47,6 +47,7 @@ FILES: tuple[str, ...] = (
     "connection_limits",
     "sludge",
     "renewables",
+    "prices",
 )
 #: Files a park folder must have (besides park.toml).
 REQUIRED_FILES: tuple[str, ...] = ("tenants", "meters")
