@@ -34,6 +34,7 @@ CONTRACT = {
         "receiver",
     ],
     "symbiosis.csv": ["tenant_id", "direction", "material", "quantity", "unit", "quality", "price_vnd_per_t"],
+    "prices.csv": ["item", "value", "unit", "valid_from", "valid_to", "source"],
 }
 SECTORS = {
     "electronics",
@@ -372,3 +373,12 @@ def test_manifests_and_renewables(full_park):
     # half the anchor's mean monthly grid import (example/park_assumptions), a fraction of its June import
     expected = round(0.5 * meta["electricity"]["tenants"][tenant]["import_kwh"] / 12)
     assert float(claims["energy_kwh"].iloc[0]) == meta["renewables"]["energy_kwh"] == expected
+
+
+def test_prices_for_bills(full_park):
+    folder, meta = full_park
+    prices = _csv(folder, "prices.csv").set_index("item")
+    # example/park_assumptions: water 12,000 VND/m3; WWTP cost 9,000 VND/m3 x the mean monthly tenant discharge
+    assert float(prices.loc["water_supply", "value"]) == 12_000
+    monthly = round(9_000 * meta["water"]["tenant_discharge_m3"] / 12, -3)
+    assert float(prices.loc["wastewater_treatment_cost", "value"]) == monthly

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from greenpark.errors import InputError
-from greenpark.example import electricity, faults, fuels, renewables, tenants, timebase, waste, wastewater
+from greenpark.example import assumptions, electricity, faults, fuels, renewables, tenants, timebase, waste, wastewater
 from greenpark.example.series import MeterSeries
 
 log = logging.getLogger(__name__)
@@ -53,6 +53,7 @@ FILES = [
     "symbiosis.csv",
     "sludge.csv",
     "renewables.csv",
+    "prices.csv",
     "metadata.json",
 ]
 STEPS = [
@@ -65,6 +66,22 @@ STEPS = [
     "readings.csv",
     "other files",
 ]
+
+
+def _prices(year: int, discharge_m3: float) -> pd.DataFrame:
+    """prices.csv: the park's water price and the WWTP's monthly cost to recover (park_assumptions rows)."""
+    ww = assumptions.park_parameter("wastewater_treatment_cost_vnd_per_m3") * discharge_m3 / 12.0
+    src = "illustrative (example/park_assumptions.csv)"
+    return pd.DataFrame(
+        {
+            "item": ["water_supply", "wastewater_treatment_cost"],
+            "value": [f"{assumptions.park_parameter('water_supply_price_vnd_per_m3'):.0f}", f"{round(ww, -3):.0f}"],
+            "unit": ["VND/m3", "VND/month"],
+            "valid_from": [f"{year}-01-01"] * 2,
+            "valid_to": ["", ""],
+            "source": [src, src],
+        }
+    )
 
 
 def _rng(seed: int, part: str) -> np.random.Generator:
@@ -216,6 +233,7 @@ def write_example_park(
     import_kwh = {t: float(v["import_kwh"]) for t, v in el_truth["tenants"].items()}
     claims = renewables.renewables_frame(tenant_df, import_kwh, year)
     _write_csv(claims, folder / "renewables.csv")
+    _write_csv(_prices(year, float(water.truth["tenant_discharge_m3"])), folder / "prices.csv")
 
     metadata = _metadata(
         seed,

@@ -12,8 +12,9 @@ Decision variables (all >= 0)
     soc'_t   battery state of charge above the minimum [kWh] (soc_t = soc'_t + m E)
 
 Parameters
-    L_t load [kWh]; y_t PV output per kWp [kWh/kWp]; c_t import price [VND/kWh] (TOU band and voltage
-    level, excl. VAT); s surplus price [VND/kWh]; a export cap share of PV output; eta_c = eta_d =
+    L_t load [kWh]; y_t PV output per kWp [kWh/kWp]; c_t import price [VND/kWh] (voltage level, excl. VAT;
+    an hour straddling a TOU band edge at the minute-weighted mean of its bands' prices,
+    ``greenpark.tariffs.energy_price``); s surplus price [VND/kWh]; a export cap share of PV output; eta_c = eta_d =
     sqrt(round-trip efficiency); m minimum state of charge share; costs from ``solar/costs.csv``.
 
 Constraints
