@@ -1,6 +1,6 @@
 """CLI: ``greenpark bill PARK --month YYYY-MM [--tenant ID] [--json] [--out DIR] [--pdf]``: tenants' monthly bills.
 
-Thin: opens the park, asks :func:`greenpark.gather.bill_for` for the bills and
+Thin: opens the park, asks :func:`greenpark.runs.bill_for` for the bills and
 renders them (a table, JSON, or files: CSV/XLSX for the operator and one bilingual statement per tenant).
 """
 
@@ -12,7 +12,9 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from greenpark.cli.common import console, guarded, open_park, print_json
+from greenpark import runs
+from greenpark.cli.common import console, guarded, opened_park, print_json
+from greenpark.report.statement import write_bills
 
 
 def _print(bills: Any) -> None:
@@ -62,16 +64,9 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     ) -> None:
         """Tenants' monthly electricity, water and wastewater bills, and the operator's purchase, margin and losses."""
-        from greenpark.gather import bill_for
-
-        data, st = open_park(park, store_url=store)
-        try:
-            bills = bill_for(data, st, month, tenant_id=tenant)
-        finally:
-            st.close()
+        with opened_park(park, store) as (data, st):
+            bills = runs.bill_for(data, st, month, tenant_id=tenant)
         if out is not None:
-            from greenpark.report.statement import write_bills
-
             for p in write_bills(bills, out, data.park.name, pdf=pdf):
                 console.print(f"wrote {p}")
         if as_json:
