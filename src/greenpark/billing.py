@@ -22,7 +22,6 @@ Pure: readings in, bills out (no store, no files).
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
@@ -31,6 +30,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel
 
+from greenpark import periods
 from greenpark.errors import InputError
 from greenpark.reference import FactorRow, lookup
 from greenpark.tariffs import BANDS, kwh_by_band, retail_price, vat_rate, wholesale_price
@@ -138,14 +138,14 @@ def prices_on(prices: pd.DataFrame, item: str, on: dt.date) -> list[str]:
 
 
 def month_bounds(month: str, zone: str) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """[start, end) of a ``YYYY-MM`` month in the park's zone."""
+    """[start, end) of a ``YYYY-MM`` month in the park's zone (:func:`greenpark.periods.month_bounds`)."""
     try:
         y, m = (int(x) for x in month.split("-"))
-        start = pd.Timestamp(dt.datetime(y, m, 1), tz=ZoneInfo(zone))
+        first = dt.datetime(y, m, 1, tzinfo=ZoneInfo(zone))
     except (ValueError, TypeError) as exc:
         raise InputError(f"month {month!r} is not YYYY-MM (e.g. 2025-06)") from exc
-    days = calendar.monthrange(y, m)[1]
-    return start, start + pd.Timedelta(days=days)
+    start, end = periods.month_bounds(first)
+    return pd.Timestamp(start), pd.Timestamp(end)
 
 
 def _meter_interval_min(ts: pd.Series) -> float:
