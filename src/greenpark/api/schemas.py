@@ -324,3 +324,23 @@ class Health(BaseModel):
     mqtt_messages_written: int = 0
     mqtt_readings_written: int = 0
     version: str
+
+
+class WwtpPublic(BaseModel):
+    """A WWTP and the standard its outlet must meet."""
+
+    wwtp_id: str
+    name: str
+    capacity_m3_per_day: float
+    treatment: str
+    standard: str
+    column: str
+    kq: float | None = None
+    kf: float | None = None
+
+
+class WwtpsPublic(BaseModel):
+    """The park's WWTPs."""
+
+    data: list[WwtpPublic]
+    count: int

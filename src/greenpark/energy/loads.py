@@ -118,7 +118,9 @@ def load_analytics(load: pd.DataFrame, zone: str, parameters: dict[str, float] |
     park = df.groupby("ts", as_index=False)["kwh"].sum().assign(entity=PARK)
     df = pd.concat([df, park], ignore_index=True).sort_values(["entity", "ts"], ignore_index=True)
 
-    step_h = df.groupby("entity")["ts"].transform(lambda t: t.diff().median()).dt.total_seconds() / 3600.0
+    # the median spacing per entity, kept as timedelta even when every entity has one interval (all NaT)
+    spacing = df.groupby("entity")["ts"].diff()
+    step_h = spacing.groupby(df["entity"]).transform("median").dt.total_seconds() / 3600.0
     step_h = step_h.fillna(1.0)  # a single interval: assume an hour
     df["kw"] = df["kwh"] / step_h
     local = df["ts"].dt.tz_convert(zone)

@@ -20,16 +20,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from greenpark.api import aggregates, engines
+from greenpark.api import aggregates, engines, views
 from greenpark.api.accounts import Principal, Role
 from greenpark.api.deps import ParkScope, allow, current_principal, get_service
 from greenpark.api.periods import year_range
 from greenpark.api.problems import ProblemError
 from greenpark.api.roles import allowed
-from greenpark.api.routes import alerts as alerts_api
-from greenpark.api.routes import ingest as ingest_api
-from greenpark.api.routes import parks as parks_api
-from greenpark.api.routes import wwtp as wwtp_api
 from greenpark.api.service import Service
 from greenpark.errors import GreenparkError
 from greenpark.report.formatting import fmt_money, fmt_number, fmt_pct
@@ -61,7 +57,7 @@ def _who(request: Request, service: Service) -> Principal | None:
         return None
 
 
-def _render(request: Request, name: str, who: Principal | None, status: int = 200, **ctx: Any) -> HTMLResponse:
+def render(request: Request, name: str, who: Principal | None, status: int = 200, **ctx: Any) -> HTMLResponse:
     lang, set_cookie = request_lang(request)
     t = translator(lang)
     park_id = ctx.get("park_id")
@@ -102,10 +98,10 @@ def _render(request: Request, name: str, who: Principal | None, status: int = 20
 def _problem_page(request: Request, who: Principal | None, exc: ProblemError, park_id: str | None = None) -> Response:
     if exc.status == 401:
         return RedirectResponse("/login", status_code=303)
-    return _render(request, "error.html", who, status=exc.status, status_code=exc.status, park_id=park_id)
+    return render(request, "error.html", who, status=exc.status, status_code=exc.status, park_id=park_id)
 
 
-def _data_years(service: Service, scope: ParkScope) -> list[int]:
+def data_years(service: Service, scope: ParkScope) -> list[int]:
     """The local years with readings (asked of the store once per park)."""
     return aggregates.data_years(service, scope.park_id)
 
@@ -151,14 +147,14 @@ def home(request: Request) -> Response:
         return RedirectResponse(f"/parks/{who.park_id}/tenants/{who.tenant_id}", status_code=303)
     ids = [p for p in service.park_ids() if who.park_id is None or p == who.park_id]
     if not ids or not allowed(who.role, "park:read"):
-        return _render(request, "error.html", who, status=403, status_code=403)
+        return render(request, "error.html", who, status=403, status_code=403)
     return RedirectResponse(f"/parks/{ids[0]}", status_code=303)
 
 
 @router.get("/login", response_class=HTMLResponse)
 def login_page(request: Request) -> Response:
     """The sign-in form (it posts to /api/v1/auth/login from the browser)."""
-    return _render(request, "login.html", None)
+    return render(request, "login.html", None)
 
 
 def _tenant_elsewhere(who: Principal, park_id: str) -> Response | None:
@@ -182,13 +178,13 @@ def overview_page(park_id: str, request: Request) -> Response:
     if (r := _tenant_elsewhere(who, park_id)) is not None:
         return r
     year = _year(request, service, scope)
-    ov = parks_api.overview(scope, service, year)
+    ov = views.overview(service, scope, year)
     # engine results only if ready: a cold engine leaves the figure pending (computed behind, the page asks again)
     pending: list[str] = []
     inv_scope = _safe(allow("inventory:read"), park_id, service, who)
     inv = _ready(pending, "ghg", engines.park_inventory, service, inv_scope, year) if inv_scope else None
     inv_prev = None
-    if inv_scope and year - 1 in _data_years(service, scope):  # no engine run for a year without readings
+    if inv_scope and year - 1 in data_years(service, scope):  # no engine run for a year without readings
         inv_prev = _ready(pending, "ghg_prev", engines.park_inventory, service, inv_scope, year - 1)
     water_scope = _safe(allow("water:read"), park_id, service, who)
     water = _ready(pending, "wwtp", engines.park_water, service, water_scope, year) if water_scope else None
@@ -198,7 +194,7 @@ def overview_page(park_id: str, request: Request) -> Response:
         waste = _ready(pending, "waste", engines.park_waste, service, waste_scope, year)
     alerts = None
     if allowed(who.role, "alerts:read"):
-        alerts = alerts_api.list_alerts(allow("alerts:read")(park_id, service, who), service, "open", 10, 0)
+        alerts = views.alerts(service, allow("alerts:read")(park_id, service, who), "open", 10, 0)
     names = {t.tenant_id: t.name for t in scope.tenants()}
     t = translator(request_lang(request)[0])
     bars: dict[str, float] = {}  # electricity (kWh): one unit on the axis
@@ -207,7 +203,7 @@ def overview_page(park_id: str, request: Request) -> Response:
             label = names.get(row.tenant_id, row.tenant_id) if row.tenant_id else t("overview.common")
             bars[label] = bars.get(label, 0.0) + row.value
     month = ov.month_consumption_by_tenant[0].period_start if ov.month_consumption_by_tenant else None
-    return _render(
+    return render(
         request,
         "overview.html",
         who,
@@ -283,7 +279,7 @@ def tenant_page(park_id: str, tenant_id: str, request: Request) -> Response:
             "predicted": [m.predicted_kwh for m in savings.months],
             "cusum": [m.cusum_kwh for m in savings.months],
         }
-    return _render(
+    return render(
         request,
         "tenant.html",
         who,
@@ -305,7 +301,7 @@ def tenant_page(park_id: str, tenant_id: str, request: Request) -> Response:
     )
 
 
-def _park_wide(request: Request, park_id: str, permission: str) -> Response | tuple[Service, Principal, Any]:
+def park_wide(request: Request, park_id: str, permission: str) -> Response | tuple[Service, Principal, Any]:
     """The service, the signed-in user and its scope for a park-wide page, or the response that replaces the page:
     the login page, the tenant's own page (tenants reach nothing park-wide), or the error page."""
     service = get_service(request)
@@ -324,16 +320,16 @@ def _park_wide(request: Request, park_id: str, permission: str) -> Response | tu
 def wwtp_page(park_id: str, request: Request) -> Response:
     """The WWTP live page: the year's compliance calendar per WWTP, and each analyser's last 24 hours with its limit
     line (the browser polls the API)."""
-    gate = _park_wide(request, park_id, "water:read")
+    gate = park_wide(request, park_id, "water:read")
     if isinstance(gate, Response):
         return gate
     service, who, scope = gate
-    wwtps = wwtp_api.list_wwtps(scope).data
+    wwtps = views.wwtps(scope).data
     poll = request.query_params.get("poll", "5")
     year = _year(request, service, scope)
     pending: list[str] = []
     calendar = _ready(pending, "calendar", engines.water_calendar, service, scope, year)
-    return _render(
+    return render(
         request,
         "wwtp.html",
         who,
@@ -362,14 +358,14 @@ def _calendar_months(calendar: dict[str, list[Any]], year: int) -> dict[str, lis
 @router.get("/parks/{park_id}/alerts", response_class=HTMLResponse)
 def alerts_page(park_id: str, request: Request) -> Response:
     """Alerts, newest first; operators acknowledge and close them."""
-    gate = _park_wide(request, park_id, "alerts:read")
+    gate = park_wide(request, park_id, "alerts:read")
     if isinstance(gate, Response):
         return gate
     service, who, scope = gate
     state = request.query_params.get("state")
     state = state if state in ("open", "acknowledged", "closed") else None
-    page = alerts_api.list_alerts(scope, service, state, 200, 0)  # type: ignore[arg-type]
-    return _render(
+    page = views.alerts(service, scope, state, 200, 0)  # type: ignore[arg-type]
+    return render(
         request,
         "alerts.html",
         who,
@@ -383,15 +379,15 @@ def alerts_page(park_id: str, request: Request) -> Response:
 @router.get("/parks/{park_id}/quality", response_class=HTMLResponse)
 def quality_page(park_id: str, request: Request) -> Response:
     """Data quality: meters with gaps (last 30 days of data) and the rows rejected by imports and live ingestion."""
-    gate = _park_wide(request, park_id, "quarantine:read")
+    gate = park_wide(request, park_id, "quarantine:read")
     if isinstance(gate, Response):
         return gate
     service, who, scope = gate
-    page = ingest_api.quarantine(scope, service, 500, 0)
+    page = views.quarantine(service, scope, 500, 0)
     columns = list(page.data[0].keys()) if page.data else []
-    gaps = parks_api.meter_gaps(scope, service)
+    gaps = views.meter_gaps(service, scope)
     zone = scope.data.park.zone
-    return _render(
+    return render(
         request,
         "quality.html",
         who,

@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
 
+from greenpark.api import views
 from greenpark.api.deps import ParkScope, ServiceDep, allow
 from greenpark.api.pagination import PAGE_SIZE_DEFAULT, Limit, Offset
 from greenpark.api.problems import not_found
@@ -31,8 +32,7 @@ def list_alerts(
     offset: Offset = 0,
 ) -> AlertsPublic:
     """Alerts, newest first, optionally of one state."""
-    rows, total = service.alerts.page(scope.park_id, state=state, tenant_id=scope.tenant_id, limit=limit, offset=offset)
-    return AlertsPublic(data=[AlertPublic(**r) for r in rows], count=total)
+    return views.alerts(service, scope, state, limit, offset)
 
 
 @router.get("/parks/{park_id}/alerts/{alert_id}", response_model=AlertPublic, responses={403: {}, 404: {}})

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from starlette.concurrency import run_in_threadpool
 
+from greenpark.api import views
 from greenpark.api.accounts import Role
 from greenpark.api.deps import ParkScope, ServiceDep, allow
 from greenpark.api.pagination import PAGE_SIZE_DEFAULT, Limit, Offset
@@ -165,13 +166,4 @@ def quarantine(
     offset: Offset = 0,
 ) -> QuarantinePublic:
     """Rejected rows kept for the park (file import and live ingestion), oldest first."""
-    with service.lock:
-        df = service.store.quarantine(scope.park_id)
-    page = df.iloc[offset : offset + limit].astype(object)
-    page = page.where(page.notna(), None)
-    return QuarantinePublic(
-        data=[
-            {str(k): (str(v) if v is not None else None) for k, v in r.items()} for r in page.to_dict(orient="records")
-        ],
-        count=len(df),
-    )
+    return views.quarantine(service, scope, limit, offset)

@@ -5,20 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-import pandas as pd
 from fastapi import APIRouter, Depends, Query
 
-from greenpark.api import aggregates
+from greenpark.api import aggregates, views
 from greenpark.api.deps import CurrentPrincipal, ParkScope, ServiceDep, allow
-from greenpark.api.engines import default_gap_period
 from greenpark.api.pagination import PAGE_SIZE_DEFAULT, Limit, Offset
-from greenpark.api.periods import auto_grain, aware, check_points, check_range, year_range
+from greenpark.api.periods import auto_grain, aware, check_points, check_range
 from greenpark.api.problems import forbidden
 from greenpark.api.roles import allowed
 from greenpark.api.schemas import (
     ConsumptionPublic,
-    ConsumptionRow,
-    MeterGapPublic,
     MeterGapsPublic,
     MeterPublic,
     MetersPublic,
@@ -30,8 +26,6 @@ from greenpark.api.schemas import (
     TenantPublic,
     TenantsPublic,
 )
-from greenpark.api.service import Service
-from greenpark.periods import month_bounds as month_range
 from greenpark.units import parse_unit
 
 router = APIRouter(tags=["parks"])
@@ -72,52 +66,10 @@ def get_park(scope: ParkRead) -> ParkPublic:
     return park_public(scope)
 
 
-def _consumption(
-    service: Service, scope: ParkScope, start: dt.datetime, end: dt.datetime, grain: str, tenant_id: str | None = None
-) -> pd.DataFrame:
-    """The caller's consumption rows: one tenant's (asked of the store for that tenant only), or the park's."""
-    if tenant_id is not None:
-        scope.tenant(tenant_id)  # another tenant's id answers 404
-    tenant = tenant_id or scope.tenant_id
-    if tenant is not None:
-        return aggregates.consumption(service, scope.park_id, start, end, grain, by="tenant", tenant_id=tenant)
-    return aggregates.consumption(service, scope.park_id, start, end, grain, by="tenant")
-
-
-def _rows(df: pd.DataFrame) -> list[ConsumptionRow]:
-    if df is None or not len(df):
-        return []
-    out = df[["tenant_id", "kind", "period_start", "value", "n_values"]].copy()
-    out["tenant_id"] = out["tenant_id"].astype(object).where(out["tenant_id"].notna(), None)
-    return [ConsumptionRow(**{str(k): v for k, v in r.items()}) for r in out.to_dict(orient="records")]
-
-
 @router.get("/parks/{park_id}/overview", response_model=OverviewPublic, responses={**NOT_FOUND, **DENIED})
 def overview(scope: OverviewRead, service: ServiceDep, year: Year = None) -> OverviewPublic:
     """The park at a glance for a year: consumption by kind, this month by tenant, open alerts."""
-    zone = scope.data.park.timezone
-    now = dt.datetime.now(scope.data.park.zone)
-    year = year or now.year
-    start, end = year_range(year, zone)
-    # the months of the year give both the year's totals and the last month's rows
-    months = _consumption(service, scope, start, end, "month")
-    by_kind = {} if not len(months) else {str(k): float(v) for k, v in months.groupby("kind")["value"].sum().items()}
-    last_month = now if now.year == year else end - dt.timedelta(days=1)
-    m_start, _ = month_range(last_month.astimezone(scope.data.park.zone))
-    monthly = months[months["period_start"] == m_start] if len(months) else months
-    _, n_open = service.alerts.page(scope.park_id, state="open", tenant_id=scope.tenant_id, limit=1)
-    return OverviewPublic(
-        park_id=scope.park_id,
-        name=scope.data.park.name,
-        year=year,
-        scope="tenant" if scope.tenant_id else "park",
-        tenant_id=scope.tenant_id,
-        tenants=len(scope.tenants()),
-        meters=len(scope.meters()),
-        consumption_by_kind=by_kind,
-        month_consumption_by_tenant=_rows(monthly),
-        open_alerts=n_open,
-    )
+    return views.overview(service, scope, year)
 
 
 @router.get("/parks/{park_id}/tenants", response_model=TenantsPublic, responses={**NOT_FOUND, **DENIED})
@@ -174,18 +126,7 @@ def meter_gaps(
 
     The step of a meter is its most frequent spacing of readings in the period; computed in the store in one query.
     """
-    zone = scope.data.park.timezone
-    if start is None or end is None:
-        d_start, d_end = default_gap_period(service, scope)
-        start, end = start or d_start, end or d_end
-    start, end = aware(start, zone), aware(end, zone)
-    check_range(start, end, service.settings.query_max_days)
-    df = aggregates.meter_gaps(service, scope.park_id, start, end)
-    rows = [
-        MeterGapPublic(**{k: (None if pd.isna(v) else v) for k, v in r.items()})  # type: ignore[arg-type]
-        for r in df.astype(object).to_dict(orient="records")
-    ]
-    return MeterGapsPublic(start=start, end=end, data=rows, count=len(rows))
+    return views.meter_gaps(service, scope, start, end)
 
 
 @router.get("/parks/{park_id}/meters/{meter_id}", response_model=MeterPublic, responses={**NOT_FOUND, **DENIED})
@@ -248,5 +189,5 @@ def consumption(
     start, end = aware(start, zone), aware(end, zone)
     check_range(start, end, service.settings.query_max_days)
     check_points(start, end, grain, service.settings.readings_max_points)
-    rows = _rows(_consumption(service, scope, start, end, grain, tenant_id))
+    rows = views.consumption_rows(views.caller_consumption(service, scope, start, end, grain, tenant_id))
     return ConsumptionPublic(grain=grain, start=start, end=end, data=rows, count=len(rows))

@@ -15,12 +15,13 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from greenpark.api import aggregates, views
 from greenpark.api.deps import ParkScope, ServiceDep, allow
 from greenpark.api.pagination import PAGE_SIZE_DEFAULT, Limit, Offset
 from greenpark.api.periods import EARLIEST, LATEST
 from greenpark.api.problems import ProblemError, not_found
 from greenpark.api.report_runs import REPORT_FILES, Lang, ReportRun, ReportRunningError, ReportRuns
-from greenpark.api.service import Service
+from greenpark.api.views import API_PREFIX, ReportPublic, ReportsPublic, download_name
 
 router = APIRouter(tags=["reports"])
 ReportsRead = Annotated[ParkScope, Depends(allow("reports:read"))]
@@ -29,7 +30,6 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     403: {"description": "role not allowed"},
     404: {"description": "not found or out of reach"},
 }
-API_PREFIX = "/api/v1"  # greenpark.api.API_PREFIX (not imported: that package imports this router)
 
 
 def get_runs(request: Request) -> ReportRuns:
@@ -47,58 +47,6 @@ class ReportCreate(BaseModel):
     year: int = Field(ge=EARLIEST.year, le=LATEST.year, description="calendar year with readings")
     lang: Lang = Field(default="en", description="report language: vi or en")
     pdf: bool = Field(default=True, description="also render report.pdf (WeasyPrint; adds tens of seconds)")
-
-
-class ReportFile(BaseModel):
-    """A file of a finished run, ready for download."""
-
-    name: str
-    media_type: str
-    bytes: int
-    url: str
-
-
-class ReportPublic(ReportRun):
-    """A report run with its links: where to poll, what to download."""
-
-    status_url: str
-    downloads: list[ReportFile] = Field(default_factory=list)
-
-
-class ReportsPublic(BaseModel):
-    """A page of report runs, newest first."""
-
-    data: list[ReportPublic]
-    count: int
-
-
-def download_name(run: ReportRun, name: str) -> str:
-    """The file name a download is saved as: ``greenpark-<park>-<year>-<lang>.<ext>`` (the JSON ``-assessment``)."""
-    stem = f"greenpark-{run.park_id}-{run.year}-{run.lang}"
-    return f"{stem}-assessment.json" if name == "assessment.json" else f"{stem}.{name.rsplit('.', 1)[1]}"
-
-
-def public(runs: ReportRuns, run: ReportRun) -> ReportPublic:
-    """The run as the API shows it (status URL, downloadable files with their sizes)."""
-    base = f"{API_PREFIX}/parks/{run.park_id}/reports/{run.report_id}"
-    downloads = []
-    for name in run.files:
-        path = runs.file(run, name)
-        if path is not None:
-            downloads.append(
-                ReportFile(
-                    name=name, media_type=REPORT_FILES[name], bytes=path.stat().st_size, url=f"{base}/files/{name}"
-                )
-            )
-    return ReportPublic(**run.model_dump(), status_url=base, downloads=downloads)
-
-
-def _years_with_readings(service: Service, scope: ParkScope) -> list[int]:
-    """The park's local years that have readings (one aggregation in the store)."""
-    with service.lock:
-        df = service.store.consumption(scope.park_id, EARLIEST, LATEST, "year")
-    zone = scope.data.park.zone
-    return sorted({int(t.astimezone(zone).year) for t in df["period_start"]}) if len(df) else []
 
 
 def _run_or_404(runs: ReportRuns, scope: ParkScope, report_id: str) -> ReportRun:
@@ -122,7 +70,7 @@ def start_report(
     Answers 202 with the run; poll ``status_url`` until ``status`` is ``done`` (or ``failed``), then
     download from ``downloads``. One run at a time per park: 409 while one is queued or running.
     """
-    years = _years_with_readings(service, scope)
+    years = aggregates.data_years(service, scope.park_id)
     if body.year not in years:
         raise ProblemError(
             422,
@@ -140,7 +88,7 @@ def start_report(
             report_id=exc.run.report_id,
             status_url=f"{API_PREFIX}/parks/{scope.park_id}/reports/{exc.run.report_id}",
         ) from None
-    out = public(runs, run)
+    out = views.report_public(runs, run)
     response.headers["Location"] = out.status_url
     return out
 
@@ -150,14 +98,13 @@ def list_reports(
     scope: ReportsRead, runs: RunsDep, limit: Limit = PAGE_SIZE_DEFAULT, offset: Offset = 0
 ) -> ReportsPublic:
     """The park's report runs, newest first: status, stage progress, times, error, files."""
-    all_runs = runs.list(scope.park_id)
-    return ReportsPublic(data=[public(runs, r) for r in all_runs[offset : offset + limit]], count=len(all_runs))
+    return views.reports(scope, runs, limit, offset)
 
 
 @router.get("/parks/{park_id}/reports/{report_id}", response_model=ReportPublic, responses=ERRORS)
 def get_report(report_id: str, scope: ReportsRead, runs: RunsDep) -> ReportPublic:
     """One report run (poll it while ``status`` is ``queued`` or ``running``)."""
-    return public(runs, _run_or_404(runs, scope, report_id))
+    return views.report_public(runs, _run_or_404(runs, scope, report_id))
 
 
 @router.get(

@@ -12,35 +12,17 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 
+from greenpark.api import views
 from greenpark.api.deps import ParkScope, ServiceDep, allow
 from greenpark.api.periods import aware, check_range
 from greenpark.api.problems import not_found
+from greenpark.api.schemas import WwtpsPublic
 from greenpark.errors import GreenparkError
 from greenpark.water.standards import discharge_limits
 
 router = APIRouter(tags=["wwtp"])
 WaterRead = Annotated[ParkScope, Depends(allow("water:read"))]
 ERRORS: dict[int | str, dict[str, Any]] = {403: {"description": "role not allowed"}, 404: {"description": "not found"}}
-
-
-class WwtpPublic(BaseModel):
-    """A WWTP and the standard its outlet must meet."""
-
-    wwtp_id: str
-    name: str
-    capacity_m3_per_day: float
-    treatment: str
-    standard: str
-    column: str
-    kq: float | None = None
-    kf: float | None = None
-
-
-class WwtpsPublic(BaseModel):
-    """The park's WWTPs."""
-
-    data: list[WwtpPublic]
-    count: int
 
 
 class SeriesPoint(BaseModel):
@@ -75,8 +57,7 @@ class SeriesPublic(BaseModel):
 @router.get("/parks/{park_id}/wwtps", response_model=WwtpsPublic, responses=ERRORS)
 def list_wwtps(scope: WaterRead) -> WwtpsPublic:
     """The park's WWTPs."""
-    data = [WwtpPublic(**w.model_dump(mode="json", include=set(WwtpPublic.model_fields))) for w in scope.data.wwtps]
-    return WwtpsPublic(data=data, count=len(data))
+    return views.wwtps(scope)
 
 
 @router.get("/parks/{park_id}/wwtps/{wwtp_id}/series", response_model=SeriesPublic, responses=ERRORS)
