@@ -244,9 +244,11 @@ def tenant_page(park_id: str, tenant_id: str, request: Request) -> Response:
     inv_scope = _safe(allow("inventory:read"), park_id, service, who)
     inv = None
     savings = None
+    no_baseline = False
     if inv_scope:
         inv = _ready(pending, "tenant-ghg", engines.tenant_inventory, service, inv_scope, tenant_id, year)
         base = _safe(engines.default_baseline_year, service, inv_scope, year)  # None: no year before with data
+        no_baseline = base is None
         if base is not None:
             savings = _ready(
                 pending, "savings", engines.tenant_verified_savings, service, inv_scope, tenant_id, year, base
@@ -294,6 +296,7 @@ def tenant_page(park_id: str, tenant_id: str, request: Request) -> Response:
         solar=solar,
         may_solar=solar_scope is not None,
         savings=savings,
+        no_baseline=no_baseline,
         savings_json=json.dumps(savings_chart),
         money=lambda v: fmt_money(v, request_lang(request)[0]),
         pending=pending,
