@@ -58,3 +58,25 @@ def test_without_stale_results_the_answer_is_always_fresh(store: Store) -> None:
         assert client.get(INV, headers=op).json()["grid_import_kwh"] == 2.0
         client.post(post, headers=op, json=[{"meter_id": "e1", "timestamp": "2024-03-01T08:15:00", "value": 3.0}])
         assert client.get(INV, headers=op).json()["grid_import_kwh"] == 5.0
+
+
+def test_a_first_reading_of_a_new_year_is_seen_at_once(store: Store) -> None:
+    """One invalidation mechanism (``Service.touched``) for results, aggregates and the years with data: the park's
+    first 2025 reading makes 2025 a year with data, its inventory answerable and the default year, without restart."""
+    store.write_readings(
+        "tiny", pd.DataFrame({"meter_id": ["e1"], "ts": [pd.Timestamp("2024-03-01T01:00Z")], "value": [10.0]})
+    )
+    app = create_app(test_settings(), store=store)
+    with TestClient(app) as client:
+        op = make_callers(app.state.service).headers["operator"]
+        r = client.get("/api/v1/parks/tiny/tenants/t1/inventory?year=2025", headers=op)
+        assert (
+            r.status_code == 404 and r.json()["detail"] == "no readings for 2025; the park's data covers 2024 to 2024"
+        )
+        assert client.get("/api/v1/parks/tiny/tenants/t1/inventory", headers=op).json()["grid_import_kwh"] == 10.0
+        one = [{"meter_id": "e1", "timestamp": "2025-01-02T08:00:00", "value": 4.0}]
+        assert client.post("/api/v1/parks/tiny/readings", headers=op, json=one).json()["accepted"] == 1
+        r = client.get("/api/v1/parks/tiny/tenants/t1/inventory?year=2025", headers=op)
+        assert r.status_code == 200 and r.json()["grid_import_kwh"] == 4.0
+        # neither year has all 12 months: the default is the latest year with readings, now 2025
+        assert client.get("/api/v1/parks/tiny/tenants/t1/inventory", headers=op).json()["grid_import_kwh"] == 4.0
