@@ -6,7 +6,6 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from greenpark.errors import InputError
-from greenpark.periods import year_bounds
 
 GRAINS = ("15min", "hour", "day", "month", "year")
 #: nominal step of each grain, to pick the finest one that keeps a series under the point limit
@@ -17,11 +16,6 @@ GRAIN_STEP = {
     "month": dt.timedelta(days=30),
     "year": dt.timedelta(days=365),
 }
-
-
-def year_range(year: int, zone: str) -> tuple[dt.datetime, dt.datetime]:
-    """[1 January, next 1 January) of ``year`` in the park's zone (:func:`greenpark.periods.year_bounds`)."""
-    return year_bounds(zone, year)
 
 
 def aware(ts: dt.datetime, zone: str) -> dt.datetime:

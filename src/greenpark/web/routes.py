@@ -23,11 +23,11 @@ from fastapi.templating import Jinja2Templates
 from greenpark.api import aggregates, engines, views
 from greenpark.api.accounts import Principal, Role
 from greenpark.api.deps import ParkScope, allow, current_principal, get_service
-from greenpark.api.periods import year_range
 from greenpark.api.problems import ProblemError
 from greenpark.api.roles import allowed
 from greenpark.api.service import Service
 from greenpark.errors import GreenparkError
+from greenpark.periods import year_bounds
 from greenpark.report.formatting import fmt_money, fmt_number, fmt_pct
 from greenpark.web.i18n import LANG_COOKIE, LANGS, request_lang, translator
 
@@ -262,7 +262,7 @@ def tenant_page(park_id: str, tenant_id: str, request: Request) -> Response:
         # the last four weeks of the year shown (or up to now), hour by hour: the load profile and its heatmap;
         # asked of the store for this tenant only
         zone = scope.data.park.zone
-        _, year_end = year_range(year, scope.data.park.timezone)
+        _, year_end = year_bounds(scope.data.park.timezone, year)
         end = min(year_end, dt.datetime.now(zone).replace(minute=0, second=0, microsecond=0))
         start = end - dt.timedelta(days=PROFILE_DAYS)
         # the API's own aggregate as a frame (its JSON rows would cost a model object per hour)
