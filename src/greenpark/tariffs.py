@@ -210,7 +210,16 @@ def _span(r: pd.Series) -> str:
 
 
 def _dated_row(table: str, on: dt.date, what: str, **keys: str) -> FactorRow:
-    """The row of ``table`` matching ``keys`` in force on ``on``; else an error naming the nearest rows."""
+    """The row of ``table`` matching ``keys`` in force on ``on``; else an error naming the nearest rows.
+
+    Cached per (table, date, keys): a month's bill asks the same few rows for every interval date and tenant.
+    """
+    return _dated_row_cached(table, on, what, tuple(keys.items()))
+
+
+@lru_cache(maxsize=4096)
+def _dated_row_cached(table: str, on: dt.date, what: str, key_items: tuple[tuple[str, str], ...]) -> FactorRow:
+    keys = dict(key_items)
     df = load_table(table)
     mask = pd.Series(True, index=df.index)
     for k, v in keys.items():
