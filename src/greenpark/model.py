@@ -134,7 +134,10 @@ class Meter(_Model):
     the park office); ``wwtp_id`` marks the meter that feeds a WWTP.
     ``register_max`` is the value at which a cumulative register rolls over to 0
     (e.g. 99,999,999 kWh for an 8-digit register); None means "unknown", in which
-    case a drop is reported as a reset, not repaired.
+    case a drop is reported as a reset, not repaired. ``max_kw`` (electricity: the
+    largest power the connection can draw) or ``max_per_interval`` (in the meter's unit)
+    bound a plausible reading (:mod:`greenpark.io.plausibility`); ``interval_min`` is
+    the reading interval (None: the meter's most common step).
     """
 
     meter_id: str = Field(min_length=1)
@@ -144,6 +147,9 @@ class Meter(_Model):
     cumulative: bool = False
     register_max: float | None = Field(default=None, gt=0)
     wwtp_id: str | None = None
+    max_kw: float | None = Field(default=None, gt=0)
+    max_per_interval: float | None = Field(default=None, gt=0)
+    interval_min: float | None = Field(default=None, gt=0)
 
     @model_validator(mode="after")
     def _unit_fits_kind(self) -> Meter:

@@ -12,7 +12,7 @@ import pandas as pd
 
 from greenpark.errors import UnknownUnitError
 from greenpark.io.quarantine import REJECT_COLUMNS
-from greenpark.io.schema import Attribute, file_schema
+from greenpark.io.schema import Attribute, choice_aliases, choice_key, file_schema
 from greenpark.io.sources import LINE, Sheet
 from greenpark.io.timestamps import parse_timestamps
 from greenpark.units import parse_unit
@@ -66,6 +66,7 @@ def type_sheet(name: str, sheet: Sheet, zone: str) -> tuple[pd.DataFrame, list[p
     """
     frame = sheet.frame
     problems: list[pd.DataFrame] = []
+    info: list[dict[str, object]] = []
     typed = pd.DataFrame(index=frame.index)
     typed[LINE] = frame[LINE] if LINE in frame else pd.Series(dtype=np.int64)
     for attr in file_schema(name):
@@ -94,13 +95,77 @@ def type_sheet(name: str, sheet: Sheet, zone: str) -> tuple[pd.DataFrame, list[p
                         sheet.file, frame, missing, attr.name, raw, f"{attr.name} is required: {attr.description}"
                     )
                 )
+        if attr.choices:
+            raw, notes = _spelled_choices(name, attr, raw, sheet.file, frame)
+            info.extend(notes)
         typed[attr.name], bad = _type_column(attr, raw, zone)
         if bad is not None:
             problems.append(problems_frame(sheet.file, frame, bad[0], attr.name, raw, bad[1]))
     for c in frame.columns:
         if c not in typed.columns:
             typed[c] = frame[c]
+    typed.attrs["info"] = info
     return typed, [p for p in problems if len(p)]
+
+
+def _spelled_choices(
+    name: str, attr: Attribute, raw: pd.Series, file: str, frame: pd.DataFrame
+) -> tuple[pd.Series, list[dict[str, object]]]:
+    """Choices written another way: Vietnamese/English labels and aliases (io/schema/aliases.csv), and a
+    supply voltage written as a number (``22kV``) mapped to its EVN band, each with an info line."""
+    aliases = choice_aliases(name, attr.name)
+    out = raw.copy()
+    notes: list[dict[str, object]] = []
+    canon = {c.lower() for c in attr.choices}
+    for text in pd.unique(raw[raw != ""]):
+        if str(text).lower() in canon:
+            continue
+        choice = aliases.get(choice_key(text))
+        how = "an alias in io/schema/aliases.csv"
+        if choice is None and attr.name == "voltage_level":
+            choice, how = voltage_band(str(text))
+        if choice is None:
+            continue
+        hit = raw == text
+        out[hit] = choice
+        lines = frame.loc[hit, LINE].astype(str).tolist() if LINE in frame else []
+        notes.append(
+            {
+                "file": file,
+                "code": f"info.{attr.name}_read_as",
+                "subject": attr.name,
+                "line": int(lines[0]) if lines and lines[0].isdigit() else None,
+                "message": f"{attr.name} {text!r} read as {choice!r} ({how}) on {len(lines)} row(s)"
+                + (f": lines {', '.join(lines[:5])}{' ...' if len(lines) > 5 else ''}" if lines else ""),
+            }
+        )
+    return out, notes
+
+
+def voltage_band(text: str) -> tuple[str | None, str]:
+    """The EVN tariff band of a supply voltage written as a number (``22kV``, ``22 kV``, ``0.4kV``, ``400 V``).
+
+    The band is the one whose lower edge the voltage reaches and whose upper edge it stays below
+    (reference table ``io/voltage_bands``: 22 kV is "from 22 kV to under 110 kV"). Returns (band, how)
+    or (None, "") when the text is not a voltage.
+    """
+    import re
+
+    from greenpark.reference import load_table
+
+    m = re.fullmatch(r"\s*(\d+(?:[.,]\d+)?)\s*(kv|v)\s*", text.strip().lower())
+    if not m:
+        return None, ""
+    kv = float(m.group(1).replace(",", "."))
+    if m.group(2) == "v":
+        kv /= 1000.0
+    bands = load_table("io/voltage_bands")
+    for band, lo, hi, label in zip(
+        bands["voltage_level"], bands["value"], bands["upper_kv"], bands["label_vi"], strict=True
+    ):
+        if kv >= float(lo) and (pd.isna(hi) or kv < float(hi)):
+            return str(band), f"{kv:g} kV is in the EVN tariff band {label!r}, reference io/voltage_bands"
+    return None, ""
 
 
 def _type_column(
@@ -139,6 +204,9 @@ def _type_column(
         dates = pd.Series([x.date() if pd.notna(x) else None for x in d], index=raw.index, dtype=object)
         return dates, (bad, f"{attr.name} is not an ISO date (YYYY-MM-DD)")
     if t == "period":
+        # a month that Excel turned into a date (2024-03-01, 2024-03-01T00:00:00) is read as its month
+        as_date = raw.str.fullmatch(r"\d{4}-(0[1-9]|1[0-2])-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?")
+        raw = raw.where(~as_date.fillna(False), raw.str.slice(0, 7))
         ok = raw.str.fullmatch(r"\d{4}-(0[1-9]|1[0-2])")
         bad = present & ~ok
         return raw.where(ok, None), (bad, f"{attr.name} must be a month written YYYY-MM")

@@ -12,30 +12,20 @@ import pandas as pd
 from pydantic import ValidationError
 
 from greenpark.errors import ParkFolderError
+from greenpark.io.plausibility import empty_held_out
 from greenpark.io.quarantine import FileCount, ProblemLog, empty_rejects
 from greenpark.io.readings import ReadingsStage
 from greenpark.io.records import OBJECT_MODELS, read_objects, read_records
-from greenpark.io.schema import REQUIRED_FILES
-from greenpark.io.sources import LineNumbersLost, ParkSource
+from greenpark.io.schema import OBJECT_FILES, RECORD_FILES, REQUIRED_FILES
+from greenpark.io.sources import LINE, LineNumbersLost, ParkSource
 from greenpark.model import Meter, Park, ParkData
 
 log = logging.getLogger(__name__)
 
 #: Called as ``progress(file, rows_done)`` while big files are read.
 Progress = Callable[[str, int], None]
-RECORD_TABLES = (
-    "fuels",
-    "refrigerants",
-    "production",
-    "wastewater",
-    "waste",
-    "manifests",
-    "symbiosis",
-    "connection_limits",
-    "sludge",
-    "renewables",
-    "prices",
-)
+RECORD_TABLES = RECORD_FILES
+ACCEPTED_COLUMNS = ["meter_id", "ts", "note", "accepted_by", "accepted_at", "line"]
 
 
 @dataclass
@@ -54,7 +44,14 @@ class ParkRead:
     warnings : pandas.DataFrame
         file, code, subject, line, message: problems that do not reject (gaps, rollovers).
     counts : dict
-        file name -> :class:`FileCount` (read == accepted + rejected).
+        file name -> :class:`FileCount` (read == accepted + rejected + held_out).
+    held_out : pandas.DataFrame
+        Readings held out of every result by a plausibility rule (:data:`HELD_OUT_COLUMNS`: file, line,
+        meter_id, ts (UTC interval start), value, bound, unit, rule_id, reason, raw).
+    accepted_back : pandas.DataFrame
+        Readings that broke a bound but were accepted back (same columns); they are in ``readings``.
+    accepted : pandas.DataFrame
+        The accept decisions applied (meter_id, ts UTC, note, accepted_by, line of accepted.csv or None).
     """
 
     data: ParkData
@@ -62,6 +59,9 @@ class ParkRead:
     rejects: pd.DataFrame = field(default_factory=empty_rejects)
     warnings: pd.DataFrame = field(default_factory=pd.DataFrame)
     counts: dict[str, FileCount] = field(default_factory=dict)
+    held_out: pd.DataFrame = field(default_factory=empty_held_out)
+    accepted_back: pd.DataFrame = field(default_factory=empty_held_out)
+    accepted: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=ACCEPTED_COLUMNS))
 
     @property
     def ok(self) -> bool:
@@ -69,9 +69,9 @@ class ParkRead:
         return len(self.rejects) == 0
 
     def counts_frame(self) -> pd.DataFrame:
-        """Counts as a table: file, read, accepted, rejected."""
+        """Counts as a table: file, read, accepted, rejected, held_out."""
         return pd.DataFrame(
-            [c.as_dict() for c in self.counts.values()], columns=["file", "read", "accepted", "rejected"]
+            [c.as_dict() for c in self.counts.values()], columns=["file", "read", "accepted", "rejected", "held_out"]
         )
 
 
@@ -93,11 +93,16 @@ def park_from_settings(settings: dict[str, Any], where: str) -> Park:
 
 
 def scan_park(
-    path: str | Path, progress: Progress | None = None, batch_rows: int = 1_000_000
+    path: str | Path,
+    progress: Progress | None = None,
+    batch_rows: int = 1_000_000,
+    accepted: pd.DataFrame | None = None,
 ) -> tuple[ParkRead, ReadingsStage | None]:
     """Read and validate everything; leave the readings staged (caller closes the stage).
 
-    This is the streaming form behind :func:`read_park_folder` and the importer.
+    This is the streaming form behind :func:`read_park_folder` and the importer. ``accepted``
+    (meter_id, ts UTC, note, accepted_by): held-out readings accepted back in the store
+    (``greenpark accept``), applied with the folder's own ``accepted.csv``.
     """
     src = ParkSource(path)
     settings = src.settings()
@@ -114,7 +119,7 @@ def scan_park(
     objects: dict[str, list[Any]] = {}
     tenants: set[str] = set()
     wwtps: set[str] = set()
-    for name in ("tenants", "roofs", "wwtp", "meters"):
+    for name in OBJECT_FILES:
         objects[name] = []
         if not src.has(name):
             continue
@@ -133,10 +138,11 @@ def scan_park(
         sheet = src.read(name)
         count = counts.setdefault(sheet.file, FileCount(sheet.file))
         tables[name] = read_records(name, sheet, zone, problems, count, tenants, wwtps)
+    decisions = _accepted(src, zone, problems, counts, {m.meter_id for m in objects["meters"]}, accepted)
     stage = None
     if src.has("readings"):
         meters: list[Meter] = objects["meters"]
-        stage = ReadingsStage(src.file_name("readings"), meters, zone)
+        stage = ReadingsStage(src.file_name("readings"), meters, zone, accepted=decisions)
         try:
             try:
                 _feed(src, stage, batch_rows, progress, threads=True)
@@ -156,14 +162,82 @@ def scan_park(
         wwtps=objects["wwtp"],
         tables=tables,
     )
+    if stage is not None:
+        _unmatched_accepts(decisions, stage, problems)
     read = ParkRead(
         data=data,
         readings=pd.DataFrame(columns=["meter_id", "ts", "value"]),
         rejects=problems.rejects_frame(),
         warnings=problems.warnings_frame(),
         counts=counts,
+        held_out=stage.held_out if stage is not None else empty_held_out(),
+        accepted_back=stage.accepted_back if stage is not None else empty_held_out(),
+        accepted=decisions,
     )
     return read, stage
+
+
+def _accepted(
+    src: ParkSource,
+    zone: str,
+    problems: ProblemLog,
+    counts: dict[str, FileCount],
+    meters: set[str],
+    stored: pd.DataFrame | None,
+) -> pd.DataFrame:
+    """The accept decisions: ``accepted.csv`` rows (validated like any file) and those kept in the store."""
+    from greenpark.io.columns import type_sheet
+    from greenpark.io.records import _finish, _fk_problems
+
+    parts = []
+    if stored is not None and len(stored):
+        st = stored.reindex(columns=ACCEPTED_COLUMNS).copy()
+        st["line"] = None
+        parts.append(st)
+    if src.has("accepted"):
+        sheet = src.read("accepted")
+        count = counts.setdefault(sheet.file, FileCount(sheet.file))
+        typed, probs = type_sheet("accepted", sheet, zone)
+        probs.append(_fk_problems(sheet.file, typed, sheet.frame, "meter_id", meters, "meters.csv"))
+        ok = _finish(sheet, typed, [p for p in probs if len(p)], problems, count)
+        if len(ok):
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "meter_id": ok["meter_id"].astype(str),
+                        "ts": pd.to_datetime(ok["ts"], utc=True),
+                        "note": ok["note"].astype(object).where(ok["note"].notna(), ""),
+                        "accepted_by": ok["by"].astype(object).where(ok["by"].notna(), "accepted.csv"),
+                        "accepted_at": pd.NaT,
+                        "line": ok[LINE].astype("int64"),
+                    }
+                )
+            )
+    if not parts:
+        return pd.DataFrame(columns=ACCEPTED_COLUMNS)
+    out = pd.concat(parts, ignore_index=True)
+    out["ts"] = pd.to_datetime(out["ts"], utc=True)
+    return out.drop_duplicates(["meter_id", "ts"], keep="last").reset_index(drop=True)
+
+
+def _unmatched_accepts(decisions: pd.DataFrame, stage: ReadingsStage, problems: ProblemLog) -> None:
+    """Warn about accepted.csv rows that match no reading that broke a bound (a typo in meter or time)."""
+    from greenpark.io.timestamps import local_text
+
+    rows = decisions[decisions["line"].notna()]
+    if rows.empty:
+        return
+    hit = set(zip(stage.accepted_back["meter_id"].astype(str), stage.accepted_back["ts"], strict=True))
+    for r in rows.itertuples(index=False):
+        if (r.meter_id, r.ts) not in hit:
+            problems.warn(
+                "accepted.csv",
+                "accepted.unmatched",
+                str(r.meter_id),
+                f"no held-out reading of meter {r.meter_id} starts at {local_text(r.ts, stage.zone)} (park local "
+                "time): nothing accepted; copy meter and time from the held-out list of 'greenpark check'",
+                line=int(r.line),
+            )
 
 
 def _feed(src: ParkSource, stage: ReadingsStage, batch_rows: int, progress: Progress | None, threads: bool) -> None:
@@ -178,8 +252,8 @@ def _feed(src: ParkSource, stage: ReadingsStage, batch_rows: int, progress: Prog
 def read_park_folder(path: str | Path, progress: Progress | None = None) -> ParkRead:
     """Read and validate a park folder or workbook (docs/park-folder.md) without storing it.
 
-    Every row is either accepted or rejected with file, line, field, value and reason;
-    ``counts[file].read == accepted + rejected`` for every file.
+    Every row is either accepted or rejected with file, line, field, value and reason, or (a
+    reading) held out by a plausibility rule; ``counts[file].read == accepted + rejected + held_out``.
 
     Parameters
     ----------

@@ -14,6 +14,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
+
 from greenpark.errors import ParkNotFoundError
 from greenpark.io.folder import ParkRead, Progress, scan_park
 from greenpark.io.quarantine import FileCount
@@ -22,7 +24,7 @@ from greenpark.model import ParkData
 from greenpark.store import Store, open_store, store_exists
 
 log = logging.getLogger(__name__)
-SCHEMA_TAG = "io-3"  # bump when the importer's output changes, so old imports are redone
+SCHEMA_TAG = "io-4"  # bump when the importer's output changes, so old imports are redone
 
 
 @dataclass
@@ -70,7 +72,11 @@ def import_park(
                     skipped=True,
                     counts={k: FileCount(**v) for k, v in info.get("counts", {}).items()},
                 )
-    read, stage = scan_park(path, progress, batch_rows=batch_rows)
+    from greenpark.io.folder import park_from_settings
+
+    pid = park_from_settings(src.settings(), str(src.path)).park_id
+    stored = store.accepted_readings(pid) if pid in store.park_ids() else None
+    read, stage = scan_park(path, progress, batch_rows=batch_rows, accepted=stored)
     pid = read.data.park.park_id
     try:
         store.save_park(read.data)
@@ -80,10 +86,35 @@ def import_park(
             stage.close()
     store.clear_quarantine(pid)
     store.add_quarantine(pid, read.rejects)
+    store.clear_held_out(pid)
+    store.add_held_out(pid, read.held_out)
+    store.add_held_out(pid, _with_decisions(read.accepted_back, read.accepted))
     counts = {k: v.as_dict() for k, v in read.counts.items()}
     store.set_meta(_meta_key(src), json.dumps({"fingerprint": fp, "park_id": pid, "counts": counts}))
-    log.info("imported park %s from %s: %d readings, %d rejected rows", pid, path, written, len(read.rejects))
+    store.set_meta(quality_key(pid), json.dumps({"warnings": len(read.warnings)}))
+    log.info(
+        "imported park %s from %s: %d readings, %d rejected rows, %d readings held out",
+        *(pid, path, written, len(read.rejects), len(read.held_out)),
+    )
     return ImportReport(pid, read, readings_written=written, counts=read.counts)
+
+
+def quality_key(park_id: str) -> str:
+    """Meta key of a park's import findings that the store has no table for (the warnings count)."""
+    return f"quality:{park_id}"
+
+
+def _with_decisions(rows: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
+    """Held-out rows accepted back, with who accepted them, when and why (from the decisions)."""
+    if rows.empty:
+        return rows
+    d = decisions.drop_duplicates(["meter_id", "ts"], keep="last").copy()
+    if "accepted_at" not in d:
+        d["accepted_at"] = pd.NaT
+    d["accepted_at"] = pd.to_datetime(d["accepted_at"], utc=True).fillna(pd.Timestamp.now(tz="UTC"))
+    out = rows.merge(d[["meter_id", "ts", "accepted_by", "accepted_at", "note"]], on=["meter_id", "ts"], how="left")
+    out["accepted_by"] = out["accepted_by"].fillna("accepted.csv")
+    return out
 
 
 def open_park(arg: str, store_url: str | None = None, progress: Progress | None = None) -> tuple[ParkData, Store]:
@@ -134,7 +165,5 @@ def open_park(arg: str, store_url: str | None = None, progress: Progress | None 
         raise
 
 
-def _empty_readings():
-    import pandas as pd
-
+def _empty_readings() -> pd.DataFrame:
     return pd.DataFrame(columns=["meter_id", "ts", "value"])

@@ -2,7 +2,7 @@
 
 A rejected row is kept with its file, line (1-based, header = line 1; for a workbook
 ``sheet!row``), field, value, reason and the raw row, so that rows read = rows
-accepted + rows rejected always holds and the user can fix and re-import. A warning
+accepted + rows rejected (+ readings held out) always holds and the user can fix and re-import. A warning
 (a gap in a meter's data, a repaired rollover) does not reject anything.
 """
 
@@ -19,16 +19,27 @@ WARNING_COLUMNS = ["file", "code", "subject", "line", "message"]
 
 @dataclass
 class FileCount:
-    """Rows of one file: read = accepted + rejected."""
+    """Rows of one file: read = accepted + rejected + held_out.
+
+    ``held_out`` counts readings that passed the row rules but broke a plausibility bound
+    (:mod:`greenpark.io.plausibility`); a value accepted back counts as accepted.
+    """
 
     file: str
     read: int = 0
     accepted: int = 0
     rejected: int = 0
+    held_out: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         """JSON form."""
-        return {"file": self.file, "read": self.read, "accepted": self.accepted, "rejected": self.rejected}
+        return {
+            "file": self.file,
+            "read": self.read,
+            "accepted": self.accepted,
+            "rejected": self.rejected,
+            "held_out": self.held_out,
+        }
 
 
 @dataclass

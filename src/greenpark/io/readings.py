@@ -38,9 +38,10 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from greenpark.io.plausibility import empty_held_out, find_held_out, held_out_frame, run_warnings
 from greenpark.io.quarantine import REJECT_COLUMNS, FileCount, ProblemLog
 from greenpark.io.sources import LINE, Sheet
-from greenpark.io.timestamps import sql_quote, timestamp_sql
+from greenpark.io.timestamps import local_text, sql_quote, timestamp_sql
 from greenpark.model import Meter
 from greenpark.reference import load_table
 from greenpark.units import base_unit, conversion_factor
@@ -68,7 +69,14 @@ class ReadingsStage:
     :meth:`frame` (small data) or :meth:`iter_batches` (streaming into a store).
     """
 
-    def __init__(self, file: str, meters: list[Meter], zone: str, memory_limit: str = "512MB") -> None:
+    def __init__(
+        self,
+        file: str,
+        meters: list[Meter],
+        zone: str,
+        memory_limit: str = "512MB",
+        accepted: pd.DataFrame | None = None,
+    ) -> None:
         self.file = file
         self.zone = zone
         self._dir = Path(tempfile.mkdtemp(prefix="greenpark-readings-"))
@@ -82,25 +90,43 @@ class ReadingsStage:
         self.bad_rows = 0
         self.count = FileCount(file)
         self._finished = False
+        factors = [conversion_factor(x.unit, base_unit(x.kind.dimension)) for x in meters]
         m = pd.DataFrame(
             {
                 "meter_id": [x.meter_id for x in meters],
+                "tenant_id": [x.tenant_id for x in meters],
                 "cumulative": [x.cumulative for x in meters],
-                "factor": [conversion_factor(x.unit, base_unit(x.kind.dimension)) for x in meters],
-                "register_max": [
-                    x.register_max * conversion_factor(x.unit, base_unit(x.kind.dimension))
-                    if x.register_max is not None
-                    else None
-                    for x in meters
-                ],
+                "factor": factors,
+                "register_max": [_scaled(x.register_max, f) for x, f in zip(meters, factors, strict=True)],
+                "max_kw": [x.max_kw for x in meters],
+                "max_per_interval": [_scaled(x.max_per_interval, f) for x, f in zip(meters, factors, strict=True)],
+                "interval_s": [x.interval_min * 60 if x.interval_min else None for x in meters],
+                "base_unit": [base_unit(x.kind.dimension) for x in meters],
             }
         )
-        m["register_max"] = m["register_max"].astype(float)
+        for c in ("register_max", "max_kw", "max_per_interval", "interval_s"):
+            m[c] = m[c].astype(float)
+        m["tenant_id"] = m["tenant_id"].astype(object)
         self.con.execute(
-            "CREATE TABLE meters (meter_id VARCHAR, cumulative BOOLEAN, factor DOUBLE, register_max DOUBLE)"
+            "CREATE TABLE meters (meter_id VARCHAR, tenant_id VARCHAR, cumulative BOOLEAN, factor DOUBLE, "
+            "register_max DOUBLE, max_kw DOUBLE, max_per_interval DOUBLE, interval_s DOUBLE, base_unit VARCHAR)"
         )
         if len(m):
             self.con.execute("INSERT INTO meters SELECT * FROM m")
+        # held-out values a person accepted back (accepted.csv, greenpark accept): meter_id, ts (UTC)
+        acc = (
+            accepted[["meter_id", "ts"]].copy()
+            if accepted is not None and len(accepted)
+            else pd.DataFrame(
+                {"meter_id": pd.Series([], dtype=object), "ts": pd.Series([], dtype="datetime64[us, UTC]")}
+            )
+        )
+        acc["ts"] = pd.to_datetime(acc["ts"], utc=True)
+        self.con.execute("CREATE TABLE accepted (meter_id VARCHAR, ts TIMESTAMPTZ)")
+        if len(acc):
+            self.con.execute("INSERT INTO accepted SELECT DISTINCT meter_id, ts FROM acc")
+        self.held_out = empty_held_out()
+        self.accepted_back = empty_held_out()
         known = sorted(m["meter_id"])
         self._known_text = ", ".join(known[:8]) + (" ..." if len(known) > 8 else "") or "none"
         self.con.execute(
@@ -168,7 +194,7 @@ class ReadingsStage:
             SELECT line, meter_id, ts, v, reason,
                    CASE WHEN reason IS NULL THEN NULL ELSE field END,
                    CASE WHEN reason IS NULL THEN NULL ELSE value END,
-                   CASE WHEN reason IS NULL THEN NULL ELSE concat_ws(',', meter_id_raw, ts_raw, value_raw) END
+                   concat_ws(',', meter_id_raw, ts_raw, value_raw)
             FROM (
               SELECT b.{LINE} AS line, trim(b.meter_id) AS meter_id, p.ts, p.vnum * m.factor AS v,
                 CASE
@@ -225,14 +251,14 @@ class ReadingsStage:
             FROM stage s JOIN dupkeys k ON s.meter_id = k.meter_id AND s.ts = k.ts
             WHERE s.reason IS NULL GROUP BY s.meter_id, s.ts
         """)
-        con.execute("""
+        zone = sql_quote(self.zone)
+        con.execute(f"""
             UPDATE stage SET
               reason = CASE WHEN d.nv > 1
                 THEN 'duplicate (meter, timestamp) with different values (' || d.vals || ' on lines ' || d.lines
                      || '); none kept: fix the source and re-import'
                 ELSE 'identical duplicate of line ' || d.first_line || ' (kept once)' END,
-              field = 'timestamp', value = strftime(stage.ts, '%Y-%m-%dT%H:%M:%SZ'),
-              raw = stage.meter_id || ',' || strftime(stage.ts, '%Y-%m-%dT%H:%M:%SZ') || ',' || stage.v
+              field = 'timestamp', value = strftime(stage.ts AT TIME ZONE {zone}, '%Y-%m-%d %H:%M')
             FROM dups d
             WHERE stage.meter_id = d.meter_id AND stage.ts = d.ts AND stage.reason IS NULL
               AND (d.nv > 1 OR stage.line <> d.first_line)
@@ -266,7 +292,7 @@ class ReadingsStage:
                     "code": "readings.rollover",
                     "subject": meter,
                     "line": line,
-                    "message": f"register rollover repaired at {ts:%Y-%m-%dT%H:%M}Z: "
+                    "message": f"register rollover repaired at {local_text(ts, self.zone)}: "
                     f"{pv:g} -> {v:g} kWh or m3 (register_max from meters.csv)",
                 }
             )
@@ -277,20 +303,30 @@ class ReadingsStage:
                        || CASE WHEN m.register_max IS NULL THEN '; if it is a rollover, give register_max in meters.csv'
                                ELSE '; too large for a rollover of register_max ' || m.register_max END
                        || '); interval not counted, the register continues from this reading',
-              field = 'value', value = CAST(c.v AS VARCHAR),
-              raw = stage.meter_id || ',' || strftime(stage.ts, '%Y-%m-%dT%H:%M:%SZ') || ',' || stage.v
+              field = 'value', value = CAST(c.v AS VARCHAR)
             FROM cum_out c, meters m
             WHERE stage.line = c.line AND stage.meter_id = c.meter_id AND m.meter_id = c.meter_id
               AND c.dropped AND c.delta IS NULL
         """)
         con.execute("""
-            CREATE VIEW out AS
-            SELECT s.meter_id, s.ts, s.v AS value FROM stage s JOIN meters m USING (meter_id)
+            CREATE VIEW candidates AS
+            SELECT s.line, s.meter_id, s.ts, CAST(NULL AS TIMESTAMPTZ) AS end_ts, s.v AS value
+            FROM stage s JOIN meters m USING (meter_id)
             WHERE s.reason IS NULL AND NOT m.cumulative
             UNION ALL
-            SELECT meter_id, ts, delta AS value FROM cum_out WHERE delta IS NOT NULL
+            SELECT line, meter_id, ts, end_ts, delta AS value FROM cum_out WHERE delta IS NOT NULL
         """)
+        # plausibility (VEE): values beyond the meter's bound are held out unless accepted back
+        find_held_out(con, self.file, self.zone)
+        con.execute("""
+            CREATE VIEW out AS
+            SELECT c.meter_id, c.ts, c.value, c.line FROM candidates c
+            ANTI JOIN (SELECT meter_id, ts FROM held WHERE NOT accepted) h ON h.meter_id = c.meter_id AND h.ts = c.ts
+        """)
+        self.held_out = held_out_frame(con, self.file, self.zone)
+        self.accepted_back = held_out_frame(con, self.file, self.zone, accepted=True)
         self._gaps()
+        self.warnings.extend(run_warnings(con, self.file, self.zone))
         # rejects and counts
         rej = con.sql(f"""
             SELECT {sql_quote(self.file)} AS file, CAST(line AS VARCHAR) AS line, field, value, reason, raw
@@ -306,7 +342,8 @@ class ReadingsStage:
         ).fetchall()[0]
         self.count.read = staged + self.bad_rows
         self.count.rejected = rejected + self.bad_rows
-        self.count.accepted = self.count.read - self.count.rejected
+        self.count.held_out = len(self.held_out)
+        self.count.accepted = self.count.read - self.count.rejected - self.count.held_out
         for w in self.warnings:
             problems.warnings.append(w)
         self._finished = True
@@ -326,7 +363,7 @@ class ReadingsStage:
         for meter, prev_ts, ts, step_s, mean_s, k, n in rows:
             missing = round(step_s / mean_s) - 1
             msg = (
-                f"gap from {prev_ts:%Y-%m-%dT%H:%M}Z to {ts:%Y-%m-%dT%H:%M}Z "
+                f"gap from {local_text(prev_ts, self.zone)} to {local_text(ts, self.zone)} "
                 f"(about {missing} missing interval(s) of {mean_s / 60:.3g} min)"
             )
             if k == per_meter and n > per_meter:
@@ -350,3 +387,7 @@ class ReadingsStage:
         """Stream the interval readings as arrow batches (meter_id, ts, value), bounded memory."""
         reader = self.con.sql("SELECT meter_id, ts, value FROM out").to_arrow_reader(rows)
         yield from reader
+
+
+def _scaled(v: float | None, factor: float) -> float | None:
+    return None if v is None else v * factor

@@ -91,6 +91,7 @@ def read_objects(
 ) -> list[Any]:
     """Read an object sheet (tenants, roofs, wwtp, meters) into model objects."""
     typed, problems = type_sheet(name, sheet, zone)
+    log.warnings.extend(typed.attrs.get("info", []))
     id_col = file_schema(name)[0].name
     problems.append(_dup_problems(sheet.file, typed, [id_col], id_col, sheet.frame))
     if check is not None:
@@ -150,6 +151,7 @@ def read_records(
         typed.attrs["censored"] = censored
     else:
         typed, problems = type_sheet(name, sheet, zone)
+    log.warnings.extend(typed.attrs.get("info", []))
     frame = sheet.frame
     if "tenant_id" in typed and name != "connection_limits":
         optional = name in _PARK_COMMON_ALLOWED

@@ -48,9 +48,27 @@ FILES: tuple[str, ...] = (
     "sludge",
     "renewables",
     "prices",
+    "accepted",
 )
 #: Files a park folder must have (besides park.toml).
 REQUIRED_FILES: tuple[str, ...] = ("tenants", "meters")
+#: Files that become model objects (read first: the record tables refer to them).
+OBJECT_FILES: tuple[str, ...] = ("tenants", "roofs", "wwtp", "meters")
+#: Files that are neither objects nor readings: record tables, and accepted.csv (held-out readings accepted back).
+RECORD_FILES: tuple[str, ...] = tuple(f for f in FILES if f not in (*OBJECT_FILES, "readings", "accepted"))
+#: The park settings file of a folder.
+SETTINGS_FILE = "park.toml"
+
+
+def park_files() -> tuple[str, ...]:
+    """Every file name a park folder may hold, in reading order: the one list (docs/park-folder.md).
+
+    ``park.toml``, one ``<name>.csv`` per entry of :data:`FILES`, and ``readings.parquet`` (the
+    readings in Parquet instead of CSV). A workbook (``.xlsx``) holds the same as sheets.
+    """
+    csvs = [f"{n}.csv" for n in FILES]
+    at = csvs.index("readings.csv") + 1
+    return (SETTINGS_FILE, *csvs[:at], "readings.parquet", *csvs[at:])
 
 
 @dataclass(frozen=True)
@@ -168,6 +186,40 @@ def canonical_parameter(text: str) -> str | None:
     """Canonical wastewater parameter name for a user's spelling, or None when unknown."""
     _, aliases = wastewater_parameters()
     return aliases.get(parameter_key(text))
+
+
+ALIASES_FILE = SCHEMA_DIR / "aliases.csv"
+
+
+def choice_key(text: object) -> str:
+    """How a choice is matched: case, accents (đ = d), spaces and punctuation ignored.
+
+    ``"Điện tử"``, ``"dien tu"`` and ``"DIEN-TU"`` give the same key, as do ``"food & beverage"``
+    and ``"food_beverage"``.
+    """
+    import unicodedata
+
+    t = unicodedata.normalize("NFKD", str(text).casefold().replace("đ", "d"))
+    return "".join(ch for ch in t if ch.isalnum() and not unicodedata.combining(ch))
+
+
+@lru_cache(maxsize=32)
+def choice_aliases(name: str, attribute: str) -> dict[str, str]:
+    """:func:`choice_key` of every accepted spelling -> the canonical choice of column ``attribute`` of ``name``.
+
+    The canonical choices of the schema table, plus the Vietnamese and English labels and aliases of
+    ``io/schema/aliases.csv`` (columns ``file, attribute, choice, alias, language``).
+    """
+    attrs = {a.name: a for a in file_schema(name)}
+    out: dict[str, str] = {}
+    if attribute in attrs:
+        for c in attrs[attribute].choices:
+            out[choice_key(c)] = c
+    table = pd.read_csv(ALIASES_FILE, dtype=str, keep_default_na=False, comment="#")
+    rows = table[(table["file"] == name) & (table["attribute"] == attribute)]
+    for choice, alias in zip(rows["choice"], rows["alias"], strict=True):
+        out.setdefault(choice_key(alias), choice)
+    return out
 
 
 def _opt_number(v: object) -> float | None:

@@ -93,6 +93,26 @@ class ParkSource:
                 f"{self.path} has no park.toml; every park folder needs one (see docs/park-folder.md)"
             )
         self._book: dict[str, pd.DataFrame] | None = None
+        if not self.is_workbook:
+            self._one_source()
+
+    def _one_source(self) -> None:
+        """A folder is read from its CSV files; a workbook beside them that holds data is an error, never ignored."""
+        from greenpark.io.schema import FILES
+
+        books = sorted(p for p in self.path.glob("*.xls*") if p.suffix.lower() in (".xlsx", ".xlsm"))
+        books = [p for p in books if not p.name.startswith("~$")]  # Excel's lock files
+        for book in books:
+            filled = _workbook_sheets_with_data(book, FILES)
+            if not filled:
+                continue
+            csvs = [f"{n}.csv" for n in FILES if _csv_has_rows(self.path / f"{n}.csv")]
+            held = f"CSV files with data ({', '.join(csvs)})" if csvs else "CSV files (empty)"
+            raise ParkFolderError(
+                f"{self.path} holds both the workbook {book.name} (data in sheets {', '.join(filled)}) and {held}; "
+                f"greenpark reads one source: give the workbook ('greenpark check {book}') or move it out of the "
+                "folder to use the CSV files"
+            )
 
     # -- workbook ------------------------------------------------------------------------------
     def _workbook(self) -> dict[str, pd.DataFrame]:
@@ -160,7 +180,14 @@ class ParkSource:
         """The files the park is read from (for the fingerprint)."""
         if self.is_workbook:
             return [self.path]
-        return sorted(p for p in self.path.iterdir() if p.is_file() and p.suffix in (".csv", ".parquet", ".toml"))
+        from greenpark.io.schema import park_files
+
+        names = set(park_files())
+        return sorted(
+            p
+            for p in self.path.iterdir()
+            if p.is_file() and (p.name in names or p.suffix.lower() in (".xlsx", ".xlsm"))
+        )
 
     def fingerprint(self) -> str:
         """A cheap fingerprint of the files: names, sizes and modification times."""
@@ -199,6 +226,36 @@ class ParkSource:
             yield from _parquet_batches(file, self.path / file, batch_rows, arrow)
         else:
             yield from _csv_batches(file, self.path / file, batch_rows, arrow, threads)
+
+
+def _csv_has_rows(path: Path) -> bool:
+    """Whether a CSV file has a non-empty line after its header."""
+    if not path.exists():
+        return False
+    with open(path, encoding="utf-8-sig", errors="replace") as fh:
+        fh.readline()
+        return any(line.strip(" ,\r\n") for line in fh)
+
+
+def _workbook_sheets_with_data(path: Path, names: tuple[str, ...]) -> list[str]:
+    """The park sheets of a workbook that hold a row below their header."""
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception:  # an unreadable workbook holds no data we could read either
+        return []
+    try:
+        filled = []
+        for ws in wb.worksheets:
+            if ws.title.strip().lower() not in names:
+                continue
+            rows = ws.iter_rows(min_row=2, values_only=True)
+            if any(any(v not in (None, "") for v in row) for row in rows):
+                filled.append(ws.title)
+        return filled
+    finally:
+        wb.close()
 
 
 def _clean_header(names: list[Any]) -> list[str]:

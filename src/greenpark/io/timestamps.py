@@ -54,3 +54,27 @@ def parse_timestamps(values: pd.Series, zone: str) -> pd.Series:
     ts = pd.to_datetime(out, unit="us", utc=True)
     ts.index = values.index
     return ts
+
+
+def local_text(ts: object, zone: str) -> str:
+    """A UTC instant as park local time for people: ``2024-03-05 10:15`` (the park's zone, no offset shown).
+
+    Parameters
+    ----------
+    ts : datetime or pandas.Timestamp
+        A tz-aware instant (naive = UTC, as the stores return it).
+    zone : str
+        IANA zone of the park.
+    """
+    t = pd.Timestamp(ts)  # type: ignore[arg-type]
+    if pd.isna(t):
+        return ""
+    if t.tzinfo is None:
+        t = t.tz_localize("UTC")
+    return t.tz_convert(zone).strftime("%Y-%m-%d %H:%M")
+
+
+def local_series(ts: pd.Series, zone: str) -> pd.Series:
+    """A column of UTC instants as park local time text (``2024-03-05 10:15``); '' where missing."""
+    t = pd.to_datetime(ts, utc=True, errors="coerce")
+    return t.dt.tz_convert(zone).dt.strftime("%Y-%m-%d %H:%M").fillna("")

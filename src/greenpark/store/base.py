@@ -160,6 +160,68 @@ class Store(ABC):
     def clear_quarantine(self, park_id: str) -> None:
         """Forget a park's rejected rows (a re-import replaces them)."""
 
+    # data quality (issue 14) -----------------------------------------------------
+    @abstractmethod
+    def coverage(
+        self,
+        park_id: str,
+        start: dt.datetime,
+        end: dt.datetime,
+        by: Literal["meter", "tenant"] = "meter",
+        grain: Literal["month", "year"] = "month",
+    ) -> pd.DataFrame:
+        """Expected and valid intervals per meter (or tenant) and local period in [start, end), in SQL.
+
+        Columns: ``meter_id`` (by="meter") or ``tenant_id`` (by="tenant"; None = park common), ``kind``,
+        ``period_start`` (tz-aware, the park's local period start), ``expected_intervals`` (int: whole
+        steps in the period clipped to [start, end)), ``valid_intervals`` (int: stored readings; held-out
+        values are not stored), ``coverage`` (valid / expected, 0..1), ``longest_gap_h`` (hours without
+        a reading). A meter's step is ``interval_min`` from meters.csv, else its most common spacing in
+        [start, end), else ``vee.coverage default_interval_min`` (reference ``quality/vee_rules``). A tenant:
+        its meters of that kind, sum(valid) / sum(expected), longest gap = max over its meters. Every
+        meter appears in every period (valid 0 where it has no readings).
+        """
+
+    @abstractmethod
+    def data_span(self, park_id: str) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+        """(first, last) interval start of the park's readings in park local time, or None without readings."""
+
+    @abstractmethod
+    def years_with_data(self, park_id: str) -> list[int]:
+        """The local calendar years in which the park has readings, ascending."""
+
+    @abstractmethod
+    def quality_counts(self, park_id: str) -> dict[str, int]:
+        """``rejected`` (distinct rows in the quarantine), ``held_out`` (not accepted back), ``accepted_back``."""
+
+    @abstractmethod
+    def add_held_out(self, park_id: str, rows: pd.DataFrame) -> int:
+        """Keep readings held out by a plausibility rule (columns of ``io.plausibility.HELD_OUT_COLUMNS``,
+        optionally ``accepted_by``, ``accepted_at``, ``note`` for those accepted back)."""
+
+    @abstractmethod
+    def held_out(self, park_id: str, include_accepted: bool = False) -> pd.DataFrame:
+        """The held-out readings (oldest first): file, line, meter_id, ts (UTC interval start), value, bound,
+        unit, rule_id, reason, raw, accepted_by, accepted_at, note. Accepted ones only with ``include_accepted``."""
+
+    @abstractmethod
+    def clear_held_out(self, park_id: str) -> None:
+        """Forget a park's held-out readings (a re-import lists them again); accept decisions stay."""
+
+    @abstractmethod
+    def accept_held_out(
+        self, park_id: str, meter_id: str, ts: dt.datetime | None, by: str, note: str = ""
+    ) -> pd.DataFrame:
+        """Accept held-out readings back, in one transaction: into the readings, marked accepted (who, when)
+        in the held-out list, and kept as a decision a re-import applies again.
+
+        ``ts`` None accepts every held-out reading of the meter. Returns the rows accepted (meter_id, ts, value).
+        """
+
+    @abstractmethod
+    def accepted_readings(self, park_id: str) -> pd.DataFrame:
+        """The accept decisions kept for a park: meter_id, ts (UTC), note, accepted_by, accepted_at."""
+
     # store-wide settings ---------------------------------------------------------
     @abstractmethod
     def get_meta(self, key: str) -> str | None:

@@ -23,7 +23,10 @@ OBJECT_KINDS: dict[str, tuple[str, type[BaseModel], str]] = {
     "roof": ("roofs", Roof, "roof_id"),
     "wwtp": ("wwtps", Wwtp, "wwtp_id"),
 }
-METER_COLUMNS = ["meter_id", "tenant_id", "kind", "unit", "cumulative", "register_max", "wwtp_id", "position"]
+METER_COLUMNS = [
+    *("meter_id", "tenant_id", "kind", "unit", "cumulative", "register_max", "wwtp_id"),
+    *("max_kw", "max_per_interval", "interval_min", "position"),
+]
 WASTEWATER_COLUMNS = ["wwtp_id", "ts", "point", "parameter", "value", "unit", "method", "censored"]
 #: columns restored to a type when a record table is read back
 _DATE_COLUMNS = {"date", "commissioned"}
@@ -62,7 +65,9 @@ def meter_rows(meters: list[Meter]) -> pd.DataFrame:
     """Meters in the typed columns of table meters."""
     return pd.DataFrame(
         [{**m.model_dump(mode="json"), "position": i} for i, m in enumerate(meters)], columns=METER_COLUMNS
-    ).astype({"register_max": float, "cumulative": bool})
+    ).astype(
+        {"register_max": float, "cumulative": bool, "max_kw": float, "max_per_interval": float, "interval_min": float}
+    )
 
 
 def meters_from_rows(rows: pd.DataFrame) -> list[Meter]:

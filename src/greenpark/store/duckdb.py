@@ -20,6 +20,7 @@ import pyarrow as pa
 from greenpark.errors import InputError, ParkNotFoundError, StoreError
 from greenpark.model import ParkData
 from greenpark.store import codec
+from greenpark.store import sql as q
 from greenpark.store.base import Grain, Store, gaps_frame
 from greenpark.store.migrations import migrations
 
@@ -155,8 +156,8 @@ class DuckDBStore(Store):
             if len(meters):
                 con.register("meters_df", meters)
                 con.execute(
-                    "INSERT INTO meters SELECT ?, meter_id, tenant_id, kind, unit, cumulative, register_max, "
-                    "wwtp_id, position FROM meters_df",
+                    f"INSERT INTO meters (park_id, {', '.join(codec.METER_COLUMNS)}) "
+                    f"SELECT ?, {', '.join(codec.METER_COLUMNS)} FROM meters_df",
                     [pid],
                 )
                 con.unregister("meters_df")
@@ -347,6 +348,130 @@ class DuckDBStore(Store):
     def clear_quarantine(self, park_id: str) -> None:
         """Forget a park's rejected rows."""
         self.con.execute("DELETE FROM quarantine WHERE park_id = ?", [park_id])
+
+    # -- data quality ----------------------------------------------------------------------------
+    def coverage(
+        self,
+        park_id: str,
+        start: dt.datetime,
+        end: dt.datetime,
+        by: Literal["meter", "tenant"] = "meter",
+        grain: Literal["month", "year"] = "month",
+    ) -> pd.DataFrame:
+        """Expected vs valid intervals per meter or tenant and local period, in SQL (see :meth:`Store.coverage`)."""
+        from greenpark.io.plausibility import vee_rule
+
+        zone = self._zone(park_id)
+        query = q.render(q.coverage_query(by, grain), self.backend)
+        params = {
+            "park": park_id,
+            "zone": zone,
+            "start": _utc(start),
+            "end": _utc(end),
+            "default_s": vee_rule("vee.coverage", "default_interval_min") * 60.0,
+        }
+        return q.coverage_frame(self.con.execute(query, params).fetchall(), by, zone)
+
+    def data_span(self, park_id: str) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+        """(first, last) interval start of the park's readings, park local time; None without readings."""
+        zone = self._zone(park_id)
+        lo, hi = self.con.execute(q.render(q.SPAN_QUERY, self.backend), {"park": park_id}).fetchall()[0]
+        if lo is None:
+            return None
+        return pd.Timestamp(lo).tz_convert(zone), pd.Timestamp(hi).tz_convert(zone)
+
+    def years_with_data(self, park_id: str) -> list[int]:
+        """Local calendar years with readings."""
+        zone = self._zone(park_id)
+        rows = self.con.execute(q.render(q.YEARS_QUERY, self.backend), {"park": park_id, "zone": zone}).fetchall()
+        return [int(r[0]) for r in rows]
+
+    def quality_counts(self, park_id: str) -> dict[str, int]:
+        """Rejected rows, held-out readings and readings accepted back."""
+        self._zone(park_id)
+        row = self.con.execute(q.render(q.QUALITY_QUERY, self.backend), {"park": park_id}).fetchall()[0]
+        return {"rejected": int(row[0]), "held_out": int(row[1]), "accepted_back": int(row[2])}
+
+    def add_held_out(self, park_id: str, rows: pd.DataFrame) -> int:
+        """Keep held-out readings (and those accepted back, with who and when)."""
+        if rows.empty:
+            return 0
+        df = rows.reindex(columns=q.STORED_HELD_OUT_COLUMNS).copy()
+        df["ts"] = pd.to_datetime(df["ts"], utc=True)
+        df["accepted_at"] = pd.to_datetime(df["accepted_at"], utc=True)
+        for c in ("file", "line", "meter_id", "unit", "rule_id", "reason", "raw", "accepted_by", "note"):
+            df[c] = df[c].astype(object).where(df[c].notna(), None)
+        start = int(
+            self.con.execute("SELECT coalesce(max(seq), 0) FROM held_out WHERE park_id = ?", [park_id]).fetchall()[0][0]
+        )
+        df.insert(0, "seq", range(start + 1, start + 1 + len(df)))
+        cols = ", ".join(["seq", *q.STORED_HELD_OUT_COLUMNS])
+        self.con.register("held_df", df)
+        try:
+            self.con.execute(f"INSERT INTO held_out (park_id, {cols}) SELECT ?, {cols} FROM held_df", [park_id])
+        finally:
+            self.con.unregister("held_df")
+        return len(df)
+
+    def held_out(self, park_id: str, include_accepted: bool = False) -> pd.DataFrame:
+        """Held-out readings, oldest first."""
+        where = "" if include_accepted else "AND accepted_by IS NULL"
+        query = q.render(q.HELD_OUT_QUERY.format(where=where), self.backend)
+        return q.held_out_frame(self.con.execute(query, {"park": park_id}).fetchall())
+
+    def clear_held_out(self, park_id: str) -> None:
+        """Forget a park's held-out readings (accept decisions stay)."""
+        self.con.execute("DELETE FROM held_out WHERE park_id = ?", [park_id])
+
+    def accept_held_out(
+        self, park_id: str, meter_id: str, ts: dt.datetime | None, by: str, note: str = ""
+    ) -> pd.DataFrame:
+        """Accept held-out readings back: into the readings, marked in the list, kept as a decision."""
+        cond = "park_id = ? AND meter_id = ? AND accepted_by IS NULL" + (" AND ts = ?" if ts is not None else "")
+        params: list[object] = [park_id, meter_id, *([_utc(ts)] if ts is not None else [])]
+        now = dt.datetime.now(dt.UTC)
+        con = self.con
+        con.execute("BEGIN TRANSACTION")
+        try:
+            rows = con.execute(f"SELECT DISTINCT meter_id, ts, value FROM held_out WHERE {cond}", params).df()
+            if len(rows):
+                con.register("acc_df", rows)
+                con.execute(
+                    "DELETE FROM readings WHERE park_id = ? AND (meter_id, ts) IN (SELECT meter_id, ts FROM acc_df)",
+                    [park_id],
+                )
+                con.execute("INSERT INTO readings SELECT ?, meter_id, ts, value FROM acc_df", [park_id])
+                con.execute(
+                    "DELETE FROM accepted_readings WHERE park_id = ? "
+                    "AND (meter_id, ts) IN (SELECT meter_id, ts FROM acc_df)",
+                    [park_id],
+                )
+                con.execute(
+                    "INSERT INTO accepted_readings SELECT ?, meter_id, ts, ?, ?, ? FROM acc_df",
+                    [park_id, by, now, note],
+                )
+                con.unregister("acc_df")
+                con.execute(
+                    f"UPDATE held_out SET accepted_by = ?, accepted_at = ?, note = ? WHERE {cond}",
+                    [by, now, note, *params],
+                )
+            con.execute("COMMIT")
+        except duckdb.Error as exc:
+            con.execute("ROLLBACK")
+            raise StoreError(f"cannot accept readings of meter {meter_id!r} in park {park_id!r}: {exc}") from exc
+        rows["ts"] = pd.to_datetime(rows["ts"], utc=True)
+        return rows.sort_values("ts").reset_index(drop=True)
+
+    def accepted_readings(self, park_id: str) -> pd.DataFrame:
+        """The accept decisions kept for a park."""
+        df = self.con.execute(
+            "SELECT meter_id, ts, note, accepted_by, accepted_at FROM accepted_readings WHERE park_id = ? "
+            "ORDER BY accepted_at, meter_id, ts",
+            [park_id],
+        ).df()
+        df["ts"] = pd.to_datetime(df["ts"], utc=True)
+        df["accepted_at"] = pd.to_datetime(df["accepted_at"], utc=True)
+        return df
 
     # -- meta ------------------------------------------------------------------------------------
     def get_meta(self, key: str) -> str | None:

@@ -32,6 +32,7 @@ from greenpark.errors import InputError, ParkNotFoundError, StoreError
 from greenpark.io.quarantine import REJECT_COLUMNS
 from greenpark.model import ParkData
 from greenpark.store import codec
+from greenpark.store import sql as q
 from greenpark.store.base import Grain, Store, gaps_frame
 from greenpark.store.migrations import migrations
 
@@ -206,8 +207,8 @@ class PostgresStore(Store):
                 )
             if len(meters):
                 cur.executemany(
-                    "INSERT INTO meters (park_id, meter_id, tenant_id, kind, unit, cumulative, register_max, wwtp_id, "
-                    "position) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                    f"INSERT INTO meters (park_id, {', '.join(codec.METER_COLUMNS)}) "
+                    f"VALUES (%s{', %s' * len(codec.METER_COLUMNS)})",
                     [(pid, *[_plain(v) for v in row]) for row in meters[codec.METER_COLUMNS].itertuples(index=False)],
                 )
             for name, df in data.tables.items():
@@ -439,6 +440,132 @@ class PostgresStore(Store):
         """Forget a park's rejected rows."""
         with self._lock, self.con.transaction():
             self.con.execute("DELETE FROM quarantine WHERE park_id = %s", [park_id])
+
+    # data quality ---------------------------------------------------------------------
+    def coverage(
+        self,
+        park_id: str,
+        start: dt.datetime,
+        end: dt.datetime,
+        by: Literal["meter", "tenant"] = "meter",
+        grain: Literal["month", "year"] = "month",
+    ) -> pd.DataFrame:
+        """Expected vs valid intervals per meter or tenant and local period, in SQL (see :meth:`Store.coverage`)."""
+        from greenpark.io.plausibility import vee_rule
+
+        _need_aware(start, end)
+        query = q.render(q.coverage_query(by, grain), self.backend)
+        default_s = vee_rule("vee.coverage", "default_interval_min") * 60.0
+        with self._lock, self.con.transaction():
+            zone = self._zone(park_id)
+            params = {"park": park_id, "zone": zone, "start": start, "end": end, "default_s": default_s}
+            rows = self.con.execute(query, params).fetchall()  # type: ignore[arg-type]
+        return q.coverage_frame(rows, by, zone)
+
+    def data_span(self, park_id: str) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+        """(first, last) interval start of the park's readings, park local time; None without readings."""
+        with self._lock, self.con.transaction():
+            zone = self._zone(park_id)
+            row = self.con.execute(q.render(q.SPAN_QUERY, self.backend), {"park": park_id}).fetchone()  # type: ignore[arg-type]
+        if row is None or row[0] is None:
+            return None
+        return pd.Timestamp(row[0]).tz_convert(zone), pd.Timestamp(row[1]).tz_convert(zone)
+
+    def years_with_data(self, park_id: str) -> list[int]:
+        """Local calendar years with readings."""
+        with self._lock, self.con.transaction():
+            zone = self._zone(park_id)
+            rows = self.con.execute(
+                q.render(q.YEARS_QUERY, self.backend),  # type: ignore[arg-type]
+                {"park": park_id, "zone": zone},
+            ).fetchall()
+        return [int(r[0]) for r in rows]
+
+    def quality_counts(self, park_id: str) -> dict[str, int]:
+        """Rejected rows, held-out readings and readings accepted back."""
+        with self._lock, self.con.transaction():
+            self._zone(park_id)
+            row = self.con.execute(q.render(q.QUALITY_QUERY, self.backend), {"park": park_id}).fetchone()  # type: ignore[arg-type]
+        assert row is not None
+        return {"rejected": int(row[0]), "held_out": int(row[1]), "accepted_back": int(row[2])}
+
+    def add_held_out(self, park_id: str, rows: pd.DataFrame) -> int:
+        """Keep held-out readings (and those accepted back, with who and when)."""
+        if rows.empty:
+            return 0
+        df = rows.reindex(columns=q.STORED_HELD_OUT_COLUMNS).copy()
+        df["ts"] = pd.to_datetime(df["ts"], utc=True)
+        df["accepted_at"] = pd.to_datetime(df["accepted_at"], utc=True)
+        with self._lock, self.con.transaction():
+            cur = self.con.cursor()
+            cur.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"greenpark.held_out.{park_id}"])
+            row = cur.execute("SELECT coalesce(max(seq), 0) FROM held_out WHERE park_id = %s", [park_id]).fetchone()
+            first = int(row[0]) + 1 if row else 1
+            df.insert(0, "seq", range(first, first + len(df)))
+            df.insert(0, "park_id", park_id)
+            self._copy(cur, "held_out", df)
+        return len(rows)
+
+    def held_out(self, park_id: str, include_accepted: bool = False) -> pd.DataFrame:
+        """Held-out readings, oldest first."""
+        where = "" if include_accepted else "AND accepted_by IS NULL"
+        query = q.render(q.HELD_OUT_QUERY.format(where=where), self.backend)
+        with self._lock, self.con.transaction():
+            rows = self.con.execute(query, {"park": park_id}).fetchall()  # type: ignore[arg-type]
+        return q.held_out_frame(rows)
+
+    def clear_held_out(self, park_id: str) -> None:
+        """Forget a park's held-out readings (accept decisions stay)."""
+        with self._lock, self.con.transaction():
+            self.con.execute("DELETE FROM held_out WHERE park_id = %s", [park_id])
+
+    def accept_held_out(
+        self, park_id: str, meter_id: str, ts: dt.datetime | None, by: str, note: str = ""
+    ) -> pd.DataFrame:
+        """Accept held-out readings back: into the readings, marked in the list, kept as a decision."""
+        if ts is not None:
+            _need_aware(ts)
+        cond = "park_id = %s AND meter_id = %s AND accepted_by IS NULL" + (" AND ts = %s" if ts is not None else "")
+        params: list[Any] = [park_id, meter_id, *([ts] if ts is not None else [])]
+        now = dt.datetime.now(dt.UTC)
+        with self._lock, self.con.transaction():
+            cur = self.con.cursor()
+            found = cur.execute(f"SELECT DISTINCT meter_id, ts, value FROM held_out WHERE {cond}", params).fetchall()  # type: ignore[arg-type]
+            for m, t, v in found:
+                cur.execute(
+                    "INSERT INTO readings (park_id, meter_id, ts, value) VALUES (%s, %s, %s, %s) "
+                    "ON CONFLICT (park_id, meter_id, ts) DO UPDATE SET value = EXCLUDED.value",
+                    [park_id, m, t, v],
+                )
+                cur.execute(
+                    "INSERT INTO accepted_readings (park_id, meter_id, ts, accepted_by, accepted_at, note) "
+                    "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (park_id, meter_id, ts) DO UPDATE SET "
+                    "accepted_by = EXCLUDED.accepted_by, accepted_at = EXCLUDED.accepted_at, note = EXCLUDED.note",
+                    [park_id, m, t, by, now, note],
+                )
+            if found:
+                cur.execute(
+                    f"UPDATE held_out SET accepted_by = %s, accepted_at = %s, note = %s WHERE {cond}",  # type: ignore[arg-type]
+                    [by, now, note, *params],
+                )
+        rows = pd.DataFrame(found, columns=["meter_id", "ts", "value"])
+        rows["ts"] = pd.to_datetime(rows["ts"], utc=True)
+        rows["value"] = rows["value"].astype(float)
+        return rows.sort_values("ts").reset_index(drop=True)
+
+    def accepted_readings(self, park_id: str) -> pd.DataFrame:
+        """The accept decisions kept for a park."""
+        cols = ["meter_id", "ts", "note", "accepted_by", "accepted_at"]
+        with self._lock, self.con.transaction():
+            df = self._frame(
+                f"SELECT {', '.join(cols)} FROM accepted_readings WHERE park_id = %s "
+                "ORDER BY accepted_at, meter_id, ts",
+                [park_id],
+                cols,
+            )
+        df["ts"] = pd.to_datetime(df["ts"], utc=True)
+        df["accepted_at"] = pd.to_datetime(df["accepted_at"], utc=True)
+        return df
 
     # store-wide settings ------------------------------------------------------------------
     def get_meta(self, key: str) -> str | None:

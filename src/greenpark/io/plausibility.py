@@ -1,0 +1,235 @@
+"""Meter plausibility (validation of VEE): readings that cannot be real are held out, suspicious runs warned.
+
+The rules and their thresholds are reference data (``reference/data/quality/vee_rules.csv``, each row with
+its rationale); this module names the rows. They run inside the readings stage (the scratch DuckDB database
+of :class:`greenpark.io.readings.ReadingsStage`) over the interval values the row and set rules accepted
+(view ``candidates``: line, meter_id, ts = interval start UTC, end_ts = interval end for a cumulative meter,
+value in kWh or m3):
+
+held out (``held``; never reach ``Store.consumption``; listed with file, line, meter, time, value, bound)
+    ``vee.physical_bound``: a value above the meter's stated bound, ``max_per_interval`` (meter unit, per
+    interval) or ``max_kw`` x interval hours (electricity meters); for a cumulative register the bound
+    scales with the hours the step spans.
+    ``vee.history_bound``: without a stated bound, a value above ``multiple`` x the ``quantile`` of the
+    meter's own interval values (per hour of span for a cumulative register), when the meter has at least
+    ``min_readings`` values and that quantile is above zero.
+warned (file and line of the run's first reading; nothing removed)
+    ``vee.flat_line``: the same non-zero value for ``min_hours`` or more (first to last reading of the run)
+    while another meter of the same tenant changes in that time.
+    ``vee.zero_run``: zeros for ``min_hours`` or more on a meter at least ``min_nonzero_share`` of whose
+    intervals are above zero.
+
+A held-out value the user accepts back (``accepted.csv`` in the park folder, or ``greenpark accept``)
+stays in the results and is listed as accepted; rows read = accepted + rejected + held out.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import duckdb
+import pandas as pd
+
+from greenpark.errors import MissingFactorError
+from greenpark.io.timestamps import local_text
+from greenpark.reference import load_table
+
+RULES_TABLE = "quality/vee_rules"
+#: Columns of a held-out listing (``ParkRead.held_out``, ``Store.held_out``); ts = interval start, UTC.
+HELD_OUT_COLUMNS = ["file", "line", "meter_id", "ts", "value", "bound", "unit", "rule_id", "reason", "raw"]
+
+
+@lru_cache(maxsize=64)
+def vee_rule(rule_id: str, parameter: str) -> float:
+    """A threshold of a plausibility rule (reference table ``quality/vee_rules``).
+
+    Raises
+    ------
+    MissingFactorError
+        No such row; the message lists the rows the table has.
+    """
+    df = load_table(RULES_TABLE)
+    row = df[(df["rule_id"] == rule_id) & (df["parameter"] == parameter)]
+    if row.empty:
+        known = ", ".join(f"{r}.{p}" for r, p in zip(df["rule_id"], df["parameter"], strict=True))
+        raise MissingFactorError(f"no row {rule_id}.{parameter} in reference table {RULES_TABLE}; known: {known}")
+    return float(row["value"].iloc[0])
+
+
+def empty_held_out() -> pd.DataFrame:
+    """A held-out listing with no rows."""
+    return pd.DataFrame(
+        {
+            **{c: pd.Series([], dtype="string") for c in HELD_OUT_COLUMNS},
+            "ts": pd.Series([], dtype="datetime64[us, UTC]"),
+            "value": pd.Series([], dtype=float),
+            "bound": pd.Series([], dtype=float),
+        }
+    )[HELD_OUT_COLUMNS]
+
+
+def find_held_out(con: duckdb.DuckDBPyConnection, file: str, zone: str) -> None:
+    """Create table ``held`` in the stage: the candidates above their meter's bound, marked when accepted back.
+
+    Needs view ``candidates`` (line, meter_id, ts, end_ts, value), table ``meters`` (meter_id, cumulative,
+    factor, max_kw, max_per_interval, interval_s, base_unit) and table ``accepted`` (meter_id, ts).
+    """
+    margin = vee_rule("vee.physical_bound", "margin")
+    q = vee_rule("vee.history_bound", "quantile")
+    mult = vee_rule("vee.history_bound", "multiple")
+    min_n = int(vee_rule("vee.history_bound", "min_readings"))
+    # the meter's step, where a stated bound needs it and interval_min does not give it: the most common spacing
+    con.execute("""
+        CREATE TEMP TABLE vee_step AS
+        WITH need AS (
+            SELECT meter_id FROM meters
+            WHERE interval_s IS NULL AND (max_kw IS NOT NULL OR max_per_interval IS NOT NULL)),
+        d AS (
+            SELECT meter_id, epoch(ts) - epoch(lag(ts) OVER (PARTITION BY meter_id ORDER BY ts)) AS d
+            FROM candidates WHERE meter_id IN (SELECT meter_id FROM need)),
+        c AS (SELECT meter_id, d, count(*) AS n FROM d WHERE d > 0 GROUP BY ALL)
+        SELECT m.meter_id, coalesce(m.interval_s, arg_max(c.d, c.n * 1e12 - c.d)) AS step_s
+        FROM meters m LEFT JOIN c USING (meter_id) GROUP BY m.meter_id, m.interval_s
+    """)
+    # history quantile of the value (interval meters) or of the rate per second (cumulative registers)
+    con.execute(f"""
+        CREATE TEMP TABLE vee_hist AS
+        SELECT c.meter_id, count(*) AS n,
+               quantile_cont(CASE WHEN m.cumulative THEN c.value / nullif(epoch(c.end_ts) - epoch(c.ts), 0)
+                                  ELSE c.value END, {q}) AS q
+        FROM candidates c JOIN meters m USING (meter_id)
+        WHERE m.max_kw IS NULL AND m.max_per_interval IS NULL
+        GROUP BY c.meter_id HAVING count(*) >= {min_n}
+    """)
+    con.execute(f"""
+        CREATE TEMP TABLE held AS
+        WITH b AS (
+            SELECT c.line, c.meter_id, c.ts, c.end_ts, c.value, m.base_unit, m.max_kw, m.max_per_interval,
+                   s.step_s, h.q,
+                   CASE WHEN m.cumulative THEN epoch(c.end_ts) - epoch(c.ts) ELSE s.step_s END AS span_s,
+                   m.cumulative
+            FROM candidates c JOIN meters m USING (meter_id)
+            LEFT JOIN vee_step s USING (meter_id) LEFT JOIN vee_hist h USING (meter_id)
+            WHERE m.max_kw IS NOT NULL OR m.max_per_interval IS NOT NULL OR h.q > 0
+        ), bounded AS (
+            SELECT *,
+              CASE
+                WHEN max_per_interval IS NOT NULL THEN
+                    {margin} * max_per_interval * (CASE WHEN cumulative AND step_s > 0
+                                                   THEN greatest(1.0, span_s / step_s) ELSE 1.0 END)
+                WHEN max_kw IS NOT NULL AND base_unit = 'kWh' THEN {margin} * max_kw * span_s / 3600.0
+                WHEN q > 0 THEN {mult} * q * (CASE WHEN cumulative THEN span_s ELSE 1.0 END)
+              END AS bound,
+              CASE WHEN max_per_interval IS NOT NULL OR (max_kw IS NOT NULL AND base_unit = 'kWh')
+                   THEN 'vee.physical_bound' ELSE 'vee.history_bound' END AS rule_id
+            FROM b
+        )
+        SELECT x.line, x.meter_id, x.ts, x.end_ts, x.value, x.bound, x.base_unit AS unit, x.rule_id,
+               x.max_kw, x.max_per_interval, x.span_s, x.q,
+               a.meter_id IS NOT NULL AS accepted
+        FROM bounded x LEFT JOIN accepted a ON a.meter_id = x.meter_id AND a.ts = x.ts
+        WHERE x.bound IS NOT NULL AND x.value > x.bound
+    """)
+
+
+def held_out_frame(con: duckdb.DuckDBPyConnection, file: str, zone: str, accepted: bool = False) -> pd.DataFrame:
+    """The held-out listing (:data:`HELD_OUT_COLUMNS`) from table ``held``; ``accepted`` picks the accepted-back ones.
+
+    ``reason`` names the bound in words, in park local time; ``raw`` is the line as written.
+    """
+    q = vee_rule("vee.history_bound", "quantile")
+    mult = vee_rule("vee.history_bound", "multiple")
+    df = con.sql(f"""
+        SELECT CAST(h.line AS VARCHAR) AS line, h.meter_id, h.ts, h.value, h.bound, h.unit, h.rule_id,
+               h.max_kw, h.max_per_interval, h.span_s, s.raw
+        FROM held h LEFT JOIN stage s ON s.line = h.line AND s.meter_id = h.meter_id
+        WHERE h.accepted = {"true" if accepted else "false"} ORDER BY h.line
+    """).df()
+    if df.empty:
+        return empty_held_out()
+    df["ts"] = pd.to_datetime(df["ts"], utc=True)
+    reasons = []
+    for r in df.itertuples(index=False):
+        when = local_text(r.ts, zone)
+        if r.rule_id == "vee.physical_bound" and pd.notna(r.max_per_interval):
+            why = f"max_per_interval in meters.csv ({r.bound:,.6g} {r.unit} for this interval)"
+        elif r.rule_id == "vee.physical_bound":
+            why = f"max_kw {r.max_kw:g} kW x {r.span_s / 3600:g} h in meters.csv"
+        else:
+            why = f"{mult:g} x the meter's {q * 100:g}th percentile (reference quality/vee_rules)"
+        reasons.append(
+            f"{r.value:,.10g} {r.unit} in the interval from {when} is above the bound {r.bound:,.10g} {r.unit} "
+            f"({why}); held out of every result: accept it back with 'greenpark accept' or accepted.csv if it is real"
+        )
+    out = pd.DataFrame(
+        {
+            "file": file,
+            "line": df["line"].astype("string"),
+            "meter_id": df["meter_id"].astype("string"),
+            "ts": df["ts"],
+            "value": df["value"].astype(float),
+            "bound": df["bound"].astype(float),
+            "unit": df["unit"].astype("string"),
+            "rule_id": df["rule_id"].astype("string"),
+            "reason": pd.Series(reasons, dtype="string"),
+            "raw": df["raw"].astype("string").fillna(""),
+        }
+    )
+    return out[HELD_OUT_COLUMNS]
+
+
+def run_warnings(con: duckdb.DuckDBPyConnection, file: str, zone: str) -> list[dict[str, object]]:
+    """Flat-line and zero-run warnings (file, code, subject, line, message) over view ``out``.
+
+    Needs view ``out`` (meter_id, ts, value, line) and table ``meters`` (meter_id, tenant_id).
+    """
+    flat_h = vee_rule("vee.flat_line", "min_hours")
+    zero_h = vee_rule("vee.zero_run", "min_hours")
+    share = vee_rule("vee.zero_run", "min_nonzero_share")
+    min_h = min(flat_h, zero_h)
+    con.execute(f"""
+        CREATE TEMP TABLE vee_runs AS
+        WITH o AS (
+            SELECT meter_id, ts, value, line,
+                   CASE WHEN value = lag(value) OVER w THEN 0 ELSE 1 END AS brk
+            FROM out WINDOW w AS (PARTITION BY meter_id ORDER BY ts)),
+        g AS (SELECT *, sum(brk) OVER (PARTITION BY meter_id ORDER BY ts ROWS UNBOUNDED PRECEDING) AS grp FROM o)
+        SELECT meter_id, grp, any_value(value) AS value, min(ts) AS t0, max(ts) AS t1, count(*) AS n,
+               arg_min(line, ts) AS first_line
+        FROM g GROUP BY meter_id, grp
+        HAVING epoch(max(ts)) - epoch(min(ts)) >= {min_h} * 3600
+    """)
+    rows = con.execute(f"""
+        WITH share AS (
+            SELECT meter_id, avg(CASE WHEN value > 0 THEN 1.0 ELSE 0.0 END) AS nonzero
+            FROM out WHERE meter_id IN (SELECT meter_id FROM vee_runs WHERE value = 0) GROUP BY meter_id),
+        flat AS (
+            SELECT r.* FROM vee_runs r JOIN meters m USING (meter_id)
+            WHERE r.value > 0 AND epoch(r.t1) - epoch(r.t0) >= {flat_h} * 3600 AND m.tenant_id IS NOT NULL
+              AND EXISTS (
+                SELECT 1 FROM out o JOIN meters m2 ON m2.meter_id = o.meter_id
+                WHERE m2.tenant_id = m.tenant_id AND o.meter_id <> r.meter_id AND o.ts BETWEEN r.t0 AND r.t1
+                GROUP BY o.meter_id HAVING count(DISTINCT o.value) > 1)),
+        zero AS (
+            SELECT r.* FROM vee_runs r JOIN share s USING (meter_id)
+            WHERE r.value = 0 AND epoch(r.t1) - epoch(r.t0) >= {zero_h} * 3600 AND s.nonzero >= {share})
+        SELECT 'vee.flat_line' AS code, * FROM flat
+        UNION ALL SELECT 'vee.zero_run', * FROM zero
+        ORDER BY meter_id, t0
+    """).fetchall()
+    out: list[dict[str, object]] = []
+    for code, meter, _grp, value, t0, t1, n, line in rows:
+        hours = (pd.Timestamp(t1) - pd.Timestamp(t0)) / pd.Timedelta(hours=1)
+        span = f"from {local_text(t0, zone)} to {local_text(t1, zone)} ({hours:.4g} h, {n} readings)"
+        if code == "vee.flat_line":
+            msg = (
+                f"meter frozen on {value:g} {span} while another meter of its tenant changes: "
+                "check the meter or logger (warning only; the values are kept)"
+            )
+        else:
+            msg = (
+                f"zeros {span} on a meter that normally reads: disconnected or failed? "
+                "(warning only; a shutdown is real zero)"
+            )
+        out.append({"file": file, "code": code, "subject": meter, "line": int(line), "message": msg})
+    return out
