@@ -47,11 +47,65 @@ def _progress() -> tuple[Progress, object]:
 
 
 def _counts_table(counts: pd.DataFrame) -> Table:
-    t = Table(title="Rows per file (read = accepted + rejected)")
-    for c, j in (("file", "left"), ("read", "right"), ("accepted", "right"), ("rejected", "right")):
+    t = Table(title="Rows per file (read = accepted + rejected + held out)")
+    cols = (("file", "left"), ("read", "right"), ("accepted", "right"), ("rejected", "right"), ("held out", "right"))
+    for c, j in cols:
         t.add_column(c, justify=j)  # type: ignore[arg-type]
     for r in counts.itertuples(index=False):
-        t.add_row(str(r.file), f"{r.read:,}", f"{r.accepted:,}", f"[red]{r.rejected:,}[/]" if r.rejected else "0")
+        held = int(getattr(r, "held_out", 0) or 0)
+        t.add_row(
+            str(r.file),
+            f"{r.read:,}",
+            f"{r.accepted:,}",
+            f"[red]{r.rejected:,}[/]" if r.rejected else "0",
+            f"[red]{held:,}[/]" if held else "0",
+        )
+    return t
+
+
+def _local(held: pd.DataFrame, zone: str) -> pd.DataFrame:
+    """A held-out listing with its interval start as park local time text (column ``local_time``)."""
+    from greenpark.io.timestamps import local_series
+
+    out = held.copy()
+    out.insert(3, "local_time", local_series(out["ts"], zone) if len(out) else pd.Series([], dtype=object))
+    return out
+
+
+def _records(df: pd.DataFrame) -> list[dict]:
+    out = df.copy()
+    if "ts" in out:
+        out["ts"] = pd.to_datetime(out["ts"], utc=True).dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+    for c in ("accepted_at",):
+        if c in out:
+            out[c] = pd.to_datetime(out[c], utc=True).dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return out.astype(object).where(out.notna(), None).to_dict("records")
+
+
+def _held_table(held: pd.DataFrame, limit: int, title: str) -> Table:
+    more = f"; first {limit} shown, --limit 0 for all" if 0 < limit < len(held) else ""
+    t = Table(title=f"{title} ({len(held):,}{more})")
+    for c in ("file", "line", "meter", "local time", "value", "bound", "rule", "raw"):
+        t.add_column(c, overflow="fold")
+    if "accepted_by" in held:
+        t.add_column("accepted by", overflow="fold")
+    shown = held if limit <= 0 else held.head(limit)
+    for r in shown.itertuples(index=False):
+        row = [
+            str(r.file),
+            str(r.line),
+            str(r.meter_id),
+            str(r.local_time),
+            f"{r.value:,.10g} {r.unit}",
+            f"{r.bound:,.10g} {r.unit}",
+            str(r.rule_id),
+            str(r.raw),
+        ]
+        if "accepted_by" in held:
+            who = "" if pd.isna(r.accepted_by) else str(r.accepted_by)
+            when = "" if pd.isna(r.accepted_at) else f" {pd.Timestamp(r.accepted_at):%Y-%m-%d %H:%M} UTC"
+            row.append(who + when if who else "")
+        t.add_row(*row)
     return t
 
 
@@ -142,40 +196,76 @@ def register(app: typer.Typer) -> None:
         park: ParkArg,
         as_json: JsonOpt = False,
         limit: Annotated[int, typer.Option(help="Rows of each table to show (0 = all).")] = 50,
+        strict: Annotated[
+            bool, typer.Option(help="Exit 2 when any row is rejected or any reading held out (for CI).")
+        ] = False,
     ) -> None:
-        """Validate a park folder or workbook without importing it; exit code 1 when rows are rejected."""
+        """Validate a park folder or workbook without importing it.
+
+        Exit 0: the park can be used (rejected rows and held-out readings, if any, are listed); 2: every row
+        of a required file (tenants, meters) was rejected, or with --strict any row rejected or held out.
+        """
         from greenpark.io import read_park_folder
+        from greenpark.io.quality import group_rejects, unusable_required_files
 
         bar, update = _progress()
         with bar:
             result = read_park_folder(park, progress=update)  # type: ignore[arg-type]
+        zone = result.data.park.timezone
         counts = result.counts_frame()
         warnings = pd.concat(
             [result.warnings.assign(severity="warning"), waste_findings(park, result)], ignore_index=True
         )
+        warnings.loc[warnings["code"].astype(str).str.startswith("info."), "severity"] = "info"
         warnings["line"] = pd.to_numeric(warnings["line"], errors="coerce").astype("Int64")
+        causes, own = group_rejects(result.rejects, result.rejected_ids)
+        unusable = unusable_required_files(counts)
+        held = _local(result.held_out, zone)
+        back = _local(result.accepted_back, zone)
         if as_json:
             print_json(
                 {
                     "park_id": result.data.park.park_id,
-                    "ok": result.ok,
+                    "ok": result.ok and held.empty,
+                    "timezone": zone,
                     "counts": counts.to_dict("records"),
+                    "causes": causes.to_dict("records"),
                     "rejects": result.rejects.to_dict("records"),
+                    "held_out": _records(held),
+                    "accepted_back": _records(back),
                     "warnings": warnings.astype(object).where(warnings.notna(), None).to_dict("records"),
+                    "unusable_required_files": unusable,
                 }
             )
         else:
+            from greenpark.io.quality import cause_text
+
             console.print(_counts_table(counts))
-            if len(result.rejects):
-                console.print(_rejects_table(result.rejects, limit))
+            for _, c in causes.iterrows():
+                console.print(f"[bold red]cause:[/] {cause_text(c)}", highlight=False, soft_wrap=True)
+            if len(own):
+                title = "Rejected rows" + (" (other causes; knock-on rows counted above)" if len(causes) else "")
+                console.print(_rejects_table(own, limit, title=title))
+            if len(held):
+                console.print(_held_table(held, limit, f"Readings held out of every result (times in {zone})"))
+            if len(back):
+                console.print(_held_table(back, limit, f"Readings above a bound, accepted back (times in {zone})"))
             if len(warnings):
                 console.print(_warnings_table(warnings, limit))
-            verdict = (
-                "[green]no row rejected[/]" if result.ok else f"[red]{counts['rejected'].sum():,} row(s) rejected[/]"
-            )
+            n_rej = int(counts["rejected"].sum())
+            verdict = "[green]no row rejected[/]" if result.ok else f"[red]{n_rej:,} row(s) rejected[/]"
+            if len(held):
+                verdict += f", [red]{len(held):,} reading(s) held out[/]"
             console.print(f"park {result.data.park.park_id}: {verdict}, {len(warnings):,} warning(s)")
-        if not result.ok:
-            raise typer.Exit(1)
+            for f in unusable:
+                err_console.print(
+                    f"[bold red]error:[/] every row of {f} was rejected: no result can be computed; "
+                    "fix the cause listed first and check again",
+                    highlight=False,
+                    soft_wrap=True,
+                )
+        if unusable or (strict and (not result.ok or len(held))):
+            raise typer.Exit(2)
 
     @app.command("import")
     @guarded
@@ -202,8 +292,9 @@ def register(app: typer.Typer) -> None:
         finally:
             st.close()
         counts = pd.DataFrame(
-            [c.as_dict() for c in report.counts.values()], columns=["file", "read", "accepted", "rejected"]
-        )
+            [c.as_dict() for c in report.counts.values()],
+            columns=["file", "read", "accepted", "rejected", "held_out"],
+        ).fillna({"held_out": 0})
         if as_json:
             print_json(
                 {
@@ -220,9 +311,11 @@ def register(app: typer.Typer) -> None:
             return
         console.print(_counts_table(counts))
         n_rej = int(counts["rejected"].sum())
+        n_held = int(counts["held_out"].sum())
         console.print(
             f"park {report.park_id} imported into {url}: {report.readings_written:,} interval readings; "
-            f"{n_rej:,} rejected row(s) kept in the quarantine ('greenpark quarantine {park}')"
+            f"{n_rej:,} rejected row(s) kept in the quarantine and {n_held:,} reading(s) held out "
+            f"('greenpark quarantine {park}'); rows read = accepted + rejected + held out"
         )
 
     @app.command("quarantine")
@@ -257,8 +350,9 @@ def register(app: typer.Typer) -> None:
             )
         st = open_store(url)
         try:
-            st.load_park(park_id)  # raises ParkNotFoundError with the fix
+            zone = st.load_park(park_id).park.timezone  # raises ParkNotFoundError with the fix
             rows = st.quarantine(park_id)
+            held = _local(st.held_out(park_id, include_accepted=True), zone)
         finally:
             st.close()
         if export is not None:
@@ -268,6 +362,8 @@ def register(app: typer.Typer) -> None:
             print_json(rows.astype(object).where(rows.notna(), None).to_dict("records"))
         elif export is None:
             console.print(_rejects_table(rows, limit, title=f"Quarantine of park {park_id}"))
+            if len(held):
+                console.print(_held_table(held, limit, f"Readings held out (times in {zone})"))
 
     @app.command("template")
     @guarded

@@ -62,6 +62,7 @@ class ParkRead:
     held_out: pd.DataFrame = field(default_factory=empty_held_out)
     accepted_back: pd.DataFrame = field(default_factory=empty_held_out)
     accepted: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=ACCEPTED_COLUMNS))
+    rejected_ids: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -173,6 +174,7 @@ def scan_park(
         held_out=stage.held_out if stage is not None else empty_held_out(),
         accepted_back=stage.accepted_back if stage is not None else empty_held_out(),
         accepted=decisions,
+        rejected_ids=problems.rejected_ids,
     )
     return read, stage
 

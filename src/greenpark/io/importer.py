@@ -104,6 +104,12 @@ def quality_key(park_id: str) -> str:
     return f"quality:{park_id}"
 
 
+def import_keys(store: Store, park_id: str) -> list[str]:
+    """The meta keys of the imports (folders or workbooks) that wrote a park."""
+    raw = store.get_meta(f"imports:{park_id}")
+    return list(json.loads(raw)) if raw else []
+
+
 def _with_decisions(rows: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
     """Held-out rows accepted back, with who accepted them, when and why (from the decisions)."""
     if rows.empty:

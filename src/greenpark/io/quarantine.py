@@ -48,6 +48,8 @@ class ProblemLog:
 
     rejects: list[pd.DataFrame] = field(default_factory=list)
     warnings: list[dict[str, Any]] = field(default_factory=list)
+    #: file -> {id of a rejected object row (tenant, meter ...) -> its first reject: file, line, field, value, reason}
+    rejected_ids: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
 
     def reject(self, file: str, line: Any, field_: str, value: Any, reason: str, raw: str = "") -> None:
         """Record one rejected row."""

@@ -123,7 +123,23 @@ def read_objects(
                     )
                 )
     _finish(sheet, typed, problems + extra, log, count)
+    _note_rejected_ids(sheet, id_col, problems + extra, log)
     return objects
+
+
+def _note_rejected_ids(sheet: Sheet, id_col: str, problems: list[pd.DataFrame], log: ProblemLog) -> None:
+    """Remember the ids of rejected object rows, so rows of other files that name them can be grouped
+    under the real cause (``greenpark check``: "336 rows rejected because tenant T1 was rejected")."""
+    if id_col not in sheet.frame or not problems:
+        return
+    rej = pd.concat([p for p in problems if len(p)]) if any(len(p) for p in problems) else None
+    if rej is None:
+        return
+    seen = log.rejected_ids.setdefault(sheet.file, {})
+    for idx, r in rej.iterrows():
+        key = str(sheet.frame.at[idx, id_col]).strip() if idx in sheet.frame.index else ""
+        if key and key not in seen:
+            seen[key] = {k: str(r[k]) for k in ("file", "line", "field", "value", "reason")}
 
 
 def _plain(v: Any) -> Any:
