@@ -13,10 +13,12 @@ runner = CliRunner()
 READINGS = "meter_id,timestamp,value\nE1,2024-01-01 00:00,1\nE1,2024-01-01 00:15,-2\nE9,2024-01-01 00:00,1\n"
 
 
-def test_check_reports_problems_and_exits_1(make_park):
+def test_check_reports_problems_exit_0_or_2_when_strict(make_park):
+    # exit codes (docs/park-folder.md): 0 = the park can be used, rejects listed; 1 is kept for bugs;
+    # --strict turns any reject into 2 (for CI)
     park = make_park(readings=READINGS)
     res = runner.invoke(app, ["check", str(park), "--json"])
-    assert res.exit_code == 1, res.output
+    assert res.exit_code == 0, res.output
     out = json.loads(res.stdout)
     assert out["ok"] is False
     rej = {(r["file"], r["line"], r["field"]): r["reason"] for r in out["rejects"]}
@@ -25,8 +27,8 @@ def test_check_reports_problems_and_exits_1(make_park):
     counts = {c["file"]: (c["read"], c["accepted"], c["rejected"]) for c in out["counts"]}
     assert counts["readings.csv"] == (3, 1, 2)
     assert not (park / ".greenpark").exists()  # check never imports
-    table = runner.invoke(app, ["check", str(park)])
-    assert table.exit_code == 1
+    table = runner.invoke(app, ["check", str(park), "--strict"])
+    assert table.exit_code == 2
     assert "negative interval consumption" in table.stdout
 
 

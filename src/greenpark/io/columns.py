@@ -120,10 +120,11 @@ def _spelled_choices(
     for text in pd.unique(raw[raw != ""]):
         if str(text).lower() in canon:
             continue
-        choice = aliases.get(choice_key(text))
-        how = "an alias in io/schema/aliases.csv"
-        if choice is None and attr.name == "voltage_level":
-            choice, how = voltage_band(str(text))
+        # a voltage written as a number first: "6 kV" must not match the key of "<6kV" (punctuation is ignored)
+        choice, how = voltage_band(str(text)) if attr.name == "voltage_level" else (None, "")
+        if choice is None:
+            choice = aliases.get(choice_key(text))
+            how = "an alias in io/schema/aliases.csv"
         if choice is None:
             continue
         hit = raw == text
