@@ -81,3 +81,75 @@ def test_template_writes_folder_and_annotated_workbook(tmp_path):
     assert runner.invoke(app, ["check", str(out / "park-template.xlsx")]).exit_code == 0
     # and a second template into the same folder is refused, not overwritten
     assert runner.invoke(app, ["template", str(out)]).exit_code == 2
+
+
+def test_check_shows_the_cause_first_and_exits_2_when_every_tenant_is_rejected(make_park):
+    # T1's voltage '22 kilovolt' is no band; T2's sector is no sector: every tenant row is rejected, so every
+    # meter naming them is rejected (4 meters: E1, C1 of T1; E2, C2 of T2), and every reading of those meters
+    # (3 rows) -> 7 knock-on rows under 2 causes; W1 (park common) stays
+    tenants = (
+        "tenant_id,name,sector,vsic,floor_area_m2,employees,voltage_level\n"
+        "T1,Alpha,electronics,,100,1,22 kilovolt\n"
+        "T2,Beta,bakery,,100,1,22kV\n"
+    )
+    readings = "meter_id,timestamp,value\nE1,2024-01-01 00:00,1\nE1,2024-01-01 00:15,1\nE2,2024-01-01 00:00,1\n"
+    park = make_park(tenants=tenants, readings=readings)
+    res = runner.invoke(app, ["check", str(park), "--json"])
+    assert res.exit_code == 2, res.output
+    out = json.loads(res.stdout)
+    causes = {c["subject"]: c for c in out["causes"]}
+    assert causes["tenant T1"]["rows"] == 4  # meters E1, C1 + the two readings of E1
+    assert causes["tenant T1"]["field"] == "voltage_level"
+    assert causes["tenant T2"]["rows"] == 3  # meters E2, C2 + E2's reading
+    assert out["unusable_required_files"] == ["tenants.csv"]
+    table = runner.invoke(app, ["check", str(park)])
+    assert table.exit_code == 2
+    text = " ".join(table.stdout.split())
+    first = text.index("4 rows rejected because tenant T1 was rejected: voltage_level '22 kilovolt'")
+    assert first < text.index("Rejected rows")  # the cause comes before the listing
+    assert "every row of tenants.csv was rejected" in " ".join(table.output.split())
+
+
+def test_check_lists_held_out_readings_in_local_time(make_park):
+    meters = "meter_id,tenant_id,kind,unit,max_kw\nE1,T1,electricity_import,kWh,100\n"
+    readings = "meter_id,timestamp,value\nE1,2024-01-01 07:00,20\nE1,2024-01-01 07:15,5000000\n"
+    res = runner.invoke(app, ["check", str(make_park(meters=meters, readings=readings)), "--json"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    h = out["held_out"][0]
+    # max_kw 100 x 0.25 h = 25 kWh; 07:15 local is 00:15 UTC
+    assert (h["line"], h["meter_id"], h["local_time"], h["ts"], h["bound"]) == (
+        "3",
+        "E1",
+        "2024-01-01 07:15",
+        "2024-01-01T00:15:00Z",
+        25.0,
+    )
+    counts = {c["file"]: c for c in out["counts"]}
+    assert counts["readings.csv"] == {"file": "readings.csv", "read": 2, "accepted": 1, "rejected": 0, "held_out": 1}
+
+
+def test_accept_command_records_who_and_prints_local_time(make_park, tmp_path, monkeypatch):
+    monkeypatch.delenv("GREENPARK_STORE", raising=False)
+    meters = "meter_id,tenant_id,kind,unit,max_kw\nE1,T1,electricity_import,kWh,100\n"
+    readings = "meter_id,timestamp,value\nE1,2024-01-01 07:00,20\nE1,2024-01-01 07:15,5000000\n"
+    park = make_park(meters=meters, readings=readings)
+    url = f"duckdb://{tmp_path / 's.duckdb'}"
+    res = runner.invoke(
+        app, ["accept", str(park), "--meter", "E1", "--ts", "2024-01-01 07:15", "--by", "Lan", "--store", url]
+    )
+    assert res.exit_code == 0, res.output
+    assert "interval from 2024-01-01 07:15" in " ".join(res.stdout.split())
+    again = runner.invoke(
+        app, ["accept", str(park), "--meter", "E1", "--ts", "2024-01-01 07:15", "--by", "Lan", "--store", url]
+    )
+    assert again.exit_code == 2 and "Traceback" not in again.output
+    from greenpark.io.quality import data_quality_summary
+    from greenpark.store import open_store
+
+    st = open_store(url)
+    try:
+        q = data_quality_summary(st, "tiny")
+        assert (q.held_out, q.accepted_back) == (0, 1)
+    finally:
+        st.close()

@@ -72,7 +72,13 @@ def test_bad_renewables_rows_rejected_with_file_line_field_reason_and_kept(make_
     res = runner.invoke(app, ["check", str(park), "--json"])
     assert res.exit_code == 0  # rows rejected, the park still usable (exit 1 is for bugs)
     counts = {c["file"]: c for c in json.loads(res.stdout)["counts"]}
-    assert counts["renewables.csv"] == {"file": "renewables.csv", "read": 7, "accepted": 2, "rejected": 5, "held_out": 0}
+    assert counts["renewables.csv"] == {
+        "file": "renewables.csv",
+        "read": 7,
+        "accepted": 2,
+        "rejected": 5,
+        "held_out": 0,
+    }
 
 
 def test_good_renewables_lower_market_based_scope2_by_hand(make_park, tmp_path):

@@ -85,9 +85,9 @@ def estimate_readings(
         linear = full.interpolate(method="time", limit_area="inside")
         use_linear = missing & inside & (run_len <= linear_max_s)
         local = full.index.tz_convert(zone)
-        key = pd.MultiIndex.from_arrays([local.dayofweek, local.hour])
+        key = pd.MultiIndex.from_arrays([local.day_of_week, local.hour])
         measured = full[~missing]
-        profile = measured.groupby([local[~missing].dayofweek, local[~missing].hour]).mean()
+        profile = measured.groupby([local[~missing].day_of_week, local[~missing].hour]).mean()
         prof = pd.Series(profile.reindex(key).to_numpy(), index=full.index).fillna(measured.mean())
         use_profile = missing & ~use_linear
         value = full.where(~use_linear, linear).where(~use_profile, prof)

@@ -140,4 +140,6 @@ def held_out_frame(rows: list[tuple]) -> pd.DataFrame:
     df["accepted_at"] = pd.to_datetime(df["accepted_at"], utc=True)
     for c in ("value", "bound"):
         df[c] = pd.to_numeric(df[c]).astype(float)
+    for c in ("file", "line", "meter_id", "unit", "rule_id", "reason", "raw", "accepted_by", "note"):
+        df[c] = df[c].astype(object).where(df[c].notna(), None)
     return df
