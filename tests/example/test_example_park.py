@@ -155,7 +155,7 @@ def _interval_kwh(readings: pd.DataFrame, meta: dict) -> pd.Series:
     r = r[~r["line"].isin(inserted)].copy()
     r["v"] = r["value"].astype(float)
     for ln, f in fault_lines.items():
-        if f["kind"] == "negative_interval":
+        if f["kind"] in ("negative_interval", "spike"):
             r.loc[r["line"] == ln, "v"] = f["original"]
     return r.groupby("meter_id")["v"].sum()
 
@@ -226,7 +226,10 @@ def test_tet_and_sundays_lower_the_load(full_park, full_readings):
 def test_faults_are_where_the_metadata_says(full_park):
     folder, meta = full_park
     kinds = {f["kind"] for f in meta["faults"]}
-    assert {"duplicate", "negative_interval", "bad_timestamp", "unknown_meter", "unknown_unit"} <= kinds
+    assert {
+        *("duplicate", "negative_interval", "bad_timestamp", "unknown_meter", "unknown_unit"),
+        *("spike", "partial_year"),
+    } <= kinds
     for f in meta["faults"]:
         lines = (folder / f["file"]).read_text(encoding="utf-8").split("\n")
         header = lines[0].split(",")
@@ -242,6 +245,27 @@ def test_faults_are_where_the_metadata_says(full_park):
             assert pd.isna(pd.to_datetime(f["value"], errors="coerce"))
         if f["kind"] == "negative_interval":
             assert float(f["value"]) < 0
+        if f["kind"] == "spike":
+            assert float(f["value"]) == 5_000_000.0 and f["original"] < 1_000
+
+
+def test_spike_and_partial_year_truths(full_park, full_readings):
+    _, meta = full_park
+    spike = next(f for f in meta["faults"] if f["kind"] == "spike")
+    partial = next(f for f in meta["faults"] if f["kind"] == "partial_year")
+    assert spike["meter_id"] != partial["meter_id"]
+    anchors = set(meta["electricity"]["decree06_anchor_tenants"])
+    assert {spike["meter_id"].removeprefix("EL-"), partial["meter_id"].removeprefix("EL-")}.isdisjoint(anchors)
+    assert meta["expected_check"]["held_out_lines"] == {"readings.csv": [spike["line"]]}
+    # the partial meter: readings from 2024-07-01 00:00 only, 184 days x 96 = 17,664 quarter-hours
+    r = full_readings[full_readings["meter_id"] == partial["meter_id"]]
+    assert r["timestamp"].min() == "2024-07-01T00:00:00" and len(r) == partial["readings"] == 184 * 96
+    info = meta["electricity"]["tenants"][partial["meter_id"].removeprefix("EL-")]
+    assert info["import_kwh"] == pytest.approx(r["value"].astype(float).sum(), abs=0.01)
+    assert info["import_kwh"] == pytest.approx(partial["measured_kwh"], abs=1e-6)
+    assert info["full_year_import_kwh"] == pytest.approx(partial["full_year_kwh"], abs=1e-6)
+    # about half the year's energy (a factory's load is not the same every month)
+    assert 0.35 < partial["measured_kwh"] / partial["full_year_kwh"] < 0.65
 
 
 def test_fuel_totals_match(full_park):

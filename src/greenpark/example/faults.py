@@ -17,6 +17,7 @@ from greenpark.example.series import MeterSeries
 UNKNOWN_UNIT = "kWhh"
 UNKNOWN_METER = "EL-T99"
 BAD_TIMESTAMP = "2024-02-30T00:00:00"
+SPIKE_KWH = 5_000_000  # one 15-min interval: a glitch no factory meter can read
 
 
 @dataclass
@@ -194,3 +195,51 @@ def inject_fuel_fault(fuels: pd.DataFrame, rng: np.random.Generator) -> tuple[pd
         original_unit=original,
     )
     return fuels, out
+
+
+def inject_spike(series: list[MeterSeries], meter_id: str, year: int) -> Fault:
+    """Replace one 15-min reading of an interval meter by an impossible one (a meter glitch).
+
+    greenpark holds it out of every result (``vee.history_bound``: far above 10 x the meter's 99th
+    percentile); the tenant's measured kWh is then its import without that interval.
+    """
+    s = next(x for x in series if x.meter_id == meter_id)
+    ts = f"{year}-08-12T10:30:00"
+    k = _row_of(s, ts)
+    original = float(s.values[k])
+    s.values[k] = SPIKE_KWH
+    return Fault(
+        "spike",
+        "readings.csv",
+        "value",
+        repr(float(SPIKE_KWH)),
+        "held out: above the meter's plausibility bound (10 x its 99th percentile, reference quality/vee_rules)",
+        meter_id,
+        ts,
+        original,
+        meter_id,
+        k,
+    )
+
+
+def cut_to_partial_year(series: list[MeterSeries], meter_id: str, year: int) -> dict:
+    """Keep a meter's readings from 1 July only (a meter read for about half the year); returns the truth.
+
+    The tenant was there all year: its measured kWh covers 184 of 366 days, and coverage and the
+    full-year rule (issue 14) must say so instead of reporting half a year as a year.
+    """
+    s = next(x for x in series if x.meter_id == meter_id)
+    first = f"{year}-07-01T00:00:00"
+    full_kwh = float(np.sum(s.values))
+    keep = s.timestamps >= first
+    s.timestamps, s.values = s.timestamps[keep], s.values[keep]
+    return {
+        "kind": "partial_year",
+        "file": "readings.csv",
+        "meter_id": meter_id,
+        "first_timestamp": first,
+        "readings": int(keep.sum()),
+        "reason": "meter read from 1 July only: coverage about 0.5, partial year",
+        "measured_kwh": float(np.sum(s.values)),
+        "full_year_kwh": full_kwh,
+    }

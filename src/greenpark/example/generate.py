@@ -23,7 +23,7 @@ from greenpark.example.series import MeterSeries
 
 log = logging.getLogger(__name__)
 
-GENERATOR_VERSION = "1.0"
+GENERATOR_VERSION = "1.1"
 DEFAULT_SEED = 2024
 DEFAULT_TENANTS = 48
 PARK: dict[str, Any] = {
@@ -202,9 +202,26 @@ def write_example_park(
         if f"EL-{t}" not in el_truth["cumulative_meters"] and "pv_kwh" not in info
     ]
     fault_rng = _rng(seed, "faults")
-    reading_faults = faults.inject_reading_faults(series, interval_import, year, fault_rng)
+    # a tenant read for half the year, and a spike: on interval meters of two non-anchor tenants that no
+    # other fault touches (picked from the end of the list, so the older faults keep their meters)
+    anchors = set(tenant_df.loc[tenant_df["anchor"], "tenant_id"])
+    plain = [m for m in interval_import if m.removeprefix("EL-") not in anchors]
+    partial_meter, spike_meter = (plain[-1], plain[-2]) if len(plain) >= 2 else (None, None)
+    others = [m for m in interval_import if m not in (partial_meter, spike_meter)] or interval_import
+    reading_faults = faults.inject_reading_faults(series, others, year, fault_rng)
+    if spike_meter is not None:
+        reading_faults.append(faults.inject_spike(series, spike_meter, year))
+    partial = faults.cut_to_partial_year(series, partial_meter, year) if partial_meter is not None else None
+    if partial is not None:
+        info = el_truth["tenants"][partial_meter.removeprefix("EL-")]
+        info["full_year_import_kwh"] = info["import_kwh"]
+        info["import_kwh"] = round(partial["measured_kwh"], 6)
+    if partial is not None:  # its first kept reading's line (header = line 1)
+        before = sum(len(x) for x in series[: [x.meter_id for x in series].index(partial_meter)])
+        partial.update(line=before + 2, column="timestamp", value=partial["first_timestamp"])
+        partial["timestamp"] = partial["first_timestamp"]
     fuels_written, fuel_fault = faults.inject_fuel_fault(fuel_df, fault_rng)
-    fault_list = [*faults.reading_lines(series, reading_faults), fuel_fault]
+    fault_list = [*faults.reading_lines(series, reading_faults), fuel_fault, *([partial] if partial else [])]
     done(STEPS[5])
 
     readings_rows = _write_series(series, folder / "readings.csv")
@@ -320,7 +337,10 @@ def _metadata(
         "electricity": {
             "note": (
                 "kWh per tenant as generated, BEFORE the deliberate faults (see 'faults': one value negated, "
-                "one duplicate row, one row with a bad timestamp, one row of an unknown meter). Cumulative meters "
+                "one duplicate row, one row with a bad timestamp, one row of an unknown meter, one spike of "
+                "5,000,000 kWh replacing a value, given in the fault's 'original'). One tenant's import meter is "
+                "read from 1 July only (fault 'partial_year'): its import_kwh is what its readings hold, and "
+                "full_year_import_kwh the whole year as generated (its load_kwh is the whole year). Cumulative meters "
                 "have one register reading more than intervals (closing reading at the next year's 00:00); "
                 "their registers count in 0.01 kWh and wrap to 0 after register_max (modulus register_max + 0.01)."
             ),
@@ -364,9 +384,15 @@ def _metadata(
 
 
 def _expected_check(fault_list: list[dict], el: dict, water: dict) -> dict:
-    """What a checker should report: the rejected lines and the warnings the data are built to raise."""
+    """What a checker should report: the rejected and held-out lines and the warnings the data are built to raise."""
     rejected: dict[str, list[int]] = {}
+    held: dict[str, list[int]] = {}
     for f in fault_list:
+        if f["kind"] == "partial_year":
+            continue
+        if f["kind"] == "spike":
+            held.setdefault(f["file"], []).append(f["line"])
+            continue
         lines = [f["line"]] + ([f["original_line"]] if "original_line" in f else [])
         rejected.setdefault(f["file"], []).extend(sorted(lines))
     return {
@@ -376,6 +402,15 @@ def _expected_check(fault_list: list[dict], el: dict, water: dict) -> dict:
             "their meters if rejected"
         ),
         "rejected_lines": {k: sorted(v) for k, v in rejected.items()},
+        "held_out_lines": {k: sorted(v) for k, v in held.items()},
+        "partial_year": next(
+            (
+                {"meter_id": f["meter_id"], "first_timestamp": f["first_timestamp"], "readings": f["readings"]}
+                for f in fault_list
+                if f["kind"] == "partial_year"
+            ),
+            None,
+        ),
         "rollover": {
             "meter_id": el["rollover_meter"],
             **el["tenants"][el["rollover_meter"].removeprefix("EL-")]["rollover"],

@@ -15,7 +15,7 @@ held out (``held``; never reach ``Store.consumption``; listed with file, line, m
     ``min_readings`` values and that quantile is above zero.
 warned (file and line of the run's first reading; nothing removed)
     ``vee.flat_line``: the same non-zero value for ``min_hours`` or more (first to last reading of the run)
-    while another meter of the same tenant changes in that time.
+    and at least ``min_readings`` readings, while another meter of the same tenant changes in that time.
     ``vee.zero_run``: zeros for ``min_hours`` or more on a meter at least ``min_nonzero_share`` of whose
     intervals are above zero.
 
@@ -184,6 +184,7 @@ def run_warnings(con: duckdb.DuckDBPyConnection, file: str, zone: str) -> list[d
     Needs view ``out`` (meter_id, ts, value, line) and table ``meters`` (meter_id, tenant_id).
     """
     flat_h = vee_rule("vee.flat_line", "min_hours")
+    flat_n = int(vee_rule("vee.flat_line", "min_readings"))
     zero_h = vee_rule("vee.zero_run", "min_hours")
     share = vee_rule("vee.zero_run", "min_nonzero_share")
     min_h = min(flat_h, zero_h)
@@ -205,7 +206,8 @@ def run_warnings(con: duckdb.DuckDBPyConnection, file: str, zone: str) -> list[d
             FROM out WHERE meter_id IN (SELECT meter_id FROM vee_runs WHERE value = 0) GROUP BY meter_id),
         flat AS (
             SELECT r.* FROM vee_runs r JOIN meters m USING (meter_id)
-            WHERE r.value > 0 AND epoch(r.t1) - epoch(r.t0) >= {flat_h} * 3600 AND m.tenant_id IS NOT NULL
+            WHERE r.value > 0 AND epoch(r.t1) - epoch(r.t0) >= {flat_h} * 3600 AND r.n >= {flat_n}
+              AND m.tenant_id IS NOT NULL
               AND EXISTS (
                 SELECT 1 FROM out o JOIN meters m2 ON m2.meter_id = o.meter_id
                 WHERE m2.tenant_id = m.tenant_id AND o.meter_id <> r.meter_id AND o.ts BETWEEN r.t0 AND r.t1
