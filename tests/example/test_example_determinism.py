@@ -100,8 +100,13 @@ def test_another_year_keeps_the_calendar(tmp_path):
 def test_expected_check_lists_every_fault_line(tmp_path):
     meta = write_example_park(tmp_path, seed=2, n_tenants=9)
     expected = meta["expected_check"]["rejected_lines"]
-    for f in meta["faults"]:
+    held = meta["expected_check"]["held_out_lines"]
+    rejected = [f for f in meta["faults"] if f["kind"] not in ("spike", "partial_year")]
+    for f in rejected:
         assert f["line"] in expected[f["file"]]
         if f["kind"] == "duplicate":
             assert f["original_line"] == f["line"] - 1 and f["original_line"] in expected[f["file"]]
-    assert sum(len(v) for v in expected.values()) == len(meta["faults"]) + 1  # the duplicate has two lines
+    assert sum(len(v) for v in expected.values()) == len(rejected) + 1  # the duplicate has two lines
+    # the spike is held out, not rejected; the partial year is neither (its readings are all valid)
+    spikes = [f for f in meta["faults"] if f["kind"] == "spike"]
+    assert held == {"readings.csv": [f["line"] for f in spikes]} and len(spikes) == 1

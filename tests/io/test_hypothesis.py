@@ -1,7 +1,7 @@
 """Property tests: random malformed rows never crash a reader and never vanish.
 
-For every file: rows read == rows written, read == accepted + rejected, and every
-rejected row is in the rejects table.
+For every file: rows read == rows written, read == accepted + rejected + held out, and every
+rejected row is in the rejects table, every held-out reading in the held-out listing.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from io_tiny_park import METERS, PARK_TOML, TENANTS, WWTP
@@ -80,8 +81,9 @@ def check_no_loss(read, file: str, n_rows: int) -> None:
     c = read.counts[name]
     blank = 0  # pyarrow skips rows that are entirely empty lines? we never write those
     assert c.read == n_rows - blank
-    assert c.read == c.accepted + c.rejected
+    assert c.read == c.accepted + c.rejected + c.held_out
     assert read.rejects[read.rejects.file == name]["line"].nunique() == c.rejected
+    assert len(read.held_out[read.held_out.file == name]) == c.held_out
 
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -106,3 +108,23 @@ def test_record_readers_lose_nothing(file_rows):
     read = write_and_read(file, rows)
     check_no_loss(read, file, len(rows))
     assert len(read.data.table(file)) == read.counts[f"{file}.csv"].accepted
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.floats(min_value=10, max_value=100), min_size=120, max_size=160),
+    st.sets(st.integers(min_value=0, max_value=119), max_size=1),
+    st.floats(min_value=1e4, max_value=1e9),
+)
+def test_random_spikes_are_held_out_and_never_lost(values, spikes, size):
+    # values in [10, 100] kWh and at most one spike among n >= 120 values: the 99th percentile is at 0-based
+    # order statistic (n - 1) x 0.99 <= n - 2 (117.81 for n = 120), between two normal values, so in [10, 100]:
+    # the bound 10 x p99 is >= 100 (no normal value is above it) and <= 1,000 kWh < 10,000 <= the spike
+    rows = []
+    for i, v in enumerate(values):
+        t = f"2024-01-{1 + i // 96:02d} {(i % 96) // 4:02d}:{15 * (i % 4):02d}"
+        rows.append(["E1", t, repr(size if i in spikes else v)])
+    read = write_and_read("readings", rows)
+    check_no_loss(read, "readings", len(rows))
+    assert sorted(int(x) for x in read.held_out["line"]) == sorted(i + 2 for i in spikes)
+    assert read.readings["value"].sum() == pytest.approx(sum(v for i, v in enumerate(values) if i not in spikes))
