@@ -82,3 +82,19 @@ def test_workbook_datetime_cells_are_park_local(make_park, tmp_path):
     read = read_park_folder(book)
     assert read.readings["ts"].tolist() == [pd.Timestamp("2023-12-31T17:00Z")]
     assert read.readings["value"].tolist() == [1.5]
+
+
+def test_a_period_excel_turned_into_a_date_is_read_as_its_month(make_park, tmp_path):
+    # a user types 2024-03 in a cell; Excel stores the date 2024-03-01. The workbook gives a datetime cell.
+    import datetime as dt
+
+    folder = make_park(fuels="tenant_id,period,fuel,quantity,unit\nT1,2024-01,diesel,1,l\n")
+    book = _workbook_from_folder(folder, tmp_path / "tiny.xlsx")
+    from openpyxl import load_workbook
+
+    wb = load_workbook(book)
+    wb["fuels"]["B2"] = dt.datetime(2024, 3, 1)
+    wb.save(book)
+    read = read_park_folder(book)
+    assert read.rejects[read.rejects.file.str.endswith("fuels")].empty
+    assert read.data.table("fuels")["period"].tolist() == ["2024-03"]
