@@ -36,6 +36,7 @@ from typing import Any
 
 from greenpark import __version__, runs
 from greenpark.errors import GreenparkError, NoDataError
+from greenpark.io.quality import data_quality_summary
 from greenpark.model import ParkData
 
 log = logging.getLogger(__name__)
@@ -204,6 +205,7 @@ def _store_stages(
     for grain, by in _TABLES:
         py.consumption(grain, by)
     quarantine = store.quarantine(py.park_id)
+    quality = data_quality_summary(store, py.park_id)
     assessment = Assessment(
         meta={
             "park_id": py.park_id,
@@ -214,6 +216,7 @@ def _store_stages(
             "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "greenpark_version": __version__,
             "quarantined_rows": len(quarantine),
+            "data_quality": quality.as_dict(),
         },
         park=data.park.model_dump(mode="json") | {"tenants": len(data.tenants), "roofs": len(data.roofs)},
     )

@@ -86,6 +86,25 @@ class Readings(Protocol):
         """Sum of interval values per period (columns as :meth:`Store.consumption`)."""
         ...
 
+    def coverage(
+        self,
+        park_id: str,
+        start: dt.datetime,
+        end: dt.datetime,
+        by: By = "meter",
+        grain: Literal["month", "year"] = "month",
+    ) -> pd.DataFrame:
+        """Expected and valid intervals per meter or tenant and period (columns as :meth:`Store.coverage`)."""
+        ...
+
+    def years_with_data(self, park_id: str) -> list[int]:
+        """The local calendar years with readings, ascending."""
+        ...
+
+    def data_span(self, park_id: str) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+        """(first, last) reading in park local time, or None."""
+        ...
+
 
 @dataclass(frozen=True)
 class YearChoice:
@@ -96,11 +115,14 @@ class YearChoice:
 
 
 def data_years(data: ParkData, readings: Readings) -> list[int]:
-    """The local calendar years in which the park has readings, ascending (one yearly sum in the database)."""
-    start, _ = year_bounds(data.park.timezone, _FIRST_YEAR)
-    _, end = year_bounds(data.park.timezone, _LAST_YEAR)
-    df = readings.consumption(data.park.park_id, start, end, grain="year", by="tenant")
-    return sorted({int(t.year) for t in df["period_start"]}) if len(df) else []
+    """The local calendar years in which the park has readings, ascending (asked of the store, in SQL)."""
+    return readings.years_with_data(data.park.park_id)
+
+
+def data_span_text(data: ParkData, readings: Readings) -> str:
+    """What the park's readings cover, for messages: ``2024-01-01 to 2024-12-31`` (park local dates)."""
+    span = readings.data_span(data.park.park_id)
+    return "no readings at all" if span is None else f"{span[0]:%Y-%m-%d} to {span[1]:%Y-%m-%d}"
 
 
 def default_year(data: ParkData, readings: Readings) -> YearChoice:
@@ -129,7 +151,7 @@ def default_year(data: ParkData, readings: Readings) -> YearChoice:
 
 
 def require_readings(data: ParkData, readings: Readings, year: int) -> None:
-    """Raise :class:`NoDataError` naming the park's years when ``year`` has no readings at all."""
+    """Raise :class:`NoDataError` naming what the park's data covers when ``year`` has no readings at all."""
     years = data_years(data, readings)
     if year in years:
         return
@@ -139,8 +161,8 @@ def require_readings(data: ParkData, readings: Readings, year: int) -> None:
             "readings), then run again"
         )
     raise NoDataError(
-        f"no readings for {year}; the park's data covers {_span(years)}; choose --year {years[-1]}"
-        + (" or another year in that range" if len(years) > 1 else "")
+        f"no readings for {year}; the park's data covers {data_span_text(data, readings)}; choose --year "
+        + (f"{years[-1]}" if len(years) == 1 else f"in {', '.join(map(str, years))}")
     )
 
 
@@ -178,6 +200,15 @@ class ParkYear:
             start, end = self.bounds()
             df = self.readings.consumption(self.park_id, start, end, grain=grain, by=by, tenant_id=tenant_id)
             self._tables[key] = df
+        return self._tables[key].copy()
+
+    def coverage(self, by: By = "tenant", grain: Literal["month", "year"] = "year") -> pd.DataFrame:
+        """The year's expected and valid intervals per tenant (or meter) and period (:meth:`Store.coverage`),
+        asked once per grouping and grain."""
+        key = (f"coverage-{grain}", by, None)
+        if key not in self._tables:
+            start, end = self.bounds()
+            self._tables[key] = self.readings.coverage(self.park_id, start, end, by=by, grain=grain)
         return self._tables[key].copy()
 
 

@@ -71,7 +71,9 @@ def test_a_first_reading_of_a_new_year_is_seen_at_once(store: Store) -> None:
         op = make_callers(app.state.service).headers["operator"]
         r = client.get("/api/v1/parks/tiny/tenants/t1/inventory?year=2025", headers=op)
         assert (
-            r.status_code == 404 and r.json()["detail"] == "no readings for 2025; the park's data covers 2024 to 2024"
+            r.status_code == 404
+            and r.json()["detail"]
+            == "no readings for 2025; the park's data covers 2024-03-01 to 2024-03-01; choose --year 2024"
         )
         assert client.get("/api/v1/parks/tiny/tenants/t1/inventory", headers=op).json()["grid_import_kwh"] == 10.0
         one = [{"meter_id": "e1", "timestamp": "2025-01-02T08:00:00", "value": 4.0}]

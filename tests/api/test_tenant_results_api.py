@@ -48,7 +48,10 @@ def test_solar_offer_for_a_year_without_readings_is_404_naming_the_years(client:
     _post(client, callers)  # readings in March 2024 only
     r = client.get("/api/v1/parks/tiny/tenants/t1/solar?year=2023", headers=callers.headers["tenant"])
     assert r.status_code == 404
-    assert r.json()["detail"] == "no readings for 2023; the park's data covers 2024 to 2024"
+    assert (
+        r.json()["detail"]
+        == "no readings for 2023; the park's data covers 2024-03-01 to 2024-03-01; choose --year 2024"
+    )
 
 
 def test_savings_default_baseline_is_the_year_before(client: TestClient, callers: Callers) -> None:

@@ -49,5 +49,5 @@ def test_table_and_a_year_without_readings(example_park):
     for extra in (["--strict-factors"], ["--json"]):
         res = runner.invoke(app, ["inventory", str(example_park), "--year", "2026", *extra])
         assert res.exit_code == 2
-        assert "no readings for 2026; the park's data covers 2024; choose --year 2024" in res.output
+        assert "no readings for 2026; the park's data covers 2024-01-01 to 2024-12-31; choose --year 2024" in res.output
         assert res.stdout == ""

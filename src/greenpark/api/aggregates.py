@@ -14,7 +14,6 @@ from typing import Literal
 
 import pandas as pd
 
-from greenpark import runs
 from greenpark.api.service import Service
 from greenpark.periods import month_bounds as month_range
 
@@ -113,8 +112,7 @@ def _assemble(
 def data_years(service: Service, park_id: str) -> list[int]:
     """The local years with readings (:func:`greenpark.runs.data_years`), cached until any reading of the park
     changes (a park's first reading of a new year shows that year at once)."""
-    data = service.park(park_id)
-    return service.cached_park(park_id, ("data_years",), lambda: runs.data_years(data, UncachedReadings(service)))
+    return service.cached_park(park_id, ("data_years",), lambda: UncachedReadings(service).years_with_data(park_id))
 
 
 def meter_gaps(service: Service, park_id: str, start: dt.datetime, end: dt.datetime) -> pd.DataFrame:
@@ -157,6 +155,29 @@ class CachedReadings:
             return consumption_uncached(self.service, park_id, start, end, grain, by, tenant_id)
         return consumption(self.service, park_id, start, end, grain, by, tenant_id)
 
+    def coverage(
+        self,
+        park_id: str,
+        start: dt.datetime,
+        end: dt.datetime,
+        by: Literal["meter", "tenant"] = "meter",
+        grain: Literal["month", "year"] = "month",
+    ) -> pd.DataFrame:
+        """:meth:`Store.coverage`, cached while no reading of the range's local months changes."""
+        months = [a.strftime("%Y-%m") for a, _ in month_chunks(start, end, self.service.park(park_id).park.zone)]
+        key = ("coverage", start.isoformat(), end.isoformat(), by, grain)
+        u = UncachedReadings(self.service)
+        return self.service.cached_span(park_id, months, key, lambda: u.coverage(park_id, start, end, by, grain))
+
+    def years_with_data(self, park_id: str) -> list[int]:
+        """The park's years with readings (cached until any reading of the park changes)."""
+        return data_years(self.service, park_id)
+
+    def data_span(self, park_id: str) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+        """The park's first and last reading (cached until any reading of the park changes)."""
+        u = UncachedReadings(self.service)
+        return self.service.cached_park(park_id, ("data_span",), lambda: u.data_span(park_id))
+
 
 class UncachedReadings(CachedReadings):
     """The store itself under the service's lock, nothing kept: for an engine whose own result is cached (one
@@ -173,3 +194,25 @@ class UncachedReadings(CachedReadings):
         tenant_id: str | None = None,
     ) -> pd.DataFrame:
         return consumption_uncached(self.service, park_id, start, end, grain, by, tenant_id)
+
+    def coverage(
+        self,
+        park_id: str,
+        start: dt.datetime,
+        end: dt.datetime,
+        by: Literal["meter", "tenant"] = "meter",
+        grain: Literal["month", "year"] = "month",
+    ) -> pd.DataFrame:
+        with self.service.lock:
+            _refuse_when_stopping(self.service)
+            return self.service.store.coverage(park_id, start, end, by=by, grain=grain)
+
+    def years_with_data(self, park_id: str) -> list[int]:
+        with self.service.lock:
+            _refuse_when_stopping(self.service)
+            return self.service.store.years_with_data(park_id)
+
+    def data_span(self, park_id: str) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+        with self.service.lock:
+            _refuse_when_stopping(self.service)
+            return self.service.store.data_span(park_id)

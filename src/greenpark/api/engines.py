@@ -20,7 +20,6 @@ from greenpark.api.deps import ParkScope
 from greenpark.api.schemas import TenantSolarPublic
 from greenpark.api.service import Service
 from greenpark.energy.verification import VerifiedSavings
-from greenpark.errors import NoDataError
 from greenpark.ghg import InventoryResult, TenantInventory
 from greenpark.periods import year_bounds
 from greenpark.waste.assessment import WasteResult
@@ -52,11 +51,9 @@ def _cached(service: Service, scope: ParkScope, year: int, key: tuple[Any, ...],
 
 
 def require_year(service: Service, scope: ParkScope, year: int) -> None:
-    """Raise :class:`NoDataError` (the API answers 404 with the park's years) when ``year`` has no readings."""
-    years = data_years(service, scope.park_id)
-    if year not in years:
-        span = f"{years[0]} to {years[-1]}" if years else "no year"
-        raise NoDataError(f"no readings for {year}; the park's data covers {span}")
+    """:func:`greenpark.runs.require_readings`: NoDataError (the API answers 404 saying what the park's data covers)
+    when ``year`` has no readings."""
+    runs.require_readings(scope.data, CachedReadings(service), year)
 
 
 def park_inventory(service: Service, scope: ParkScope, year: int, wait: bool = True) -> InventoryResult | None:

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from greenpark.cli.common import console, err_console, guarded, print_json
 from greenpark.errors import InputError
+from greenpark.io.quality import DataQuality
 
 
 def _summary(a: dict, out: dict[str, Path], seconds: float) -> None:
@@ -108,6 +109,9 @@ def register(app: typer.Typer) -> None:
             bar.update(task, description="report …")
             paths = write_report(a, folder, lang=lang, pdf=not no_pdf)
             bar.advance(task)
+        banner = DataQuality(**a["meta"]["data_quality"]).banner(park)
+        if banner:
+            err_console.print(f"[yellow]{banner}[/]", highlight=False, soft_wrap=True)
         if as_json:
             print_json(a)
         else:

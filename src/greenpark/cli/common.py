@@ -17,6 +17,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from greenpark import runs
 from greenpark.errors import GreenparkError
 from greenpark.io.importer import open_park
+from greenpark.io.quality import data_quality_summary
 from greenpark.model import ParkData
 from greenpark.store.base import Store
 
@@ -105,6 +106,9 @@ def park_year(
     ``require_readings=False`` for results that stand on other records than meter readings (waste).
     """
     with opened_park(arg, store_url) as (data, store):
+        banner = data_quality_summary(store, data.park.park_id).banner(arg)
+        if banner:  # what the result stands on, before the result (stderr: --json output stays clean)
+            err_console.print(f"[yellow]{banner}[/]", highlight=False, soft_wrap=True)
         py, choice = runs.park_year(data, store, year, require=require_readings)
         if year is None and not quiet:
             err_console.print(f"year {py.year}: {choice.reason} (give --year to choose)", highlight=False)
