@@ -67,3 +67,7 @@ class NoDataError(InputError):
 
     The CLI exits 2 with the message; ``assess`` marks a stage whose input is absent ``skipped`` with it.
     """
+
+
+class WeakPasswordError(InputError):
+    """A password is too short or is one of the common passwords (the service's password policy)."""

@@ -10,6 +10,8 @@ numbers (limits, factors) stay in ``greenpark.reference``.
 
 from __future__ import annotations
 
+import datetime as dt
+import ipaddress
 import logging
 from functools import lru_cache
 from pathlib import Path
@@ -20,7 +22,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 log = logging.getLogger(__name__)
 
-PLACEHOLDER_SECRETS = frozenset({"", "changethis", "change-me", "secret"})
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
 class Settings(BaseSettings):
@@ -37,25 +39,52 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=0, le=65535)
 
-    # bootstrap: the first operator, created at start when the store has no user yet
+    # bootstrap: the first operator, created at start when the store has no user yet. No default password:
+    # ``greenpark serve`` refuses to start without one (``--example`` makes a random one and prints it)
     admin_username: str = "admin"
-    admin_password: str = Field(default="changethis", repr=False)
+    admin_password: str | None = Field(default=None, repr=False)
+
+    # passwords: every password set (bootstrap, new user, change) has at least this many characters and is not
+    # in the list of common passwords (greenpark/api/common-passwords.txt)
+    password_min_length: int = Field(default=12, ge=8, description="shortest password accepted")
 
     # sessions and tokens
     session_cookie: str = "greenpark_session"
     csrf_cookie: str = "greenpark_csrf"
     session_hours: float = Field(default=12.0, gt=0)
-    cookie_secure: bool = False
-    scrypt_n: int = Field(default=2**14, ge=2**10, description="scrypt cost parameter for passwords")
+    cookie_secure: bool | None = Field(
+        default=None, description="Secure cookies; default: on unless the service listens on loopback only"
+    )
+    # OWASP Password Storage Cheat Sheet (scrypt): N=2^17 (128 MiB), r=8, p=1. Hashes made with a lower N still
+    # verify and are re-hashed with this N at the user's next sign-in.
+    scrypt_n: int = Field(default=2**17, ge=2**10, description="scrypt cost parameter N for passwords (power of 2)")
+    token_days: float = Field(default=90.0, gt=0, description="lifetime of an API token made without expires_at")
+    token_max_days: float = Field(default=366.0, gt=0, description="longest lifetime an API token may ask for")
+    tokens_per_user: int = Field(default=20, ge=1, description="live API tokens one user may hold")
 
     # login rate limit: at most `login_max_attempts` failed logins per username+client in the window
     login_max_attempts: int = Field(default=5, ge=1)
     login_max_attempts_per_client: int = Field(default=20, ge=1, description="failed logins per address, any user")
     login_window_s: float = Field(default=300.0, gt=0)
+    login_max_keys: int = Field(default=100_000, ge=1, description="failure counters kept; the oldest go first")
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="addresses or networks (CIDR) of reverse proxies whose X-Forwarded-For is believed; "
+        "from any other peer the header is ignored",
+    )
 
     # ingestion
     ingest_max_rows: int = Field(default=200_000, ge=1, description="largest batch accepted in one request")
-    ingest_max_bytes: int = Field(default=64 * 2**20, ge=1, description="largest request body for a batch")
+    ingest_max_bytes: int = Field(
+        default=16 * 2**20, ge=1, description="largest request body for a batch (refused while it streams in)"
+    )
+    ingest_max_json_depth: int = Field(default=16, ge=3, description="deepest nesting of a JSON batch")
+    ingest_earliest: dt.date = Field(
+        default=dt.date(2000, 1, 1), description="readings stamped before this day are rejected as implausible"
+    )
+    ingest_max_ahead_h: float = Field(
+        default=24.0, ge=0, description="readings stamped more than this far ahead of the server clock are rejected"
+    )
     mqtt_enabled: bool = False
     mqtt_host: str = "127.0.0.1"
     mqtt_port: int = 1883
@@ -95,15 +124,25 @@ class Settings(BaseSettings):
     )
 
     @model_validator(mode="after")
-    def _refuse_placeholder_secret(self) -> Settings:
-        if self.admin_password in PLACEHOLDER_SECRETS:
-            if self.environment == "production":
+    def _check_proxies(self) -> Settings:
+        # the admin password is checked against the password policy where it is used (the first operator is made
+        # at start: greenpark.api.accounts.Accounts.bootstrap), like every other password
+        for entry in self.trusted_proxies:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
                 raise ValueError(
-                    "GREENPARK_ADMIN_PASSWORD is a placeholder; set a real password before running "
-                    "with GREENPARK_ENVIRONMENT=production"
-                )
-            log.warning("GREENPARK_ADMIN_PASSWORD is a placeholder: fine for development, not for production")
+                    f"GREENPARK_TRUSTED_PROXIES: {entry!r} is not an IP address or network; "
+                    'give a JSON list such as ["10.0.0.5", "10.1.0.0/24"]'
+                ) from None
         return self
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Whether session cookies carry ``Secure``: as set, else on unless the service listens on loopback."""
+        if self.cookie_secure is not None:
+            return self.cookie_secure
+        return self.host not in LOOPBACK_HOSTS and not self.host.startswith("127.")
 
 
 @lru_cache

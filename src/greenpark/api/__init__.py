@@ -16,8 +16,9 @@ from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
 
 from greenpark import __version__
-from greenpark.api import problems
+from greenpark.api import docs, problems
 from greenpark.api.engines import warm
+from greenpark.api.headers import SecurityHeaders
 from greenpark.api.report_runs import ReportRuns, reports_folder
 from greenpark.api.routes import alerts, auth, ingest, parks, reports, results, wwtp
 from greenpark.api.schemas import Health
@@ -73,8 +74,13 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         description="The live service of a green-smart industrial park: readings, alerts, inventories, compliance.",
         lifespan=lifespan,
         generate_unique_id_function=_operation_id,
+        docs_url=None,  # served from local files by greenpark.api.docs (no CDN, no inline script)
+        redoc_url=None,
     )
+    # CSP (with a per-request nonce for the dashboard's inline scripts), no framing, nosniff, referrer policy
+    app.add_middleware(SecurityHeaders)
     problems.install(app)
+    docs.install(app)
     api = APIRouter(prefix=API_PREFIX)
 
     @api.get("/health", response_model=Health, tags=["health"])

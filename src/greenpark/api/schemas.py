@@ -39,6 +39,7 @@ class UserPublic(BaseModel):
     park_id: str | None = None
     tenant_id: str | None = None
     meter_ids: list[str] = Field(default_factory=list)
+    active: bool = True
 
 
 class LoginOut(BaseModel):
@@ -55,7 +56,9 @@ class UserCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     username: str = Field(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9_.@-]+$")
     role: Role
-    password: str | None = Field(default=None, min_length=8, max_length=1000)
+    password: str | None = Field(
+        default=None, max_length=1000, description="12 characters or more (setting password_min_length), not common"
+    )
     park_id: str | None = Field(default=None, max_length=200)
     tenant_id: str | None = Field(default=None, max_length=200)
     meter_ids: list[str] = Field(default_factory=list, max_length=10_000)
@@ -74,7 +77,9 @@ class TokenCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str = Field(default="", max_length=200)
     user_id: str | None = Field(default=None, max_length=64)
-    expires_at: dt.datetime | None = None
+    expires_at: dt.datetime | None = Field(
+        default=None, description="default: the token_days setting from now (90 days); at most token_max_days"
+    )
 
 
 class TokenCreated(BaseModel):
@@ -83,6 +88,7 @@ class TokenCreated(BaseModel):
     token: str
     user_id: str
     name: str
+    expires_at: dt.datetime | None = None
 
 
 class TokenPublic(BaseModel):
@@ -101,6 +107,46 @@ class TokensPublic(BaseModel):
 
     data: list[TokenPublic]
     count: int
+
+
+class SessionPublic(BaseModel):
+    """An open browser session: its id (a prefix of its hash), owner and lifetime; ``current``: the caller's."""
+
+    session_id: str
+    user_id: str
+    username: str
+    created_at: dt.datetime
+    expires_at: dt.datetime | None = None
+    current: bool = False
+
+
+class SessionsPublic(BaseModel):
+    """Open browser sessions."""
+
+    data: list[SessionPublic]
+    count: int
+
+
+class PasswordChange(BaseModel):
+    """Change your own password: the current one, and the new one (the password policy applies)."""
+
+    model_config = ConfigDict(extra="forbid")
+    current_password: str = Field(min_length=1, max_length=1000)
+    new_password: str = Field(min_length=1, max_length=1000)
+
+
+class PasswordReset(BaseModel):
+    """An operator sets another user's password (the password policy applies; the user's sessions end)."""
+
+    model_config = ConfigDict(extra="forbid")
+    new_password: str = Field(min_length=1, max_length=1000)
+
+
+class UserUpdate(BaseModel):
+    """Deactivate (``active: false``: every token and session of the user ends) or reactivate a user."""
+
+    model_config = ConfigDict(extra="forbid")
+    active: bool
 
 
 class ParkPublic(BaseModel):

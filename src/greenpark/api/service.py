@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 import pandas as pd
 
-from greenpark.api.accounts import Accounts, LoginLimiter, Role
+from greenpark.api.accounts import Accounts, LoginLimiter
 from greenpark.api.servicedb import service_db_for
 from greenpark.errors import ParkNotFoundError
 from greenpark.ingest.alerts import AlertBook, WebhookPusher
@@ -39,10 +39,20 @@ class Service:
         self.store = store
         self.lock = threading.RLock()
         self.db = service_db_for(store)
-        self.accounts = Accounts(self.db, scrypt_n=settings.scrypt_n, session_hours=settings.session_hours)
-        self.limiter = LoginLimiter(settings.login_max_attempts, settings.login_window_s)
+        self.accounts = Accounts(
+            self.db,
+            scrypt_n=settings.scrypt_n,
+            session_hours=settings.session_hours,
+            password_min_length=settings.password_min_length,
+            token_days=settings.token_days,
+            token_max_days=settings.token_max_days,
+            tokens_per_user=settings.tokens_per_user,
+        )
+        self.limiter = LoginLimiter(settings.login_max_attempts, settings.login_window_s, settings.login_max_keys)
         # many usernames tried from one address (credential stuffing)
-        self.client_limiter = LoginLimiter(settings.login_max_attempts_per_client, settings.login_window_s)
+        self.client_limiter = LoginLimiter(
+            settings.login_max_attempts_per_client, settings.login_window_s, settings.login_max_keys
+        )
         self.alerts = AlertBook(self.db)
         self._parks: dict[str, ParkData] = {}
         self._versions: defaultdict[tuple[str, str], int] = defaultdict(int)
@@ -213,8 +223,7 @@ class Service:
     def start(self) -> None:
         """Create the first operator on an empty store, start MQTT and the webhook pusher."""
         s = self.settings
-        if self.accounts.user_count() == 0:
-            self.accounts.create_user(s.admin_username, Role.operator, password=s.admin_password)
+        if self.accounts.bootstrap(s.admin_username, s.admin_password):
             log.info("created the first operator %r (password from GREENPARK_ADMIN_PASSWORD)", s.admin_username)
         if s.webhook_url:
             self.webhook = WebhookPusher(

@@ -3,15 +3,45 @@
 from __future__ import annotations
 
 import logging
+import secrets
 import tempfile
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from greenpark.cli.common import guarded, setup_logging
+from greenpark.cli.common import err_console, guarded, setup_logging
+from greenpark.errors import GreenparkError
 
 log = logging.getLogger(__name__)
+
+
+class AdminPasswordError(GreenparkError, ValueError):
+    """``greenpark serve`` was started without a usable GREENPARK_ADMIN_PASSWORD."""
+
+
+def admin_password_rule(password: str | None, min_length: int, username: str, example: bool) -> str | None:
+    """The admin password to start with: as set (checked against the policy), or a random one for ``--example``.
+
+    Raises
+    ------
+    AdminPasswordError : none is set outside ``--example``, or the one set fails the password policy.
+    """
+    from greenpark.api.security import password_problem
+
+    if password is None:
+        if example:
+            return secrets.token_urlsafe(18)
+        raise AdminPasswordError(
+            "GREENPARK_ADMIN_PASSWORD is not set: set it to a password of at least "
+            f"{min_length} characters that is not a common one (it creates the first operator {username!r} on an "
+            "empty store), e.g. GREENPARK_ADMIN_PASSWORD='three or more words' greenpark serve ...; "
+            "'greenpark serve --example' runs a demo with a generated password"
+        )
+    problem = password_problem(password, min_length, username)
+    if problem:
+        raise AdminPasswordError(f"GREENPARK_ADMIN_PASSWORD is refused: {problem}")
+    return password
 
 
 def load_example(store_url: str, data_dir: Path) -> str:
@@ -77,6 +107,18 @@ def register(app: typer.Typer) -> None:
             overrides["mqtt_enabled"] = mqtt
         if webhook is not None:
             overrides["webhook_url"] = webhook
+        settings = Settings(**overrides)  # type: ignore[arg-type]
+        password = admin_password_rule(
+            settings.admin_password, settings.password_min_length, settings.admin_username, example
+        )
+        if password != settings.admin_password:
+            overrides["admin_password"] = password
+            err_console.print(
+                f"example: sign in as {settings.admin_username!r} with the generated password {password} "
+                "(set GREENPARK_ADMIN_PASSWORD to choose one)",
+                highlight=False,
+                soft_wrap=True,
+            )
         where = data_dir or Path(tempfile.mkdtemp(prefix="greenpark-example-"))
         if example and store is None:
             overrides["store_url"] = f"duckdb://{where.resolve() / 'store.duckdb'}"
@@ -85,6 +127,13 @@ def register(app: typer.Typer) -> None:
             park_id = load_example(settings.store_url, where)
             log.warning("example park %s loaded from %s", park_id, where)
         app = create_app(settings)
+        # X-Forwarded-For is read by the app itself, and only from GREENPARK_TRUSTED_PROXIES (uvicorn's own reading
+        # would believe any local peer): greenpark.api.accounts.client_address
         uvicorn.run(
-            app, host=settings.host, port=settings.port, log_level="info" if verbose else "warning", access_log=verbose
+            app,
+            host=settings.host,
+            port=settings.port,
+            log_level="info" if verbose else "warning",
+            access_log=verbose,
+            proxy_headers=False,
         )
