@@ -433,7 +433,7 @@ class LoginLimiter:
     def _evict(self, now: float) -> None:
         # least recently failed first: drop keys whose last failure left the window, then the oldest beyond max_keys
         while self._fails:
-            key, q = next(iter(self._fails.items()))
+            q = next(iter(self._fails.values()))
             if (q and now - q[-1] <= self.window_s) and len(self._fails) <= self.max_keys:
                 break
             self._fails.popitem(last=False)
