@@ -27,12 +27,19 @@ R = "?start=2024-03-01T00:00:00&end=2024-03-02T00:00:00"
 MATRIX: list[tuple[str, str, str | None, tuple[int, int, int, int, int]]] = [
     ("GET", "/api/v1/health", None, (200, 200, 200, 200, 200)),
     ("GET", "/api/v1/auth/me", None, (200, 200, 200, 200, 401)),
-    ("POST", "/api/v1/auth/tokens", "token", (201, 201, 201, 201, 401)),
+    # a device cannot make tokens (an operator makes them for it)
+    ("POST", "/api/v1/auth/tokens", "token", (201, 201, 201, 403, 401)),
     ("GET", "/api/v1/auth/tokens", None, (200, 200, 200, 200, 401)),
     ("DELETE", "/api/v1/auth/tokens/{tok_t2}", None, (204, 404, 404, 404, 401)),
+    ("GET", "/api/v1/auth/sessions", None, (200, 200, 200, 200, 401)),
+    ("DELETE", "/api/v1/auth/sessions/{sess_t2}", None, (204, 404, 404, 404, 401)),
+    # every role with a password changes its own (a device has none)
+    ("POST", "/api/v1/auth/password", "password_change", (200, 200, 200, 403, 401)),
     ("POST", "/api/v1/auth/logout", None, (200, 200, 200, 200, 401)),
     ("GET", "/api/v1/users", None, (200, 403, 403, 403, 401)),
     ("POST", "/api/v1/users", "user", (201, 403, 403, 403, 401)),
+    ("PATCH", "/api/v1/users/{u_victim}", "deactivate", (200, 403, 403, 403, 401)),
+    ("PUT", "/api/v1/users/{u_victim}/password", "password_reset", (200, 403, 403, 403, 401)),
     ("GET", "/api/v1/parks", None, (200, 200, 200, 403, 401)),
     ("GET", "/api/v1/parks/tiny", None, (200, 200, 200, 403, 401)),
     ("GET", "/api/v1/parks/other", None, (200, 404, 200, 404, 401)),
@@ -104,6 +111,10 @@ def world(tmp_path: Any) -> Any:
         tok = app.state.service.accounts.issue_token(t2, "victim")
         ids["tok_t2"] = app.state.service.accounts.api_tokens(t2)[-1]["token_id"]
         assert tok.startswith("gp_")
+        # a session of tenant t2's user and a user to deactivate: only an operator may end or change them
+        app.state.service.accounts.open_session(t2)
+        ids["sess_t2"] = app.state.service.accounts.sessions(t2)[-1]["session_id"]
+        ids["u_victim"] = app.state.service.accounts.create_user("victim", "authority", password=PASSWORD).user_id
         yield client, callers, ids
     store.close()
 
@@ -127,6 +138,12 @@ def _body(key: str | None, n: int) -> Any:
                 "method": "analyser",
             }
         ]
+    if key == "password_change":  # each role changes its own password once (to the same new one)
+        return {"current_password": PASSWORD, "new_password": PASSWORD + " changed"}
+    if key == "deactivate":
+        return {"active": False}
+    if key == "password_reset":
+        return {"new_password": PASSWORD + " reset"}
     if key == "report":  # 2024 has the readings posted by the rows above
         return {"year": 2024, "lang": "en", "pdf": False}
     if key == "reading_e2":

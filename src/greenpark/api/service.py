@@ -23,6 +23,7 @@ from greenpark.ingest.alerts import AlertBook, WebhookPusher
 from greenpark.ingest.mqtt import MqttIngestor
 from greenpark.ingest.pipeline import Ingestor
 from greenpark.ingest.rules import default_rules
+from greenpark.ingest.validate import TimeWindow
 from greenpark.model import ParkData
 from greenpark.settings import Settings
 from greenpark.store.base import Store
@@ -73,6 +74,10 @@ class Service:
             default_rules(),
             on_write=self.touched,
             water_window=dt.timedelta(hours=settings.water_alert_window_h),
+            time_window=TimeWindow(
+                earliest=dt.datetime.combine(settings.ingest_earliest, dt.time(), dt.UTC),
+                ahead=dt.timedelta(hours=settings.ingest_max_ahead_h),
+            ),
         )
         self.mqtt: MqttIngestor | None = None
         self.webhook: WebhookPusher | None = None

@@ -9,20 +9,78 @@ Formats (documented in docs/service.md):
 
 Nothing is validated here beyond the shape: every element becomes one raw row (strings,
 as read from a file), so a malformed element is rejected by the validation with its line,
-never dropped.
+never dropped. What could hurt the service is refused before a document is decoded:
+:func:`check_json_batch` measures the nesting depth and counts the objects of a JSON body in
+one vectorised pass over its bytes (a 100,000-deep array would exhaust Python's recursion, a
+body of a million small objects would take gigabytes once decoded), and
+:func:`check_csv_batch` counts the lines of a CSV body.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import re
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from greenpark.errors import InputError
 
 RAW_COLUMNS = ["meter_id", "timestamp", "value"]
+
+# an escape in a JSON string (\" or \\): blanked out first, so that every quote left opens or closes a string
+_JSON_ESCAPE = re.compile(rb"\\.", re.DOTALL)
+
+
+class BatchTooLargeError(InputError):
+    """A batch holds more rows than one request may carry (setting ``ingest_max_rows``)."""
+
+
+def check_json_batch(body: bytes, *, max_depth: int, max_rows: int) -> None:
+    """Refuse a JSON body nested deeper than ``max_depth`` or holding more than ``max_rows`` objects, undecoded.
+
+    Raises
+    ------
+    InputError : too deep.
+    BatchTooLargeError : more objects than ``max_rows`` (one per row, plus the wrapper object if there is one).
+    """
+    codes = np.frombuffer(_JSON_ESCAPE.sub(b"__", body) if b"\\" in body else body, dtype=np.uint8)
+    quotes = np.flatnonzero(codes == ord('"'))
+    opening = np.flatnonzero((codes == ord("[")) | (codes == ord("{")))
+    closing = np.flatnonzero((codes == ord("]")) | (codes == ord("}")))
+    # a bracket is structure when an even number of quotes precede it (it is not inside a string)
+    opening = opening[np.searchsorted(quotes, opening) % 2 == 0]
+    closing = closing[np.searchsorted(quotes, closing) % 2 == 0]
+    at = np.concatenate([opening, closing])
+    moves = np.concatenate([np.ones(len(opening), np.int64), -np.ones(len(closing), np.int64)])[np.argsort(at)]
+    depth = int(np.cumsum(moves).max()) if len(moves) else 0
+    if depth > max_depth:
+        raise InputError(
+            f"the batch is nested {depth} levels deep; at most {max_depth} are read "
+            "(send a list of flat reading objects)"
+        )
+    objects = int(np.count_nonzero(codes[opening] == ord("{")))
+    wrapper = int(body.lstrip()[:1] == b"{")  # {"readings": [...]} holds one object more than its rows
+    if objects > max_rows + wrapper:
+        raise BatchTooLargeError(f"about {objects} rows in one batch; send at most {max_rows} per request")
+
+
+def check_csv_batch(body: bytes, *, max_rows: int) -> None:
+    """Refuse a CSV body of more than ``max_rows`` lines (after its header) before it is parsed."""
+    lines = body.count(b"\n") + (0 if body.endswith(b"\n") else 1) - 1
+    if lines > max_rows:
+        raise BatchTooLargeError(f"{lines} rows in one batch; send at most {max_rows} per request")
+
+
+def _loads(body: bytes, what: str) -> Any:
+    try:
+        return json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"the batch is not valid JSON ({exc}); send a list of {what}") from None
+    except RecursionError:
+        raise InputError(f"the batch is nested too deep to read; send a list of {what}") from None
 
 
 def _text(v: Any) -> str | None:
@@ -34,7 +92,10 @@ def _text(v: Any) -> str | None:
         return str(v).lower()
     if isinstance(v, int | float):
         return repr(v)
-    return json.dumps(v)
+    try:
+        return json.dumps(v)
+    except RecursionError:  # a value nested deeper than Python recurses: not a reading either way
+        return "(nested too deep)"
 
 
 def rows_from_json(obj: Any, *, meter_id: str | None = None) -> pd.DataFrame:
@@ -70,18 +131,14 @@ def rows_from_json(obj: Any, *, meter_id: str | None = None) -> pd.DataFrame:
 
 def rows_from_json_bytes(body: bytes, *, meter_id: str | None = None) -> pd.DataFrame:
     """Decode and read a JSON batch (see :func:`rows_from_json`)."""
-    try:
-        obj = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"the batch is not valid JSON ({exc}); send a list of reading objects") from None
-    return rows_from_json(obj, meter_id=meter_id)
+    return rows_from_json(_loads(body, "reading objects"), meter_id=meter_id)
 
 
 def rows_from_csv_bytes(body: bytes) -> pd.DataFrame:
     """Raw rows from a CSV batch with the header ``meter_id,timestamp,value``."""
     try:
         df = pd.read_csv(io.BytesIO(body), dtype=str, keep_default_na=False, skipinitialspace=True)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
         raise InputError(f"the CSV batch cannot be read ({exc}); send meter_id,timestamp,value") from None
     missing = [c for c in RAW_COLUMNS if c not in df.columns]
     if missing:
@@ -94,10 +151,7 @@ def rows_from_csv_bytes(body: bytes) -> pd.DataFrame:
 
 def records_from_json_bytes(body: bytes, columns: list[str]) -> pd.DataFrame:
     """Raw text rows with ``columns`` from a JSON list of objects (or ``{"rows": [...]}``); shape only."""
-    try:
-        obj = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"the batch is not valid JSON ({exc}); send a list of row objects") from None
+    obj = _loads(body, "row objects")
     if isinstance(obj, dict) and "rows" in obj:
         obj = obj["rows"]
     if not isinstance(obj, list):

@@ -6,6 +6,12 @@ resent batch changes nothing; rejected rows go to the park's quarantine with the
 source (``http``, ``http-csv``, ``mqtt``) as their file and their position in the batch
 as their line. The write returns only once the store has made it durable, so the
 caller may then acknowledge.
+
+A batch is validated whole before anything is written: the screen of
+:mod:`greenpark.ingest.validate` (NUL bytes, lone surrogates, unknown meters, timestamps
+that are not finite or not plausible) and the file rules, in memory; only then are the
+accepted readings (upsert, so a retried batch changes nothing) and the rejected rows (text
+escaped, storable by every backend) written, so no input can make a write fail halfway.
 """
 
 from __future__ import annotations
@@ -17,11 +23,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from greenpark.ingest.alerts import AlertBook, Finding
-from greenpark.ingest.validate import validate_batch
+from greenpark.ingest.validate import TimeWindow, screen, validate_batch
+from greenpark.ingest.wastewater import RAW_COLUMNS as WASTEWATER_COLUMNS
 from greenpark.ingest.wastewater import merge_into, validate_wastewater, water_findings, write_wastewater
+from greenpark.io.sources import LINE
 from greenpark.model import ParkData
 from greenpark.store.base import Store
 
@@ -55,6 +64,7 @@ class Ingestor:
         reject_sample: int = 20,
         on_write: Callable[[str, pd.DataFrame], None] | None = None,
         water_window: dt.timedelta = dt.timedelta(hours=24),
+        time_window: TimeWindow | None = None,
     ) -> None:
         self.store = store
         self.lock = lock
@@ -64,6 +74,7 @@ class Ingestor:
         self.reject_sample = reject_sample
         self.on_write = on_write
         self.water_window = water_window
+        self.time_window = time_window
 
     def ingest(self, park_id: str, raw: pd.DataFrame, source: str) -> IngestReport:
         """Validate and durably write one batch of raw rows (columns meter_id, timestamp, value).
@@ -74,7 +85,7 @@ class Ingestor:
         StoreError : the write failed (nothing is acknowledged then).
         """
         data = self.park(park_id)
-        accepted, rejects = validate_batch(data, raw, source)
+        accepted, rejects = validate_batch(data, raw, source, self.time_window)
         with self.lock:
             if len(accepted):
                 self.store.write_readings(park_id, accepted)
@@ -96,7 +107,7 @@ class Ingestor:
     def ingest_wastewater(self, park_id: str, raw: pd.DataFrame, source: str) -> IngestReport:
         """Validate and durably write WWTP analyser/lab rows; run the water alert rules on them."""
         data = self.park(park_id)
-        accepted, rejects = validate_wastewater(data, raw, source)
+        accepted, rejects = self._validate_wastewater(data, raw, source)
         with self.lock:
             if len(accepted):
                 write_wastewater(self.store, park_id, accepted)
@@ -123,6 +134,22 @@ class Ingestor:
                 if findings:
                     report.alerts_opened = self.alerts.raise_alerts(park_id, findings)
         return report
+
+    def _validate_wastewater(self, data: ParkData, raw: pd.DataFrame, source: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The file rules of ``wastewater.csv`` after the screen; reject lines are positions in ``raw``."""
+        frame = raw.reset_index(drop=True).reindex(columns=WASTEWATER_COLUMNS).astype(object)
+        frame = frame.where(frame.notna(), "")
+        frame[LINE] = np.arange(1, len(frame) + 1)
+        keep, screened = screen(data, frame, source, self.time_window, columns=list(WASTEWATER_COLUMNS))
+        accepted, rejects = validate_wastewater(data, raw.reset_index(drop=True)[keep], source)
+        if len(rejects):  # its lines count the rows it saw: back to positions in the whole batch
+            lines = np.flatnonzero(keep) + 1
+            rejects = rejects.copy()
+            rejects["line"] = [str(lines[int(x) - 1]) for x in rejects["line"]]
+        if len(screened):
+            rejects = pd.concat([screened.astype(rejects.dtypes.to_dict()), rejects], ignore_index=True)
+            rejects = rejects.iloc[np.argsort(rejects["line"].astype(int).to_numpy(), kind="stable")]
+        return accepted, rejects.reset_index(drop=True)
 
     def _run_rules(self, park_id: str, data: ParkData, accepted: pd.DataFrame) -> list[str]:
         findings: list[Finding] = []

@@ -13,7 +13,14 @@ from greenpark.api.deps import ParkScope, ServiceDep, allow
 from greenpark.api.pagination import PAGE_SIZE_DEFAULT, Limit, Offset
 from greenpark.api.problems import ProblemError
 from greenpark.api.schemas import IngestReportPublic, QuarantinePublic
-from greenpark.ingest.payload import records_from_json_bytes, rows_from_csv_bytes, rows_from_json_bytes
+from greenpark.ingest.payload import (
+    BatchTooLargeError,
+    check_csv_batch,
+    check_json_batch,
+    records_from_json_bytes,
+    rows_from_csv_bytes,
+    rows_from_json_bytes,
+)
 from greenpark.ingest.wastewater import RAW_COLUMNS as WASTEWATER_COLUMNS
 
 router = APIRouter(tags=["ingest"])
@@ -46,7 +53,7 @@ _BODY_DOC = {
 
 
 async def _body(request: Request, service: ServiceDep) -> bytes:
-    """The request body, refused (413) beyond ``ingest_max_bytes`` before it is read into memory."""
+    """The request body, refused (413) beyond ``ingest_max_bytes`` while it streams in (never held whole)."""
     limit = service.settings.ingest_max_bytes
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
@@ -73,16 +80,24 @@ async def post_readings(request: Request, scope: ReadingsWrite, service: Service
     counted (received = accepted + rejected). Upsert on (meter_id, timestamp): resending a
     batch changes nothing. A device may only send readings of its own meters.
     """
-    body = await _body(request, service)
     ctype = request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
-    if ctype in ("text/csv", "application/csv"):
-        raw, source = await run_in_threadpool(rows_from_csv_bytes, body), "http-csv"
-    elif ctype in ("application/json", ""):
-        raw, source = await run_in_threadpool(rows_from_json_bytes, body), "http"
-    else:
+    if ctype not in ("text/csv", "application/csv", "application/json", ""):
         raise ProblemError(
             415, "Unsupported media type", f"content type {ctype!r} is not taken; send application/json or text/csv"
         )
+    body = await _body(request, service)
+    s = service.settings
+    try:  # depth and row count from the bytes, before a document that could take gigabytes is decoded
+        if ctype in ("text/csv", "application/csv"):
+            check_csv_batch(body, max_rows=s.ingest_max_rows)
+            raw, source = await run_in_threadpool(rows_from_csv_bytes, body), "http-csv"
+        else:
+            await run_in_threadpool(
+                check_json_batch, body, max_depth=s.ingest_max_json_depth, max_rows=s.ingest_max_rows
+            )
+            raw, source = await run_in_threadpool(rows_from_json_bytes, body), "http"
+    except BatchTooLargeError as exc:
+        raise ProblemError(413, "Batch too large", str(exc)) from None
     limit = service.settings.ingest_max_rows
     if len(raw) > limit:
         raise ProblemError(413, "Batch too large", f"{len(raw)} rows in one batch; send at most {limit} per request")
@@ -140,7 +155,13 @@ async def post_wastewater(request: Request, scope: WastewaterWrite, service: Ser
     on the outlet analysers that received values. A device may send rows only for the WWTPs
     whose meters it feeds.
     """
-    raw = await run_in_threadpool(records_from_json_bytes, await _body(request, service), WASTEWATER_COLUMNS)
+    body = await _body(request, service)
+    s = service.settings
+    try:
+        await run_in_threadpool(check_json_batch, body, max_depth=s.ingest_max_json_depth, max_rows=s.ingest_max_rows)
+    except BatchTooLargeError as exc:
+        raise ProblemError(413, "Batch too large", str(exc)) from None
+    raw = await run_in_threadpool(records_from_json_bytes, body, WASTEWATER_COLUMNS)
     limit = service.settings.ingest_max_rows
     if len(raw) > limit:
         raise ProblemError(413, "Batch too large", f"{len(raw)} rows in one batch; send at most {limit} per request")
