@@ -75,7 +75,7 @@ def start_server(
 
 def bearer(base: str) -> dict[str, str]:
     """Sign in as the bootstrap operator and make an API token."""
-    login = httpx.post(f"{base}/api/v1/auth/login", json={"username": "admin", "password": PASSWORD})
+    login = httpx.post(f"{base}/api/v1/auth/login", json={"username": "admin", "password": PASSWORD}, timeout=60)
     login.raise_for_status()
     tok = httpx.post(
         f"{base}/api/v1/auth/tokens",

@@ -357,3 +357,63 @@ def test_deactivation_password_change_and_sessions(app_for: Any) -> None:
     assert r.status_code == 200
     r = c.patch(f"/api/v1/users/{op_id}", json={"active": False}, headers=h["operator"])
     assert r.status_code == 422 and "yourself" in r.json()["detail"]
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.timeout(300)
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="Debian's chromium (/usr/bin/chromium) is absent")
+def test_in_a_browser_the_script_name_stays_text_and_the_policy_blocks_nothing_of_ours(tmp_path: Path) -> None:
+    """Headless Chromium on a real server: the XSS name does not run; charts and Swagger UI work under the CSP."""
+    import threading
+    import time
+
+    import httpx
+    import uvicorn
+    from playwright.sync_api import sync_playwright
+    from service_fixtures import free_port
+
+    park = tiny_park()
+    park.tenants[0] = park.tenants[0].model_copy(update={"name": XSS})
+    store = open_store(f"duckdb:///{tmp_path / 'browser.duckdb'}")
+    store.save_park(park)
+    app = create_app(test_settings(), store=store)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 60
+        while not server.started:
+            assert time.monotonic() < deadline, "the server did not start"
+            time.sleep(0.1)
+        base = f"http://127.0.0.1:{server.config.port}"
+        op = make_callers(app.state.service).headers["operator"]
+        r = httpx.post(
+            f"{base}/api/v1/parks/tiny/readings", json=quarter_hours("e1", "2024-12-02T08:00", 8), headers=op
+        )
+        assert r.json()["accepted"] == 8
+        problems: list[str] = []
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(
+                executable_path="/usr/bin/chromium", args=["--headless", "--no-sandbox", "--disable-gpu"]
+            )
+            page = browser.new_page()
+            page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: problems.append(str(e)))
+            page.goto(f"{base}/login")
+            page.fill("#username", "admin")
+            page.fill("#password", PASSWORD)
+            page.click("button[type=submit]")
+            page.wait_for_url("**/parks/**", timeout=30_000)
+            page.goto(f"{base}/parks/tiny?year=2024")
+            page.wait_for_selector("#month-chart .main-svg", timeout=30_000)  # Plotly drew under the policy
+            assert page.evaluate("window.pwned") is None
+            assert XSS in page.inner_text("#month-chart")  # the name is shown, as text
+            page.goto(f"{base}/docs")
+            page.wait_for_selector(".opblock", timeout=30_000)  # Swagger UI from local files, started by a file
+            browser.close()
+        assert not problems, problems
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+        store.close()

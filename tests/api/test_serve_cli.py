@@ -39,7 +39,8 @@ def test_serve_example_answers_the_overview(tmp_path: Path) -> None:
                 time.sleep(0.5)
         else:
             pytest.fail("greenpark serve --example did not answer within 240 s")
-        login = httpx.post(f"{base}/auth/login", json={"username": "admin", "password": PASSWORD})
+        # scrypt at N=2^17 (the OWASP cost) takes 0.3 s alone and seconds on a loaded machine
+        login = httpx.post(f"{base}/auth/login", json={"username": "admin", "password": PASSWORD}, timeout=60)
         assert login.status_code == 200
         parks = httpx.get(f"{base}/parks", cookies=login.cookies).json()
         assert [p["park_id"] for p in parks["data"]] == ["longthanh-demo"]
