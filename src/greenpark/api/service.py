@@ -259,3 +259,4 @@ class Service:
             self.mqtt.stop()
         if self.webhook is not None:
             self.webhook.stop()
+        self.db.close()  # its own connection on PostgreSQL: a stopped app must not hold a server slot
