@@ -40,6 +40,7 @@ from greenpark.billing import (
 from greenpark.energy import benchmark, fit_baseline, load_analytics
 from greenpark.energy.verification import VerifiedSavings, verify_savings
 from greenpark.errors import BaselineRejectedError, InputError, NoDataError
+from greenpark.finance import discount_rate
 from greenpark.ghg import InventoryResult, grid_factor, inventory
 from greenpark.ghg.combustion import combustion_emissions
 from greenpark.ghg.wastewater import activity_from
@@ -48,7 +49,6 @@ from greenpark.periods import year_bounds
 from greenpark.plan import (
     candidate_measures,
     cost_curve,
-    plan_parameter,
     roadmap,
     tenant_electricity_prices,
     tenant_fuel_uses,
@@ -479,7 +479,7 @@ def plan_for(
     uses = tenant_fuel_uses(combustion_emissions(fuels)[0] if not fuels.empty else pd.DataFrame())
     tenants = tenants.merge(uses, on="tenant_id", how="left")
     gf = grid_factor(py.year).tco2_per_mwh
-    rate = plan_parameter("discount_rate")
+    rate = discount_rate()
     ms = candidate_measures(tenants, solar=solar)
     curve = cost_curve(ms, rate, gf)
     pct = py.data.park.targets.get("ghg_reduction_pct", {})

@@ -6,11 +6,11 @@ import pandas as pd
 import pytest
 
 from greenpark.errors import InputError
+from greenpark.finance import capital_recovery_factor
 from greenpark.plan import (
     Measure,
     annualised_cost_vnd,
     candidate_measures,
-    capital_recovery_factor,
     cost_curve,
     roadmap,
 )

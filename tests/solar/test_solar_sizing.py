@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from conftest import hand_costs
 
-from greenpark.solar.economics import annuity_factor, degraded_annuity_factor
+from greenpark.finance import annuity_factor, degraded_annuity_factor
 from greenpark.solar.sizing import (
     SizingInputs,
     battery_screen,

@@ -2,8 +2,8 @@
 abatement cost curve.
 
 Annualised cost of a measure (VND/yr) = capex x CRF(r, lifetime) + opex - annual bill savings, with the capital
-recovery factor CRF = r / (1 - (1 + r)^-L); cost per tonne = annualised cost / annual abatement (tCO2e/yr at the
-grid factor given). A negative cost per tonne is a measure that pays for itself.
+recovery factor CRF = r / (1 - (1 + r)^-L) of ``greenpark.finance`` and r its one discount rate; cost per
+tonne = annualised cost / annual abatement (tCO2e/yr at the grid factor given). A negative cost per tonne is a measure that pays for itself.
 
 Where a measure can apply: its sectors fit and its ``requires`` rule holds (a boiler measure only with a boiler
 fuel, a biomass switch or a heat pump only with a fossil boiler fuel: ``plan/fuel_uses.csv`` says which fuels
@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel
 
+from greenpark import finance
 from greenpark.errors import InputError
 from greenpark.reference import load_table, lookup
 from greenpark.tariffs import BANDS, price_of_load
@@ -61,19 +62,14 @@ class CostCurveRow(BaseModel):
 
 
 def plan_parameter(name: str) -> float:
-    """A row of ``plan/parameters`` (discount_rate, fuel_price_vnd_per_kwh); electricity is priced by
-    :func:`tenant_electricity_prices`."""
+    """A row of ``plan/parameters`` (fuel_price_vnd_per_kwh); electricity is priced by
+    :func:`tenant_electricity_prices` and the discount rate is ``greenpark.finance.discount_rate``."""
     return lookup("plan/parameters", parameter=name).value
 
 
-def capital_recovery_factor(rate: float, years: int) -> float:
-    """CRF = r / (1 - (1 + r)^-n); 1/n at r = 0."""
-    return 1.0 / years if rate == 0 else rate / (1.0 - (1.0 + rate) ** -years)
-
-
 def annualised_cost_vnd(m: Measure, rate: float) -> float:
-    """capex x CRF + opex - savings (VND/yr)."""
-    return m.capex_vnd * capital_recovery_factor(rate, m.lifetime_years) + m.opex_vnd_per_year - m.annual_savings_vnd
+    """capex x CRF(rate, lifetime) + opex - savings (VND/yr)."""
+    return finance.annualised(m.capex_vnd, rate, m.lifetime_years) + m.opex_vnd_per_year - m.annual_savings_vnd
 
 
 def tenant_fuel_uses(combustion: pd.DataFrame) -> pd.DataFrame:

@@ -1,7 +1,7 @@
 """Default parameters of the solar engine, read from reference data (never literals in code).
 
 :func:`pv_system_params` reads ``reference/data/solar/pv_system.csv`` and :func:`cost_params`
-reads ``reference/data/solar/costs.csv``. Both return frozen dataclasses that carry the rows they
+reads ``reference/data/solar/costs.csv`` (and the one discount rate of ``finance/parameters.csv``). Both return frozen dataclasses that carry the rows they
 came from (``factors``), so every result can list the assumptions it was computed with. Tests and
 users may build the dataclasses directly with their own numbers (``dataclasses.replace``).
 """
@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from greenpark import finance
 from greenpark.errors import ReferenceDataError
 from greenpark.reference import FactorRow, load_table, row_to_factor, valid_on
 
@@ -78,17 +79,17 @@ class CostParams:
     battery_lifetime: float  # yr
     battery_roundtrip_efficiency: float  # 1
     battery_min_soc: float  # share of kWh
-    discount_rate: float  # 1/yr, real
+    discount_rate: float  # 1/yr, real (greenpark.finance.discount_rate)
     factors: tuple[FactorRow, ...] = field(default=(), compare=False, repr=False)
 
 
-def _from_table(cls: type, table: str, on: dt.date | None) -> Any:
+def _from_table(cls: type, table: str, on: dt.date | None, given: tuple[FactorRow, ...] = ()) -> Any:
     df = load_table(table)
     if on is not None:
         df = valid_on(df, on)
-    names = [f.name for f in fields(cls) if f.name != "factors"]
-    values: dict[str, float] = {}
-    rows: list[FactorRow] = []
+    values: dict[str, float] = {str(r.keys["parameter"]): r.value for r in given}
+    names = [f.name for f in fields(cls) if f.name != "factors" and f.name not in values]
+    rows: list[FactorRow] = list(given)
     for name in names:
         hit = df[df["parameter"] == name]
         if hit.empty:
@@ -108,5 +109,6 @@ def pv_system_params() -> PvSystemParams:
 
 
 def cost_params(on: dt.date | None = None) -> CostParams:
-    """Cost and finance defaults from ``solar/costs.csv`` (rows valid on ``on`` when given)."""
-    return _from_table(CostParams, COST_TABLE, on)
+    """Cost defaults from ``solar/costs.csv`` and the discount rate of ``greenpark.finance`` (rows valid on
+    ``on`` when given)."""
+    return _from_table(CostParams, COST_TABLE, on, (finance.discount_rate_row(on),))

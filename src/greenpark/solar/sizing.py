@@ -30,7 +30,7 @@ Objective (minimise lifecycle cost over the PV life N at real discount rate r; A
     + A * [ P om_pv + E om_E ] + A_d * w (sum_t c_t imp_t - s sum_t exp_t)
 
 A_d weighs the year-1 bill as the reported cash flows weigh the year-1 saving, which shrinks by the
-degradation d each year (``economics.degraded_annuity_factor``). The lifecycle bill is
+degradation d each year (``finance.degraded_annuity_factor``). The lifecycle bill is
 A * bill before - A_d * saving = (A - A_d) * bill before + A_d * bill after, and the first term is fixed, so
 minimising this cost maximises the reported NPV exactly.
 Before the storage LP is built, ``battery_screen`` checks the PV-only optimum: if a battery of any size
@@ -42,7 +42,7 @@ is not built. The full storage LP is the slow case (seconds to tens of seconds a
 Steps: build (column/row arrays in numpy, one CSC matrix, ``highspy.HighsLp``) -> solve (HiGHS interior
 point, then interior point with crossover if it stalls) -> read back (P, E, W, hourly flows; curtailment =
 the balance slack) -> ``SizingResult`` with the bills, NPV, IRR, paybacks, LCOE and avoided tCO2e
-(``economics``). The programme is an LP (costs are linear; no binaries needed). The dispatch is year 1;
+(``greenpark.finance``). The programme is an LP (costs are linear; no binaries needed). The dispatch is year 1;
 degradation enters through A_d.
 
 References
@@ -65,8 +65,8 @@ import numpy as np
 import scipy.sparse as sp
 from pydantic import BaseModel
 
+from greenpark import finance as fin
 from greenpark.errors import InputError, SolverError
-from greenpark.solar import economics as fin
 from greenpark.solar.params import CostParams
 
 log = logging.getLogger(__name__)
@@ -257,7 +257,7 @@ def _screen(inputs: SizingInputs, costs: CostParams, values_per_year: np.ndarray
     order = np.argsort(steps)
     bound = concave_net_bound(steps[order], values[order], costs.battery_capex_power * eta)
     _, bat_repl = _replacement_costs(costs, n_years)
-    cost_e = costs.battery_capex_energy + _pv_of(bat_repl, costs.discount_rate) + a * costs.battery_om
+    cost_e = costs.battery_capex_energy + fin.present_value(bat_repl, costs.discount_rate) + a * costs.battery_om
     return bound, cost_e / (1 - costs.battery_min_soc)
 
 
@@ -293,10 +293,6 @@ def _replacement_costs(costs: CostParams, horizon: int) -> tuple[dict[int, float
         for y in fin.replacement_years(costs.battery_lifetime, horizon)
     }
     return inv, bat
-
-
-def _pv_of(flows: dict[int, float], rate: float) -> float:
-    return sum(c * (1 + rate) ** -y for y, c in flows.items())
 
 
 def size_system(inputs: SizingInputs, costs: CostParams, with_battery: bool = True) -> SizingResult:
@@ -401,9 +397,9 @@ def _solve(inputs: SizingInputs, costs: CostParams, with_battery: bool) -> tuple
     inf = highspy.kHighsInf
 
     cost = np.zeros(n_cols)
-    cost[0] = costs.pv_capex + _pv_of(inv_repl, r) + A * costs.pv_om
+    cost[0] = costs.pv_capex + fin.present_value(inv_repl, r) + A * costs.pv_om
     if with_battery:
-        cost[1] = costs.battery_capex_energy + _pv_of(bat_repl, r) + A * costs.battery_om
+        cost[1] = costs.battery_capex_energy + fin.present_value(bat_repl, r) + A * costs.battery_om
         cost[2] = costs.battery_capex_power
     cost[off["imp"] : off["imp"] + T] = A_d * w * price
     cost[off["exp"] : off["exp"] + T] = -A_d * w * inputs.surplus_price_vnd_per_kwh
