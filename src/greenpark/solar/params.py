@@ -1,9 +1,10 @@
 """Default parameters of the solar engine, read from reference data (never literals in code).
 
 :func:`pv_system_params` reads ``reference/data/solar/pv_system.csv`` and :func:`cost_params`
-reads ``reference/data/solar/costs.csv`` (and the one discount rate of ``finance/parameters.csv``). Both return frozen dataclasses that carry the rows they
-came from (``factors``), so every result can list the assumptions it was computed with. Tests and
-users may build the dataclasses directly with their own numbers (``dataclasses.replace``).
+reads ``reference/data/solar/costs.csv`` (and the one discount rate of ``finance/parameters.csv``). Both
+return frozen dataclasses that carry the rows they came from (``factors``), so every result can list the
+assumptions it was computed with. Tests and users may build the dataclasses directly with their own numbers
+(``dataclasses.replace``).
 """
 
 from __future__ import annotations
