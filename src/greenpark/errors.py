@@ -71,3 +71,10 @@ class NoDataError(InputError):
 
 class WeakPasswordError(InputError):
     """A password is too short or is one of the common passwords (the service's password policy)."""
+
+
+class MissingMessageError(GreenparkError, KeyError):
+    """A message key is missing from a language's catalogue (``greenpark/i18n/locales``), in strict mode."""
+
+    def __str__(self) -> str:  # KeyError quotes its message; we want plain text
+        return str(self.args[0]) if self.args else ""

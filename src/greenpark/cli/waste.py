@@ -10,6 +10,13 @@ from rich.table import Table
 
 from greenpark import runs
 from greenpark.cli.common import console, guarded, park_year, print_json
+from greenpark.i18n import format_number, format_percent, symbiosis_explanation
+
+LANG = "en"  # the CLI speaks English; numbers go through the one formatter (greenpark.i18n)
+
+
+def _n(x: float, decimals: int = 1) -> str:
+    return format_number(x, LANG, decimals)
 
 
 def waste_json(result: Any) -> dict[str, Any]:
@@ -19,21 +26,21 @@ def waste_json(result: Any) -> dict[str, Any]:
 
 
 def _pct(x: float | None) -> str:
-    return "-" if x is None else f"{100 * x:.1f} %"
+    return format_percent(x, LANG)
 
 
 def _print(r: Any) -> None:
     console.print(
-        f"[bold]Waste {r.park_id} {r.year}[/]: {r.total_t:,.1f} t, hazardous {r.hazardous_t:,.1f} t "
+        f"[bold]Waste {r.park_id} {r.year}[/]: {_n(r.total_t)} t, hazardous {_n(r.hazardous_t)} t "
         f"({_pct(r.hazardous_share)}), recovery rate {_pct(r.recovery_rate)}, landfill {_pct(r.landfill_share)}"
     )
     t = Table(title=f"By route (GHG {r.gwp_set}; avoided is a memo, never netted)")
     for c in ("route", "t", "tCO2e"):
         t.add_column(c, justify="left" if c == "route" else "right")
     for route in sorted(set(r.by_route) | set(r.tco2e)):
-        t.add_row(route, f"{r.by_route.get(route, 0.0):,.1f}", f"{r.tco2e.get(route, 0.0):,.1f}")
-    t.add_row("[bold]total[/]", f"{r.total_t:,.1f}", f"{r.tco2e_total:,.1f}")
-    t.add_row("memo: avoided by recycling/reuse", "", f"{r.avoided_tco2e:,.1f}")
+        t.add_row(route, _n(r.by_route.get(route, 0.0)), _n(r.tco2e.get(route, 0.0)))
+    t.add_row("[bold]total[/]", _n(r.total_t), _n(r.tco2e_total))
+    t.add_row("memo: avoided by recycling/reuse", "", _n(r.avoided_tco2e))
     console.print(t)
     s = Table(title="Top streams")
     for c in ("code", "description", "t", "share", "main route", "tenants"):
@@ -42,7 +49,7 @@ def _print(r: Any) -> None:
         s.add_row(
             x.waste_code + (" (HW)" if x.hazardous else ""),
             x.description,
-            f"{x.total_t:,.1f}",
+            _n(x.total_t),
             _pct(x.share),
             x.main_route,
             str(x.tenants),
@@ -56,12 +63,12 @@ def _print(r: Any) -> None:
         where = f" line {f.line}" if f.line else ""
         console.print(f"  [yellow]{f.code}[/]{where}: {f.message}", highlight=False)
     m = Table(
-        title=f"Symbiosis proposals: net {r.symbiosis.net_benefit_vnd / 1e6:,.0f} M VND/yr, "
-        f"{r.symbiosis.avoided_tco2e:,.1f} tCO2e/yr avoided"
+        title=f"Symbiosis proposals: net {_n(r.symbiosis.net_benefit_vnd / 1e6, 0)} M VND/yr, "
+        f"{_n(r.symbiosis.avoided_tco2e)} tCO2e/yr avoided"
     )
     m.add_column("proposal", overflow="fold")
     for x in r.symbiosis_matches:
-        m.add_row(x.explanation)
+        m.add_row(symbiosis_explanation(x, LANG))
     console.print(m)
     for n in r.notes:
         console.print(f"[yellow]note:[/] {n}", highlight=False)

@@ -2,8 +2,8 @@
 
 The report is rendered from the assessment's JSON alone (``assessment.json``), so it
 can be rebuilt without recomputing (:func:`render_html` / :func:`write_report`).
-Numbers are formatted to the language's locale (``report.formatting``), texts come
-from the catalogues in ``report/locales``; the PDF is the same HTML laid out by
+Numbers are formatted to the language's locale and texts come from the catalogues, both
+through :mod:`greenpark.i18n`; the PDF is the same HTML laid out by
 WeasyPrint.
 """
 

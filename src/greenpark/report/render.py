@@ -12,9 +12,16 @@ import numpy as np
 import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from greenpark.i18n import (
+    format_date,
+    format_money,
+    format_number,
+    format_percent,
+    format_sig,
+    symbiosis_explanation,
+    translator,
+)
 from greenpark.report import charts
-from greenpark.report.formatting import fmt_date, fmt_money, fmt_number, fmt_pct, fmt_sig
-from greenpark.report.i18n import translator
 
 log = logging.getLogger(__name__)
 _env = Environment(
@@ -99,20 +106,21 @@ def _charts(a: dict[str, Any], t: Any) -> dict[str, str]:
 
 
 def render_html(assessment: dict[str, Any], lang: str = "en") -> str:
-    """The report as one self-contained HTML page in ``lang`` ('en' or 'vi')."""
+    """The report as one self-contained HTML page in ``lang`` (a language of ``greenpark.i18n.LANGS``)."""
     t = translator(lang)
     template = _env.get_template("report.html.j2")
     return template.render(
         a=assessment,
         t=t,
         lang=lang,
-        n=lambda v, d=0: fmt_number(v, lang, d),
-        sig=lambda v: fmt_sig(v, lang),
-        pct=lambda v, d=1: fmt_pct(v, lang, d),
-        money=lambda v: fmt_money(v, lang, assessment["park"].get("currency", "VND")),
-        date=lambda v: fmt_date(v, lang),
+        n=lambda v, d=0: format_number(v, lang, d),
+        sig=lambda v: format_sig(v, lang),
+        pct=lambda v, d=1: format_percent(v, lang, d),
+        money=lambda v: format_money(v, lang, assessment["park"].get("currency", "VND")),
+        date=lambda v: format_date(v, lang),
+        explain_symbiosis=lambda m: symbiosis_explanation(m, lang),
         charts=_charts(assessment, t),
-        today=fmt_date(dt.date.fromisoformat(assessment["meta"]["generated_at"][:10]), lang),
+        today=format_date(dt.date.fromisoformat(assessment["meta"]["generated_at"][:10]), lang),
     )
 
 

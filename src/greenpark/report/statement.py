@@ -11,7 +11,7 @@ import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from greenpark import __version__
-from greenpark.report.formatting import fmt_number, fmt_pct
+from greenpark.i18n import format_number, format_percent
 
 _env = Environment(
     loader=PackageLoader("greenpark.report", "templates"),
@@ -32,9 +32,9 @@ def render_statement(bill: Any, month: str, park_name: str) -> str:
         month_vi=f"{m}/{y}",
         park_name=park_name,
         bands=BANDS_VI_EN,
-        n=lambda v, d=0: fmt_number(v, "vi", d),
-        pct=lambda v: fmt_pct(v, "vi", 1),
-        prices=lambda xs: " / ".join(fmt_number(x, "vi") for x in xs) or "–",
+        n=lambda v, d=0: format_number(v, "vi", d),
+        pct=lambda v: format_percent(v, "vi", 1),
+        prices=lambda xs: " / ".join(format_number(x, "vi") for x in xs) or "–",
         version=__version__,
     )
 

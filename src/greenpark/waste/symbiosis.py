@@ -18,7 +18,10 @@ Steps (build -> solve -> read back -> typed result):
    - ``giver_outlet`` = what the giver nets today per tonne: + the material's ``recycling_revenue`` if it
      is recycled/reused today, - the route fee (``waste/route_fees.csv``) if it is disposed of;
    - ``transport`` = distance x rate + handling (solids; energy goes by pipe, priced in ``setup``);
-   - ``preparation`` (sorting, chipping) per material; ``setup`` (VND/yr) per exchange;
+   - ``preparation`` (sorting, chipping) per material;
+   - ``setup`` (VND/yr) per exchange: the one-off ``setup_cost`` annualised over ``setup_life`` years with the
+     capital recovery factor of :mod:`greenpark.finance` at its one discount rate (a one-off cost is never
+     subtracted from a yearly benefit as it stands);
    - ``benefit_vnd_per_t = value_to_taker - giver_outlet - transport - preparation`` (VND/t);
    - ``avoided_tco2e_per_t`` = lifetime emissions of the current route - of the taker's route (solids,
      :func:`greenpark.waste.ghg.route_intensity_tco2e_per_t`) + the virgin material avoided when the
@@ -32,11 +35,11 @@ Steps (build -> solve -> read back -> typed result):
               0 <= x_p <= min(G_g(p), T_t(p)) y_p,  y_p in {0, 1}
 
    with b_p benefit (VND/t), a_p avoided (tCO2e/t), lambda the carbon value (VND/tCO2e,
-   ``waste/symbiosis_costs.csv``), S_p the setup cost (VND/yr). Pairs whose b_p + lambda a_p <= 0 are not
+   ``waste/symbiosis_costs.csv``), S_p the annualised setup cost (VND/yr). Pairs whose b_p + lambda a_p <= 0 are not
    offered to the solver (they cannot improve the objective).
-4. :func:`match_symbiosis` reads back x, y into :class:`SymbiosisMatch` rows, each with one line of
-   explanation in English and Vietnamese, and lists the profitable candidates that lost (capacity taken
-   by better exchanges, or setup larger than the benefit).
+4. :func:`match_symbiosis` reads back x, y into :class:`SymbiosisMatch` rows (numbers only: the presentation
+   layer writes the sentence, ``greenpark.i18n.symbiosis_explanation``), and lists the profitable candidates
+   that lost (capacity taken by better exchanges, or setup larger than the benefit).
 
 Money in VND; quantities t/month in, t/yr out. Prices in the reference tables are illustrative (R).
 """
@@ -53,6 +56,7 @@ from pydantic import BaseModel, Field
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
+from greenpark import finance
 from greenpark.errors import InputError, SolverError
 from greenpark.reference import load_table, lookup
 from greenpark.waste import factors as wf
@@ -84,20 +88,21 @@ class SymbiosisMatch(BaseModel):
     taker: str
     material: str
     quantity_t_per_year: float = Field(description="t/yr proposed")
-    net_benefit_vnd: float = Field(description="VND/yr: benefit_vnd_per_t x quantity - setup_vnd_per_yr")
+    net_benefit_vnd: float = Field(description="VND/yr: benefit_vnd_per_t x quantity - setup_vnd_per_yr (annualised)")
     avoided_tco2e: float = Field(description="tCO2e/yr avoided (memo, never netted from an inventory)")
     benefit_vnd_per_t: float
     value_to_taker_vnd_per_t: float
     giver_outlet_vnd_per_t: float = Field(description="+ revenue lost / - disposal fee avoided by the giver")
     transport_vnd_per_t: float
     preparation_vnd_per_t: float
-    setup_vnd_per_yr: float
+    setup_vnd_per_yr: float = Field(description="setup_cost_vnd x capital recovery factor(discount rate, life)")
+    setup_cost_vnd: float = Field(description="one-off set-up cost, VND")
+    setup_life_years: float
+    giver_recycles: bool = Field(description="the giver recycles or reuses it today (no extra GHG credit)")
     giver_current_route: str | None
     taker_route: str | None
     giver_capacity_t_per_year: float
     taker_capacity_t_per_year: float
-    explanation: str
-    explanation_vi: str
 
 
 class SymbiosisCandidate(BaseModel):
@@ -119,6 +124,7 @@ class SymbiosisResult(BaseModel):
     avoided_tco2e: float
     objective_vnd: float
     carbon_value_vnd_per_tco2e: float
+    discount_rate: float
     offers: int
     candidates: int
     notes: list[str] = Field(default_factory=list)
@@ -294,17 +300,27 @@ def offers(
 
 
 def candidate_exchanges(
-    offer_table: pd.DataFrame, gwp_set: str = "AR5", extra_dirs: Iterable[Path] = ()
+    offer_table: pd.DataFrame,
+    gwp_set: str = "AR5",
+    extra_dirs: Iterable[Path] = (),
+    discount_rate: float | None = None,
 ) -> pd.DataFrame:
     """Every compatible (give, take) pair with its per-tonne economics and avoided tCO2e.
+
+    Parameters
+    ----------
+    discount_rate : float, optional
+        Real rate [1/yr] that annualises the one-off set-up cost (None = ``greenpark.finance.discount_rate``).
 
     Returns
     -------
     DataFrame
         giver, taker, material, give_idx, take_idx, value_to_taker, giver_outlet, transport, preparation,
-        setup (VND/yr), benefit_vnd_per_t, avoided_tco2e_per_t, giver_route, taker_route, kind.
+        setup_cost (VND once), setup_life (yr), setup (VND/yr, annualised), benefit_vnd_per_t,
+        avoided_tco2e_per_t, giver_route, taker_route, kind.
     """
     dirs = tuple(extra_dirs)
+    rate = finance.discount_rate(extra_dirs=dirs) if discount_rate is None else discount_rate
     mats = _materials(dirs)
     routes = wf.routes(dirs)
     o = offer_table.assign(key=_norm(offer_table["material"]), q=_norm(offer_table["quality"]))
@@ -329,7 +345,7 @@ def candidate_exchanges(
             lambda: route_intensity_tco2e_per_t(wtype, route, category, gwp_set, dirs),
         )
 
-    rate = _cost("transport_vnd_per_t_km", dirs) * _cost("in_park_distance_km", dirs) + _cost(
+    haul = _cost("transport_vnd_per_t_km", dirs) * _cost("in_park_distance_km", dirs) + _cost(
         "handling_vnd_per_t", dirs
     )
     rows = []
@@ -352,7 +368,7 @@ def candidate_exchanges(
             outlet = value_of(p.key, "recycling_revenue")
         else:
             outlet = -cached(("f", g_route, category), lambda r=g_route, c=category: _fee(r, c, dirs))
-        transport = 0.0 if kind == "energy" else rate
+        transport = 0.0 if kind == "energy" else haul
         prep = value_of(p.key, "preparation")
         if kind == "energy":
             avoided = value_of(p.key, "avoided")
@@ -362,12 +378,12 @@ def candidate_exchanges(
             avoided = intensity(wtype, g_route, category) - intensity(wtype, taker_route, category)
             if routes.loc[taker_route, "avoided"] and not routes.loc[g_route, "avoided"]:
                 avoided += cached(("a", wtype), lambda t=wtype: wf.type_factor(t, "avoided", dirs).value)
+        setup_cost, setup_life = value_of(p.key, "setup_cost"), value_of(p.key, "setup_life")
         rows.append(
             {
                 "giver": p.tenant_id_g,
                 "taker": p.tenant_id_t,
                 "material": p.material_g,
-                "material_vi": mat["label_vi"] if known else p.material_g,
                 "give_idx": p.index_g,
                 "take_idx": p.index_t,
                 "giver_cap_t_per_year": 12.0 * p.quantity_t_per_month_g,
@@ -376,7 +392,9 @@ def candidate_exchanges(
                 "giver_outlet": outlet,
                 "transport": transport,
                 "preparation": prep,
-                "setup": value_of(p.key, "setup"),
+                "setup_cost": setup_cost,
+                "setup_life": setup_life,
+                "setup": finance.annualised(setup_cost, rate, round(setup_life)),
                 "benefit_vnd_per_t": value - outlet - transport - prep,
                 "avoided_tco2e_per_t": avoided,
                 "giver_route": g_route,
@@ -462,34 +480,12 @@ def _text(v: object) -> str | None:
     return v if isinstance(v, str) and v else None
 
 
-def _explain(m: dict, q: float, net: float, avoided: float) -> tuple[str, str]:
-    route = f" (today: {m['giver_route']})" if _text(m["giver_route"]) else ""
-    en = (
-        f"{m['giver']} gives {q / 12:,.1f} t/month of {m['material']} to {m['taker']}{route}: "
-        f"net {net / 1e6:,.0f} M VND/yr = {m['benefit_vnd_per_t'] / 1e3:,.0f}k VND/t x {q:,.0f} t "
-        f"(value to taker {m['value_to_taker'] / 1e3:,.0f}k, giver's outlet {m['giver_outlet'] / 1e3:,.0f}k, "
-        f"transport {m['transport'] / 1e3:,.0f}k, preparation {m['preparation'] / 1e3:,.0f}k) "
-        f"- setup {m['setup'] / 1e6:,.0f} M; avoids {avoided:,.1f} tCO2e/yr"
-        + (" (already recycled or reused today: no extra credit)" if m.get("giver_recycles") else "")
-    )
-
-    def n(x: float, d: int) -> str:  # Vietnamese digits: '.' groups thousands, ',' marks decimals
-        return f"{x:,.{d}f}".translate(str.maketrans({",": ".", ".": ","}))
-
-    vi = (
-        f"{m['giver']} chuyển {n(q / 12, 1)} t/tháng {m['material_vi']} cho {m['taker']}: "
-        f"lợi ích ròng {n(net / 1e6, 0)} triệu VND/năm ({n(m['benefit_vnd_per_t'] / 1e3, 0)} nghìn VND/t x {n(q, 0)} t "
-        f"- chi phí thiết lập {n(m['setup'] / 1e6, 0)} triệu); giảm {n(avoided, 1)} tCO2e/năm"
-        + (" (hiện đã được tái chế/tái sử dụng: không tính thêm)" if m.get("giver_recycles") else "")
-    )
-    return en, vi
-
-
 def match_symbiosis(
     offer_table: pd.DataFrame,
     gwp_set: str = "AR5",
     extra_dirs: Iterable[Path] = (),
     carbon_value_vnd_per_tco2e: float | None = None,
+    discount_rate: float | None = None,
 ) -> SymbiosisResult:
     """The set of exchanges that maximises net benefit + carbon value, with capacity on both sides.
 
@@ -501,6 +497,8 @@ def match_symbiosis(
         GWP set for the avoided emissions.
     carbon_value_vnd_per_tco2e : float, optional
         Weight of a tCO2e avoided (None = ``waste/symbiosis_costs.csv``; 0 = money only).
+    discount_rate : float, optional
+        Real rate [1/yr] that annualises set-up costs (None = ``greenpark.finance.discount_rate``).
 
     Returns
     -------
@@ -510,7 +508,8 @@ def match_symbiosis(
     lam = (
         _cost("carbon_value_vnd_per_tco2e", dirs) if carbon_value_vnd_per_tco2e is None else carbon_value_vnd_per_tco2e
     )
-    cand = candidate_exchanges(offer_table, gwp_set, dirs)
+    rate = finance.discount_rate(extra_dirs=dirs) if discount_rate is None else discount_rate
+    cand = candidate_exchanges(offer_table, gwp_set, dirs, rate)
     notes = [
         "prices and costs are illustrative reference values (waste/route_fees.csv, symbiosis_values.csv): "
         "replace them with the park's contracts",
@@ -523,6 +522,7 @@ def match_symbiosis(
             avoided_tco2e=0.0,
             objective_vnd=0.0,
             carbon_value_vnd_per_tco2e=lam,
+            discount_rate=rate,
             offers=len(offer_table),
             candidates=0,
             notes=notes,
@@ -547,7 +547,6 @@ def match_symbiosis(
             q = float(x[i])
             net = m["benefit_vnd_per_t"] * q - m["setup"]
             avoided = m["avoided_tco2e_per_t"] * q
-            en, vi = _explain(m.to_dict(), q, net, avoided)
             matches.append(
                 SymbiosisMatch(
                     giver=str(m["giver"]),
@@ -562,12 +561,13 @@ def match_symbiosis(
                     transport_vnd_per_t=float(m["transport"]),
                     preparation_vnd_per_t=float(m["preparation"]),
                     setup_vnd_per_yr=float(m["setup"]),
+                    setup_cost_vnd=float(m["setup_cost"]),
+                    setup_life_years=float(m["setup_life"]),
+                    giver_recycles=bool(m["giver_recycles"]),
                     giver_current_route=_text(m["giver_route"]),
                     taker_route=_text(m["taker_route"]),
                     giver_capacity_t_per_year=float(m["giver_cap_t_per_year"]),
                     taker_capacity_t_per_year=float(m["taker_cap_t_per_year"]),
-                    explanation=en,
-                    explanation_vi=vi,
                 )
             )
         elif m["alone"] > 0:
@@ -590,6 +590,7 @@ def match_symbiosis(
         avoided_tco2e=float(sum(r.avoided_tco2e for r in matches)),
         objective_vnd=obj,
         carbon_value_vnd_per_tco2e=lam,
+        discount_rate=rate,
         offers=len(offer_table),
         candidates=len(cand),
         notes=notes,

@@ -15,7 +15,7 @@ from greenpark.api import views
 from greenpark.api.pagination import PAGE_SIZE_DEFAULT
 from greenpark.api.report_runs import RUN_STAGES
 from greenpark.api.roles import allowed
-from greenpark.web.i18n import request_lang
+from greenpark.i18n import request_lang
 from greenpark.web.routes import data_years, park_wide, render
 
 router = APIRouter(include_in_schema=False)

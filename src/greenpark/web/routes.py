@@ -28,8 +28,16 @@ from greenpark.api.roles import allowed
 from greenpark.api.service import Service
 from greenpark.errors import GreenparkError
 from greenpark.periods import year_bounds
-from greenpark.report.formatting import fmt_money, fmt_number, fmt_pct
-from greenpark.web.i18n import LANG_COOKIE, LANGS, request_lang, translator
+from greenpark.i18n import (
+    LANG_COOKIE,
+    LANGS,
+    format_money,
+    format_number,
+    format_percent,
+    request_lang,
+    separators,
+    translator,
+)
 
 log = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)
@@ -80,8 +88,9 @@ def render(request: Request, name: str, who: Principal | None, status: int = 200
             "lang": lang,
             "who": who,
             "nav": nav,
-            "num": lambda v, d=0: fmt_number(v, lang, d),
-            "pct": lambda v, d=1: fmt_pct(v, lang, d),
+            "num": lambda v, d=0: format_number(v, lang, d),
+            "pct": lambda v, d=1: format_percent(v, lang, d),
+            "separators": separators(lang),
             "path": request.url.path,
             "lang_href": {
                 code: f"{request.url.path}?{urlencode({**request.query_params, 'lang': code})}" for code in LANGS
@@ -298,7 +307,7 @@ def tenant_page(park_id: str, tenant_id: str, request: Request) -> Response:
         savings=savings,
         no_baseline=no_baseline,
         savings_json=json.dumps(savings_chart),
-        money=lambda v: fmt_money(v, request_lang(request)[0]),
+        money=lambda v: format_money(v, request_lang(request)[0]),
         pending=pending,
         retry_ms=PENDING_RETRY_MS,
     )

@@ -1,9 +1,13 @@
 // greenpark dashboard: sign-in, sign-out, alert actions (CSRF header), charts, the WWTP live poll, pending figures.
 "use strict";
 const gp = (() => {
-  const lang = document.body.dataset.lang === "vi" ? "vi-VN" : "en-GB";
+  const lang = document.body.dataset.lang || "en";
+  // Live figures use the separators the server's formatter (greenpark.i18n, Babel/CLDR) put on <body>, so the
+  // browser writes numbers exactly as the server-rendered pages do.
+  const decimal = document.body.dataset.decimal || ".", group = document.body.dataset.group || ",";
   const fmt = (v, d) => v === null || v === undefined ? "–" :
-    new Intl.NumberFormat(lang, {minimumFractionDigits: d ?? 0, maximumFractionDigits: d ?? 2}).format(v);
+    new Intl.NumberFormat("en-US", {minimumFractionDigits: d ?? 0, maximumFractionDigits: d ?? 2}).format(v)
+      .replace(/[,.]/g, (c) => (c === "," ? group : decimal));
   const csrf = () => {
     const m = document.cookie.match(/(?:^|;\s*)greenpark_csrf=([^;]+)/);
     return m ? decodeURIComponent(m[1]) : "";
@@ -15,7 +19,7 @@ const gp = (() => {
   });
   const layout = (extra) => Object.assign({margin: {l: 60, r: 10, t: 10, b: 50}, autosize: true,
     font: {family: "system-ui, sans-serif", size: 13, color: "#1a2421"}, legend: {orientation: "h"},
-    separators: lang === "vi-VN" ? ",." : ".,"}, extra || {});
+    separators: decimal + group}, extra || {});
   const config = {responsive: true, displaylogo: false};
 
   function barChart(id, bars, labels) {
