@@ -1,4 +1,5 @@
-"""Least-cost roadmap of measures to the park's emission targets, solved as a MILP with HiGHS.
+"""Least-cost roadmap of measures to the park's emission targets, solved as a MILP with HiGHS
+(``greenpark.optimisation``: build -> solve -> read back).
 
 Formulation
 -----------
@@ -10,7 +11,8 @@ Objective (VND, discounted to y0 at rate r)::
 
     min  sum_{i,s} x[i,s] * C[i,s],   C[i,s] = sum_{t=s}^{T} A_i / (1 + r)^(t - y0)
 
-with A_i the annualised cost of measure i (capex x CRF + opex - bill savings; may be negative). Costs after T
+with A_i the annualised cost of measure i (capex x CRF + opex - bill savings; may be negative) and r the discount
+rate (``greenpark.finance``: CRF and discount factors). Costs after T
 are not counted (every adopted measure is annualised, so its capital is spread over its life).
 
 Constraints::
@@ -31,13 +33,13 @@ the solver still returns the least-cost path to the best reachable level.
 
 from __future__ import annotations
 
-import highspy
 import numpy as np
 from pydantic import BaseModel
 
-from greenpark.errors import InputError, SolverError
+from greenpark import finance
+from greenpark import optimisation as opt
+from greenpark.errors import InputError
 from greenpark.plan.measures import Measure, annualised_cost_vnd
-from greenpark.solar.sizing import quiet_highs
 
 
 class Adoption(BaseModel):
@@ -108,22 +110,17 @@ def roadmap(
 
     ms = [m for m in measures if m.abatement_tco2e(grid_tco2_per_mwh) > 0]
     ann = np.array([annualised_cost_vnd(m, r) for m in ms])
-    disc = np.array([(1 + r) ** -(t - y0) for t in range(y0, last + 1)])
+    disc = np.array([finance.discount_factor(r, t - y0) for t in range(y0, last + 1)])
     cum_disc = np.cumsum(disc[::-1])[::-1]  # cum_disc[s - y0] = sum_{t=s}^{T} disc
     cols = [(i, s) for i in range(len(ms)) for s in starts]
     scale = 1e6  # objective in million VND keeps HiGHS' numbers moderate
     cost = np.array([ann[i] * cum_disc[s - y0] / scale for i, s in cols])
 
-    h = quiet_highs()  # the solar engine's quiet constructor: keeps HiGHS' banner out of --json output
-    for c in cost:
-        h.addCol(float(c), 0.0, 1.0, 0, np.array([], dtype=np.int32), np.array([], dtype=float))
-    if cols:
-        h.changeColsIntegrality(
-            len(cols), np.arange(len(cols), dtype=np.int32), np.full(len(cols), highspy.HighsVarType.kInteger)
-        )
+    # -- build: one binary column per (measure, start year) ------------------------------------------------------
+    rows = opt.Rows()
     for i in range(len(ms)):
-        idx = np.array([j for j, (ii, _) in enumerate(cols) if ii == i], dtype=np.int32)
-        h.addRow(-highspy.kHighsInf, 1.0, len(idx), idx, np.ones(len(idx)))
+        idx = np.array([j for j, (ii, _) in enumerate(cols) if ii == i], dtype=np.int64)
+        rows.add(idx, 1.0, -opt.INF, 1.0)
     pairs = [
         (i, j)
         for i, mi in enumerate(ms)
@@ -131,8 +128,8 @@ def roadmap(
         if j > i and mi.tenant_id == mj.tenant_id and (mj.measure in mi.excludes or mi.measure in mj.excludes)
     ]
     for i, j in pairs:
-        idx = np.array([c for c, (ii, _) in enumerate(cols) if ii in (i, j)], dtype=np.int32)
-        h.addRow(-highspy.kHighsInf, 1.0, len(idx), idx, np.ones(len(idx)))
+        idx = np.array([c for c, (ii, _) in enumerate(cols) if ii in (i, j)], dtype=np.int64)
+        rows.add(idx, 1.0, -opt.INF, 1.0)
     gaps: dict[int, float] = {}
     notes: list[str] = []
     for k, pct in sorted(targets.items()):
@@ -151,14 +148,23 @@ def roadmap(
             need = most
         if need <= 0:
             continue
-        idx = np.array([j for j, (_, s) in enumerate(cols) if s <= k], dtype=np.int32)
+        idx = np.array([j for j, (_, s) in enumerate(cols) if s <= k], dtype=np.int64)
         vals = np.array([a_k[cols[j][0]] for j in idx])
-        h.addRow(float(need) * (1 - 1e-9), highspy.kHighsInf, len(idx), idx, vals)
-    h.run()
-    status = h.getModelStatus()
-    if status != highspy.HighsModelStatus.kOptimal:
-        raise SolverError(f"roadmap MILP ended with HiGHS status {h.modelStatusToString(status)}; check the inputs")
-    x = np.round(np.asarray(h.getSolution().col_value)).astype(int) if cols else np.array([], dtype=int)
+        rows.add(idx, vals, float(need) * (1 - 1e-9), opt.INF)
+    n = len(cols)
+    lp = opt.LinearProgram(
+        name=f"roadmap {y0}-{last}",
+        cost=cost,
+        col_lower=np.zeros(n),
+        col_upper=np.ones(n),
+        a=rows.matrix(n),
+        row_lower=rows.lower,
+        row_upper=rows.upper,
+        integer=np.ones(n, bool),
+    )
+    # -- solve and read back ---------------------------------------------------------------------------------------
+    solution = opt.solve(lp, hint="check the measures' abatement and costs and the targets' years")
+    x = np.round(solution.x).astype(int) if cols else np.array([], dtype=int)
     chosen = [(ms[i], s) for j, (i, s) in enumerate(cols) if x[j] == 1]
     years = []
     for t in range(y0, last + 1):

@@ -39,8 +39,8 @@ small dynamic programme at eight power/energy ratios and bounded in between by c
 solution satisfies the full LP's optimality conditions, so the optimum has no battery and the storage LP
 is not built. The full storage LP is the slow case (seconds to tens of seconds at 8,760 hours).
 
-Steps: build (column/row arrays in numpy, one CSC matrix, ``highspy.HighsLp``) -> solve (HiGHS interior
-point, then interior point with crossover if it stalls) -> read back (P, E, W, hourly flows; curtailment =
+Steps (``greenpark.optimisation``): build (column/row arrays in numpy, one CSC matrix, ``LinearProgram``) -> solve
+(HiGHS interior point, then interior point with crossover if it stalls) -> read back (P, E, W, hourly flows; curtailment =
 the balance slack) -> ``SizingResult`` with the bills, NPV, IRR, paybacks, LCOE and avoided tCO2e
 (``greenpark.finance``). The programme is an LP (costs are linear; no binaries needed). The dispatch is year 1;
 degradation enters through A_d.
@@ -60,13 +60,13 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import highspy
 import numpy as np
 import scipy.sparse as sp
 from pydantic import BaseModel
 
 from greenpark import finance as fin
-from greenpark.errors import InputError, SolverError
+from greenpark import optimisation as opt
+from greenpark.errors import InputError
 from greenpark.solar.params import CostParams
 
 log = logging.getLogger(__name__)
@@ -261,30 +261,6 @@ def _screen(inputs: SizingInputs, costs: CostParams, values_per_year: np.ndarray
     return bound, cost_e / (1 - costs.battery_min_soc)
 
 
-def quiet_highs() -> highspy.Highs:
-    """A HiGHS instance with logging off. HiGHS writes its banner to the C stdout when the first instance
-    is made, before any option can be set; that would corrupt ``--json`` output, so fd 1 is pointed at
-    /dev/null for the construction only."""
-    import os
-    import sys
-
-    sys.stdout.flush()
-    saved = os.dup(1)
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 1)
-        h = highspy.Highs()
-        h.setOptionValue("output_flag", False)
-        # HiGHS' task scheduler is global to the process and fixed by the first run: every instance must ask for
-        # the same thread count, or a later run() fails with status 'Not Set' (seen after the plan MILP ran first).
-        h.setOptionValue("threads", 1)
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-        os.close(devnull)
-    return h
-
-
 def _replacement_costs(costs: CostParams, horizon: int) -> tuple[dict[int, float], dict[int, float]]:
     """Replacement cost per kWp (inverter) and per kWh (battery) by year."""
     inv = {y: costs.inverter_replacement for y in fin.replacement_years(costs.inverter_replacement_year, horizon)}
@@ -394,7 +370,7 @@ def _solve(inputs: SizingInputs, costs: CostParams, with_battery: bool) -> tuple
     off = {b: n_scalar + i * T for i, b in enumerate(blocks)}
     n_cols = n_scalar + len(blocks) * T
     t = np.arange(T)
-    inf = highspy.kHighsInf
+    inf = opt.INF
 
     cost = np.zeros(n_cols)
     cost[0] = costs.pv_capex + fin.present_value(inv_repl, r) + A * costs.pv_om
@@ -469,42 +445,27 @@ def _solve(inputs: SizingInputs, costs: CostParams, with_battery: bool) -> tuple
         r0 += T
     a = sp.csc_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(r0, n_cols))
 
-    lp = highspy.HighsLp()
-    lp.num_col_ = n_cols
-    lp.num_row_ = r0
-    lp.col_cost_ = cost * _SCALE
-    lp.col_lower_ = lower
-    lp.col_upper_ = upper
-    lp.row_lower_ = np.concatenate(lo)
-    lp.row_upper_ = np.concatenate(hi)
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = a.indptr
-    lp.a_matrix_.index_ = a.indices
-    lp.a_matrix_.value_ = a.data
-    h = quiet_highs()
-    h.passModel(lp)
+    lp = opt.LinearProgram(
+        name=f"{inputs.tenant_id}: PV {'+ battery ' if with_battery else ''}sizing",
+        cost=cost * _SCALE,
+        col_lower=lower,
+        col_upper=upper,
+        a=a,
+        row_lower=np.concatenate(lo),
+        row_upper=np.concatenate(hi),
+    )
 
     # -- solve -----------------------------------------------------------------------------------------------------
     # Interior point: on the storage LP it beat PDLP (which took 2-3x longer when a battery pays) and the dual
     # simplex (10x); the cases where PDLP was quicker, a battery worth nothing, are settled by the screen.
-    status = highspy.HighsModelStatus.kNotset
-    for options in _STRATEGIES:
-        for key, value in options.items():
-            h.setOptionValue(key, value)
-        h.run()
-        status = h.getModelStatus()
-        if status == highspy.HighsModelStatus.kOptimal:
-            break
-        log.info("%s: HiGHS %s ended %s", inputs.tenant_id, options, h.modelStatusToString(status))
-    if status != highspy.HighsModelStatus.kOptimal:
-        raise SolverError(
-            f"{inputs.tenant_id}: HiGHS ended with status {h.modelStatusToString(status)!r}; check that the load "
-            "and prices are finite and the roof limit is not negative"
-        )
-    solution = h.getSolution()
-    x = np.asarray(solution.col_value)
-    if solution.dual_valid:
-        marginal = np.abs(np.asarray(solution.row_dual)[:T]) / (_SCALE * A_d * w)
+    solution = opt.solve(
+        lp,
+        strategies=_STRATEGIES,
+        hint="check that the load and prices are finite and the roof limit is not negative",
+    )
+    x = solution.x
+    if solution.row_dual is not None:
+        marginal = np.abs(solution.row_dual[:T]) / (_SCALE * A_d * w)
     else:  # no duals: fall back to the import price (the screen then only rules out grid arbitrage)
         marginal = np.maximum(price, inputs.surplus_price_vnd_per_kwh)
 
@@ -515,8 +476,7 @@ def _solve(inputs: SizingInputs, costs: CostParams, with_battery: bool) -> tuple
     pv_kwp = max(0.0, float(x[0]))
     e_kwh = max(0.0, float(x[1])) if with_battery else 0.0
     w_kw = max(0.0, float(x[2])) if with_battery else 0.0
-    status_text = h.modelStatusToString(status)
-    return _result(inputs, costs, with_battery, pv_kwp, e_kwh, w_kw, block, status_text), marginal
+    return _result(inputs, costs, with_battery, pv_kwp, e_kwh, w_kw, block, solution.status), marginal
 
 
 def _result(

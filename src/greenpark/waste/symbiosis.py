@@ -2,7 +2,7 @@
 
 Decree 35/2022/ND-CP asks an eco-industrial park for at least one working symbiosis. This module
 finds the set of exchanges that maximises the park's net benefit plus the value of the tCO2e avoided,
-with capacity on both sides, as a mixed-integer programme solved by HiGHS (``scipy.optimize.milp``).
+with capacity on both sides, as a mixed-integer programme solved by HiGHS (``greenpark.optimisation``).
 
 Steps (build -> solve -> read back -> typed result):
 
@@ -54,10 +54,10 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, Field
 from scipy import sparse
-from scipy.optimize import Bounds, LinearConstraint, milp
 
 from greenpark import finance
-from greenpark.errors import InputError, SolverError
+from greenpark import optimisation as opt
+from greenpark.errors import InputError
 from greenpark.reference import load_table, lookup
 from greenpark.waste import factors as wf
 from greenpark.waste.ghg import route_intensity_tco2e_per_t
@@ -445,7 +445,7 @@ def solve_exchanges(
     if n == 0:
         return np.zeros(0), np.zeros(0), 0.0
     upper = np.array([min(give_cap[g], take_cap[t]) for g, t in zip(give_idx, take_idx, strict=True)], dtype=float)
-    c = -np.concatenate([np.asarray(value_per_t, float), -np.asarray(setup, float)])
+    c = np.concatenate([np.asarray(value_per_t, float), -np.asarray(setup, float)])  # maximised
     # sparse rows: one per giver, one per taker (capacity), one per candidate (x_p - U_p y_p <= 0)
     g_keys, g_row = np.unique(np.asarray(give_idx).astype(str), return_inverse=True)
     t_keys, t_row = np.unique(np.asarray(take_idx).astype(str), return_inverse=True)
@@ -458,22 +458,27 @@ def solve_exchanges(
     caps_g = {str(key): val for key, val in give_cap.items()}
     caps_t = {str(key): val for key, val in take_cap.items()}
     ub = np.concatenate([[caps_g[g] for g in g_keys], [caps_t[t] for t in t_keys], np.zeros(n)])
-    lb = np.full(ng + nt + n, -np.inf)
-    res = milp(
-        c,
-        constraints=LinearConstraint(a, lb, ub),
-        integrality=np.concatenate([np.zeros(n), np.ones(n)]),
-        bounds=Bounds(np.zeros(2 * n), np.concatenate([upper, np.ones(n)])),
-        options={"time_limit": time_limit_s},
+    lp = opt.LinearProgram(
+        name=f"symbiosis matching ({n} candidate exchanges)",
+        cost=c,
+        col_lower=np.zeros(2 * n),
+        col_upper=np.concatenate([upper, np.ones(n)]),
+        a=a,
+        row_lower=np.full(ng + nt + n, -np.inf),
+        row_upper=ub,
+        integer=np.concatenate([np.zeros(n, bool), np.ones(n, bool)]),
+        sense="max",
     )
-    if res.status == 1 and res.x is not None:
-        log.warning("symbiosis matching: time limit %.0f s reached; best solution found is used", time_limit_s)
-    elif res.status != 0 or res.x is None:
-        raise SolverError(f"symbiosis matching: HiGHS did not reach an optimum ({res.message})")
-    x, y = res.x[:n], np.round(res.x[n:])
+    solution = opt.solve(
+        lp,
+        time_limit_s=time_limit_s,
+        accept_time_limit=True,
+        hint="check the offers' quantities (t/month, not negative) and the reference prices",
+    )
+    x, y = solution.x[:n], np.round(solution.x[n:])
     x = np.where(y > 0.5, x, 0.0)
     y = np.where(x > 1e-9, y, 0.0)  # a free link with nothing on it is not an exchange
-    return x, y, float(-res.fun)
+    return x, y, solution.objective
 
 
 def _text(v: object) -> str | None:
