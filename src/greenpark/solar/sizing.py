@@ -39,9 +39,9 @@ small dynamic programme at eight power/energy ratios and bounded in between by c
 solution satisfies the full LP's optimality conditions, so the optimum has no battery and the storage LP
 is not built. The full storage LP is the slow case (seconds to tens of seconds at 8,760 hours).
 
-Steps (``greenpark.optimisation``): build (column/row arrays in numpy, one CSC matrix, ``LinearProgram``) -> solve
-(HiGHS interior point, then interior point with crossover if it stalls) -> read back (P, E, W, hourly flows; curtailment =
-the balance slack) -> ``SizingResult`` with the bills, NPV, IRR, paybacks, LCOE and avoided tCO2e
+Steps (``greenpark.optimisation``): build (column/row arrays in numpy, one CSC matrix, ``LinearProgram``) ->
+solve (HiGHS interior point, then interior point with crossover if it stalls) -> read back (P, E, W, hourly
+flows; curtailment = the balance slack) -> ``SizingResult`` with the bills, NPV, IRR, paybacks, LCOE and avoided tCO2e
 (``greenpark.finance``). The programme is an LP (costs are linear; no binaries needed). The dispatch is year 1;
 degradation enters through A_d.
 
