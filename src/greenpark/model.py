@@ -202,15 +202,3 @@ class ParkData:
     def table(self, name: str) -> pd.DataFrame:
         """A record table by name, or an empty frame when the park has none."""
         return self.tables.get(name, pd.DataFrame())
-
-    def tenant_frame(self) -> pd.DataFrame:
-        """Tenants as a DataFrame (one row per tenant), for vectorised engines."""
-        return pd.DataFrame([t.model_dump(mode="json") for t in self.tenants])
-
-    def roof_frame(self) -> pd.DataFrame:
-        """Roofs as a DataFrame (one row per roof)."""
-        return pd.DataFrame([r.model_dump(mode="json") for r in self.roofs])
-
-    def meter_frame(self) -> pd.DataFrame:
-        """Meters as a DataFrame (one row per meter)."""
-        return pd.DataFrame([m.model_dump(mode="json") for m in self.meters])

@@ -140,12 +140,8 @@ def _scope3_table(
     waste = park.table("waste")
     if waste.empty:
         return pd.DataFrame(columns=[*SCOPE3_COLUMNS, "avoided_tco2e"])
-    try:
-        from greenpark.waste.ghg import route_emissions  # the waste engine owns the methods (FOD etc.)
-    except ImportError:
-        notes.append("Scope 3 (waste) not computed: the waste engine (greenpark.waste.ghg) is not available")
-        log.info("greenpark.waste.ghg not importable; Scope 3 left at 0")
-        return pd.DataFrame(columns=[*SCOPE3_COLUMNS, "avoided_tco2e"])
+    from greenpark.waste.ghg import route_emissions  # the waste engine owns the methods (FOD etc.)
+
     out = route_emissions(waste, year, gwp_set, extra_dirs=extra_dirs)
     notes += [f"waste: {n}" for n in out.attrs.get("notes", [])]
     factors += [f if isinstance(f, FactorUsed) else FactorUsed(**f) for f in out.attrs.get("factors", [])]

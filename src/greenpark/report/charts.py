@@ -68,20 +68,6 @@ def horizontal_bars(labels: Sequence[str], values: Sequence[float], xlabel: str,
     return _svg(fig)
 
 
-def heatmap(matrix: np.ndarray, xlabel: str, ylabel: str, colorbar_label: str, title: str = "") -> str:
-    """A day x hour heatmap (e.g. the park's load in kW: rows = days of the year, columns = hours)."""
-    fig, ax = plt.subplots(figsize=(7.5, 3.6))
-    im = ax.imshow(
-        np.asarray(matrix, dtype=float).T, aspect="auto", origin="lower", cmap="YlGnBu", interpolation="nearest"
-    )
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    if title:
-        ax.set_title(title)
-    fig.colorbar(im, ax=ax, label=colorbar_label, fraction=0.04)
-    return _svg(fig)
-
-
 def cost_curve(
     labels: Sequence[str],
     abatement_t: Sequence[float],

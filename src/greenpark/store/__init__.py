@@ -51,11 +51,9 @@ def open_store(url: str | None = None) -> Store:
     """
     url = url or f"duckdb://{DEFAULT_STORE}"
     if url.startswith(("postgresql://", "postgres://")):
-        # dispatch point of the PostgreSQL backend (store/postgres.py, PostgresStore(url))
-        try:
-            from greenpark.store.postgres import PostgresStore  # type: ignore[import-not-found]
-        except ImportError as exc:
-            raise StoreError(f"the PostgreSQL store is not available ({exc}); use a duckdb:// URL") from exc
+        # imported here on purpose: a DuckDB user does not pay for loading psycopg
+        from greenpark.store.postgres import PostgresStore
+
         return PostgresStore(url)
     if url.startswith("duckdb://") or url.endswith((".duckdb", ".db")) or "://" not in url:
         from greenpark.store.duckdb import DuckDBStore

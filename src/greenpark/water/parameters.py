@@ -62,11 +62,6 @@ def canonical_parameter(name: str) -> str:
     return hit
 
 
-def canonical_unit(parameter: str) -> str:
-    """The unit a canonical parameter is stored in (e.g. ``mg/l`` for ``cod``)."""
-    return str(parameter_table().loc[parameter, "unit"])
-
-
 def parse_value(text: object) -> tuple[float, bool]:
     """Read a measured value; ``"<0.05"`` is below detection: returns (0.05, True).
 
