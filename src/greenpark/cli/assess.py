@@ -11,7 +11,7 @@ import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from greenpark.cli.common import console, err_console, guarded, print_json
+from greenpark.cli.common import console, err_console, guarded, num, pct, print_json
 from greenpark.errors import InputError
 from greenpark.io.quality import DataQuality
 
@@ -24,26 +24,26 @@ def _summary(a: dict, out: dict[str, Path], seconds: float) -> None:
     inv, solar, water, waste = (a.get(k) for k in ("inventory", "solar", "water", "waste"))
     if inv:
         table.add_row(
-            "Total tCO2e (location / market)", f"{inv['total_tco2e']:,.0f} / {inv['total_market_tco2e']:,.0f}"
+            "Total tCO2e (location / market)", f"{num(inv['total_tco2e'])} / {num(inv['total_market_tco2e'])}"
         )
         table.add_row(
             "  Scope 1 / 2 (location) / 3",
-            f"{inv['scope1_tco2e']:,.0f} / {inv['scope2_location_tco2e']:,.0f} / {inv['scope3_tco2e']:,.0f}",
+            f"{num(inv['scope1_tco2e'])} / {num(inv['scope2_location_tco2e'])} / {num(inv['scope3_tco2e'])}",
         )
-        table.add_row("Renewable share now", f"{inv['renewable_share']:.1%}")
+        table.add_row("Renewable share now", pct(inv["renewable_share"]))
         required = [t["tenant_id"] for t in inv["tenants"] if t["decree06_inventory_required"]]
         table.add_row("Decree 06 inventory required", ", ".join(required) or "none")
     if solar:
         p = solar["portfolio"]
-        table.add_row("Rooftop PV potential", f"{p['total_pv_kwp']:,.0f} kWp → {p['renewable_share']:.1%} renewable")
+        table.add_row("Rooftop PV potential", f"{num(p['total_pv_kwp'])} kWp → {pct(p['renewable_share'])} renewable")
     if water:
         for w in water["wwtps"]:
             table.add_row(
                 f"WWTP {w['wwtp_id']} compliance",
-                f"{w['compliance_rate']:.2%}, {len(w['exceedances'])} exceedance events",
+                f"{pct(w['compliance_rate'], 2)}, {len(w['exceedances'])} exceedance events",
             )
     if waste:
-        table.add_row("Waste recovery rate", f"{waste['recovery_rate']:.1%} of {waste['total_t']:,.0f} t")
+        table.add_row("Waste recovery rate", f"{pct(waste['recovery_rate'])} of {num(waste['total_t'])} t")
     plan = a.get("plan")
     if plan and plan.get("cost_curve"):
         top = ", ".join(f"{m['tenant_id']} {m['measure']}" for m in plan.get("top_measures", [])[:3])
@@ -52,7 +52,7 @@ def _summary(a: dict, out: dict[str, Path], seconds: float) -> None:
         if s["status"] != "ok":
             table.add_row(f"[yellow]{name}[/]", f"{s['status']}: {s['note'][:70]}")
     console.print(table)
-    console.print(f"Report: {out['html']}" + (f" and {out['pdf']}" if "pdf" in out else "") + f" ({seconds:.1f} s)")
+    console.print(f"Report: {out['html']}" + (f" and {out['pdf']}" if "pdf" in out else "") + f" ({num(seconds, 1)} s)")
 
 
 def register(app: typer.Typer) -> None:

@@ -13,7 +13,7 @@ import typer
 from rich.table import Table
 
 from greenpark import runs
-from greenpark.cli.common import console, guarded, opened_park, print_json
+from greenpark.cli.common import console, guarded, num, opened_park, pct, print_json
 from greenpark.report.statement import write_bills
 
 
@@ -28,20 +28,20 @@ def _print(bills: Any) -> None:
     for b in bills.tenants:
         k = b.kwh_by_band
         t.add_row(
-            b.tenant_id, b.voltage_level, f"{k['peak']:,.0f}", f"{k['normal']:,.0f}", f"{k['offpeak']:,.0f}",
-            f"{b.energy_charge_vnd:,.0f}", f"{b.vat_vnd:,.0f}",
-            "-" if b.water_charge_vnd is None else f"{b.water_charge_vnd + (b.water_vat_vnd or 0):,.0f}",
-            "-" if b.wastewater_fee_vnd is None else f"{b.wastewater_fee_vnd:,.0f}",
-            f"{b.total_vnd:,.0f}", "-" if b.coverage is None else f"{b.coverage:.1%}", ", ".join(b.tariff_source),
+            b.tenant_id, b.voltage_level, num(k['peak']), num(k['normal']), num(k['offpeak']),
+            num(b.energy_charge_vnd), num(b.vat_vnd),
+            "-" if b.water_charge_vnd is None else num(b.water_charge_vnd + (b.water_vat_vnd or 0)),
+            "-" if b.wastewater_fee_vnd is None else num(b.wastewater_fee_vnd),
+            num(b.total_vnd), "-" if b.coverage is None else pct(b.coverage), ", ".join(b.tariff_source),
         )  # fmt: skip
     console.print(t)
     op = bills.operator
     if op.purchase_vnd is not None:
         console.print(
-            f"Operator: incoming {op.incoming_kwh:,.0f} kWh bought at {op.purchase_vnd:,.0f} VND "
-            f"({op.wholesale_connection}, {', '.join(op.wholesale_source)}); tenants billed {op.tenants_kwh:,.0f} kWh, "
-            f"{op.tenants_energy_charge_vnd:,.0f} VND; retail margin {op.retail_margin_vnd:,.0f} VND; "
-            f"common {op.common_kwh:,.0f} kWh; losses {op.losses_kwh:,.0f} kWh ({op.losses_share:.1%})"
+            f"Operator: incoming {num(op.incoming_kwh)} kWh bought at {num(op.purchase_vnd)} VND "
+            f"({op.wholesale_connection}, {', '.join(op.wholesale_source)}); tenants billed {num(op.tenants_kwh)} kWh, "
+            f"{num(op.tenants_energy_charge_vnd)} VND; retail margin {num(op.retail_margin_vnd)} VND; "
+            f"common {num(op.common_kwh)} kWh; losses {num(op.losses_kwh)} kWh ({pct(op.losses_share)})"
         )
     for n in op.notes:
         console.print(f"[yellow]{n}[/]")

@@ -10,7 +10,7 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from greenpark.cli.common import console, err_console, guarded, print_json
+from greenpark.cli.common import console, err_console, guarded, num, print_json
 
 if TYPE_CHECKING:
     from greenpark.io.folder import ParkRead
@@ -55,10 +55,10 @@ def _counts_table(counts: pd.DataFrame) -> Table:
         held = int(getattr(r, "held_out", 0) or 0)
         t.add_row(
             str(r.file),
-            f"{r.read:,}",
-            f"{r.accepted:,}",
-            f"[red]{r.rejected:,}[/]" if r.rejected else "0",
-            f"[red]{held:,}[/]" if held else "0",
+            num(r.read),
+            num(r.accepted),
+            f"[red]{num(r.rejected)}[/]" if r.rejected else "0",
+            f"[red]{num(held)}[/]" if held else "0",
         )
     return t
 
@@ -84,7 +84,7 @@ def _records(df: pd.DataFrame) -> list[dict]:
 
 def _held_table(held: pd.DataFrame, limit: int, title: str) -> Table:
     more = f"; first {limit} shown, --limit 0 for all" if 0 < limit < len(held) else ""
-    t = Table(title=f"{title} ({len(held):,}{more})")
+    t = Table(title=f"{title} ({num(len(held))}{more})")
     for c in ("file", "line", "meter", "local time", "value", "bound", "rule", "raw"):
         t.add_column(c, overflow="fold")
     if "accepted_by" in held:
@@ -111,7 +111,7 @@ def _held_table(held: pd.DataFrame, limit: int, title: str) -> Table:
 
 def _rejects_table(rejects: pd.DataFrame, limit: int, title: str = "Rejected rows") -> Table:
     more = f"; first {limit} shown, --limit 0 for all" if 0 < limit < len(rejects) else ""
-    t = Table(title=f"{title} ({len(rejects):,}{more})")
+    t = Table(title=f"{title} ({num(len(rejects))}{more})")
     for c in ("file", "line", "column", "value", "reason"):
         t.add_column(c, overflow="fold")
     shown = rejects if limit <= 0 else rejects.head(limit)
@@ -122,7 +122,7 @@ def _rejects_table(rejects: pd.DataFrame, limit: int, title: str = "Rejected row
 
 def _warnings_table(warnings: pd.DataFrame, limit: int) -> Table:
     more = f"; first {limit} shown, --limit 0 for all" if 0 < limit < len(warnings) else ""
-    t = Table(title=f"Warnings and findings ({len(warnings):,}; not rejected{more})")
+    t = Table(title=f"Warnings and findings ({num(len(warnings))}; not rejected{more})")
     for c in ("file", "line", "code", "severity", "subject", "message"):
         t.add_column(c, overflow="fold")
     shown = warnings if limit <= 0 else warnings.head(limit)
@@ -253,10 +253,10 @@ def register(app: typer.Typer) -> None:
             if len(warnings):
                 console.print(_warnings_table(warnings, limit))
             n_rej = int(counts["rejected"].sum())
-            verdict = "[green]no row rejected[/]" if result.ok else f"[red]{n_rej:,} row(s) rejected[/]"
+            verdict = "[green]no row rejected[/]" if result.ok else f"[red]{num(n_rej)} row(s) rejected[/]"
             if len(held):
-                verdict += f", [red]{len(held):,} reading(s) held out[/]"
-            console.print(f"park {result.data.park.park_id}: {verdict}, {len(warnings):,} warning(s)")
+                verdict += f", [red]{num(len(held))} reading(s) held out[/]"
+            console.print(f"park {result.data.park.park_id}: {verdict}, {num(len(warnings))} warning(s)")
             for f in unusable:
                 err_console.print(
                     f"[bold red]error:[/] every row of {f} was rejected: no result can be computed; "
@@ -313,8 +313,8 @@ def register(app: typer.Typer) -> None:
         n_rej = int(counts["rejected"].sum())
         n_held = int(counts["held_out"].sum())
         console.print(
-            f"park {report.park_id} imported into {url}: {report.readings_written:,} interval readings; "
-            f"{n_rej:,} rejected row(s) kept in the quarantine and {n_held:,} reading(s) held out "
+            f"park {report.park_id} imported into {url}: {num(report.readings_written)} interval readings; "
+            f"{num(n_rej)} rejected row(s) kept in the quarantine and {num(n_held)} reading(s) held out "
             f"('greenpark quarantine {park}'); rows read = accepted + rejected + held out"
         )
 
@@ -357,7 +357,7 @@ def register(app: typer.Typer) -> None:
             st.close()
         if export is not None:
             rows.to_csv(export, index=False)
-            err_console.print(f"{len(rows):,} rejected row(s) written to {export}")
+            err_console.print(f"{num(len(rows))} rejected row(s) written to {export}")
         if as_json:
             print_json(rows.astype(object).where(rows.notna(), None).to_dict("records"))
         elif export is None:

@@ -16,6 +16,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from greenpark import runs
 from greenpark.errors import GreenparkError
+from greenpark.i18n import format_number, format_percent
 from greenpark.io.importer import open_park
 from greenpark.io.quality import data_quality_summary
 from greenpark.model import ParkData
@@ -41,6 +42,19 @@ def guarded(func: F) -> F:
             raise typer.Exit(2) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+LANG = "en"  # the CLI speaks English; its numbers go through the one formatter (greenpark.i18n, Babel)
+
+
+def num(value: Any, decimals: int = 0) -> str:
+    """A number as the CLI shows it: grouped thousands, ``decimals`` decimals ('–' when missing)."""
+    return format_number(value, LANG, decimals)
+
+
+def pct(fraction: Any, decimals: int = 1) -> str:
+    """A fraction as a percentage ('12.3%')."""
+    return format_percent(fraction, LANG, decimals)
 
 
 def print_json(obj: Any) -> None:

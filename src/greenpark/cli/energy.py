@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from greenpark import runs
-from greenpark.cli.common import console, guarded, park_year, print_json
+from greenpark.cli.common import console, guarded, num, park_year, pct, print_json
 
 
 def _print_energy(r: dict[str, Any]) -> None:
@@ -33,12 +33,12 @@ def _print_energy(r: dict[str, Any]) -> None:
     for s in [*loads["tenants"], loads["park"]]:
         t.add_row(
             s["entity_id"],
-            f"{s['total_kwh'] / 1000:,.1f}",
-            f"{s['base_load_kw']:,.1f}",
-            f"{s['peak_kw']:,.1f}",
-            f"{s['load_factor']:.2f}",
-            *(f"{100 * s['tou_share'][b]:.1f}" for b in ("peak", "normal", "offpeak")),
-            f"{100 * s['out_of_hours_share']:.1f}",
+            num(s["total_kwh"] / 1000, 1),
+            num(s["base_load_kw"], 1),
+            num(s["peak_kw"], 1),
+            num(s["load_factor"], 2),
+            *(num(100 * s["tou_share"][b], 1) for b in ("peak", "normal", "offpeak")),
+            num(100 * s["out_of_hours_share"], 1),
             str(len(s["unusual_days"])),
         )
     console.print(t)
@@ -52,10 +52,10 @@ def _print_energy(r: dict[str, Any]) -> None:
         elif "rejected" in bl:
             bl_s = bl["rejected"].split(" (")[0].replace("baseline ", "")
         else:
-            bl_s = f"R2 {bl['r2']:.2f}, CV {bl['cvrmse']:.1%}"
-        per_unit = "-" if x["kwh_per_unit"] is None else f"{x['kwh_per_unit']:,.0f}/{x['production_unit']}"
+            bl_s = f"R2 {num(bl['r2'], 2)}, CV {pct(bl['cvrmse'])}"
+        per_unit = "-" if x["kwh_per_unit"] is None else f"{num(x['kwh_per_unit'])}/{x['production_unit']}"
         b.add_row(
-            x["tenant_id"], x["sector"], f"{x['kwh_per_m2']:,.0f}", per_unit,
+            x["tenant_id"], x["sector"], num(x['kwh_per_m2']), per_unit,
             f"{x['rank_in_sector']}/{x['sector_size']}", x["outlier"] or "", bl_s,
         )  # fmt: skip
     console.print(b)
@@ -67,18 +67,18 @@ def _print_plan(r: dict[str, Any]) -> None:
         t.add_column(c, justify="left" if c in ("tenant", "measure") else "right")
     for c in r["cost_curve"]:
         t.add_row(
-            c["tenant_id"], c["measure"], f"{c['abatement_tco2e']:,.1f}", f"{c['annualised_cost_vnd'] / 1e6:,.1f}",
-            f"{c['cost_vnd_per_tco2e'] / 1e3:,.0f}", f"{c['cumulative_abatement_tco2e']:,.0f}",
+            c["tenant_id"], c["measure"], num(c['abatement_tco2e'], 1), num(c['annualised_cost_vnd'] / 1e6, 1),
+            num(c['cost_vnd_per_tco2e'] / 1e3), num(c['cumulative_abatement_tco2e']),
         )  # fmt: skip
     console.print(t)
     rm = r["roadmap"]
-    y = Table(title=f"Roadmap ({rm['status']}; discounted cost {rm['discounted_cost_vnd'] / 1e9:,.1f} bn VND)")
+    y = Table(title=f"Roadmap ({rm['status']}; discounted cost {num(rm['discounted_cost_vnd'] / 1e9, 1)} bn VND)")
     for c in ("year", "BAU tCO2e", "planned tCO2e", "cap tCO2e", "measures starting"):
         y.add_column(c, justify="right")
     for yr in rm["years"]:
         starting = [f"{a['tenant_id']}:{a['measure']}" for a in rm["adoptions"] if a["start_year"] == yr["year"]]
-        cap = "" if yr["cap_tco2e"] is None else f"{yr['cap_tco2e']:,.0f}"
-        y.add_row(str(yr["year"]), f"{yr['bau_tco2e']:,.0f}", f"{yr['planned_tco2e']:,.0f}", cap, str(len(starting)))
+        cap = "" if yr["cap_tco2e"] is None else num(yr["cap_tco2e"])
+        y.add_row(str(yr["year"]), num(yr["bau_tco2e"]), num(yr["planned_tco2e"]), cap, str(len(starting)))
     console.print(y)
     for n in rm["notes"]:
         console.print(f"[yellow]note:[/] {n}")
@@ -160,17 +160,17 @@ def _print_savings(r: Any) -> None:
     b = r.baseline
     if b is not None:
         t.add_row("baseline months (n)", str(b.n))
-        t.add_row("R2", "-" if b.r2 is None else f"{b.r2:.3f}")
-        t.add_row("CV(RMSE)", "-" if b.cvrmse is None else f"{100 * b.cvrmse:.1f} %")
-        t.add_row("NMBE", "-" if b.nmbe is None else f"{100 * b.nmbe:.2f} %")
+        t.add_row("R2", "-" if b.r2 is None else num(b.r2, 3))
+        t.add_row("CV(RMSE)", "-" if b.cvrmse is None else f"{num(100 * b.cvrmse, 1)} %")
+        t.add_row("NMBE", "-" if b.nmbe is None else f"{num(100 * b.nmbe, 2)} %")
     sv = r.savings
     if sv is not None:
-        t.add_row("adjusted baseline kWh", f"{sv.adjusted_baseline_kwh:,.0f}")
-        t.add_row("actual kWh", f"{sv.actual_kwh:,.0f}")
-        t.add_row("avoided kWh", f"{sv.avoided_kwh:,.0f}")
+        t.add_row("adjusted baseline kWh", num(sv.adjusted_baseline_kwh))
+        t.add_row("actual kWh", num(sv.actual_kwh))
+        t.add_row("avoided kWh", num(sv.avoided_kwh))
         t.add_row(
-            f"uncertainty at {100 * sv.confidence_level:.0f} %",
-            f"{sv.uncertainty_kwh:,.0f} kWh (FSU {100 * sv.fractional_savings_uncertainty:.1f} %)",
+            f"uncertainty at {num(100 * sv.confidence_level)} %",
+            f"{num(sv.uncertainty_kwh)} kWh (FSU {num(100 * sv.fractional_savings_uncertainty, 1)} %)",
         )
     console.print(t)
     if r.verified:

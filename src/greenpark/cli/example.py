@@ -8,7 +8,7 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from greenpark.cli.common import console, guarded, print_json, setup_logging
+from greenpark.cli.common import console, guarded, num, print_json, setup_logging
 
 
 def register(app: typer.Typer) -> None:
@@ -54,12 +54,12 @@ def example(
     table.add_column("value", justify="right")
     table.add_row("tenants", f"{counts['tenants']} in {len(counts['sectors'])} sectors")
     table.add_row("roofs / meters", f"{counts['roofs']} / {counts['meters']}")
-    table.add_row("readings rows", f"{counts['readings_rows']:,}")
-    table.add_row("tenant import (GWh)", f"{el['tenants_import_kwh'] / 1e6:,.2f}")
-    table.add_row("rooftop PV (GWh)", f"{el['pv_kwh'] / 1e6:,.2f}")
-    table.add_row("wastewater rows", f"{counts['wastewater_rows']:,}")
+    table.add_row("readings rows", num(counts["readings_rows"]))
+    table.add_row("tenant import (GWh)", num(el["tenants_import_kwh"] / 1e6, 2))
+    table.add_row("rooftop PV (GWh)", num(el["pv_kwh"] / 1e6, 2))
+    table.add_row("wastewater rows", num(counts["wastewater_rows"]))
     table.add_row("WWTP exceedance episodes", str(len(metadata["water"]["episodes"])))
-    table.add_row("waste records / total (t)", f"{counts['waste_rows']:,} / {metadata['waste']['total_t']:,.1f}")
+    table.add_row("waste records / total (t)", f"{num(counts['waste_rows'])} / {num(metadata['waste']['total_t'], 1)}")
     table.add_row("deliberate faults", str(len(metadata["faults"])))
     console.print(table)
     console.print(f"truth for tests: {folder / 'metadata.json'}; next: greenpark check {folder}")

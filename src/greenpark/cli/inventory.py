@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from greenpark import runs
-from greenpark.cli.common import console, guarded, park_year, print_json
+from greenpark.cli.common import console, guarded, num, park_year, print_json
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +22,7 @@ def inventory_json(result: Any) -> dict[str, Any]:
 
 
 def _fmt(x: float) -> str:
-    return f"{x:,.1f}"
+    return num(x, 1)
 
 
 def _print_table(r: Any) -> None:

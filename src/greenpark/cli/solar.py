@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from greenpark import runs
-from greenpark.cli.common import console, guarded, park_year, print_json
+from greenpark.cli.common import console, guarded, num, park_year, pct, print_json
 from greenpark.errors import InputError
 
 
@@ -31,8 +31,8 @@ def _print(r: Any) -> None:
     ys = [x.specific_yield_kwh_per_kwp for x in r.roofs]
     if ys:
         console.print(
-            f"{len(r.roofs)} roofs, {sum(x.kwp for x in r.roofs):,.0f} kWp possible, specific yield "
-            f"{min(ys):,.0f}-{max(ys):,.0f} kWh/kWp/yr"
+            f"{len(r.roofs)} roofs, {num(sum(x.kwp for x in r.roofs))} kWp possible, specific yield "
+            f"{num(min(ys))}-{num(max(ys))} kWh/kWp/yr"
         )
     t = Table(title=f"Rooftop PV + battery per tenant, {r.park_id}, load year {r.year} (sorted by NPV)")
     for c in ("tenant", "kWp", "roof kWp", "bat kWh", "bat kW", "self-cons.", "self-suff.", "savings M VND/yr",
@@ -41,28 +41,28 @@ def _print(r: Any) -> None:
     for x in r.tenants:
         t.add_row(
             x.tenant_id,
-            f"{x.pv_kwp:,.0f}",
-            f"{x.optimum.pv_max_kwp:,.0f}",
-            f"{x.battery_kwh:,.0f}",
-            f"{x.battery_kw:,.0f}",
-            f"{x.self_consumption:.0%}",
-            f"{x.self_sufficiency:.0%}",
-            f"{x.annual_savings_vnd / 1e6:,.0f}",
-            f"{x.npv_vnd / 1e6:,.0f}",
-            "-" if x.payback_years is None else f"{x.payback_years:.1f}",
-            f"{x.no_battery.npv_vnd / 1e6:,.0f}",
-            f"{x.avoided_tco2e:,.0f}",
+            num(x.pv_kwp),
+            num(x.optimum.pv_max_kwp),
+            num(x.battery_kwh),
+            num(x.battery_kw),
+            pct(x.self_consumption, 0),
+            pct(x.self_sufficiency, 0),
+            num(x.annual_savings_vnd / 1e6),
+            num(x.npv_vnd / 1e6),
+            "-" if x.payback_years is None else num(x.payback_years, 1),
+            num(x.no_battery.npv_vnd / 1e6),
+            num(x.avoided_tco2e),
         )
     console.print(t)
     console.print(
-        f"Portfolio: {p.total_pv_kwp:,.0f} kWp PV, {p.total_battery_kwh:,.0f} kWh battery, "
-        f"{p.total_generation_kwh / 1e6:,.2f} GWh/yr, renewable share {p.renewable_share:.1%} of tenants' "
-        f"{p.park_consumption_kwh / 1e6:,.1f} GWh, avoided {p.total_avoided_tco2e:,.0f} tCO2e/yr, capex "
-        f"{p.total_capex_vnd / 1e9:,.1f} bn VND, NPV {p.total_npv_vnd / 1e9:,.1f} bn VND"
+        f"Portfolio: {num(p.total_pv_kwp)} kWp PV, {num(p.total_battery_kwh)} kWh battery, "
+        f"{num(p.total_generation_kwh / 1e6, 2)} GWh/yr, renewable share {pct(p.renewable_share)} of tenants' "
+        f"{num(p.park_consumption_kwh / 1e6, 1)} GWh, avoided {num(p.total_avoided_tco2e)} tCO2e/yr, capex "
+        f"{num(p.total_capex_vnd / 1e9, 1)} bn VND, NPV {num(p.total_npv_vnd / 1e9, 1)} bn VND"
     )
     a = r.assumptions
     console.print(
-        f"rules on {a['study_date']}: surplus {a['surplus_rule']['rule']}, VAT {a['vat']['value']:.0%}, "
+        f"rules on {a['study_date']}: surplus {a['surplus_rule']['rule']}, VAT {pct(a['vat']['value'], 0)}, "
         f"region {a['price_region']}; money VND excl. VAT, real terms"
     )
     for n in r.notes:

@@ -9,14 +9,12 @@ import typer
 from rich.table import Table
 
 from greenpark import runs
-from greenpark.cli.common import console, guarded, park_year, print_json
-from greenpark.i18n import format_number, format_percent, symbiosis_explanation
-
-LANG = "en"  # the CLI speaks English; numbers go through the one formatter (greenpark.i18n)
+from greenpark.cli.common import LANG, console, guarded, num, park_year, pct, print_json
+from greenpark.i18n import symbiosis_explanation
 
 
 def _n(x: float, decimals: int = 1) -> str:
-    return format_number(x, LANG, decimals)
+    return num(x, decimals)
 
 
 def waste_json(result: Any) -> dict[str, Any]:
@@ -26,7 +24,7 @@ def waste_json(result: Any) -> dict[str, Any]:
 
 
 def _pct(x: float | None) -> str:
-    return format_percent(x, LANG)
+    return pct(x)
 
 
 def _print(r: Any) -> None:

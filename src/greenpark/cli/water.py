@@ -15,11 +15,11 @@ import typer
 from rich.table import Table
 
 from greenpark import runs
-from greenpark.cli.common import console, guarded, park_year, print_json
+from greenpark.cli.common import console, guarded, num, park_year, print_json
 
 
 def _pct(x: float | None) -> str:
-    return "-" if x is None else f"{100 * x:.1f} %"
+    return "-" if x is None else f"{num(100 * x, 1)} %"
 
 
 def _num(x: float | None, fmt: str = ",.2f") -> str:
@@ -46,7 +46,7 @@ def _print(result: Any) -> None:
             ("capacity utilisation", _pct(p.capacity_utilisation)),
             ("kWh/m3", _num(w.kwh_per_m3, ".3f")),
             ("kWh/kg COD removed", _num(p.kwh_per_kg_cod_removed, ".3f")),
-            *((f"removal {k} %", f"{v:.1f}") for k, v in w.removal_efficiency.items()),
+            *((f"removal {k} %", num(v, 1)) for k, v in w.removal_efficiency.items()),
         ):
             head.add_row(label, value)
         console.print(head)
