@@ -15,6 +15,17 @@ SAME_IN_BOTH = frozenset(
 )  # fmt: skip
 
 
+# one proposed symbiosis exchange as assessment.json holds it (numbers only; the report writes the sentence)
+MATCH = {
+    "giver": "G3", "taker": "K2", "material": "wwtp sludge", "quantity_t_per_year": 240.0,
+    "net_benefit_vnd": 117_286_306.4, "avoided_tco2e": 0.0, "benefit_vnd_per_t": 520_000.0,
+    "value_to_taker_vnd_per_t": 0.0, "giver_outlet_vnd_per_t": -700_000.0, "transport_vnd_per_t": 80_000.0,
+    "preparation_vnd_per_t": 100_000.0, "setup_vnd_per_yr": 7_513_693.6, "setup_cost_vnd": 30_000_000.0,
+    "setup_life_years": 5.0, "giver_recycles": False, "giver_current_route": "landfill", "taker_route": None,
+    "giver_capacity_t_per_year": 360.0, "taker_capacity_t_per_year": 240.0,
+}  # fmt: skip
+
+
 def _assessment():
     """A tiny assessment JSON written by hand (the shape greenpark.assess returns)."""
     tenant = {
@@ -40,7 +51,7 @@ def _assessment():
             "notes": [],
         },
         "waste": {"total_t": 5993.05, "recovery_rate": 0.701, "by_route": {"landfill": 1411.9},
-                  "tco2e": {"landfill": 1217.3}, "tco2e_total": 1217.3, "symbiosis_matches": [], "notes": []},
+                  "tco2e": {"landfill": 1217.3}, "tco2e_total": 1217.3, "symbiosis_matches": [MATCH], "notes": []},
     }  # fmt: skip
 
 
@@ -97,3 +108,17 @@ def test_write_report_files(tmp_path):
     assert paths["pdf"].read_bytes()[:5] == b"%PDF-"
     assert (tmp_path / "tables" / "inventory_tenants.csv").exists()
     assert "<svg" in paths["html"].read_text()
+
+
+def test_symbiosis_sentence_in_the_readers_language():
+    en, vi = render_html(_assessment(), "en"), render_html(_assessment(), "vi")
+    assert (
+        "G3 gives 20.0 t/month of wwtp sludge to K2 (today: landfill): net 117 M VND/yr = 520k VND/t x 240 t "
+        "(value to taker 0k, giver&#39;s outlet -700k, transport 80k, preparation 100k) - set-up 7.5 M VND/yr "
+        "(30 M VND once over 5 years); avoids 0.0 tCO2e/yr"
+    ) in en
+    assert (
+        "G3 chuyển 20,0 t/tháng bùn thải trạm xử lý nước thải cho K2 (hiện nay: Chôn lấp): lợi ích ròng "
+        "117 triệu VND/năm (520 nghìn VND/t x 240 t - chi phí thiết lập 7,5 triệu VND/năm (30 triệu VND một lần, "
+        "dùng 5 năm)); giảm 0,0 tCO2e/năm"
+    ) in vi
