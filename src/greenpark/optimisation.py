@@ -131,7 +131,8 @@ class Rows:
     def add(self, cols: Sequence[int] | np.ndarray, vals: Sequence[float] | np.ndarray | float, lower: float,
             upper: float) -> int:  # fmt: skip
         cols = np.asarray(cols, dtype=np.int64)
-        return int(self.add_block(np.zeros(len(cols), np.int64), cols, vals, lower, upper, n_rows=1)[0])
+        v = np.asarray(vals, float)
+        return int(self.add_block(np.zeros(len(cols), np.int64), cols, v, lower, upper, n_rows=1)[0])
 
     def matrix(self, n_cols: int) -> sp.csc_matrix:
         if not self._r:
@@ -160,7 +161,7 @@ class Solution:
     status: str
     row_dual: np.ndarray | None = None
     time_limit_reached: bool = False
-    options: dict[str, object] = field(default_factory=dict)
+    options: dict[str, bool | float | str] = field(default_factory=dict)
 
 
 def quiet_highs() -> highspy.Highs:
@@ -204,8 +205,8 @@ def _highs_lp(lp: LinearProgram) -> highspy.HighsLp:
     if lp.sense == "max":
         out.sense_ = highspy.ObjSense.kMaximize
     if lp.integer is not None and np.any(lp.integer):
-        kinds = np.where(np.asarray(lp.integer, bool), highspy.HighsVarType.kInteger, highspy.HighsVarType.kContinuous)
-        out.integrality_ = list(kinds)
+        kinds = [highspy.HighsVarType.kInteger if k else highspy.HighsVarType.kContinuous for k in lp.integer]
+        out.integrality_ = kinds
     return out
 
 
@@ -213,7 +214,7 @@ def solve(
     lp: LinearProgram,
     *,
     hint: str = "",
-    strategies: Sequence[Mapping[str, object]] = ({},),
+    strategies: Sequence[Mapping[str, bool | float | str]] = ({},),
     time_limit_s: float | None = None,
     accept_time_limit: bool = False,
 ) -> Solution:
@@ -251,7 +252,7 @@ def solve(
     if time_limit_s is not None:
         h.setOptionValue("time_limit", float(time_limit_s))
     status = highspy.HighsModelStatus.kNotset
-    used: dict[str, object] = {}
+    used: dict[str, bool | float | str] = {}
     for options in strategies:
         for key, value in options.items():
             h.setOptionValue(key, value)

@@ -98,8 +98,11 @@ def translator(lang: str) -> Callable[..., str]:
 
 
 class _Request(Protocol):
-    query_params: Any
-    cookies: Any
+    @property
+    def query_params(self) -> Any: ...
+
+    @property
+    def cookies(self) -> Any: ...
 
 
 def request_lang(request: _Request) -> tuple[str, bool]:

@@ -73,7 +73,7 @@ log = logging.getLogger(__name__)
 
 HOURS_PER_YEAR = 8760.0
 _SCALE = 1e-3  # objective in thousand VND: keeps coefficients near 1 for the solver
-_STRATEGIES: tuple[dict[str, object], ...] = (
+_STRATEGIES: tuple[dict[str, bool | float | str], ...] = (
     {"solver": "ipm", "run_crossover": "off"},
     {"solver": "ipm", "run_crossover": "on"},
 )
