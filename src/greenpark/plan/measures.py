@@ -3,7 +3,8 @@ abatement cost curve.
 
 Annualised cost of a measure (VND/yr) = capex x CRF(r, lifetime) + opex - annual bill savings, with the capital
 recovery factor CRF = r / (1 - (1 + r)^-L) of ``greenpark.finance`` and r its one discount rate; cost per
-tonne = annualised cost / annual abatement (tCO2e/yr at the grid factor given). A negative cost per tonne is a measure that pays for itself.
+tonne = annualised cost / annual abatement (tCO2e/yr at the grid factor given). A negative cost per tonne is a
+measure that pays for itself.
 
 Where a measure can apply: its sectors fit and its ``requires`` rule holds (a boiler measure only with a boiler
 fuel, a biomass switch or a heat pump only with a fossil boiler fuel: ``plan/fuel_uses.csv`` says which fuels

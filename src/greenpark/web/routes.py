@@ -27,7 +27,6 @@ from greenpark.api.problems import ProblemError
 from greenpark.api.roles import allowed
 from greenpark.api.service import Service
 from greenpark.errors import GreenparkError
-from greenpark.periods import year_bounds
 from greenpark.i18n import (
     LANG_COOKIE,
     LANGS,
@@ -38,6 +37,7 @@ from greenpark.i18n import (
     separators,
     translator,
 )
+from greenpark.periods import year_bounds
 
 log = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)
