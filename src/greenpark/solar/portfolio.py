@@ -21,7 +21,6 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel
 
-from greenpark.errors import InputError
 from greenpark.model import ParkData
 from greenpark.solar.params import CostParams, PvSystemParams, cost_params, pv_system_params
 from greenpark.solar.pv import RoofPotential, RoofResult, roof_potential
@@ -303,9 +302,3 @@ def assess_solar(
         assumptions=assumptions,
         notes=notes,
     )
-
-
-def check_year(year: int) -> None:
-    """Refuse an implausible load year."""
-    if not 2000 <= year <= 2100:
-        raise InputError(f"load year {year} is outside 2000-2100; pass --year with the year of the readings")
