@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from greenpark.cli.common import console, guarded, open_park, print_json
+from greenpark.cli.common import console, guarded, num, open_park, print_json
 
 
 def register(app: typer.Typer) -> None:
@@ -55,4 +55,6 @@ def register(app: typer.Typer) -> None:
                 f"({zone}), {r.value:,.10g}; recorded as accepted by {by}",
                 highlight=False,
             )
-        console.print(f"{len(rows):,} reading(s) of meter {meter} are back in the results of park {data.park.park_id}")
+        console.print(
+            f"{num(len(rows))} reading(s) of meter {meter} are back in the results of park {data.park.park_id}"
+        )
