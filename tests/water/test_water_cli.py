@@ -6,6 +6,7 @@ consumption), so these tests run in milliseconds; the example-park test covers t
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pandas as pd
@@ -58,9 +59,11 @@ def test_window_option_changes_the_averaging(cli_park):
     assert ev["duration_h"] == 3.0 and ev["peak"] == pytest.approx((90.5 * 24 + 40.5 * 12) / 36)
 
 
-def test_untranscribed_limits_are_one_line_and_exit_2(cli_park):
-    cli_park.wwtps = [wwtp(standard="QCVN40:2025", column="B")]
-    res = CliRunner().invoke(app, ["water", "tiny", "--year", "2025"])
-    assert res.exit_code == 2
-    assert "QCVN40:2025 does not apply on 2025-07-02 (effective 2025-09-01)" in res.output
-    assert "Traceback" not in res.output
+def test_untranscribed_limits_are_a_finding_and_the_pillar_still_runs(cli_park):
+    # a plant operating since 2020 whose permit names QCVN 40:2025: 2011 limits to 2025-08-31, then the 2025
+    # edition, whose values are not shipped: a finding for that part of the year, exit 0
+    cli_park.wwtps = [wwtp(standard="QCVN40:2025", column="B", commissioned=dt.date(2020, 1, 1))]
+    res = CliRunner().invoke(app, ["water", "tiny", "--year", "2025", "--json"])
+    assert res.exit_code == 0, res.output
+    codes = [f["code"] for f in json.loads(res.output)["findings"]]
+    assert "water.standard.limits_missing" in codes

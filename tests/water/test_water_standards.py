@@ -13,7 +13,14 @@ import pytest
 from waterkit import wwtp
 
 from greenpark.errors import InputError, MissingFactorError
-from greenpark.water.standards import connection_limits, discharge_limits, kf_coefficient, kq_coefficient
+from greenpark.water.standards import (
+    connection_limits,
+    discharge_limits,
+    edition_on,
+    edition_periods,
+    kf_coefficient,
+    kq_coefficient,
+)
 
 ON = dt.date(2025, 6, 30)
 
@@ -146,3 +153,49 @@ def test_connection_limits_default_and_park_sheet():
     assert park["cod"].cmax == 600.0
     assert (park["ph"].cmin, park["ph"].cmax) == (5.0, 9.0)
     assert set(park) == {"cod", "ph"}
+
+
+# Which edition applies (Circular 06/2025/TT-BTNMT: effective 2025-09-01; Art. 3: plants operating before it
+# may keep QCVN 40:2011 until 2031-12-31).
+@pytest.mark.parametrize(
+    ("commissioned", "declared", "on", "edition"),
+    [
+        (dt.date(2015, 1, 1), "QCVN40:2011", dt.date(2025, 8, 31), "QCVN40:2011"),  # 2025 not yet in force
+        (dt.date(2015, 1, 1), "QCVN40:2011", dt.date(2031, 12, 31), "QCVN40:2011"),  # last day of transition
+        (dt.date(2015, 1, 1), "QCVN40:2011", dt.date(2032, 1, 1), "QCVN40:2025"),  # transition over
+        (dt.date(2015, 1, 1), "QCVN40:2025", dt.date(2025, 9, 1), "QCVN40:2025"),  # permit names the new one
+        (dt.date(2025, 9, 1), "QCVN40:2011", dt.date(2025, 9, 1), "QCVN40:2025"),  # new plant: no transition
+        (None, "QCVN40:2011", dt.date(2027, 1, 1), "QCVN40:2011"),  # no date: taken as existing
+    ],
+)
+def test_edition_on(commissioned, declared, on, edition):
+    assert edition_on(wwtp(standard=declared, commissioned=commissioned), on)[0] == edition
+
+
+def test_edition_periods_cut_at_effective_date_and_commissioning():
+    w = wwtp(standard="QCVN40:2025", commissioned=dt.date(2010, 1, 1))
+    assert [(p.standard, p.start, p.end) for p in edition_periods(w, dt.date(2025, 1, 1), dt.date(2026, 1, 1))] == [
+        ("QCVN40:2011", dt.date(2025, 1, 1), dt.date(2025, 9, 1)),
+        ("QCVN40:2025", dt.date(2025, 9, 1), dt.date(2026, 1, 1)),
+    ]
+    new = wwtp(commissioned=dt.date(2026, 3, 1))
+    assert [(p.standard, p.start) for p in edition_periods(new, dt.date(2026, 1, 1), dt.date(2027, 1, 1))] == [
+        ("QCVN40:2025", dt.date(2026, 3, 1))
+    ]
+    assert edition_periods(new, dt.date(2025, 1, 1), dt.date(2026, 1, 1)) == []  # not yet built
+
+
+def test_qcvn_2025_rows_from_a_user_folder_by_column_and_flow_tier(tmp_path):
+    # illustrative rows (NOT the standard's values): column C, two flow tiers; F = capacity 4,000 m3/day
+    (tmp_path / "water").mkdir()
+    (tmp_path / "water" / "qcvn40_2025.csv").write_text(
+        "parameter,column,flow_min_m3_per_day,flow_max_m3_per_day,value,value_min,unit,source,edition,"
+        "valid_from,valid_to,confidence\n"
+        "cod,C,,2000,150,,mg/l,fixture,test,2025-09-01,,R\n"
+        "cod,C,2000,,100,,mg/l,fixture,test,2025-09-01,,R\n"
+    )
+    w = wwtp(standard="QCVN40:2025", column="C", kq=None, kf=None)
+    lim = discharge_limits(w, dt.date(2026, 1, 1), ["cod"], extra_dirs=[tmp_path])["cod"]
+    assert (lim.cmax, lim.kq, lim.kf, lim.standard) == (100.0, None, None, "QCVN40:2025")  # 2000 < 4000
+    small = discharge_limits(w, dt.date(2026, 1, 1), ["cod"], discharge_m3_per_day=2000, extra_dirs=[tmp_path])
+    assert small["cod"].cmax == 150.0  # F <= 2000 tier (lower < F <= upper)

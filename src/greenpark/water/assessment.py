@@ -22,18 +22,21 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Iterable
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pandas as pd
 from pydantic import BaseModel, Field
 
-from greenpark.errors import UnknownParameterError
+from greenpark.errors import MissingFactorError, UnknownParameterError
 from greenpark.model import ParkData, Wwtp
 from greenpark.water.alerts import Alert, missing_data_alerts
 from greenpark.water.compliance import (
     Completeness,
     ExceedanceEvent,
     MonitoringRules,
+    OutletCompliance,
     ParameterCompliance,
     SensorFault,
     evaluate_outlet,
@@ -42,7 +45,16 @@ from greenpark.water.compliance import (
 from greenpark.water.efficiency import PlantPerformance, plant_performance, sludge_tonnes, wwtp_electricity_kwh
 from greenpark.water.ghg_link import WwtpGhgActivity, activity_from_performance, year_bounds
 from greenpark.water.parameters import parameter_table
-from greenpark.water.standards import Limit, connection_limits, discharge_limits, standard_edition
+from greenpark.water.standards import (
+    NEW_EDITION,
+    OLD_EDITION,
+    EditionPeriod,
+    Limit,
+    connection_limits,
+    discharge_limits,
+    edition_periods,
+    standard_edition,
+)
 from greenpark.water.tenants import TenantLoad, tenant_loads, tenant_volumes_m3
 
 log = logging.getLogger(__name__)
@@ -66,6 +78,7 @@ class WwtpResult(BaseModel):
     column: str
     kq: float | None
     kf: float | None
+    editions: list[EditionPeriod] = []
     limits_used: list[Limit]
     compliance_rate: float | None
     exceedances: list[ExceedanceEvent]
@@ -155,6 +168,34 @@ def _alerts_from(outlet: list[ExceedanceEvent], faults: list[SensorFault], rules
     return sorted(out, key=lambda a: (a.start, a.rule))
 
 
+def _combined(parts: list[OutletCompliance], wwtp_id: str) -> OutletCompliance:
+    """One plant's compliance over consecutive edition periods: counts summed, events and faults joined."""
+    if len(parts) == 1:
+        return parts[0]
+    if not parts:
+        return OutletCompliance(wwtp_id=wwtp_id, parameters=[], exceedances=[], sensor_faults=[], completeness=[],
+                                completeness_share=None, compliance_rate=None)  # fmt: skip
+    params = [p for part in parts for p in part.parameters]
+    n_eval = sum(p.n_evaluated for p in params)
+    totals: dict[str, list[int]] = {}
+    for c in (c for part in parts for c in part.completeness):
+        t = totals.setdefault(c.parameter, [0, 0, 0])
+        t[0], t[1], t[2] = t[0] + c.expected, t[1] + c.present, t[2] + c.valid
+    complete = [
+        Completeness(parameter=k, expected=e, present=pr, valid=v, share=v / e if e else 0.0)
+        for k, (e, pr, v) in sorted(totals.items())
+    ]
+    return OutletCompliance(
+        wwtp_id=wwtp_id,
+        parameters=params,
+        exceedances=sorted((e for part in parts for e in part.exceedances), key=lambda e: (e.start, e.parameter)),
+        sensor_faults=[f for part in parts for f in part.sensor_faults],
+        completeness=complete,
+        completeness_share=sum(c.share for c in complete) / len(complete) if complete else None,
+        compliance_rate=sum(p.n_compliant for p in params) / n_eval if n_eval else None,
+    )
+
+
 def assess_wwtp(
     wwtp: Wwtp,
     wastewater: pd.DataFrame,
@@ -166,30 +207,69 @@ def assess_wwtp(
     electricity_kwh: float | None = None,
     tenant_volume_m3: float | None = None,
     sludge: tuple[float, float | None] | None = None,
+    reference_dirs: Iterable[Path] = (),
 ) -> tuple[WwtpResult, list[Finding]]:
-    """Compliance, performance, GHG activity and alerts of one WWTP over [start, end)."""
+    """Compliance, performance, GHG activity and alerts of one WWTP over [start, end).
+
+    The period is cut where the applicable QCVN 40 edition changes (:func:`edition_periods`: by the
+    plant's commissioning date and the 2031-12-31 end of the transition); each part is evaluated against
+    its own edition's limits. A part under QCVN 40:2025 whose limits are not in the reference data is
+    reported as a finding (``water.standard.limits_missing``) and evaluated for completeness only.
+    """
     findings: list[Finding] = []
     ranges = sensor_ranges()
     ww = wastewater[wastewater["wwtp_id"] == wwtp.wwtp_id]
-    mid = (start + (end - start) / 2).tz_convert(zone).date()
-    new_edition = standard_edition("QCVN40:2025")["effective"]
-    if wwtp.standard == "QCVN40:2011" and wwtp.commissioned and wwtp.commissioned >= new_edition:
+    local_start, local_end = start.tz_convert(zone).date(), end.tz_convert(zone).date()
+    periods = edition_periods(wwtp, local_start, local_end)
+    new_edition = standard_edition(NEW_EDITION)["effective"]
+    if wwtp.standard == OLD_EDITION and wwtp.commissioned and wwtp.commissioned >= new_edition:
         findings.append(
             Finding(
                 code="water.standard.new_plant_old_edition",
                 message=f"{wwtp.wwtp_id} was commissioned {wwtp.commissioned} after QCVN 40:2025 took "
-                f"effect; the transition for existing plants does not cover it",
+                f"effect; the transition for existing plants does not cover it: evaluated against QCVN 40:2025",
+                data={"wwtp_id": wwtp.wwtp_id},
+            )
+        )
+    if wwtp.commissioned is None and any(p.standard == OLD_EDITION and p.start >= new_edition for p in periods):
+        findings.append(
+            Finding(
+                code="water.standard.transition_assumed",
+                message=f"{wwtp.wwtp_id} has no commissioning date: taken as operating before "
+                f"{new_edition.isoformat()}, so QCVN 40:2011 applies until 2031-12-31 (Circular 06/2025 Art. 3); "
+                f"add 'commissioned' to wwtp.csv",
                 data={"wwtp_id": wwtp.wwtp_id},
             )
         )
     outlet = ww[ww["point"] == "outlet"]
-    params = sorted(set(outlet["parameter"].astype(str)))
-    if wwtp.standard == "QCVN40:2025":
-        # only the parameters that the edition would limit: ask for those measured (raises until transcribed)
-        params = [p for p in params if p != "flow"]
-    limits = discharge_limits(wwtp, mid, params)
+    params = sorted(set(outlet["parameter"].astype(str)) - {"flow"})
     required = parameter_table().query("auto_monitoring == 1").index.tolist()
-    comp = evaluate_outlet(outlet, limits, start, end, zone, rules, ranges, wwtp.wwtp_id, required)
+    limits: dict[str, Limit] = {}
+    limits_used: list[Limit] = []
+    parts = []
+    for period in periods:
+        p_start = pd.Timestamp(period.start, tz=zone).tz_convert("UTC")
+        p_end = pd.Timestamp(period.end, tz=zone).tz_convert("UTC")
+        p_start, p_end = max(p_start, start), min(p_end, end)
+        mid = (p_start + (p_end - p_start) / 2).tz_convert(zone).date()
+        try:
+            p_limits = discharge_limits(wwtp, mid, params, standard=period.standard, extra_dirs=reference_dirs)
+        except MissingFactorError as exc:
+            if period.standard != NEW_EDITION:
+                raise
+            # the work can go on: completeness and sensor faults are still measured; compliance is not
+            findings.append(
+                Finding(
+                    code="water.standard.limits_missing",
+                    message=f"{wwtp.wwtp_id} {period.start.isoformat()}..{period.end.isoformat()}: {exc}",
+                    data={"wwtp_id": wwtp.wwtp_id, "standard": period.standard, "start": period.start.isoformat()},
+                )
+            )
+            p_limits = {}
+        parts.append(evaluate_outlet(outlet, p_limits, p_start, p_end, zone, rules, ranges, wwtp.wwtp_id, required))
+        limits.update(p_limits)
+        limits_used += list(p_limits.values())
+    comp = _combined(parts, wwtp.wwtp_id)
     perf = plant_performance(wastewater, wwtp, start, end, rules, ranges, electricity_kwh, tenant_volume_m3, sludge)
     if electricity_kwh is None:
         findings.append(
@@ -204,11 +284,12 @@ def assess_wwtp(
     result = WwtpResult(
         wwtp_id=wwtp.wwtp_id,
         name=wwtp.name,
-        standard=wwtp.standard,
+        standard=periods[-1].standard if periods else wwtp.standard,
+        editions=periods,
         column=wwtp.column,
         kq=any_limit.kq if any_limit else wwtp.kq,
         kf=any_limit.kf if any_limit else wwtp.kf,
-        limits_used=list(limits.values()),
+        limits_used=limits_used,
         compliance_rate=comp.compliance_rate,
         exceedances=comp.exceedances,
         completeness=comp.completeness_share,
@@ -234,6 +315,7 @@ def assess_water(
     tenant_volumes: pd.DataFrame | None = None,
     rules: MonitoringRules | None = None,
     treatment_cost_vnd: float | None = None,
+    reference_dirs: Iterable[Path] = (),
 ) -> WaterResult:
     """The water pillar of a park for one calendar year (cut in the park's zone).
 
@@ -252,6 +334,8 @@ def assess_water(
         Averaging window, fault and alert thresholds; default ``water/monitoring_rules``.
     treatment_cost_vnd : float, optional
         Treatment cost of the year, split among tenants by load.
+    reference_dirs : iterable of Path
+        User reference folders (e.g. QCVN 40:2025 rows in ``water/qcvn40_2025.csv``).
 
     Raises
     ------
@@ -279,6 +363,7 @@ def assess_water(
             kwh,
             sum(vols.values()) or None if len(data.wwtps) == 1 else None,
             sludge_tonnes(data.table("sludge"), w.wwtp_id, start, end, data.park.zone),
+            reference_dirs,
         )
         wwtps.append(res)
         findings += f

@@ -14,10 +14,20 @@ Interpretation: F is taken as the plant's design capacity (``Wwtp.capacity_m3_pe
 figure its discharge permit is based on, so that Kf does not change with the day's flow; a caller can
 pass another F. Kq/Kf given on the Wwtp win over the derived ones.
 
-QCVN 40:2025/BTNMT (effective 2025-09-01) is its own edition with its own table
-(``water/qcvn40_2025``): its numeric limits are not yet transcribed, so asking for one raises
-:class:`~greenpark.errors.MissingFactorError`; adding them is a data edit. Its limits are tiered by
-discharge flow and use no Kq/Kf (reported as None).
+QCVN 40:2025/BTNMT (Circular 06/2025/TT-BTNMT, effective 2025-09-01) is its own edition with its own
+table (``water/qcvn40_2025``): columns A, B and C (by the receiving water) and limits tiered by the
+discharge flow F (rows carry ``flow_min_m3_per_day < F <= flow_max_m3_per_day``), no Kq/Kf (reported as
+None). Its numeric limits are not yet transcribed from a text greenpark could read (see
+docs/reference-status.md), so asking for one raises :class:`~greenpark.errors.MissingFactorError` naming
+the file to fill; adding them (shipped, or in a user reference folder passed as ``extra_dirs``) is a data
+edit, no code change.
+
+Which edition applies (:func:`edition_on`, :func:`edition_periods`): before 2025-09-01 the 2011 edition.
+From 2025-09-01 a plant commissioned on or after that date is held to QCVN 40:2025 from its
+commissioning; a plant operating before it (``commissioned`` earlier, or unknown) may keep QCVN 40:2011
+until 2031-12-31 (Circular 06/2025/TT-BTNMT Art. 3, transitional provisions) when ``wwtp.csv`` says
+``QCVN40:2011``, and is held to the 2025 edition from 2032-01-01. One park may hold plants under both
+editions; each plant's year is cut into the periods of the edition in force.
 
 All numbers come from ``reference/data/water/*.csv``; none is written here.
 """
@@ -26,6 +36,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -36,6 +48,8 @@ from greenpark.model import Wwtp
 from greenpark.reference import load_table, valid_on
 
 STANDARDS_TABLE = "water/standards"
+OLD_EDITION = "QCVN40:2011"
+NEW_EDITION = "QCVN40:2025"
 KQ_TABLE = "water/qcvn40_2011_kq"
 KF_TABLE = "water/qcvn40_2011_kf"
 CONNECTION_DEFAULT_TABLE = "water/connection_limits_default"
@@ -163,11 +177,80 @@ def standard_edition(standard: str, on: dt.date | None = None) -> dict:
     }
 
 
+class EditionPeriod(BaseModel):
+    """A stretch of days [start, end) over which one edition of QCVN 40 applies to a plant, and why."""
+
+    model_config = ConfigDict(frozen=True)
+
+    standard: str
+    start: dt.date
+    end: dt.date
+    reason: str
+
+
+def edition_on(wwtp: Wwtp, on: dt.date) -> tuple[str, str]:
+    """The QCVN 40 edition a plant must meet on date ``on``, and the rule that chose it.
+
+    Rules (dates from ``water/standards``): before QCVN 40:2025's effective date, QCVN 40:2011. From it,
+    a plant commissioned on or after that date meets QCVN 40:2025; a plant operating before it (earlier
+    ``commissioned``, or none given) keeps the edition ``wwtp.csv`` names, QCVN 40:2011 only until its
+    ``transition_until`` (2031-12-31).
+
+    References
+    ----------
+    Circular 06/2025/TT-BTNMT Art. 2 (effective 2025-09-01) and Art. 3 (transitional provisions: facilities
+    operating before the effective date may apply the superseded regulations until 31 Dec 2031).
+    """
+    new = standard_edition(NEW_EDITION)
+    old = standard_edition(OLD_EDITION)
+    if on < new["effective"]:
+        return OLD_EDITION, f"QCVN 40:2025 not yet in force (from {new['effective'].isoformat()})"
+    if wwtp.commissioned is not None and wwtp.commissioned >= new["effective"]:
+        return NEW_EDITION, f"commissioned {wwtp.commissioned.isoformat()}, after QCVN 40:2025 took effect"
+    if wwtp.standard == OLD_EDITION and old["transition_until"] is not None and on <= old["transition_until"]:
+        return OLD_EDITION, (
+            f"operating before {new['effective'].isoformat()}: QCVN 40:2011 until "
+            f"{old['transition_until'].isoformat()} (Circular 06/2025/TT-BTNMT Art. 3)"
+        )
+    if wwtp.standard == OLD_EDITION:
+        return NEW_EDITION, f"transition for existing plants ended {old['transition_until'].isoformat()}"
+    return NEW_EDITION, "wwtp.csv names QCVN 40:2025"
+
+
+def edition_periods(wwtp: Wwtp, start: dt.date, end: dt.date) -> list[EditionPeriod]:
+    """The days [start, end) cut where the applicable edition changes (see :func:`edition_on`).
+
+    A plant commissioned inside the span is evaluated from its commissioning day; one commissioned after
+    ``end`` gets no period.
+    """
+    if wwtp.commissioned is not None and wwtp.commissioned > start:
+        start = wwtp.commissioned
+    if start >= end:
+        return []
+    edges = {start, end}
+    for std in (NEW_EDITION, OLD_EDITION):
+        info = standard_edition(std)
+        edges.add(info["effective"])
+        if info["transition_until"] is not None:
+            edges.add(info["transition_until"] + dt.timedelta(days=1))
+    cuts = sorted(d for d in edges if start <= d <= end)
+    out: list[EditionPeriod] = []
+    for a, b in zip(cuts[:-1], cuts[1:], strict=True):
+        std, why = edition_on(wwtp, a)
+        if out and out[-1].standard == std:
+            out[-1] = EditionPeriod(standard=std, start=out[-1].start, end=b, reason=out[-1].reason)
+        else:
+            out.append(EditionPeriod(standard=std, start=a, end=b, reason=why))
+    return out
+
+
 def discharge_limits(
     wwtp: Wwtp,
     on: dt.date,
     parameters: list[str] | None = None,
     discharge_m3_per_day: float | None = None,
+    standard: str | None = None,
+    extra_dirs: Iterable[Path] = (),
 ) -> dict[str, Limit]:
     """Outlet limits of a WWTP for its standard and column, valid on date ``on``.
 
@@ -182,6 +265,10 @@ def discharge_limits(
         e.g. ``flow``) but raises for 2025 (not transcribed).
     discharge_m3_per_day : float, optional
         F for Kf and for the 2025 flow tiers; default the design capacity.
+    standard : str, optional
+        The edition to apply (e.g. from :func:`edition_on`); default ``wwtp.standard``.
+    extra_dirs : iterable of Path
+        User reference folders whose ``water/<table>.csv`` rows add to the shipped ones.
 
     Returns
     -------
@@ -194,11 +281,12 @@ def discharge_limits(
         The edition has no value for a parameter asked for (QCVN 40:2025 until transcribed), or the
         edition is not in force on ``on``.
     """
-    edition = standard_edition(wwtp.standard, on)
+    std = standard or wwtp.standard
+    edition = standard_edition(std, on)
     flow = wwtp.capacity_m3_per_day if discharge_m3_per_day is None else discharge_m3_per_day
-    table = valid_on(load_table(edition["table"]), on)
+    table = valid_on(load_table(edition["table"], extra_dirs), on)
     table = table[table["column"].astype(str) == wwtp.column]
-    if wwtp.standard == "QCVN40:2025":
+    if std == NEW_EDITION:
         return _limits_2025(wwtp, table, parameters, flow)
     if wwtp.column not in ("A", "B"):
         raise InputError(f"QCVN40:2011 has columns A and B, not {wwtp.column!r}; fix wwtp.csv column")
@@ -216,11 +304,11 @@ def discharge_limits(
         if parameters is not None and row.parameter not in parameters:
             continue
         coef = bool(int(row.coefficients))
-        out[row.parameter] = _limit(row, wwtp, kq, kf, coef)
+        out[row.parameter] = _limit(row, wwtp, kq, kf, coef, OLD_EDITION)
     return out
 
 
-def _limit(row: Any, wwtp: Wwtp, kq: float | None, kf: float | None, coefficients: bool) -> Limit:
+def _limit(row: Any, wwtp: Wwtp, kq: float | None, kf: float | None, coefficients: bool, standard: str) -> Limit:
     """One standard-table row as a Limit: Cmax = C x Kq x Kf when the row takes the coefficients, else C.
 
     The lower bound (pH) never takes them (QCVN 40:2011 §2.1: Cmax = C for pH, temperature, colour...)."""
@@ -229,7 +317,7 @@ def _limit(row: Any, wwtp: Wwtp, kq: float | None, kf: float | None, coefficient
     return Limit(
         parameter=row.parameter,
         unit=row.unit,
-        standard=wwtp.standard,
+        standard=standard,
         column=wwtp.column,
         c=float(row.value),
         c_min=c_min,
@@ -257,8 +345,8 @@ def _limits_2025(wwtp: Wwtp, table: pd.DataFrame, parameters: list[str] | None, 
             f"(or a user reference folder), or evaluate against QCVN40:2011 during the transition (to 2031-12-31)"
         )
     out: dict[str, Limit] = {}
-    for row in table[table["parameter"].isin(wanted)].itertuples():
-        out[row.parameter] = _limit(row, wwtp, None, None, False)
+    for row in table[table["parameter"].isin(wanted)].sort_values("origin").itertuples():
+        out[row.parameter] = _limit(row, wwtp, None, None, False, NEW_EDITION)  # user rows sort last and win
     return out
 
 
