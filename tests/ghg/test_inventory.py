@@ -12,7 +12,7 @@ DIESEL_1000L = 2.757835  # t CO2e, AR5
 LPG_1T = 2.987208
 WOOD_10T = 0.2964  # CH4 + N2O only; biogenic CO2 17.472 t is a memo
 R410A_2KG = 3.847  # R-22 1 kg = 1.76 t is a memo (Montreal gas)
-WWTP = 875.9286  # CH4 168 + N2O 707.93 (2019R)
+WWTP = 707.9286  # CH4 0 (industrial aerobic MCF 0, no effluent COD) + N2O 707.93 (2019R)
 
 
 def test_tiny_park(tiny_park):

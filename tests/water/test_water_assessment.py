@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from waterkit import analyser, lab, local, wwtp
 
-from greenpark.errors import MissingFactorError, UnknownParameterError
+from greenpark.errors import UnknownParameterError
 from greenpark.ghg.wastewater import wastewater_emissions
 from greenpark.water import assess_water, ghg_activity
 from greenpark.water.efficiency import removal_efficiency

@@ -157,7 +157,7 @@ def inventory(
     wwtp_activities: Sequence[WwtpActivity] | None = None,
     scope3: pd.DataFrame | None = None,
     renewables: pd.DataFrame | None = None,
-    wastewater_method: str = "ipcc_2019r",
+    wastewater_method: str | None = None,
     extra_dirs: Iterable[Path] = (),
 ) -> InventoryResult:
     """Compute the park's inventory for ``year``.

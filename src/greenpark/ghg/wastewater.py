@@ -2,16 +2,23 @@
 
 Method (IPCC 2006 GL Vol.5 Ch.6, with the 2019 Refinement choices by default):
 
-- CH4 (kg/yr) = (TOW - S) x Bo x MCF - R  (Eq. 6.4, EF = Bo x MCF, Eq. 6.5), TOW = organics in the influent
-  (kg COD/yr), S = organics removed as sludge (kg COD/yr), R = CH4 recovered (flared or used, kg/yr).
-  Bo = 0.25 kg CH4/kg COD. MCF by treatment type; 2019R gives 0.03 for a centralized aerobic plant (2006: 0).
+- CH4 plant (kg/yr) = (TOW - S) x Bo x MCF - R  (Eq. 6.4, EF = Bo x MCF, Eq. 6.5), TOW = organics in the
+  influent (kg COD/yr, flow-weighted, see :mod:`greenpark.water.ghg_link`), S = organics removed as sludge
+  (kg COD/yr), R = CH4 recovered (flared or used, kg/yr). Bo = 0.25 kg CH4/kg COD. MCF by treatment type from
+  the table for INDUSTRIAL wastewater (Table 6.8 of either edition: a well-managed aerobic plant has MCF 0);
+  the 2019R domestic Table 6.3 value (0.03 for a centralized aerobic plant) does not apply to a park's plant.
+- CH4 effluent (kg/yr) = effluent COD x Bo x MCF_effluent (2019R only: Table 6.3 discharge MCF by the
+  receiving water: rivers and sea 0.035, lakes/reservoirs/estuaries 0.19, unknown 0.11). The 2006 GL has no
+  CH4 from treated effluent; under ``ipcc_2006`` it is 0 and the notes say so.
 - N2O plant (kg/yr) = N_influent x EF_plant x 44/28 (2019R: EF 0.016 kg N2O-N/kg N for centralized aerobic
   plants; 0 for anaerobic). Skipped (with a log warning and a note) if the influent nitrogen is not known.
 - N2O effluent (kg/yr) = N_effluent x EF_effluent x 44/28 (Eq. 6.7, EF 0.005 kg N2O-N/kg N).
 - CH4 is weighted with the non-fossil CH4 GWP (wastewater organics are biogenic; differs only in AR6).
 
-The water engine measures the activity (``greenpark.water.ghg_activity``); this module only applies factors, so
-it takes plain numbers (:class:`WwtpActivity`).
+The method (``ipcc_2019r``, the default, or ``ipcc_2006``) is selectable; every result's ``notes`` state the
+method used and whether it was the default. The water engine measures the activity
+(``greenpark.water.ghg_activity``); this module only applies factors, so it takes plain numbers
+(:class:`WwtpActivity`).
 """
 
 from __future__ import annotations
@@ -32,6 +39,15 @@ log = logging.getLogger(__name__)
 
 TABLE = "ghg/wastewater"
 METHODS = ("ipcc_2019r", "ipcc_2006")
+DEFAULT_METHOD = "ipcc_2019r"
+METHOD_NAMES = {"ipcc_2019r": "2019 Refinement to the IPCC 2006 GL", "ipcc_2006": "IPCC 2006 GL"}
+# receiving water of wwtp.csv -> class of the 2019R discharge MCF (Table 6.3)
+EFFLUENT_CLASS = {
+    "river": "discharge_other",
+    "coastal_protected": "discharge_other",
+    "coastal_other": "discharge_other",
+    "lake": "discharge_lake",
+}
 
 
 @dataclass(frozen=True)
@@ -53,6 +69,10 @@ class WwtpActivity:
         Nitrogen in the influent, kg N per year (for plant N2O, 2019R); None = unknown.
     ch4_recovered_kg : float
         CH4 recovered and flared or used, kg per year.
+    effluent_cod_kg : float or None
+        Organics discharged with the treated effluent, kg COD per year (None = unknown).
+    receiving_water : str or None
+        ``river``, ``lake``, ``coastal_protected`` or ``coastal_other`` (None = unknown: Tier 1 MCF).
     """
 
     wwtp_id: str
@@ -62,6 +82,8 @@ class WwtpActivity:
     n_effluent_kg: float = 0.0
     n_influent_kg: float | None = None
     ch4_recovered_kg: float = 0.0
+    effluent_cod_kg: float | None = None
+    receiving_water: str | None = None
 
 
 class WastewaterEmissions(BaseModel):
@@ -70,6 +92,8 @@ class WastewaterEmissions(BaseModel):
     wwtp_id: str
     method: str
     ch4_kg: float
+    ch4_plant_kg: float = 0.0
+    ch4_effluent_kg: float = 0.0
     n2o_plant_kg: float
     n2o_effluent_kg: float
     ch4_tco2e: float
@@ -90,7 +114,7 @@ def _factor(parameter: str, treatment: str, method: str, extra_dirs: Iterable[Pa
 def wastewater_emissions(
     activity: WwtpActivity,
     gwp_set: str = DEFAULT_GWP_SET,
-    method: str = "ipcc_2019r",
+    method: str | None = None,
     extra_dirs: Iterable[Path] = (),
 ) -> WastewaterEmissions:
     """CH4 and N2O of a WWTP for a year (see the module docstring for the equations).
@@ -101,8 +125,8 @@ def wastewater_emissions(
         Annual activity data (kg COD, kg N, kg CH4 recovered).
     gwp_set : str
         AR4, AR5 (default) or AR6.
-    method : str
-        ``ipcc_2019r`` (default) or ``ipcc_2006``.
+    method : str, optional
+        ``ipcc_2019r`` (default, :data:`DEFAULT_METHOD`) or ``ipcc_2006``; the notes say which was used.
 
     Raises
     ------
@@ -111,8 +135,11 @@ def wastewater_emissions(
 
     References
     ----------
-    IPCC 2006 GL Vol.5 Ch.6 Eq. 6.4, 6.5, 6.7, Table 6.8, 6.11; 2019 Refinement Vol.5 Ch.6 Tables 6.3, 6.8A.
+    IPCC 2006 GL Vol.5 Ch.6 Eq. 6.4, 6.5, 6.7, Table 6.8, 6.11; 2019 Refinement Vol.5 Ch.6 Eq. 6.3D,
+    Tables 6.3 (discharge MCF), 6.8 (industrial MCF), 6.8A.
     """
+    chosen = method is not None
+    method = method or DEFAULT_METHOD
     if method not in METHODS:
         raise InputError(f"unknown wastewater method {method!r}; choose one of {', '.join(METHODS)}")
     treatments = [t.value for t in Treatment]
@@ -127,6 +154,7 @@ def wastewater_emissions(
         "n_effluent_kg": activity.n_effluent_kg,
         "ch4_recovered_kg": activity.ch4_recovered_kg,
         "n_influent_kg": activity.n_influent_kg or 0.0,
+        "effluent_cod_kg": activity.effluent_cod_kg or 0.0,
     }
     negative = {k: v for k, v in numbers.items() if v < 0}
     if negative:
@@ -142,8 +170,30 @@ def wastewater_emissions(
     ef_eff, f_eff = _factor("n2o_ef_effluent", t, method, extra_dirs)
     ratio, f_ratio = _factor("n2o_n_ratio", "any", "ipcc_2006", extra_dirs)
     used = [f_bo, f_mcf, f_eff, f_ratio]
-    notes: list[str] = []
-    ch4_kg = max((activity.tow_kg_cod - activity.sludge_cod_kg) * bo * mcf - activity.ch4_recovered_kg, 0.0)
+    notes: list[str] = [
+        f"method: {METHOD_NAMES[method]} ({method}{', chosen' if chosen else ', the default'}); "
+        f"plant MCF {mcf:g} for {t} from the industrial-wastewater table (Table 6.8)"
+    ]
+    ch4_plant = max((activity.tow_kg_cod - activity.sludge_cod_kg) * bo * mcf - activity.ch4_recovered_kg, 0.0)
+    ch4_eff = 0.0
+    if method == "ipcc_2006":
+        notes.append("effluent CH4 not estimated: the IPCC 2006 GL have no CH4 for treated effluent discharged")
+    elif activity.effluent_cod_kg is None:
+        notes.append("effluent CH4 not estimated: outlet COD unknown")
+    else:
+        if activity.receiving_water is not None and activity.receiving_water not in EFFLUENT_CLASS:
+            raise InputError(
+                f"WWTP {activity.wwtp_id}: unknown receiving_water {activity.receiving_water!r}; "
+                f"choose one of {', '.join(EFFLUENT_CLASS)}"
+            )
+        klass = EFFLUENT_CLASS.get(activity.receiving_water or "", "discharge_unknown")
+        row, fset = select_factor(TABLE, extra_dirs, parameter="mcf_effluent", treatment=klass, method=method)
+        used.append(FactorUsed.from_row(f"wastewater.{method}.mcf_effluent.{klass}", row, fset))
+        ch4_eff = activity.effluent_cod_kg * bo * row.value
+        notes.append(
+            f"effluent CH4: {activity.effluent_cod_kg:,.0f} kg COD discharged x Bo x MCF {row.value:g} ({klass})"
+        )
+    ch4_kg = ch4_plant + ch4_eff
     n2o_plant_kg = 0.0
     if activity.n_influent_kg is None:
         notes.append("plant N2O not computed: influent nitrogen unknown (only effluent N2O included)")
@@ -164,6 +214,8 @@ def wastewater_emissions(
         wwtp_id=activity.wwtp_id,
         method=method,
         ch4_kg=ch4_kg,
+        ch4_plant_kg=ch4_plant,
+        ch4_effluent_kg=ch4_eff,
         n2o_plant_kg=n2o_plant_kg,
         n2o_effluent_kg=n2o_eff_kg,
         ch4_tco2e=ch4_t,
@@ -183,6 +235,8 @@ _ACTIVITY_ALIASES: dict[str, tuple[str, ...]] = {
     "n_effluent_kg": ("n_effluent_kg", "n_effluent_kg_per_yr", "effluent_n_kg", "effluent_n_kg_per_yr"),
     "n_influent_kg": ("n_influent_kg", "n_influent_kg_per_yr", "influent_n_kg", "influent_n_kg_per_yr"),
     "ch4_recovered_kg": ("ch4_recovered_kg", "ch4_recovered_kg_per_yr", "recovered_ch4_kg"),
+    "effluent_cod_kg": ("effluent_cod_kg", "effluent_cod_kg_per_yr"),
+    "receiving_water": ("receiving_water",),
 }
 
 

@@ -43,7 +43,7 @@ from greenpark.water.compliance import (
     sensor_ranges,
 )
 from greenpark.water.efficiency import PlantPerformance, plant_performance, sludge_tonnes, wwtp_electricity_kwh
-from greenpark.water.ghg_link import WwtpGhgActivity, activity_from_performance, year_bounds
+from greenpark.water.ghg_link import WwtpGhgActivity, activity_from_performance, flow_weighted_means, year_bounds
 from greenpark.water.parameters import parameter_table
 from greenpark.water.standards import (
     NEW_EDITION,
@@ -299,7 +299,13 @@ def assess_wwtp(
         removal_efficiency=perf.removal_efficiency_pct,
         kwh_per_m3=perf.kwh_per_m3,
         performance=perf,
-        ghg_activity=activity_from_performance(perf, year, wwtp.treatment.value),
+        ghg_activity=activity_from_performance(
+            perf,
+            year,
+            wwtp.treatment.value,
+            weighted=flow_weighted_means(wastewater, wwtp.wwtp_id, start, end, zone, rules),
+            receiving_water=wwtp.receiving_water,
+        ),
         alerts=sorted(
             _alerts_from(comp.exceedances, comp.sensor_faults, rules) + _gap_alerts(outlet, start, end, rules),
             key=lambda a: (a.start, a.rule, a.parameter),

@@ -35,6 +35,7 @@ All numbers come from ``reference/data/water/*.csv``; none is written here.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 from collections.abc import Iterable
 from pathlib import Path
@@ -235,7 +236,7 @@ def edition_periods(wwtp: Wwtp, start: dt.date, end: dt.date) -> list[EditionPer
             edges.add(info["transition_until"] + dt.timedelta(days=1))
     cuts = sorted(d for d in edges if start <= d <= end)
     out: list[EditionPeriod] = []
-    for a, b in zip(cuts[:-1], cuts[1:], strict=True):
+    for a, b in itertools.pairwise(cuts):
         std, why = edition_on(wwtp, a)
         if out and out[-1].standard == std:
             out[-1] = EditionPeriod(standard=std, start=out[-1].start, end=b, reason=out[-1].reason)
