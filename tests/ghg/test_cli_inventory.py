@@ -25,20 +25,20 @@ def test_inventory_json_matches_truth(example_park):
     d = json.loads(res.stdout)
     truth = json.loads((example_park / "metadata.json").read_text())["electricity"]
     grid_kwh = truth["tenants_import_kwh"] + sum(truth["common_meters_kwh"].values())
-    # location-based Scope 2 = grid import x 0.681 tCO2/MWh (2024 HUST/MAE study value); the generator's
+    # location-based Scope 2 = grid import x 0.6811 tCO2/MWh (2024 HUST/MAE study value); the generator's
     # deliberate reading faults (one duplicate, one negated value) move the import by far less than 0.01 %
-    assert d["scope2_location_tco2e"] == pytest.approx(grid_kwh * 0.681 / 1000, rel=1e-4)
+    assert d["scope2_location_tco2e"] == pytest.approx(grid_kwh * 0.6811 / 1000, rel=1e-4)
     assert d["pv_self_consumed_kwh"] == pytest.approx(truth["pv_kwh"] - truth["export_kwh"], rel=1e-4)
     flagged = sorted(t["tenant_id"] for t in d["tenants"] if t["decree06_inventory_required"])
     assert flagged == sorted(truth["decree06_anchor_tenants"])
     grid = next(f for f in d["factors"] if f["name"] == "grid_electricity_vn")
-    assert grid["value"] == 0.681 and "study" in grid["flags"]
+    assert grid["value"] == 0.6811 and "study" in grid["flags"]
     assert d["total_tco2e"] == pytest.approx(d["scope1_tco2e"] + d["scope2_location_tco2e"] + d["scope3_tco2e"])
     # renewables.csv: one anchor tenant's certificates for June, well under its June import, so market-based
-    # = location-based - certificate kWh x 0.681 tCO2/MWh (the grid factor stands in for the residual mix)
+    # = location-based - certificate kWh x 0.6811 tCO2/MWh (the grid factor stands in for the residual mix)
     claimed_kwh = json.loads((example_park / "metadata.json").read_text())["renewables"]["energy_kwh"]
     assert claimed_kwh > 0
-    assert d["scope2_market_tco2e"] == pytest.approx(d["scope2_location_tco2e"] - claimed_kwh * 0.681 / 1000)
+    assert d["scope2_market_tco2e"] == pytest.approx(d["scope2_location_tco2e"] - claimed_kwh * 0.6811 / 1000)
 
 
 def test_table_and_a_year_without_readings(example_park):

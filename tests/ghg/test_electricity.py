@@ -7,10 +7,10 @@ from conftest import consumption_rows
 from greenpark.errors import InputError, MissingFactorError
 from greenpark.ghg.electricity import PARK_COMMON, scope2_emissions
 
-# DCC grid factors (vietnam-facts §1.1): 2022 0.6766, 2023 0.6592 tCO2/MWh; 2024 0.681 (HUST/MAE study)
+# DCC grid factors (vietnam-facts §1.1): 2022 0.6766, 2023 0.6592 tCO2/MWh; 2024 0.6811 (HUST/MAE study)
 
 
-@pytest.mark.parametrize(("year", "factor"), [(2022, 0.6766), (2023, 0.6592), (2024, 0.681)])
+@pytest.mark.parametrize(("year", "factor"), [(2022, 0.6766), (2023, 0.6592), (2024, 0.6811)])
 def test_location_based_by_year(year, factor):
     c = consumption_rows([("A", "electricity_import", f"{year}-05", 100_000.0)])
     out, factors, _ = scope2_emissions(c, year)
@@ -22,8 +22,8 @@ def test_location_based_by_year(year, factor):
 def test_fallback_year_is_flagged_and_strict_fails():
     c = consumption_rows([("A", "electricity_import", "2026-01", 100_000.0)])
     out, factors, notes = scope2_emissions(c, 2026)
-    # no 2026 factor: the latest published year (2024, 0.681) -> 68.1 t, flagged
-    assert out["scope2_location_tco2e"].sum() == pytest.approx(68.1)
+    # no 2026 factor: the latest published year (2024, 0.6811) -> 68.11 t, flagged
+    assert out["scope2_location_tco2e"].sum() == pytest.approx(68.11)
     assert "fallback" in factors[0].flags and "the 2024 factor" in notes[0]
     with pytest.raises(MissingFactorError, match="no grid emission factor for 2026; known years 2014–2024"):
         scope2_emissions(c, 2026, strict=True)

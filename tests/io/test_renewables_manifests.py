@@ -93,13 +93,13 @@ def test_good_renewables_lower_market_based_scope2_by_hand(make_park, tmp_path):
     assert not data.table("renewables").empty  # read back from the store, where engines find it
     inv = inventory(data, consumption, 2024)
     t1 = next(t for t in inv.tenants if t.tenant_id == "T1")
-    # grid factor 2024: 0.681 tCO2/MWh (HUST/MAE study, reference/data/ghg/grid_factors.csv)
-    # location-based: 4,000 kWh x 0.681 / 1,000 = 2.724 t
-    # market-based: (4,000 - 1,500) kWh x 0.681 / 1,000 = 1.7025 t
-    assert t1.scope2_location_tco2e == pytest.approx(2.724)
-    assert t1.scope2_market_tco2e == pytest.approx(1.7025)
+    # grid factor 2024: 0.6811 tCO2/MWh (HUST/MAE study, reference/data/ghg/grid_factors.csv)
+    # location-based: 4,000 kWh x 0.6811 / 1,000 = 2.7244 t
+    # market-based: (4,000 - 1,500) kWh x 0.6811 / 1,000 = 1.70275 t
+    assert t1.scope2_location_tco2e == pytest.approx(2.7244)
+    assert t1.scope2_market_tco2e == pytest.approx(1.70275)
     assert t1.contractual_kwh == pytest.approx(1500.0)
-    assert inv.scope2_market_tco2e == pytest.approx(1.7025)
+    assert inv.scope2_market_tco2e == pytest.approx(1.70275)
 
 
 MANIFESTS = (

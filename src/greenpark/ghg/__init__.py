@@ -18,7 +18,7 @@ from greenpark.ghg.combustion import FuelEmissions, fuel_emissions
 from greenpark.ghg.decree06 import ReportingCalendar, duty_check, reporting_calendar
 from greenpark.ghg.electricity import scope2_emissions
 from greenpark.ghg.factors import FactorUsed
-from greenpark.ghg.grid import GridFactor, grid_factor
+from greenpark.ghg.grid import GridFactor, grid_factor, grid_factor_for
 from greenpark.ghg.gwp import DEFAULT_GWP_SET, gwp_value
 from greenpark.ghg.inventory import InventoryResult, TenantInventory, inventory
 from greenpark.ghg.mrv import MeasureType, MonitoringReport, MrvFactorSet, fix_factors, monitoring_report
@@ -42,6 +42,7 @@ __all__ = [
     "fix_factors",
     "fuel_emissions",
     "grid_factor",
+    "grid_factor_for",
     "gwp_value",
     "inventory",
     "monitoring_report",
