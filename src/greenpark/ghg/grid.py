@@ -166,7 +166,8 @@ def grid_factor_for(
     row = hits.loc[hits["year"].astype(int).idxmax()]
     used = int(row["year"])
     skipped = df[(df["year"].astype(int) > used) & (df["year"].astype(int) <= year)]
-    note = f"Decree 06 submission: latest factor announced by the DCC = data year {used} ({float(row['value']):g} tCO2/MWh)"
+    value = float(row["value"])
+    note = f"Decree 06 submission: latest factor announced by the DCC = data year {used} ({value:g} tCO2/MWh)"
     if pd.isna(announced.loc[row.name]):
         note += "; its announcement date is not recorded, taken as announced before the submission"
     if not skipped.empty:
