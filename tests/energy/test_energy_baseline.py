@@ -69,3 +69,78 @@ def test_uncertain_savings_refused():
 def test_cooling_degree_days():
     # base 24 degC (energy/baseline_criteria.csv): 30 -> 6, 20 -> 0, 24.5 -> 0.5
     assert cooling_degree_days(np.array([30.0, 20.0, 24.5])).tolist() == [6.0, 0.0, 0.5]
+
+
+# A baseline whose OLS fit is known exactly: x = 100, 200, ..., 1200 (production), residual pattern
+# r = 10 x [1, -1, -1, 1] repeated, which sums to 0 and is orthogonal to x (sum x r = 1000 x (1-2-3+4 + 5-6-7+8
+# + 9-10-11+12) = 0), so y = 5000 + 10 x + r is fitted with b0 = 5000, b1 = 10 and residuals r exactly.
+X = np.arange(1, 13) * 100.0
+R = 10.0 * np.array([1, -1, -1, 1] * 3)
+EXACT = pd.DataFrame({"kwh": 5000 + 10 * X + R, "production": X})
+
+
+def test_fractional_savings_uncertainty_by_hand():
+    from greenpark.energy.baseline import avoided_energy
+
+    bl = fit_baseline(EXACT, ["production"], "month")
+    assert bl.coefficients["const"] == pytest.approx(5000) and bl.coefficients["production"] == pytest.approx(10)
+    # n = 12, p = 2: RMSE = sqrt(sum r^2 / (n - p)) = sqrt(12 x 100 / 10) = sqrt(120) = 10.9545 kWh
+    assert bl.rmse_kwh == pytest.approx(np.sqrt(120.0))
+    # residual lag-1 autocorrelation is negative (-0.0909...), so n' = n (no inflation)
+    assert bl.lag1_autocorrelation < 0
+    # reporting: the same 12 months of production, each month 1,000 kWh below the baseline prediction
+    rep = pd.DataFrame({"production": X, "kwh": 5000 + 10 * X - 1000.0})
+    s = avoided_energy(bl, rep)
+    # avoided = 12 x 1,000 = 12,000 kWh; adjusted baseline = sum(5000 + 10 x) = 60,000 + 78,000 = 138,000 kWh
+    assert s.avoided_kwh == pytest.approx(12_000) and s.adjusted_baseline_kwh == pytest.approx(138_000)
+    # ASHRAE Guideline 14-2014 Annex B (Reddy & Claridge 2000), 68 % confidence (§4.1.1):
+    #   U = t(0.84, n - p = 10) x 1.26 x RMSE x sqrt(m x (n / n') x (1 + 2 / n))
+    #     = 1.04642 x 1.26 x 10.9545 x sqrt(12 x 1 x (1 + 2/12)) = 1.04642 x 1.26 x 10.9545 x sqrt(14)
+    #     = 1.31849 x 10.9545 x 3.74166 = 54.042 kWh   (t(0.84, 10 dof) = 1.04642, Student t quantile)
+    #   FSU = U / avoided = 54.042 / 12,000 = 0.4504 %
+    assert s.uncertainty_kwh == pytest.approx(54.042, rel=1e-4)
+    assert s.fractional_savings_uncertainty == pytest.approx(0.0045035, rel=1e-3)
+    assert s.confidence_level == 0.68
+
+
+@pytest.mark.parametrize(
+    ("months", "rule", "limit"),
+    [(None, "cvrmse_max_under_12m", 0.20), (6, "cvrmse_max_under_12m", 0.20), (12, "cvrmse_max_12_to_60m", 0.25),
+     (60, "cvrmse_max_12_to_60m", 0.25), (61, "cvrmse_max_over_60m", 0.30)],
+)  # fmt: skip
+def test_cvrmse_limit_by_reporting_length(months, rule, limit):
+    # ASHRAE Guideline 14-2014 whole-facility regression: < 12 months of post-retrofit data 20 %, 12-60 months 25 %,
+    # > 60 months 30 % (energy); not the 15 %/30 % calibrated-simulation tolerances
+    from greenpark.energy.baseline import cvrmse_limit
+
+    assert cvrmse_limit(months) == (rule, limit)
+
+
+def test_cvrmse_22_percent_passes_for_a_year_of_savings_not_for_six_months():
+    from greenpark.energy.baseline import check_baseline
+
+    # mean model (no driver): y alternates 10,000 +- 2,000 over 12 months -> RMSE = sqrt(12 x 2000^2 / 11)
+    # = 2,088.9 kWh, CV(RMSE) = 2088.9 / 10,000 = 20.9 %: above 20 % (< 12 months) but within 25 % (12-60 months)
+    flat = pd.DataFrame({"kwh": [12_000.0, 8_000.0] * 6})
+    short, _ = check_baseline(flat, [], "month", reporting_months=6)
+    year, bl = check_baseline(flat, [], "month", reporting_months=12)
+    assert short.cvrmse == pytest.approx(np.sqrt(12 * 2000**2 / 11) / 10_000)
+    assert short.refused_by == "cvrmse_max" and short.cvrmse_rule == "cvrmse_max_under_12m"
+    assert year.accepted and year.cvrmse_rule == "cvrmse_max_12_to_60m" and bl is not None
+
+
+def test_nmbe_test_can_fail_on_a_high_leverage_month():
+    from greenpark.energy.baseline import check_baseline
+
+    # 11 months on the line y = 1000 + 10 x (x = 100..1100) and a 12th, high-leverage month far out (x = 5000) that
+    # the line misses by +3,000 kWh. In-sample OLS NMBE is 0 by construction (residuals sum to zero); predicting each
+    # month without it (leave-one-out), the far month is badly under-predicted: NMBE_loo > 0.5 % -> refused.
+    x = np.r_[np.arange(1, 12) * 100.0, 5000.0]
+    y = 1000 + 10 * x
+    y[-1] += 3000.0
+    check, bl = check_baseline(pd.DataFrame({"kwh": y, "production": x}), ["production"], "month", reporting_months=12)
+    assert check.refused_by == "nmbe_abs_max" and bl is None
+    assert abs(check.nmbe) > 0.005 and "leave-one-out" in check.message
+    # the exact-fit baseline above passes: its LOO residuals r_i / (1 - h_ii) nearly cancel
+    ok, _ = check_baseline(EXACT, ["production"], "month", reporting_months=12)
+    assert ok.accepted and abs(ok.nmbe) <= 0.005

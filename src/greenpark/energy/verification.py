@@ -107,7 +107,8 @@ def verify_savings(tenant_id: str, months: pd.DataFrame, baseline_year: int, rep
     ]  # fmt: skip
     if base.empty and not m[year == baseline_year].empty:
         return answer(None, None, "no_production", f"no production figures for {baseline_year}", plain)
-    check, baseline = check_baseline(base, [DRIVER], "month")
+    # the CV(RMSE) limit depends on the months of reporting data the savings use (ASHRAE 14, whole facility)
+    check, baseline = check_baseline(base, [DRIVER], "month", reporting_months=max(len(report), 1))
     if baseline is None:
         return answer(check, None, check.refused_by, check.message, plain)
     chart_rows = m[year.isin([baseline_year, reporting_year]) & m[DRIVER].notna()]
