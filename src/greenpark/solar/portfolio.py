@@ -186,6 +186,11 @@ def assess_solar(
     notes += load_notes
     region = price_region(park.latitude)
     rule = surplus_rule(on, region)
+    if rule.cap_base == "installed_capacity":
+        notes.append(
+            f"{rule.rule} caps the surplus at {rule.export_cap_share:.0%} of installed capacity (kW); the sizing "
+            f"applies it as {rule.export_cap_share:.0%} of the year's output, which allows more at midday peaks"
+        )
     vat = vat_rate(on)
     jobs: list[tuple[SizingInputs, CostParams]] = []
     tariff_rows: dict[str, Any] = {}
@@ -229,7 +234,8 @@ def assess_solar(
         if weather.estimate:
             tnotes.append("PV output from an estimated typical year: not bankable")
         if best.export_cap_binding:
-            tnotes.append(f"export cap ({rule.export_cap_share:.0%} of output, {rule.rule}) binds")
+            base = "installed capacity" if rule.cap_base == "installed_capacity" else "output"
+            tnotes.append(f"export cap ({rule.export_cap_share:.0%} of {base}, {rule.rule}) binds")
         tenants.append(
             TenantSolar(
                 tenant_id=t.tenant_id,
