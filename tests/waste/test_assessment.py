@@ -14,7 +14,7 @@ def _park() -> ParkData:
     park = Park(park_id="tiny", name="Tiny park", latitude=10.9, longitude=106.9, area_ha=10)
     waste = pd.DataFrame(
         [
-            ("2024-01-10", "T1", "07 03 11", "Metal scrap", "industrial", 12.0, "recycling", "Scrap Co", "", ""),
+            ("2024-01-10", "T1", "07 03 12", "Metal scrap", "industrial", 12.0, "recycling", "Scrap Co", "", ""),
             ("2024-01-12", "T1", "17 02 03", "Used oil", "hazardous", 0.2, "recycling", "", "", "HW-1"),
             ("2024-02-10", "T2", "18 01 06", "Plastic", "industrial", 2.0, "incineration", "Burn Co", "", ""),
         ],

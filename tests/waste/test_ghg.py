@@ -47,10 +47,10 @@ def test_fod_several_years_hand_calculation():
     # decomposed in 2024 = DDOCma(2023) x 0.329680 = 4.42589 DDOCm -> x 0.5 x 16/12 = 2.95059 t CH4
     w = _frame(
         [
-            ("2021-06-01", "T1", "02 02 01", "industrial", 100.0, "landfill"),
-            ("2022-03-01", "T1", "02 02 01", "industrial", 120.0, "landfill"),
-            ("2022-09-01", "T1", "02 02 01", "industrial", 80.0, "landfill"),
-            ("2024-06-01", "T1", "02 02 01", "industrial", 50.0, "landfill"),
+            ("2021-06-01", "T1", "TP01", "industrial", 100.0, "landfill"),
+            ("2022-03-01", "T1", "TP01", "industrial", 120.0, "landfill"),
+            ("2022-09-01", "T1", "TP01", "industrial", 80.0, "landfill"),
+            ("2024-06-01", "T1", "TP01", "industrial", 50.0, "landfill"),
         ]
     )
     r = route_emissions(w, 2024, "AR5", backfill_years=0)
@@ -78,15 +78,15 @@ def test_incineration_composting_recycling_hand_calculation():
     # incineration of 2 t plastics (18 01 06, industrial): CO2 = 2 x 0.75 x 1.0 x 44/12 = 5.5 t fossil CO2
     #   N2O = 2 t x 0.1 kg/t = 0.2 kg; CH4 = 2 x 0.0002 kg/t = 0.0004 kg
     #   tCO2e = 5.5 + 0.0002 x 265 + 0.0000004 x 28 = 5.55301
-    # composting of 5 t food (02 02 01): CH4 = 5 x 4 kg = 0.020 t; N2O = 5 x 0.3 kg = 0.0015 t
+    # composting of 5 t food (TP01): CH4 = 5 x 4 kg = 0.020 t; N2O = 5 x 0.3 kg = 0.0015 t
     #   tCO2e = 0.020 x 28 + 0.0015 x 265 = 0.56 + 0.3975 = 0.9575
-    # recycling of 3 t metal scrap (07 03 11): tco2e 0; avoided 3 x 1.8 = 5.4 (memo, not netted)
+    # recycling of 3 t metal scrap (07 03 12): tco2e 0; avoided 3 x 1.8 = 5.4 (memo, not netted)
     w = _frame(
         [
             ("2024-05-01", "T1", "18 01 06", "industrial", 2.0, "incineration"),
-            ("2024-06-01", "T2", "02 02 01", "industrial", 5.0, "composting"),
-            ("2024-07-01", "T2", "07 03 11", "industrial", 3.0, "recycling"),
-            ("2023-07-01", "T2", "07 03 11", "industrial", 99.0, "recycling"),  # other year: not counted
+            ("2024-06-01", "T2", "TP01", "industrial", 5.0, "composting"),
+            ("2024-07-01", "T2", "07 03 12", "industrial", 3.0, "recycling"),
+            ("2023-07-01", "T2", "07 03 12", "industrial", 99.0, "recycling"),  # other year: not counted
         ]
     )
     r = route_emissions(w, 2024, "AR5")
@@ -103,17 +103,17 @@ def test_incineration_composting_recycling_hand_calculation():
     assert rec["avoided_tco2e"] == pytest.approx(5.4)
     assert r["tco2e"].sum() == pytest.approx(5.55301 + 0.9575, abs=1e-5)  # avoided never netted
     names = {f["name"] for f in r.attrs["factors"]}
-    assert "waste.plastics.fossil_c" in names and "waste.composting.ch4" in names
+    assert {"waste.plastics.dm", "waste.plastics.cf", "waste.plastics.fcf", "waste.composting.ch4"} <= names
 
 
 def test_ar6_uses_non_fossil_methane_for_composting():
     # AR6: CH4 non-fossil 27.0, N2O 273 -> 0.020 x 27.0 + 0.0015 x 273 = 0.54 + 0.4095 = 0.9495
-    w = _frame([("2024-06-01", "T2", "02 02 01", "industrial", 5.0, "composting")])
+    w = _frame([("2024-06-01", "T2", "TP01", "industrial", 5.0, "composting")])
     assert _row(route_emissions(w, 2024, "AR6"), "T2", "composting")["tco2e"] == pytest.approx(0.9495)
 
 
 def test_unknown_route_names_the_choices():
-    w = _frame([("2024-06-01", "T2", "02 02 01", "industrial", 5.0, "dumping")])
+    w = _frame([("2024-06-01", "T2", "TP01", "industrial", 5.0, "dumping")])
     with pytest.raises(InputError, match=r"unknown waste route\(s\) \['dumping'\].*landfill"):
         route_emissions(w, 2024)
 

@@ -29,12 +29,12 @@ def test_recovery_rate_arithmetic():
 def test_indicators_of_a_tiny_park():
     w = _records(
         [
-            ("2024-01-10", "T1", "07 03 11", "Metal scrap", "industrial", 6.0, "recycling"),
+            ("2024-01-10", "T1", "07 03 12", "Metal scrap", "industrial", 6.0, "recycling"),
             ("2024-01-20", "T1", "SH01", "Domestic", "domestic", 2.0, "landfill"),
             ("2024-02-10", "T1", "17 02 03", "Used oil", "hazardous", 0.5, "recycling"),
             ("2024-02-15", "T2", "16 01 06", "Lamps", "industrial", 0.1, "landfill"),  # hazardous by its code
-            ("2024-02-20", "T2", "02 02 01", "Food", "industrial", 1.4, "composting"),
-            ("2023-12-20", "T2", "02 02 01", "Food", "industrial", 99.0, "composting"),  # other year
+            ("2024-02-20", "T2", "TP01", "Food", "industrial", 1.4, "composting"),
+            ("2023-12-20", "T2", "TP01", "Food", "industrial", 99.0, "composting"),  # other year
         ]
     )
     prod = pd.DataFrame(
@@ -57,4 +57,4 @@ def test_indicators_of_a_tiny_park():
     assert t2.production is None  # no 2024 production recorded
     assert [m.month for m in ind.by_month] == ["2024-01", "2024-02"]
     assert ind.by_month[0].total_t == pytest.approx(8.0) and ind.by_month[0].recovery_rate == pytest.approx(0.75)
-    assert ind.top_streams[0].waste_code == "07 03 11" and ind.top_streams[0].share == pytest.approx(0.6)
+    assert ind.top_streams[0].waste_code == "07 03 12" and ind.top_streams[0].share == pytest.approx(0.6)

@@ -32,7 +32,7 @@ def test_codes_and_materials_point_at_known_types_and_routes():
     # every type has the four parameters the engine asks for
     df = load_table("waste/waste_types")
     for t in types:
-        assert set(df.loc[df["waste_type"] == t, "parameter"]) == {"doc", "k", "fossil_c", "avoided"}, t
+        assert set(df.loc[df["waste_type"] == t, "parameter"]) == {"doc", "k", "dm", "cf", "fcf", "avoided"}, t
 
 
 def test_values_match_the_facts_file():
@@ -46,9 +46,9 @@ def test_values_match_the_facts_file():
     assert wf.type_factor("textiles", "doc").value == 0.24
     assert wf.fod_factor("docf").value == 0.5 and wf.fod_factor("f_ch4").value == 0.5
     assert wf.fod_factor("mcf").value == 1.0
-    # Table 2.4 products: plastics dm 1.0 x CF 0.75 x FCF 1.0; textiles 0.8 x 0.5 x 0.2
-    assert wf.type_factor("plastics", "fossil_c").value == pytest.approx(1.0 * 0.75 * 1.0)
-    assert wf.type_factor("textiles", "fossil_c").value == pytest.approx(0.8 * 0.5 * 0.2)
+    # Table 2.4 (dry basis): plastics dm 1.0, CF 0.75 of dry matter, FCF 1.0; textiles 0.8, 0.5, 0.2
+    assert [wf.type_factor("plastics", p).value for p in ("dm", "cf", "fcf")] == [1.0, 0.75, 1.0]
+    assert [wf.type_factor("textiles", p).value for p in ("dm", "cf", "fcf")] == [0.8, 0.5, 0.2]
     # SE-Asia MSW DOC derived from Table 2.3 shares x Table 2.4 DOC:
     # 0.435 x 0.15 + 0.129 x 0.40 + 0.099 x 0.43 + 0.027 x 0.24 = 0.1659
     assert wf.type_factor("msw_southeast_asia", "doc").value == pytest.approx(0.166, abs=5e-4)
@@ -57,4 +57,19 @@ def test_values_match_the_facts_file():
 def test_hazardous_codes_are_marked():
     c = wf.codes()
     assert c.loc["17 02 03", "hazardous"] and c.loc["16 01 06", "hazardous"]
-    assert not c.loc["07 03 11", "hazardous"] and not c.loc["SH01", "hazardous"]
+    assert not c.loc["07 03 12", "hazardous"] and not c.loc["SH01", "hazardous"]
+    # Circular 02/2022 Annex III group 07 03: swarf WITH hazardous substances (07 03 11) is hazardous, the rest
+    # (07 03 12) ordinary; food residues and boiler ash carry greenpark codes (no confirmed annex entry)
+    assert c.loc["07 03 11", "hazardous"] and not c.loc["TP01", "hazardous"] and not c.loc["TX01", "hazardous"]
+
+
+def test_incineration_fossil_carbon_on_the_dry_basis():
+    from greenpark.waste.ghg import route_intensity_tco2e_per_t
+
+    # IPCC 2006 Vol.5 Ch.5 Eq. 5.1: CO2 = W x dm x CF x FCF x OF x 44/12 (CF of DRY matter, Table 5.2).
+    # 1 t wet mixed industrial waste: 0.80 (greenpark dm assumption) x 0.50 x 0.90 x 1.0 x 44/12 = 1.32 t CO2
+    # (before the fix the dry-basis carbon 0.45 was applied to wet tonnes: 1.65 t, 25 % high);
+    # + CH4 0.0002 kg x 28 / 1000 + N2O 0.1 kg x 265 / 1000 = 0.0000056 + 0.0265 t
+    assert route_intensity_tco2e_per_t("industrial_other", "incineration", "industrial", "AR5") == pytest.approx(
+        0.8 * 0.5 * 0.9 * 44 / 12 + 0.0002 * 28 / 1000 + 0.1 * 265 / 1000
+    )

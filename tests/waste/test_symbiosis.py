@@ -69,8 +69,8 @@ def test_match_from_records_with_reference_prices():
         [
             ("2024-01-10", "G1", "10 02 03", "industrial", 60.0, "reuse"),
             ("2024-02-10", "G1", "10 02 03", "industrial", 60.0, "reuse"),
-            ("2024-03-10", "G3", "02 02 01", "industrial", 120.0, "landfill"),
-            ("2024-03-10", "G4", "02 02 01", "industrial", 120.0, "composting"),
+            ("2024-03-10", "G3", "TP01", "industrial", 120.0, "landfill"),
+            ("2024-03-10", "G4", "TP01", "industrial", 120.0, "composting"),
         ]
     )
     s = pd.DataFrame(

@@ -118,10 +118,10 @@ def symbiosis_frame(tenants: pd.DataFrame, waste: pd.DataFrame, rng: np.random.G
     offers = [
         # material, waste code, taker, quality, price VND/t
         ("fabric offcuts", "10 02 03", by_profile.get("garment", [None])[-1], "sorted cotton/polyester", 1_500_000),
-        ("food processing residues", "02 02 01", anchor.get("food"), "organic, for anaerobic digestion", 0),
+        ("food processing residues", "TP01", anchor.get("food"), "organic, for anaerobic digestion", 0),
         ("wood pallets and crates", "18 01 07", anchor.get("dyeing"), "untreated wood, chipped on site", 400_000),
         ("plastic scrap", "18 01 06", by_profile.get("plastics", [None])[0], "PP/PE regrind grade", 3_000_000),
-        ("metal scrap", "07 03 11", by_profile.get("metal", [None])[0], "steel offcuts > 50 mm", 6_000_000),
+        ("metal scrap", "07 03 12", by_profile.get("metal", [None])[0], "steel offcuts > 50 mm", 6_000_000),
     ]
     rows = []
     for material, code, taker, quality, price in offers:

@@ -19,8 +19,9 @@ Methods (factors in ``reference/data/waste/*.csv``, each row with its source):
   recorded years up to T: the assumption that the tenant landfilled at the same rate for
   ``backfill_years`` years (``waste/fod.csv``, default 10). The result's notes say so.
   Landfill CH4 is biogenic (GWP ``CH4_biogenic``).
-- **incineration, co_processing**: Vol.5 Ch.5 Eq.5.1, ``CO2 = W x fossil_c x OF x 44/12``
-  with the fossil carbon per tonne of wet waste of the waste type; CH4 and N2O per tonne
+- **incineration, co_processing**: Vol.5 Ch.5 Eq.5.1, ``CO2 = W x dm x CF x FCF x OF x 44/12``
+  on the dry basis: W wet tonnes, dm the dry-matter fraction, CF the carbon of the dry matter, FCF its
+  fossil share (rows ``dm``, ``cf``, ``fcf`` of the waste type); CH4 and N2O per tonne
   (Tables 5.3, 5.6) by category.
 - **composting, anaerobic_digestion**: Vol.5 Ch.4 Table 4.1, CH4 and N2O per tonne wet.
 - **recycling, reuse**: no emission counted for the generator; the avoided emissions of
@@ -149,6 +150,12 @@ class _Factors:
             lambda: (f"waste.{waste_type}.{parameter}", wf.type_factor(waste_type, parameter, self.extra_dirs)),
         )
 
+    def fossil_carbon(self, waste_type: str) -> float:
+        """Fossil carbon per tonne of wet waste, t C/t = dm x CF (of dry matter) x FCF (IPCC Vol.5 Ch.5 Eq.5.1)."""
+        return (
+            self.waste_type(waste_type, "dm") * self.waste_type(waste_type, "cf") * self.waste_type(waste_type, "fcf")
+        )
+
     def fod(self, parameter: str) -> float:
         return self._cached(
             ("fod", parameter), lambda: (f"waste.fod.{parameter}", wf.fod_factor(parameter, self.extra_dirs))
@@ -245,7 +252,7 @@ def route_emissions(
     comb = method == "combustion"
     if comb.any():
         ox = fx.combustion("oxidation_factor", "any")
-        fossil_c = cur.loc[comb, "ipcc_type"].map(lambda t: fx.waste_type(t, "fossil_c"))
+        fossil_c = cur.loc[comb, "ipcc_type"].map(fx.fossil_carbon)
         cur.loc[comb, "co2_fossil_t"] = cur.loc[comb, "quantity_t"] * fossil_c * ox * C_TO_CO2
         ch4_kg = cur.loc[comb, "category"].map(lambda c: fx.combustion("ch4", c))
         n2o_kg = cur.loc[comb, "category"].map(lambda c: fx.combustion("n2o", c))
@@ -364,7 +371,7 @@ def route_intensity_tco2e_per_t(
         ch4 = fx.waste_type(ipcc_type, "doc") * fx.fod("docf") * fx.fod("mcf") * fx.fod("f_ch4") * C_TO_CH4
         return ch4 * (1.0 - fx.fod("ox")) * gwp_value("CH4_biogenic", gwp_set)
     if method == "combustion":
-        co2 = fx.waste_type(ipcc_type, "fossil_c") * fx.combustion("oxidation_factor", "any") * C_TO_CO2
+        co2 = fx.fossil_carbon(ipcc_type) * fx.combustion("oxidation_factor", "any") * C_TO_CO2
         return (
             co2
             + fx.combustion("ch4", category) / 1000.0 * gwp_value("CH4_fossil", gwp_set)
