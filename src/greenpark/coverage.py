@@ -204,8 +204,8 @@ def coverage_by(
     Returns
     -------
     DataFrame
-        Index ``key`` (``common`` for rows without one: the park common), columns expected_intervals, valid_intervals, coverage (NaN
-        when nothing was expected), longest_gap_h.
+        Index ``key`` (``common`` for rows without one: the park common), columns expected_intervals,
+        valid_intervals, coverage (NaN when nothing was expected), longest_gap_h.
     """
     check_coverage_frame(coverage, key)
     c = coverage[coverage["kind"] == kind]
