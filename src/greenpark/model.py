@@ -114,6 +114,9 @@ class Tenant(_Model):
     floor_area_m2: float = Field(gt=0)
     employees: int = Field(ge=0)
     voltage_level: VoltageLevel
+    decree06_listed: bool | None = Field(
+        default=None, description="in the Prime Minister's list of facilities that must inventory (None = unknown)"
+    )
 
 
 class Roof(_Model):

@@ -102,7 +102,7 @@ def test_gwp_set_and_big_emitter(tiny_park):
     # 1300 t bituminous coal x 0.6162 TOE/t = 801 TOE (< 1,000); AR6: 1300 x (2440.68 + 0.258 x 29.8 +
     # 0.0387 x 273) kg = 1300 x 2458.933 kg = 3196.6 t >= 3,000 -> inventory required
     assert t2.scope1_tco2e > 3000 and t2.decree06_inventory_required
-    assert t2.decree06_reason == ">= 3,000 tCO2e/yr"
+    assert t2.decree06_status == "required" and t2.decree06_reason == "screen: measured >= 3,000 tCO2e/yr"
     with pytest.raises(InputError, match="unknown GWP set 'AR3'"):
         inventory(tiny_park, consumption_rows([]), 2023, gwp_set="AR3")
 

@@ -13,7 +13,14 @@ Boundaries and categories follow the GHG Protocol Corporate Standard and ISO 140
 ``total_tco2e`` = Scope 1 + Scope 2 location-based + Scope 3; ``total_market_tco2e`` uses market-based Scope 2.
 The Decree 06 duty check uses each tenant's Scope 1 + location-based Scope 2 (facility direct and
 energy-indirect emissions) and its energy in TOE. The engine is pure: the caller brings the park, the store's
-monthly consumption and, if known, the WWTP activity and Scope 3 table.
+monthly consumption, the readings' coverage (``Store.coverage``) and, if known, the WWTP activity and Scope 3 table.
+
+Coverage (:mod:`greenpark.coverage`): every figure is the measured one. Each tenant, the park common and the park
+carry ``coverage`` (valid / expected electricity_import intervals of the year) and, when it is below 1, a labelled
+``full_year_estimate_*`` beside the measured figures: metered electricity (and its Scope 2 and TOE) divided by the
+coverage; fuel, refrigerant and waste records are taken as recorded. The park's estimate is the sum of its parts'
+(none when a part has none). Without a coverage frame nothing is known about gaps: no estimate is stated, the
+Decree 06 screen cannot answer ``not_required``, and the notes say so.
 """
 
 from __future__ import annotations
@@ -21,13 +28,28 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pandas as pd
 from pydantic import BaseModel, Field
 
+from greenpark.coverage import (
+    coverage_by,
+    coverage_statuses,
+    describe,
+    full_year_estimates,
+    full_year_rule,
+    total_coverage,
+)
 from greenpark.errors import InputError
 from greenpark.ghg.combustion import combustion_emissions
-from greenpark.ghg.decree06 import ReportingCalendar, duty_check, electricity_toe_per_kwh, reporting_calendar
+from greenpark.ghg.decree06 import (
+    ReportingCalendar,
+    duty_check,
+    electricity_toe_per_kwh,
+    reporting_calendar,
+)
 from greenpark.ghg.electricity import PARK_COMMON, scope2_emissions
 from greenpark.ghg.factors import FactorUsed, dedupe_factors
 from greenpark.ghg.gwp import DEFAULT_GWP_SET, gwp_sets
@@ -59,7 +81,25 @@ class TenantInventory(BaseModel):
     pv_self_consumed_kwh: float = 0.0
     contractual_kwh: float = 0.0
     energy_toe: float = 0.0
-    decree06_inventory_required: bool = False
+    coverage: float | None = Field(
+        default=None, description="valid / expected electricity_import intervals of the year; None = not measured"
+    )
+    coverage_status: str = Field(default="insufficient", description="complete, partial or insufficient")
+    longest_gap_h: float | None = None
+    full_year_estimate_tco2e: float | None = Field(
+        default=None, description="ESTIMATE of total_tco2e for the whole year (metered part / coverage); None when "
+        "coverage is 1 (the measured figure is the year's) or too low for an estimate"
+    )  # fmt: skip
+    full_year_estimate_kwh: float | None = Field(default=None, description="ESTIMATE of grid_import_kwh, whole year")
+    full_year_estimate_toe: float | None = Field(default=None, description="ESTIMATE of energy_toe, whole year")
+    estimate_label: str = ""
+    decree06_inventory_required: bool | None = Field(
+        default=None, description="True / False / None (cannot be told from the data), from decree06_status"
+    )
+    decree06_status: str = Field(default="insufficient_data", description="required, not_required, insufficient_data")
+    decree06_screen: str = Field(default="insufficient_data", description="the Art.5(1) threshold screen's answer")
+    decree06_listed: bool | None = None
+    decree06_basis: str = ""
     decree06_reason: str = ""
 
 
@@ -96,6 +136,12 @@ class InventoryResult(BaseModel):
     contractual_kwh: float
     renewable_share: float = Field(description="(PV self-consumed + contractual) / (grid import + PV self-consumed)")
     energy_toe: float
+    coverage: float | None = Field(description="park: valid / expected electricity_import intervals; None = unknown")
+    coverage_status: str
+    full_year_estimate_tco2e: float | None = Field(description="ESTIMATE: sum of the parts' full-year figures")
+    full_year_estimate_kwh: float | None
+    full_year_estimate_toe: float | None
+    coverage_rule: dict[str, Any]
     grid_factor_fallback: bool
     strict_factors: bool
     tenants: list[TenantInventory]
@@ -148,6 +194,21 @@ def _scope3_table(
     return out
 
 
+def _plain(v: Any) -> Any:
+    """NaN -> None (JSON null), numpy scalars -> Python."""
+    if v is None or (isinstance(v, float) and np.isnan(v)):
+        return None
+    return v.item() if isinstance(v, np.generic) else v
+
+
+def _coverage_of_year(coverage: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Rows of a coverage frame whose period starts in ``year`` (the frame's own local time)."""
+    if "period_start" not in coverage or coverage.empty:
+        return coverage
+    starts = pd.to_datetime(coverage["period_start"])
+    return coverage[starts.dt.year == year] if hasattr(starts.dt, "year") else coverage
+
+
 def inventory(
     park: ParkData,
     consumption: pd.DataFrame,
@@ -159,6 +220,7 @@ def inventory(
     renewables: pd.DataFrame | None = None,
     wastewater_method: str | None = None,
     extra_dirs: Iterable[Path] = (),
+    coverage: pd.DataFrame | None = None,
 ) -> InventoryResult:
     """Compute the park's inventory for ``year``.
 
@@ -186,6 +248,10 @@ def inventory(
         ``ipcc_2019r`` (default) or ``ipcc_2006``.
     extra_dirs : iterable of Path
         User reference folders (facility-specific or Decision 2626 factors win over IPCC defaults).
+    coverage : DataFrame, optional
+        ``store.coverage(park_id, start, end, by="tenant", grain="month" or "year")`` over the year: tenant_id,
+        kind, period_start, expected_intervals, valid_intervals, coverage, longest_gap_h. None = not measured:
+        no full-year estimate and no ``not_required`` answer (never taken as 100 %; said in ``notes``).
 
     Returns
     -------
@@ -243,6 +309,8 @@ def inventory(
     if "avoided_tco2e" not in s3:
         s3 = s3.assign(avoided_tco2e=0.0)
 
+    listed = {t.tenant_id: t.decree06_listed for t in park.tenants}
+
     # per tenant
     def by_tenant(df: pd.DataFrame, col: str, mask: pd.Series | None = None) -> pd.Series:
         if df.empty:
@@ -277,14 +345,64 @@ def inventory(
     per["total_tco2e"] = per["scope1_tco2e"] + per["scope2_location_tco2e"] + per["scope3_tco2e"]
     per["energy_toe"] = per["fuel_toe"] + per["grid_import_kwh"] * toe_kwh
     per.index.name = "tenant_id"
+
+    # coverage and the full-year estimates (greenpark.coverage: the one rule)
+    rule = full_year_rule(extra_dirs)
+    park_cov: float | None = None
+    if coverage is None:
+        notes.append(
+            "coverage not given: the readings' share of the year is unknown, so figures are as measured, no "
+            "full-year estimate is stated and the Decree 06 screen cannot answer not_required"
+        )
+        per["coverage"], per["longest_gap_h"] = np.nan, np.nan
+    else:
+        cov_year = _coverage_of_year(coverage, year)
+        by = coverage_by(cov_year, "electricity_import", "tenant_id", common=PARK_COMMON)
+        per["coverage"] = by["coverage"].reindex(per.index)
+        per["longest_gap_h"] = by["longest_gap_h"].reindex(per.index)
+        park_cov = total_coverage(cov_year, "electricity_import", "tenant_id")
+        unmetered = [
+            str(t) for t in per.index[per["coverage"].isna()] if t != PARK_COMMON or per.loc[t, "grid_import_kwh"]
+        ]
+        if unmetered:
+            notes.append(
+                f"no electricity_import intervals expected for {unmetered} (no meter of that kind in meters.csv): "
+                "their electricity is not measured, no full-year estimate"
+            )
+    per["coverage_status"] = coverage_statuses(per["coverage"], rule)
+    s2l_est = full_year_estimates(per["scope2_location_tco2e"], per["coverage"], rule)
+    kwh_est = full_year_estimates(per["grid_import_kwh"], per["coverage"], rule)
+    per["est_tco2e"] = per["scope1_tco2e"] + s2l_est + per["scope3_tco2e"]
+    per["est_kwh"] = kwh_est
+    per["est_toe"] = per["fuel_toe"] + kwh_est * toe_kwh
     duty_in = per.reset_index()[["tenant_id"]].assign(
         total_tco2e=(per["scope1_tco2e"] + per["scope2_location_tco2e"]).to_numpy(),
         energy_toe=per["energy_toe"].to_numpy(),
+        estimate_tco2e=(per["scope1_tco2e"] + s2l_est).to_numpy(),
+        estimate_toe=per["est_toe"].to_numpy(),
+        coverage_status=per["coverage_status"].to_numpy(),
+        listed=[listed.get(t) for t in per.index],
     )
     duty, used = duty_check(duty_in, year, extra_dirs)
     factors += used
-    per["decree06_inventory_required"] = duty["decree06_inventory_required"].to_numpy()
-    per["decree06_reason"] = duty["decree06_reason"].to_numpy()
+    notes += duty.attrs.get("notes", [])
+    for col in (
+        "decree06_inventory_required",
+        "decree06_status",
+        "decree06_screen",
+        "decree06_basis",
+        "decree06_reason",
+    ):
+        per[col] = duty[col].to_numpy()
+    per["decree06_listed"] = duty_in["listed"].to_numpy()
+    shown = per["coverage"].notna() & (per["coverage"] < 1)  # an estimate beside the measured figure
+    for col, src in (("full_year_estimate_tco2e", "est_tco2e"), ("full_year_estimate_kwh", "est_kwh"),
+                     ("full_year_estimate_toe", "est_toe")):  # fmt: skip
+        per[col] = per[src].where(shown & per[src].notna())
+    per["estimate_label"] = [
+        describe(k, None if pd.isna(c) else float(c), "kWh", rule)
+        for k, c in zip(per["grid_import_kwh"], per["coverage"], strict=True)
+    ]
     names = {t.tenant_id: t.name for t in park.tenants}
     unknown = sorted(set(per.index) - set(ids) - {PARK_COMMON})
     if unknown:
@@ -292,7 +410,7 @@ def inventory(
     fields = set(TenantInventory.model_fields)
     rows = {
         tid: TenantInventory(
-            **{k: v for k, v in r.items() if k in fields},
+            **{k: _plain(v) for k, v in r.items() if k in fields},
             tenant_id=None if tid == PARK_COMMON else tid,
             name="park common" if tid == PARK_COMMON else names.get(tid, ""),
         )
@@ -331,7 +449,15 @@ def inventory(
         )
         for p, r in months.iterrows()
     ]
-    tot = per.sum(numeric_only=True)
+    num = per.drop(columns=["decree06_inventory_required", "decree06_listed"])
+    tot = num.sum(numeric_only=True)
+    # the park's full-year figures: its parts' (a part at coverage 1 contributes its measured figure)
+    part_est = {c: per[c].where(per["coverage"] < 1, per[m]) for c, m in
+                (("est_tco2e", "total_tco2e"), ("est_kwh", "grid_import_kwh"), ("est_toe", "energy_toe"))}  # fmt: skip
+    no_est = sorted(str(t) for t in per.index[part_est["est_tco2e"].isna()])
+    park_shown = park_cov is not None and park_cov < 1 and not no_est
+    if park_cov is not None and park_cov < 1 and no_est:
+        notes.append(f"no full-year estimate for the park: {no_est} have none (coverage too low or not measured)")
     s3_total = float(tot["scope3_tco2e"])
     annual_only = wwtp_t + (s3_total if "period" not in s3 else 0.0)
     denom = tot["grid_import_kwh"] + tot["pv_self_consumed_kwh"]
@@ -356,6 +482,12 @@ def inventory(
         contractual_kwh=float(tot["contractual_kwh"]),
         renewable_share=float((tot["pv_self_consumed_kwh"] + tot["contractual_kwh"]) / denom) if denom else 0.0,
         energy_toe=float(tot["energy_toe"]),
+        coverage=park_cov,
+        coverage_status=str(coverage_statuses(np.array([np.nan if park_cov is None else park_cov]), rule)[0]),
+        full_year_estimate_tco2e=float(part_est["est_tco2e"].sum()) if park_shown else None,
+        full_year_estimate_kwh=float(part_est["est_kwh"].sum()) if park_shown else None,
+        full_year_estimate_toe=float(part_est["est_toe"].sum()) if park_shown else None,
+        coverage_rule=rule.as_dict(),
         grid_factor_fallback=grid_fallback,
         strict_factors=strict_factors,
         tenants=tenants,

@@ -198,6 +198,8 @@ def _type_column(
         low = raw.str.lower()
         val = low.isin(_TRUE)
         bad = ~low.isin(_TRUE | _FALSE)
+        if attr.default is None and not attr.required:  # optional, no default: empty means unknown (None)
+            val = val.astype(object).where(present, None)
         return val, (bad, f"{attr.name} must be true or false")
     if t == "date":
         d = pd.to_datetime(raw.where(present), errors="coerce", format="ISO8601")
