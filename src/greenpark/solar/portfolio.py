@@ -5,8 +5,11 @@ Pure orchestration over the other solar modules: it takes the park, each tenant'
 typed result. Tenants are sized independently, so they may run in a process pool (``workers``).
 
 Tenant load = electricity_import - electricity_export + pv_generation (existing on-site PV is load
-served today). Hours missing from the load are filled with the tenant's median for the same hour of
-the week (a stated repair, listed in ``notes``).
+served today). The year's total follows the one full-year rule (:mod:`greenpark.coverage`): each kind's
+measured kWh divided by its coverage (``Store.coverage``), so a tenant's yearly load is the figure the
+inventory states as its full-year estimate. Hours missing from the load take the shape of the tenant's
+median for the same hour of the week, scaled so the year adds up to that estimate (a stated repair, listed
+in ``notes``). A tenant whose coverage is too low for an estimate is not sized (said in ``notes``).
 """
 
 from __future__ import annotations
@@ -14,13 +17,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from pydantic import BaseModel
 
+from greenpark.coverage import FullYearRule, coverage_by, describe, full_year_estimates, full_year_rule
 from greenpark.model import ParkData
 from greenpark.solar.params import CostParams, PvSystemParams, cost_params, pv_system_params
 from greenpark.solar.pv import RoofPotential, RoofResult, roof_potential
@@ -55,6 +59,9 @@ class TenantSolar(BaseModel):
     irr: float | None
     payback_years: float | None
     avoided_tco2e: float
+    coverage: float | None = None  # electricity_import coverage of the load year (greenpark.coverage)
+    load_measured_kwh: float = 0.0  # net load as measured; optimum.load_kwh is the full-year figure sized
+    load_label: str = ""
     optimum: SizingResult
     no_battery: SizingResult
     notes: list[str]
@@ -110,32 +117,102 @@ def align_profile(profile: np.ndarray, weather_times: pd.DatetimeIndex, target: 
     return np.nan_to_num(out, nan=0.0)
 
 
-def tenant_hourly_load(consumption: pd.DataFrame, hours: pd.DatetimeIndex) -> tuple[dict[str, np.ndarray], list[str]]:
-    """Each tenant's hourly load [kWh] on ``hours`` from the store's hourly consumption by tenant and kind.
+SIGNS = {"electricity_import": 1.0, "electricity_export": -1.0, "pv_generation": 1.0}
 
-    Returns the loads and the notes on repairs (missing hours filled from the same hour of the week).
+
+@dataclass
+class TenantLoads:
+    """Each tenant's hourly load for the year [kWh], and what was done to get it."""
+
+    loads: dict[str, np.ndarray] = field(default_factory=dict)
+    measured_kwh: dict[str, float] = field(default_factory=dict)  # net load over the hours with readings
+    coverage: dict[str, float | None] = field(default_factory=dict)  # electricity_import coverage
+    labels: dict[str, str] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)  # tenant -> why it has no load
+    notes: list[str] = field(default_factory=list)
+
+
+def _kind_coverage(
+    coverage: pd.DataFrame | None, wide: pd.DataFrame, hours: pd.DatetimeIndex
+) -> tuple[pd.DataFrame, list[str]]:
+    """Coverage per (tenant, kind): from the frame, else the share of the year's hours with readings (noted)."""
+    tenants = wide.columns.get_level_values(1).unique()
+    if coverage is None:
+        share = wide.notna().sum() / len(hours)
+        note = "coverage not given: taken as the share of the year's hours with readings"
+        return share.unstack(0).reindex(index=tenants, columns=list(SIGNS)), [note]
+    cols = {k: coverage_by(coverage, k)["coverage"] for k in SIGNS}
+    out = pd.DataFrame({k: v.reindex(tenants.astype(str)) for k, v in cols.items()})
+    out.index = tenants
+    # a kind without its own coverage row (no meter of that kind) takes the import meters' coverage
+    return out.apply(lambda c: c.fillna(out["electricity_import"])), []
+
+
+def tenant_hourly_load(
+    consumption: pd.DataFrame,
+    hours: pd.DatetimeIndex,
+    coverage: pd.DataFrame | None = None,
+    rule: FullYearRule | None = None,
+) -> TenantLoads:
+    """Each tenant's hourly load [kWh] on ``hours``, its year total by the full-year rule.
+
+    Parameters
+    ----------
+    consumption : DataFrame
+        The store's hourly consumption by tenant and kind (tenant_id, kind, period_start, value [kWh]).
+    hours : DatetimeIndex
+        The local hours of the load year (:func:`local_hours`).
+    coverage : DataFrame, optional
+        ``Store.coverage(..., by="tenant")`` over the year; None = the share of hours with readings (noted).
+
+    Returns
+    -------
+    TenantLoads
+        Per tenant: load = sum over kinds of sign x full_year_estimate(measured kWh, coverage); measured hours
+        kept, missing hours shaped by the same-hour-of-week median and scaled to make up the rest.
     """
-    notes: list[str] = []
+    rule = rule or full_year_rule()
+    out = TenantLoads()
     if consumption.empty:
-        return {}, notes
-    sign = {"electricity_import": 1.0, "electricity_export": -1.0, "pv_generation": 1.0}
-    df = consumption[consumption["kind"].isin(sign) & consumption["tenant_id"].notna()].copy()
-    df["kwh"] = df["value"] * df["kind"].map(sign)
+        return out
+    df = consumption[consumption["kind"].isin(SIGNS) & consumption["tenant_id"].notna()].copy()
+    if df.empty:
+        return out
     df["ts"] = pd.DatetimeIndex(df["period_start"]).tz_convert(hours.tz)
-    wide = df.pivot_table(index="ts", columns="tenant_id", values="kwh", aggfunc="sum").reindex(hours)
-    out: dict[str, np.ndarray] = {}
+    wide = df.pivot_table(index="ts", columns=["kind", "tenant_id"], values="value", aggfunc="sum").reindex(hours)
+    cov, out.notes = _kind_coverage(coverage, wide, hours)
     how = hours.day_of_week * 24 + hours.hour
-    for tenant_id in wide.columns:
-        s = wide[tenant_id]
-        missing = int(s.isna().sum())
-        if missing == len(s):
+    for tenant_id in wide.columns.get_level_values(1).unique():
+        kinds = [k for k in SIGNS if (k, tenant_id) in wide.columns]
+        measured = {k: float(wide[(k, tenant_id)].sum()) for k in kinds}
+        c_imp = cov.loc[tenant_id, "electricity_import"] if "electricity_import" in kinds else np.nan
+        estimates = {k: float(full_year_estimates([measured[k]], [cov.loc[tenant_id, k]], rule)[0]) for k in kinds}
+        tid = str(tenant_id)
+        label = describe(measured.get("electricity_import", 0.0), None if pd.isna(c_imp) else float(c_imp), "kWh", rule)
+        if any(np.isnan(v) for v in estimates.values()):
+            out.skipped[tid] = f"{label}; not sized (import more readings for the year)"
             continue
-        if missing:
-            fill = s.groupby(how).transform("median")
-            s = s.fillna(fill).fillna(float(s.median()))
-            notes.append(f"{tenant_id}: {missing} missing hour(s) of load filled with the same hour-of-week median")
-        out[str(tenant_id)] = np.clip(s.to_numpy(float), 0, None)
-    return out, notes
+        net = sum(wide[(k, tenant_id)].fillna(0.0) * SIGNS[k] for k in kinds)
+        has = wide.xs(tenant_id, axis=1, level=1).notna().any(axis=1)
+        s = net.where(has)
+        target = sum(SIGNS[k] * estimates[k] for k in kinds)
+        measured_net = float(s.sum())
+        missing = ~has
+        if missing.any():
+            shape = s.groupby(how).transform("median").fillna(float(s.median()))[missing].clip(lower=0.0)
+            rest = max(target - measured_net, 0.0)
+            s[missing] = shape * (rest / float(shape.sum())) if shape.sum() > 0 else rest / int(missing.sum())
+            out.notes.append(
+                f"{tid}: {int(missing.sum())} missing hour(s) of load shaped by the same hour-of-week median and "
+                f"scaled to the full-year estimate"
+            )
+        elif measured_net > 0:
+            s = s * (target / measured_net)
+        out.loads[tid] = np.clip(s.to_numpy(float), 0, None)
+        out.measured_kwh[tid] = measured_net
+        out.coverage[tid] = None if pd.isna(c_imp) else float(c_imp)
+        out.labels[tid] = label
+    return out
 
 
 BATCH_TENANTS = 8  # tenants per worker job: their battery screens share one pass over the hours
@@ -156,6 +233,7 @@ def assess_solar(
     params: PvSystemParams | None = None,
     costs: CostParams | None = None,
     workers: int = 1,
+    coverage: pd.DataFrame | None = None,
 ) -> ParkSolarResult:
     """Rooftop solar for the whole park: roof potential, sizing per tenant, portfolio.
 
@@ -175,6 +253,9 @@ def assess_solar(
         Grid emission factor for avoided tCO2e (``greenpark.ghg.grid_factor``).
     workers : int
         Processes for the per-tenant LPs (1 = in this process).
+    coverage : DataFrame, optional
+        ``Store.coverage(park_id, start, end, by="tenant")`` over the load year: the load's year total is each
+        kind's full-year estimate (:mod:`greenpark.coverage`). None = the share of hours with readings (noted).
     """
     params = params or pv_system_params()
     costs = costs or cost_params()
@@ -182,8 +263,9 @@ def assess_solar(
     notes: list[str] = []
     potential: RoofPotential = roof_potential(data.roofs, weather, park.latitude, park.longitude, params)
     hours = local_hours(year, park.timezone)
-    loads, load_notes = tenant_hourly_load(consumption, hours)
-    notes += load_notes
+    tl = tenant_hourly_load(consumption, hours, coverage)
+    loads = tl.loads
+    notes += tl.notes
     region = price_region(park.latitude)
     rule = surplus_rule(on, region)
     if rule.cap_base == "installed_capacity":
@@ -195,6 +277,9 @@ def assess_solar(
     jobs: list[tuple[SizingInputs, CostParams]] = []
     tariff_rows: dict[str, Any] = {}
     for tenant in data.tenants:
+        if tenant.tenant_id in tl.skipped:
+            notes.append(f"{tenant.tenant_id}: {tl.skipped[tenant.tenant_id]}")
+            continue
         if tenant.tenant_id not in loads:
             notes.append(f"{tenant.tenant_id}: no electricity readings in {year}; not sized")
             continue
@@ -255,6 +340,9 @@ def assess_solar(
                 irr=best.irr,
                 payback_years=best.payback_years,
                 avoided_tco2e=best.avoided_tco2e,
+                coverage=tl.coverage.get(t.tenant_id),
+                load_measured_kwh=tl.measured_kwh.get(t.tenant_id, 0.0),
+                load_label=tl.labels.get(t.tenant_id, ""),
                 optimum=best,
                 no_battery=pv_only,
                 notes=tnotes,
@@ -283,6 +371,7 @@ def assess_solar(
         "weather": weather.assumption(),
         "study_date": on.isoformat(),
         "load_year": year,
+        "full_year_rule": full_year_rule().as_dict(),
         "price_region": region,
         "tariff_rows": tariff_rows,
         "vat": vat.as_dict(),

@@ -2,7 +2,8 @@
 
 Formulation (build -> solve -> read back -> typed result)
 ----------------------------------------------------------
-Sets: hours t = 1..T (T = 8,760 for a year; a shorter series is scaled to a year by w = 8,760 / T).
+Sets: hours t = 1..T (a calendar year's 8,760 or 8,784 hours count as the year, w = 1, so the load is the
+year's kWh as every engine states it; a shorter series is scaled to a year by w = 8,760 / T).
 
 Decision variables (all >= 0)
     P        PV capacity [kWp], P <= P_max (the tenant's roofs, ``roof_potential``)
@@ -72,6 +73,14 @@ from greenpark.solar.params import CostParams
 log = logging.getLogger(__name__)
 
 HOURS_PER_YEAR = 8760.0
+CALENDAR_YEAR_HOURS = (8760, 8784)
+
+
+def year_weight(hours: int) -> float:
+    """Weight of one hour of the series in a year: 1 for a calendar year (leap or not), else 8,760 / T."""
+    return 1.0 if hours in CALENDAR_YEAR_HOURS else HOURS_PER_YEAR / hours
+
+
 _SCALE = 1e-3  # objective in thousand VND: keeps coefficients near 1 for the solver
 _STRATEGIES: tuple[dict[str, bool | float | str], ...] = (
     {"solver": "ipm", "run_crossover": "off"},
@@ -252,7 +261,7 @@ def _screen(inputs: SizingInputs, costs: CostParams, values_per_year: np.ndarray
     a = fin.annuity_factor(costs.discount_rate, n_years)
     a_d = fin.degraded_annuity_factor(costs.discount_rate, n_years, inputs.degradation_per_year)
     eta = math.sqrt(costs.battery_roundtrip_efficiency)
-    values = values_per_year * (HOURS_PER_YEAR / len(inputs.load_kwh)) * a_d
+    values = values_per_year * year_weight(len(inputs.load_kwh)) * a_d
     steps = 1.0 / np.arange(1, _MAX_LEVELS + 1)
     order = np.argsort(steps)
     bound = concave_net_bound(steps[order], values[order], costs.battery_capex_power * eta)
@@ -357,7 +366,7 @@ def _solve(inputs: SizingInputs, costs: CostParams, with_battery: bool) -> tuple
     y = np.asarray(inputs.pv_kwh_per_kwp, float)
     price = np.asarray(inputs.price_vnd_per_kwh, float)
     T = len(load)
-    w = HOURS_PER_YEAR / T
+    w = year_weight(T)
     N = int(costs.pv_lifetime)
     r = costs.discount_rate
     A = fin.annuity_factor(r, N)
@@ -491,7 +500,7 @@ def _result(
 ) -> SizingResult:
     load = np.asarray(inputs.load_kwh, float)
     price = np.asarray(inputs.price_vnd_per_kwh, float)
-    w = HOURS_PER_YEAR / len(load)
+    w = year_weight(len(load))
     N = int(costs.pv_lifetime)
     r = costs.discount_rate
     inv_repl, bat_repl = _replacement_costs(costs, N)
