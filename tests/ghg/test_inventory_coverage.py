@@ -116,3 +116,10 @@ def test_listed_tenant_is_required_by_the_list(tiny_park):
     t1 = r.tenants[0]
     assert t1.decree06_listed is True and t1.decree06_status == "required" and t1.decree06_screen == "not_required"
     assert t1.decree06_basis == "listed in Decision 01/2022/QD-TTg"  # the list in force on 31 Dec 2023
+
+
+def test_a_year_without_any_activity_is_a_no_data_error(tiny_park):
+    from greenpark.errors import NoDataError
+
+    with pytest.raises(NoDataError, match="no activity data for 2024 in park 'tiny'.*choose another --year"):
+        inventory(tiny_park, consumption_rows([]), 2024)  # the tiny park's records are all 2022-2023

@@ -84,3 +84,19 @@ def test_a_calendar_year_counts_as_the_year():
     # a leap year's 8,784 hours are the year's kWh (w = 1), as the inventory sums them; 24 hours -> 8,760 / 24
     assert year_weight(8784) == year_weight(8760) == 1.0
     assert year_weight(24) == 365.0
+
+
+def test_nothing_to_size_is_a_no_data_error():
+    import datetime as dt
+
+    from greenpark.errors import NoDataError
+    from greenpark.model import Park, ParkData, Tenant
+    from greenpark.solar import pv_system_params, typical_year
+    from greenpark.solar.portfolio import assess_solar
+
+    park = Park(park_id="tiny", name="Tiny IP", latitude=10.8, longitude=106.9, area_ha=10)
+    t = Tenant(tenant_id="T1", name="A", sector="other", floor_area_m2=500, employees=5, voltage_level="<6kV")
+    weather = typical_year(10.8, 106.9, 2025, ZONE, pv_system_params().wind_speed_default)
+    empty = pd.DataFrame(columns=["tenant_id", "kind", "period_start", "value"])
+    with pytest.raises(NoDataError, match=r"no roofs in roofs.csv and no tenant load \(T1: no electricity readings"):
+        assess_solar(ParkData(park=park, tenants=[t], tables={}), empty, weather, 2025, dt.date(2025, 6, 1), 0.68)

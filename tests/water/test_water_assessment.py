@@ -137,6 +137,8 @@ def test_json_has_the_issue_fields(data):
 def test_untranscribed_2025_limits_are_a_finding_not_a_crash(data):
     # the rest of the pillar (performance, completeness, tenants) still runs; compliance is not claimed
     data.wwtps = [wwtp(standard="QCVN40:2025", column="B")]
+    ww = data.tables["wastewater"]  # the same readings a year later, so 2026 has data to evaluate
+    data.tables["wastewater"] = ww.assign(timestamp=pd.to_datetime(ww["timestamp"]) + pd.DateOffset(years=1))
     res = assess_water(data, 2026)
     missing = [f for f in res.findings if f.code == "water.standard.limits_missing"]
     assert len(missing) == 1 and "QCVN 40:2025 limits not transcribed" in missing[0].message

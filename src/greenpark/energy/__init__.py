@@ -4,7 +4,7 @@ Pure functions over DataFrames returning pydantic results; no file, store or env
 """
 
 from greenpark.energy.baseline import Baseline, Savings, avoided_energy, cooling_degree_days, cusum, fit_baseline
-from greenpark.energy.benchmarking import TenantIntensity, benchmark
+from greenpark.energy.benchmarking import TenantIntensity, benchmark, full_year_energy
 from greenpark.energy.loads import LoadResult, LoadStats, UnusualDay, load_analytics
 
 __all__ = [
@@ -19,5 +19,6 @@ __all__ = [
     "cooling_degree_days",
     "cusum",
     "fit_baseline",
+    "full_year_energy",
     "load_analytics",
 ]

@@ -4,6 +4,10 @@ Outliers (stated rule): within a sector of at least four tenants, an intensity a
 Q1 - k IQR, with k the ``outlier_iqr_k`` row of ``reference/data/energy/benchmarking.csv`` (Tukey 1977, k = 1.5).
 Rank 1 is the least energy-intensive tenant of its sector (by kWh/m2, the measure every tenant has).
 Production units differ between tenants, so kWh per production unit is compared only within a sector and unit.
+
+A yearly intensity needs a year's energy: :func:`full_year_energy` applies the one full-year rule
+(:mod:`greenpark.coverage`) to each tenant's measured kWh before :func:`benchmark`, so the kWh benchmarked is the
+inventory's full-year figure; a tenant whose readings are too few for an estimate is left out, with a note.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel
 
+from greenpark.coverage import coverage_by, coverage_statuses, describe, full_year_estimates, full_year_rule
 from greenpark.errors import InputError
 from greenpark.reference import lookup
 
@@ -31,6 +36,8 @@ class TenantIntensity(BaseModel):
     sector_size: int
     sector_median_kwh_per_m2: float
     outlier: str | None  # "high", "low" or None
+    energy_kwh_measured: float | None = None  # before the full-year rule (None: not given)
+    coverage: float | None = None
 
 
 def tukey_outliers(x: pd.Series, groups: pd.Series, k: float) -> pd.Series:
@@ -45,6 +52,46 @@ def tukey_outliers(x: pd.Series, groups: pd.Series, k: float) -> pd.Series:
     return out
 
 
+def full_year_energy(
+    tenants: pd.DataFrame, coverage: pd.DataFrame | None, kind: str = "electricity_import"
+) -> tuple[pd.DataFrame, list[str]]:
+    """Each tenant's year of energy by the full-year rule, ready for :func:`benchmark`.
+
+    Parameters
+    ----------
+    tenants : DataFrame
+        ``benchmark``'s input with ``energy_kwh`` as measured over the year's valid intervals.
+    coverage : DataFrame or None
+        ``Store.coverage(park_id, start, end, by="tenant")`` over the year. None = not measured: no tenant can be
+        benchmarked (a week is not a year), said in the notes.
+
+    Returns
+    -------
+    DataFrame
+        The tenants that have a full-year figure, with ``energy_kwh`` = measured / coverage,
+        ``energy_kwh_measured``, ``coverage`` and ``coverage_status``.
+    list of str
+        Notes naming the tenants left out and why.
+    """
+    rule = full_year_rule()
+    df = tenants.copy()
+    if coverage is None:
+        return df.iloc[0:0].assign(energy_kwh_measured=[], coverage=[], coverage_status=[]), [
+            "coverage not given: no intensity benchmark (a yearly kWh/m2 needs the year's coverage, Store.coverage)"
+        ]
+    cov = coverage_by(coverage, kind)["coverage"]
+    df["coverage"] = df["tenant_id"].astype(str).map(cov).astype(float)
+    df["coverage_status"] = coverage_statuses(df["coverage"], rule)
+    df["energy_kwh_measured"] = df["energy_kwh"].astype(float)
+    df["energy_kwh"] = full_year_estimates(df["energy_kwh_measured"], df["coverage"], rule)
+    out = df["energy_kwh"].isna()
+    notes = []
+    for r in df[out].itertuples():
+        cov_r = None if pd.isna(r.coverage) else float(r.coverage)
+        notes.append(f"{r.tenant_id}: not benchmarked: {describe(float(r.energy_kwh_measured), cov_r, 'kWh', rule)}")
+    return df[~out].reset_index(drop=True), notes
+
+
 def benchmark(tenants: pd.DataFrame) -> list[TenantIntensity]:
     """Energy intensity per tenant.
 
@@ -52,7 +99,8 @@ def benchmark(tenants: pd.DataFrame) -> list[TenantIntensity]:
     ----------
     tenants : DataFrame
         Columns ``tenant_id``, ``sector``, ``energy_kwh`` (year), ``floor_area_m2``, and optionally
-        ``production`` (year, in ``production_unit``) and ``production_unit``.
+        ``production`` (year, in ``production_unit``) and ``production_unit``; from :func:`full_year_energy`
+        also ``energy_kwh_measured`` and ``coverage``.
     """
     need = {"tenant_id", "sector", "energy_kwh", "floor_area_m2"}
     if need - set(tenants.columns):
@@ -79,6 +127,8 @@ def benchmark(tenants: pd.DataFrame) -> list[TenantIntensity]:
             sector_size=int(r.size),
             sector_median_kwh_per_m2=float(r.median),
             outlier=None if pd.isna(r.outlier) else str(r.outlier),
+            energy_kwh_measured=float(r.energy_kwh_measured) if "energy_kwh_measured" in df else None,
+            coverage=None if "coverage" not in df or pd.isna(r.coverage) else float(r.coverage),
         )
         for r in df.itertuples()
     ]

@@ -22,7 +22,7 @@ from __future__ import annotations
 import pandas as pd
 from pydantic import BaseModel
 
-from greenpark.errors import InputError
+from greenpark.errors import InputError, NoDataError
 from greenpark.reference import lookup
 from greenpark.tariffs import BANDS, kwh_by_band
 
@@ -109,7 +109,7 @@ def load_analytics(load: pd.DataFrame, zone: str, parameters: dict[str, float] |
     if missing:
         raise InputError(f"load_analytics needs columns tenant_id, ts, kwh; missing {sorted(missing)}")
     if load.empty:
-        raise InputError("load_analytics got no interval data; import readings for the year first")
+        raise NoDataError("load_analytics got no interval data; import readings for the year first")
     ts = pd.to_datetime(load["ts"])
     if ts.dt.tz is None:
         raise InputError("load_analytics needs tz-aware timestamps in column ts; localise them first")

@@ -42,7 +42,7 @@ from greenpark.coverage import (
     full_year_rule,
     total_coverage,
 )
-from greenpark.errors import InputError
+from greenpark.errors import InputError, NoDataError
 from greenpark.ghg.combustion import combustion_emissions
 from greenpark.ghg.decree06 import (
     ReportingCalendar,
@@ -257,6 +257,11 @@ def inventory(
     -------
     InventoryResult
 
+    Raises
+    ------
+    NoDataError
+        The year has no activity data at all (no readings, records or WWTP activity).
+
     References
     ----------
     GHG Protocol Corporate Standard (2004) and Scope 2 Guidance (2015); ISO 14064-1:2018; IPCC 2006 GL Vol.2
@@ -308,6 +313,12 @@ def inventory(
     s3 = s3.assign(tenant_id=_tenant_key(s3["tenant_id"])) if not s3.empty else s3
     if "avoided_tco2e" not in s3:
         s3 = s3.assign(avoided_tco2e=0.0)
+    if s2.empty and comb.empty and refr.empty and not wwtps and s3.empty:
+        raise NoDataError(
+            f"no activity data for {year} in park {park.park.park_id!r}: no electricity readings, no fuel, "
+            "refrigerant or waste records and no WWTP activity, so an inventory would be all zeros; import "
+            "readings and records for the year (greenpark import) or choose another --year"
+        )
 
     listed = {t.tenant_id: t.decree06_listed for t in park.tenants}
 

@@ -1,8 +1,10 @@
-"""Plan engine: candidate measures per tenant, the marginal abatement cost curve and the least-cost roadmap.
+"""Plan engine: the baseline year from the inventory (full-year rule), candidate measures per tenant, the
+marginal abatement cost curve and the least-cost roadmap.
 
 Pure functions over typed inputs; the MILP is solved with HiGHS (``highspy``).
 """
 
+from greenpark.plan.baseline import PlanBaseline, plan_baseline
 from greenpark.plan.measures import (
     CostCurveRow,
     Measure,
@@ -20,11 +22,13 @@ __all__ = [
     "Adoption",
     "CostCurveRow",
     "Measure",
+    "PlanBaseline",
     "RoadmapResult",
     "RoadmapYear",
     "annualised_cost_vnd",
     "candidate_measures",
     "cost_curve",
+    "plan_baseline",
     "plan_parameter",
     "roadmap",
     "tenant_electricity_prices",

@@ -97,7 +97,10 @@ def roadmap(
     """
     targets = {int(k): float(v) for k, v in targets.items() if int(k) > baseline_year}
     if not targets:
-        raise InputError(f"roadmap needs at least one target year after the baseline year {baseline_year}")
+        raise InputError(
+            f"roadmap needs at least one target year after the baseline year {baseline_year}; set them in "
+            "park.toml, e.g. [targets] ghg_reduction_pct = { 2030 = 30, 2050 = 100 }"
+        )
     y0, last = baseline_year, max(targets)
     starts = list(range(y0 + 1, last + 1))
     r, d, b_e = discount_rate, grid_decline, baseline_electricity_tco2e
@@ -152,19 +155,26 @@ def roadmap(
         vals = np.array([a_k[cols[j][0]] for j in idx])
         rows.add(idx, vals, float(need) * (1 - 1e-9), opt.INF)
     n = len(cols)
-    lp = opt.LinearProgram(
-        name=f"roadmap {y0}-{last}",
-        cost=cost,
-        col_lower=np.zeros(n),
-        col_upper=np.ones(n),
-        a=rows.matrix(n),
-        row_lower=rows.lower,
-        row_upper=rows.upper,
-        integer=np.ones(n, bool),
-    )
-    # -- solve and read back ---------------------------------------------------------------------------------------
-    solution = opt.solve(lp, hint="check the measures' abatement and costs and the targets' years")
-    x = np.round(solution.x).astype(int) if cols else np.array([], dtype=int)
+    if cols:
+        lp = opt.LinearProgram(
+            name=f"roadmap {y0}-{last}",
+            cost=cost,
+            col_lower=np.zeros(n),
+            col_upper=np.ones(n),
+            a=rows.matrix(n),
+            row_lower=rows.lower,
+            row_upper=rows.upper,
+            integer=np.ones(n, bool),
+        )
+        # -- solve and read back -----------------------------------------------------------------------------------
+        solution = opt.solve(lp, hint="check the measures' abatement and costs and the targets' years")
+        x = np.round(solution.x).astype(int)
+    else:  # nothing to choose: the roadmap is business as usual (HiGHS refuses an empty model)
+        x = np.array([], dtype=int)
+        notes.append(
+            "no candidate measure abates anything (no tenant electricity or fuel in the baseline): the roadmap is "
+            "business as usual"
+        )
     chosen = [(ms[i], s) for j, (i, s) in enumerate(cols) if x[j] == 1]
     years = []
     for t in range(y0, last + 1):

@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 from pydantic import BaseModel, Field
 
+from greenpark.errors import NoDataError
 from greenpark.model import ParkData
 from greenpark.waste.ghg import route_emissions
 from greenpark.waste.indicators import WasteIndicators, waste_indicators
@@ -47,6 +48,9 @@ class WasteResult(BaseModel):
     symbiosis: SymbiosisResult
     notes: list[str]
     factors: list[dict]
+
+
+RECORD_COLUMNS = ("date", "tenant_id", "waste_code", "description", "category", "quantity_t", "route", "receiver")
 
 
 def sludge_sources(sludge: pd.DataFrame, year: int) -> pd.DataFrame:
@@ -87,9 +91,16 @@ def assess_waste(
     Returns
     -------
     WasteResult
+
+    Raises
+    ------
+    NoDataError
+        No waste record in ``year``, no WWTP sludge and no symbiosis match: there is nothing to assess.
     """
     dirs = tuple(extra_dirs)
     waste = data.table("waste")
+    if waste.empty:  # no waste.csv: the canonical columns, no rows (docs/park-folder.md)
+        waste = pd.DataFrame(columns=list(RECORD_COLUMNS))
     notes: list[str] = []
     ind = waste_indicators(waste, year, data.table("production"), dirs)
     if waste.empty:
@@ -119,6 +130,15 @@ def assess_waste(
         dirs,
     )
     sym = match_symbiosis(offer_table, gwp_set, dirs)
+    if ind.records == 0 and own == 0 and not sym.matches:
+        years = sorted({str(d)[:4] for d in waste["date"]}) if not waste.empty and "date" in waste else []
+        have = f"waste.csv has records for {', '.join(years)}" if years else "waste.csv is missing or empty"
+        raise NoDataError(
+            f"no waste records for {year} in park {data.park.park_id!r} ({have}), no WWTP sludge and no symbiosis "
+            f"match: nothing to assess; add waste.csv rows for {year} or choose another --year"
+        )
+    if ind.records == 0:
+        notes.append(f"no waste records for {year}: the figures are the WWTP sludge and symbiosis offers only")
     return WasteResult(
         park_id=data.park.park_id,
         year=year,

@@ -119,7 +119,7 @@ def waste_indicators(
     rec = wf.routes(dirs)["recovery"]
     w = wf.classify(waste, dirs) if not waste.empty else waste.assign(hazardous=[], ipcc_type=[], code_known=[])
     w = w.assign(month=w["date"].astype(str).str.slice(0, 7)) if not w.empty else w.assign(month=[])
-    w = w[w["month"].str.startswith(f"{year}-")].copy()
+    w = w[w["month"].astype(str).str.startswith(f"{year}-")].copy()  # an empty table's column is not text
     w["quantity_t"] = w["quantity_t"].astype(float)
     w["recovered"] = w["route"].map(lambda r: bool(rec.get(r, False))).astype(bool)
     w["haz_t"] = w["quantity_t"].where(w["hazardous"].astype(bool), 0.0)

@@ -29,7 +29,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 from pydantic import BaseModel, Field
 
-from greenpark.errors import MissingFactorError, UnknownParameterError
+from greenpark.errors import MissingFactorError, NoDataError, UnknownParameterError
 from greenpark.model import ParkData, Wwtp
 from greenpark.water.alerts import Alert, missing_data_alerts
 from greenpark.water.compliance import (
@@ -314,6 +314,22 @@ def assess_wwtp(
     return result, findings
 
 
+def _in_year(ww: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.Series:
+    """Rows of the wastewater table inside [start, end)."""
+    if ww.empty or "timestamp" not in ww:
+        return pd.Series(False, index=ww.index, dtype=bool)
+    ts = pd.to_datetime(ww["timestamp"], utc=True)
+    return (ts >= start) & (ts < end)
+
+
+def _held(ww: pd.DataFrame, zone: ZoneInfo) -> str:
+    """What the wastewater table holds, for a message: its span in park local time, or that it is empty."""
+    if ww.empty or "timestamp" not in ww:
+        return "wastewater.csv is missing or empty"
+    ts = pd.to_datetime(ww["timestamp"], utc=True).dt.tz_convert(zone)
+    return f"wastewater.csv covers {ts.min():%Y-%m-%d} to {ts.max():%Y-%m-%d}"
+
+
 def assess_water(
     data: ParkData,
     year: int,
@@ -349,14 +365,35 @@ def assess_water(
         The wastewater table has a name that is not canonical.
     MissingFactorError
         A limit is not available (e.g. QCVN 40:2025 values not yet transcribed).
+    NoDataError
+        The park has no WWTP, or no wastewater reading in the year (the message says what the table holds).
     """
+    if not data.wwtps:
+        raise NoDataError(
+            f"park {data.park.park_id!r} has no WWTP: nothing to assess for water; add wwtp.csv (and wastewater.csv)"
+        )
     rules = rules or MonitoringRules.from_reference()
     start, end = year_bounds(data, year)
     ww = _checked_wastewater(data.table("wastewater"))
+    in_year = _in_year(ww, start, end)
+    if not in_year.any():
+        at = ", ".join(w.wwtp_id for w in data.wwtps)
+        raise NoDataError(
+            f"no wastewater readings for {year} at {at} ({_held(ww, data.park.zone)}); "
+            f"add wastewater.csv rows for {year} or choose another --year"
+        )
     vols = tenant_volumes_m3(tenant_volumes, start, end)
     findings: list[Finding] = []
     wwtps = []
     for w in data.wwtps:
+        if not (in_year & (ww["wwtp_id"] == w.wwtp_id)).any():
+            findings.append(
+                Finding(
+                    code="water.data.no_readings",
+                    message=f"no wastewater readings for {w.wwtp_id} in {year}: its compliance is unknown, not met",
+                    data={"wwtp_id": w.wwtp_id},
+                )
+            )
         kwh = wwtp_electricity_kwh(electricity, data.meters, w.wwtp_id, start, end)
         res, f = assess_wwtp(
             w,
