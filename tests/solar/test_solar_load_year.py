@@ -86,10 +86,11 @@ def test_a_calendar_year_counts_as_the_year():
     assert year_weight(24) == 365.0
 
 
-def test_nothing_to_size_is_a_no_data_error():
+def test_a_tenant_not_sized_says_why():
+    # the tenant page sizes one tenant: with too few readings it gets a result whose notes say why (the
+    # application layer decides when a whole park has nothing to size)
     import datetime as dt
 
-    from greenpark.errors import NoDataError
     from greenpark.model import Park, ParkData, Tenant
     from greenpark.solar import pv_system_params, typical_year
     from greenpark.solar.portfolio import assess_solar
@@ -97,6 +98,7 @@ def test_nothing_to_size_is_a_no_data_error():
     park = Park(park_id="tiny", name="Tiny IP", latitude=10.8, longitude=106.9, area_ha=10)
     t = Tenant(tenant_id="T1", name="A", sector="other", floor_area_m2=500, employees=5, voltage_level="<6kV")
     weather = typical_year(10.8, 106.9, 2025, ZONE, pv_system_params().wind_speed_default)
-    empty = pd.DataFrame(columns=["tenant_id", "kind", "period_start", "value"])
-    with pytest.raises(NoDataError, match=r"no roofs in roofs.csv and no tenant load \(T1: no electricity readings"):
-        assess_solar(ParkData(park=park, tenants=[t], tables={}), empty, weather, 2025, dt.date(2025, 6, 1), 0.68)
+    hours = local_hours(2025, ZONE)
+    c = hourly("T1", "electricity_import", hours[:168], 100.0)
+    r = assess_solar(ParkData(park=park, tenants=[t], tables={}), c, weather, 2025, dt.date(2025, 6, 1), 0.68)
+    assert r.tenants == [] and any(n.startswith("T1: measured 16,800.0 kWh over 1.9% of the year") for n in r.notes)

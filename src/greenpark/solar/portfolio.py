@@ -25,7 +25,6 @@ import pandas as pd
 from pydantic import BaseModel
 
 from greenpark.coverage import FullYearRule, coverage_by, describe, full_year_estimates, full_year_rule
-from greenpark.errors import NoDataError
 from greenpark.model import ParkData
 from greenpark.solar.params import CostParams, PvSystemParams, cost_params, pv_system_params
 from greenpark.solar.pv import RoofPotential, RoofResult, roof_potential
@@ -305,12 +304,6 @@ def assess_solar(
                 ),
                 costs,
             )
-        )
-    if not jobs and not potential.roofs:
-        why = "; ".join(n for n in notes if n.split(":")[0] in {t.tenant_id for t in data.tenants}) or "no tenants"
-        raise NoDataError(
-            f"nothing to size for park {park.park_id!r} in {year}: no roofs in roofs.csv and no tenant load ({why}); "
-            "add roofs.csv and the year's electricity readings"
         )
     batches = [jobs[k : k + BATCH_TENANTS] for k in range(0, len(jobs), BATCH_TENANTS)]
     if workers > 1 and len(batches) > 1:
