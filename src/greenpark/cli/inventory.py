@@ -44,9 +44,13 @@ def _print_table(r: Any) -> None:
     ):
         head.add_row(label, _fmt(v))
     console.print(head)
-    t = Table(title="By tenant (Decree 06: inventory required if >= 3,000 tCO2e/yr or >= 1,000 TOE/yr)")
-    for c in ("tenant", "S1", "S2 loc", "S2 mkt", "S3", "TOE", "Decree 06"):
+    t = Table(
+        title="By tenant, as measured (Decree 06 screen: >= 3,000 tCO2e/yr or >= 1,000 TOE/yr; the duty follows "
+        "the Prime Minister's list)"
+    )
+    for c in ("tenant", "S1", "S2 loc", "S2 mkt", "S3", "TOE", "coverage", "full-year est. tCO2e", "Decree 06"):
         t.add_column(c, justify="left" if c == "tenant" else "right")
+    words = {"required": "[bold]required[/]", "not_required": "not required", "insufficient_data": "insufficient data"}
     for x in [*sorted(r.tenants, key=lambda x: -x.total_tco2e), r.park_common]:
         t.add_row(
             x.tenant_id or "(park common)",
@@ -55,7 +59,9 @@ def _print_table(r: Any) -> None:
             _fmt(x.scope2_market_tco2e),
             _fmt(x.scope3_tco2e),
             _fmt(x.energy_toe),
-            "[bold]required[/]" if x.decree06_inventory_required else "",
+            "not measured" if x.coverage is None else f"{x.coverage:.1%} {x.coverage_status}",
+            "" if x.full_year_estimate_tco2e is None else f"ESTIMATE {_fmt(x.full_year_estimate_tco2e)}",
+            words.get(x.decree06_status, x.decree06_status) if x.tenant_id else "",
         )
     console.print(t)
     f = Table(title="Factors used")
@@ -65,10 +71,13 @@ def _print_table(r: Any) -> None:
         f.add_row(x.name, f"{x.value:g}", x.unit, x.source, ", ".join(x.flags))
     console.print(f)
     cal = r.decree06_calendar
-    console.print(
-        f"Decree 06 calendar for {r.year}: activity data due {cal.activity_data_due}; facility inventory report "
-        f"(covers {cal.inventory_report_covers}) due {cal.inventory_report_due}"
+    report = (
+        f"facility inventory report (covers {cal.inventory_report_covers}) due {cal.inventory_report_due}"
+        if cal.inventory_report_due
+        else "no facility inventory report covers this year"
     )
+    due = cal.activity_data_due or "not required for this year"
+    console.print(f"Decree 06 calendar for {r.year}: activity data due {due}; {report}")
     for n in r.notes:
         console.print(f"[yellow]note:[/] {n}")
 
