@@ -35,8 +35,8 @@ def _partial():
 @pytest.mark.parametrize(
     ("lang", "partial", "status", "park_note", "no_report"),
     [
-        ("en", "partial year", "cannot be told: insufficient data", "cover 80.0%", "no facility inventory report"),
-        ("vi", "một phần năm", "chưa xác định được: thiếu dữ liệu", "phủ 80,0 %", "không có báo cáo kiểm kê"),
+        ("en", "partial year", "cannot be told: insufficient data", "cover 80.0", "no facility inventory report"),
+        ("vi", "một phần năm", "chưa xác định được: thiếu dữ liệu", "phủ 80,0", "không có báo cáo kiểm kê"),
     ],
 )
 def test_partial_year_is_labelled_measured_with_the_estimate_beside(lang, partial, status, park_note, no_report):
