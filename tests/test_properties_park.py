@@ -204,7 +204,7 @@ def test_generated_parks_never_crash_and_never_report_silent_zeros(spec, tmp_pat
         ("water", []),
         ("waste", []),
         ("energy", []),
-        ("solar", ["--on", "2025-06-01", "--workers", "1"]),
+        ("solar", ["--on", "2026-11-29", "--workers", "1"]),
         ("plan", []),
     ):
         res = run([command, str(folder), *year, *extra, "--json"])

@@ -100,5 +100,5 @@ def test_a_tenant_not_sized_says_why():
     weather = typical_year(10.8, 106.9, 2025, ZONE, pv_system_params().wind_speed_default)
     hours = local_hours(2025, ZONE)
     c = hourly("T1", "electricity_import", hours[:168], 100.0)
-    r = assess_solar(ParkData(park=park, tenants=[t], tables={}), c, weather, 2025, dt.date(2025, 6, 1), 0.68)
+    r = assess_solar(ParkData(park=park, tenants=[t], tables={}), c, weather, 2025, dt.date(2026, 11, 29), 0.68)
     assert r.tenants == [] and any(n.startswith("T1: measured 16,800.0 kWh over 1.9% of the year") for n in r.notes)
