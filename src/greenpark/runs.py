@@ -37,7 +37,7 @@ from greenpark.billing import (
     monthly_bills,
     prices_on,
 )
-from greenpark.energy import benchmark, fit_baseline, load_analytics
+from greenpark.energy import benchmark, fit_baseline, full_year_energy, load_analytics
 from greenpark.energy.verification import VerifiedSavings, verify_savings
 from greenpark.errors import BaselineRejectedError, InputError, NoDataError
 from greenpark.finance import discount_rate
@@ -49,6 +49,7 @@ from greenpark.periods import year_bounds
 from greenpark.plan import (
     candidate_measures,
     cost_curve,
+    plan_baseline,
     roadmap,
     tenant_electricity_prices,
     tenant_fuel_uses,
@@ -66,7 +67,6 @@ from greenpark.water.tenants import tenant_loads, tenant_volumes_m3
 
 Grain = Literal["15min", "hour", "day", "month", "year"]
 By = Literal["tenant", "meter"]
-_TOE_KWH = 11_630.0  # 1 toe = 11.63 MWh by definition (IEA/OECD energy statistics manual)
 #: the widest span a park's readings are looked for in (local years)
 _FIRST_YEAR, _LAST_YEAR = 1990, 2100
 
@@ -257,6 +257,7 @@ def inventory_for(
         strict_factors=strict_factors,
         wwtp_activities=activities,
         extra_dirs=tuple(extra_dirs),
+        coverage=py.coverage("tenant", "year"),
     )
     result.notes.extend(water_notes)
     return result
@@ -357,6 +358,7 @@ def solar_for(
         gf.as_dict(),
         params=pv_system_params(),
         workers=1 if tenant_id is not None else workers,
+        coverage=py.coverage("tenant", "year"),
     )
 
 
@@ -405,13 +407,16 @@ def energy_for(py: ParkYear) -> dict[str, Any]:
                 "production_unit": str(p["unit"].iloc[0]) if not p.empty else None,
             }
         )
-    bench = benchmark(pd.DataFrame(rows)) if rows else []
+    # a yearly intensity needs a year: the full-year rule (greenpark.coverage), the inventory's figure
+    year_rows, notes = full_year_energy(pd.DataFrame(rows), py.coverage("tenant", "year")) if rows else ([], [])
+    bench = benchmark(year_rows) if len(year_rows) else []
     return {
         "park_id": py.park_id,
         "year": py.year,
         "loads": loads.model_dump(),
         "baselines": baselines,
         "benchmarks": [b.model_dump() for b in bench],
+        "notes": notes,
     }
 
 
@@ -446,25 +451,9 @@ def plan_for(
     fuel-switch and heat-pump measures apply only to tenants burning a boiler fuel (the year's fuels).
     """
     inv = inventory_result if inventory_result is not None else inventory_for(py)
-    toe_per_kwh = lookup("ghg/toe", carrier="electricity").value
-    sectors = {t.tenant_id: str(t.sector) for t in py.data.tenants}
-    rows = []
-    for x in inv.tenants:
-        fuel_kwh = max(x.energy_toe * _TOE_KWH - x.grid_import_kwh * toe_per_kwh * _TOE_KWH, 0.0)
-        rows.append(
-            {
-                "tenant_id": x.tenant_id,
-                "sector": sectors.get(x.tenant_id, "other"),
-                "electricity_kwh": x.grid_import_kwh,
-                "fuel_kwh": fuel_kwh,
-                "fuel_tco2e": x.scope1_combustion_tco2e,
-            }
-        )
-    pc = inv.park_common
-    if pc.grid_import_kwh > 0 and py.data.wwtps:
-        rows.append({"tenant_id": "park_wwtp", "sector": "wwtp", "electricity_kwh": pc.grid_import_kwh,
-                     "fuel_kwh": 0.0, "fuel_tco2e": 0.0})  # fmt: skip
-    tenants = pd.DataFrame(rows)
+    # the baseline year's energy and emissions, a partial year completed by the full-year rule (greenpark.coverage)
+    base = plan_baseline(inv, {t.tenant_id: str(t.sector) for t in py.data.tenants}, [w.wwtp_id for w in py.data.wwtps])
+    tenants = base.activity.copy()
     on = price_on or dt.date(py.year, 12, 31)
     shapes = tenant_load_shapes(py)
     shape = tenants[["tenant_id"]].merge(shapes, on="tenant_id", how="left")
@@ -486,18 +475,20 @@ def plan_for(
     decline = lookup("ghg/grid_projection", scenario=grid_scenario).value
     rm = roadmap(
         ms,
-        inv.total_tco2e,
+        base.baseline_tco2e,
         py.year,
         pct,
         decline,
-        baseline_electricity_tco2e=inv.scope2_location_tco2e,
+        baseline_electricity_tco2e=base.baseline_electricity_tco2e,
         grid_tco2_per_mwh=gf,
         discount_rate=rate,
     )
     return {
         "park_id": py.park_id,
         "baseline_year": py.year,
-        "baseline_tco2e": inv.total_tco2e,
+        "baseline_tco2e": base.baseline_tco2e,
+        "baseline_full_year_estimate": base.full_year_estimate,
+        "notes": base.notes,
         "grid_scenario": grid_scenario,
         "targets_pct": pct,
         "cost_curve": [c.model_dump() for c in curve],

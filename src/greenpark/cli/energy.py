@@ -59,6 +59,8 @@ def _print_energy(r: dict[str, Any]) -> None:
             f"{x['rank_in_sector']}/{x['sector_size']}", x["outlier"] or "", bl_s,
         )  # fmt: skip
     console.print(b)
+    for n in r.get("notes", []):
+        console.print(f"[yellow]note:[/] {n}", highlight=False)
 
 
 def _print_plan(r: dict[str, Any]) -> None:
@@ -80,8 +82,8 @@ def _print_plan(r: dict[str, Any]) -> None:
         cap = "" if yr["cap_tco2e"] is None else num(yr["cap_tco2e"])
         y.add_row(str(yr["year"]), num(yr["bau_tco2e"]), num(yr["planned_tco2e"]), cap, str(len(starting)))
     console.print(y)
-    for n in rm["notes"]:
-        console.print(f"[yellow]note:[/] {n}")
+    for n in [*r.get("notes", []), *rm["notes"]]:
+        console.print(f"[yellow]note:[/] {n}", highlight=False)
 
 
 def register(app: typer.Typer) -> None:
