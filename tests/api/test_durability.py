@@ -22,9 +22,9 @@ from pathlib import Path
 import httpx
 import pandas as pd
 import pytest
-from service_fixtures import PASSWORD, PG_URL, free_port, pg_reason, tiny_park
 
 from greenpark.store import open_store
+from testkit import PASSWORD, free_port, tiny_park, wait_for_health
 
 pytestmark = [pytest.mark.timeout(180), pytest.mark.slow]
 BATCH = 500
@@ -51,26 +51,10 @@ def _serve(url: str, port: int, log: Path, extra: list[str] | None = None) -> su
     )
 
 
-def _wait_up(base: str, proc: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"server exited early: {log.read_text()[-2000:]}")
-        try:
-            if httpx.get(f"{base}/api/v1/health", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    pytest.fail("server did not answer /health within 60 s")
-
-
 @pytest.fixture(params=["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])
 def store_url(request: pytest.FixtureRequest, tmp_path: Path):  # type: ignore[no-untyped-def]
     if request.param == "postgres":
-        reason = pg_reason()
-        if reason:
-            pytest.skip(reason)
-        url = f"{PG_URL}?schema=gptest_{uuid.uuid4().hex[:12]}"
+        url = f"{request.getfixturevalue('pg_url')}?schema=gptest_{uuid.uuid4().hex[:12]}"
     else:
         url = f"duckdb:///{tmp_path / 'store.duckdb'}"
     s = open_store(url)
@@ -89,7 +73,7 @@ def test_sigkill_loses_no_acknowledged_reading(store_url: str, tmp_path: Path) -
     log = tmp_path / "server.log"
     proc = _serve(store_url, port, log)
     try:
-        _wait_up(base, proc, log)
+        wait_for_health(base, proc, log)
         login = httpx.post(f"{base}/api/v1/auth/login", json={"username": "admin", "password": PASSWORD})
         assert login.status_code == 200, login.text
         tok = httpx.post(
@@ -153,14 +137,10 @@ def test_sigkill_loses_no_acknowledged_reading(store_url: str, tmp_path: Path) -
 
 
 @pytest.mark.mqtt
-def test_sigkill_during_mqtt_ingestion_loses_nothing(tmp_path: Path) -> None:
+def test_sigkill_during_mqtt_ingestion_loses_nothing(tmp_path: Path, mqtt_broker: tuple[str, int]) -> None:
     """Kill the subscriber mid-stream; on restart the broker redelivers every message not yet PUBACKed."""
     import paho.mqtt.client as mqtt
-    from service_fixtures import mqtt_reason
 
-    reason = mqtt_reason()
-    if reason:
-        pytest.skip(reason)
     url = f"duckdb:///{tmp_path / 'store.duckdb'}"
     s = open_store(url)
     s.save_park(tiny_park())
@@ -180,7 +160,7 @@ def test_sigkill_during_mqtt_ingestion_loses_nothing(tmp_path: Path) -> None:
             os.environ.clear()
             os.environ.update(old)
         base = f"http://127.0.0.1:{port}"
-        _wait_up(base, proc, log)
+        wait_for_health(base, proc, log)
         return proc, base
 
     proc, base = serve()

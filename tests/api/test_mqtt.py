@@ -17,7 +17,7 @@ import paho.mqtt.client as mqtt
 import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
-from service_fixtures import Callers, free_port, make_callers, mqtt_reason, test_settings
+from service_fixtures import Callers, free_port, make_callers, test_settings
 
 from greenpark.api import create_app
 from greenpark.ingest.mqtt import MqttIngestor
@@ -27,10 +27,8 @@ pytestmark = [pytest.mark.mqtt, pytest.mark.timeout(120)]
 
 
 @pytest.fixture(autouse=True)
-def _broker() -> None:
-    reason = mqtt_reason()
-    if reason:
-        pytest.skip(reason)
+def _broker(mqtt_broker: tuple[str, int]) -> None:
+    """Every test here needs the broker (skipped without it; failed under GREENPARK_REQUIRE_SERVICES=1)."""
 
 
 def _publisher() -> mqtt.Client:

@@ -23,7 +23,6 @@ from service_fixtures import PASSWORD, quarter_hours, test_settings, tiny_park
 
 from greenpark.api import create_app
 from greenpark.api.accounts import Role
-from greenpark.example import write_example_park
 from greenpark.io.importer import import_park
 from greenpark.store import open_store
 from greenpark.store.base import Store
@@ -82,11 +81,10 @@ def wait_done(client: TestClient, url: str, headers: dict[str, str]) -> dict[str
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+def served(tmp_path_factory: pytest.TempPathFactory, example_park: Path) -> Iterator[Served]:
     tmp = tmp_path_factory.mktemp("reports_api")
-    write_example_park(tmp / "park", n_tenants=9)
     store = open_store(f"duckdb:///{tmp / 'store.duckdb'}")
-    import_park(tmp / "park", store)
+    import_park(example_park, store)
     reports_dir = tmp / "reports"
     app = create_app(test_settings(reports_dir=reports_dir), store=store)
     try:

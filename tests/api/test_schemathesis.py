@@ -8,20 +8,19 @@ examples per operation.
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 import schemathesis
 import uvicorn
 from hypothesis import HealthCheck, settings
-from service_fixtures import free_port, make_callers, test_settings, tiny_park
+from service_fixtures import make_callers, test_settings
 
 from greenpark.api import create_app
 from greenpark.store import open_store
+from testkit import free_port, tiny_park, wait_for_health
 
 pytestmark = pytest.mark.timeout(600)
 STATE: dict[str, Any] = {}
@@ -38,13 +37,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/api/v1/health", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.05)
+    wait_for_health(base, timeout_s=30)
     callers = make_callers(app.state.service)
     STATE["base"] = base
     STATE["headers"] = callers.headers["operator"]

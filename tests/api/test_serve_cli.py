@@ -6,12 +6,12 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
-from service_fixtures import PASSWORD, free_port
+
+from testkit import PASSWORD, free_port, wait_for_health
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 
@@ -29,16 +29,7 @@ def test_serve_example_answers_the_overview(tmp_path: Path) -> None:
     )
     base = f"http://127.0.0.1:{port}/api/v1"
     try:
-        deadline = time.monotonic() + 240
-        while time.monotonic() < deadline:
-            assert proc.poll() is None, (tmp_path / "serve.log").read_text()[-2000:]
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.5)
-        else:
-            pytest.fail("greenpark serve --example did not answer within 240 s")
+        wait_for_health(f"http://127.0.0.1:{port}", proc, tmp_path / "serve.log", timeout_s=240)
         # scrypt at N=2^17 (the OWASP cost) takes 0.3 s alone and seconds on a loaded machine
         login = httpx.post(f"{base}/auth/login", json={"username": "admin", "password": PASSWORD}, timeout=60)
         assert login.status_code == 200

@@ -1,23 +1,22 @@
 """End to end: `greenpark example` + `greenpark assess` write a report that renders in Chromium and as PDF pages."""
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
+from testkit import example_truth
+
 pytestmark = [pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory) -> Path:
+def report(tmp_path_factory, example_park) -> Path:
     root = tmp_path_factory.mktemp("assess")
-    park = root / "park"
+    park = example_park
     cli = [sys.executable, "-m", "greenpark.cli"]
-    subprocess.run([*cli, "example", str(park), "--tenants", "9"], check=True, capture_output=True, timeout=300)
     out = root / "report"
     run = subprocess.run(
         [*cli, "assess", str(park), "--year", "2024", "--out", str(out), "--lang", "vi"],
@@ -28,9 +27,9 @@ def report(tmp_path_factory) -> Path:
     return out
 
 
-def test_assessment_recovers_the_example_truth(report):
+def test_assessment_recovers_the_example_truth(report, example_park):
     a = json.loads((report / "assessment.json").read_text())
-    meta = json.loads((report.parent / "park" / "metadata.json").read_text())
+    meta = example_truth(example_park)
     assert {s["status"] for n, s in a["stages"].items() if n in ("load", "inventory", "water", "waste", "solar")} == {
         "ok"
     }
@@ -40,14 +39,13 @@ def test_assessment_recovers_the_example_truth(report):
 
 
 @pytest.mark.browser
-@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed (/usr/bin/chromium)")
-def test_html_renders_in_chromium_without_console_errors(report):
+def test_html_renders_in_chromium_without_console_errors(report, chromium):
     from playwright.sync_api import sync_playwright
 
     errors: list[str] = []
     with sync_playwright() as p:
         browser = p.chromium.launch(
-            executable_path=CHROMIUM,
+            executable_path=str(chromium),
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
         )
         page = browser.new_page()
@@ -60,8 +58,7 @@ def test_html_renders_in_chromium_without_console_errors(report):
     assert errors == []
 
 
-@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm (poppler-utils) is not installed")
-def test_pdf_pages_render(report, tmp_path):
-    subprocess.run(["pdftoppm", "-r", "30", "-png", str(report / "report.pdf"), str(tmp_path / "p")], check=True)
+def test_pdf_pages_render(report, tmp_path, pdftoppm):
+    subprocess.run([pdftoppm, "-r", "30", "-png", str(report / "report.pdf"), str(tmp_path / "p")], check=True)
     pages = sorted(tmp_path.glob("p-*.png"))
     assert len(pages) >= 3 and all(p.stat().st_size > 1000 for p in pages)

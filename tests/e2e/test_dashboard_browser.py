@@ -15,7 +15,6 @@ import datetime as dt
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -26,7 +25,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
+from testkit import free_port, wait_for_health
+
 PASSWORD = "a long test password"
 PARK = "longthanh-demo"
 YEAR = 2024
@@ -47,14 +47,7 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
     pytest.mark.timeout(900),
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium (/usr/bin/chromium) is not installed"),
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _cli(*args: str) -> list[str]:
@@ -72,8 +65,8 @@ class Server:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """A small example park (9 tenants) imported into DuckDB and served by ``greenpark serve``."""
+def server(tmp_path_factory: pytest.TempPathFactory, example_park: Path, chromium: Path) -> Iterator[Server]:
+    """The small example park (9 tenants) imported into DuckDB and served by ``greenpark serve``."""
     tmp = tmp_path_factory.mktemp("dashboard")
     env = {
         **os.environ,
@@ -83,25 +76,15 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         "GREENPARK_REPORTS_DIR": str(tmp / "reports"),
     }
     store = f"duckdb://{tmp / 'store.duckdb'}"
-    subprocess.run(_cli("example", str(tmp / "park"), "--tenants", "9"), env=env, check=True, capture_output=True)
-    subprocess.run(_cli("import", str(tmp / "park"), "--store", store), env=env, check=True, capture_output=True)
-    port = _free_port()
+    subprocess.run(_cli("import", str(example_park), "--store", store), env=env, check=True, capture_output=True)
+    port = free_port()
     log = (tmp / "serve.log").open("wb")
     proc = subprocess.Popen(
         _cli("serve", "--store", store, "--port", str(port)), env=env, stdout=log, stderr=subprocess.STDOUT
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            assert proc.poll() is None, (tmp / "serve.log").read_text()[-2000:]
-            try:
-                if httpx.get(f"{base}/api/v1/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline, "greenpark serve did not answer within 90 s"
-            time.sleep(0.3)
+        wait_for_health(base, proc, tmp / "serve.log", timeout_s=90)
         admin = httpx.Client(base_url=base, timeout=60)
         login = admin.post("/api/v1/auth/login", json={"username": "admin", "password": PASSWORD})
         assert login.status_code == 200, login.text
@@ -152,11 +135,11 @@ def post_outlet(srv: Server, parameter: str, stamps: list[dt.datetime], value: f
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
+def browser(chromium: Path) -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        b = pw.chromium.launch(executable_path=str(chromium), args=ARGS, headless=True)
         yield b
         b.close()
 

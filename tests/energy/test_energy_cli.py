@@ -11,14 +11,6 @@ runner = CliRunner()
 pytestmark = pytest.mark.slow  # generates and imports an example park
 
 
-@pytest.fixture(scope="module")
-def example_park(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("park") / "example"
-    res = runner.invoke(app, ["example", str(folder), "--tenants", "9"])
-    assert res.exit_code == 0, res.output
-    return folder
-
-
 def test_energy_json(example_park):
     res = runner.invoke(app, ["energy", str(example_park), "--year", "2024", "--json"])
     assert res.exit_code == 0, res.output

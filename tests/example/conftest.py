@@ -1,21 +1,21 @@
-"""Example parks shared by the example-generator tests (generated once per session)."""
+"""The example park as the example-generator tests see it: folder and metadata, readings as text.
+
+The park itself is the session's ``full_example_park`` (tests/conftest.py).
+"""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
-from greenpark.example import write_example_park
+from testkit import example_truth
 
 
 @pytest.fixture(scope="session")
-def full_park(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+def full_park(full_example_park: Path) -> tuple[Path, dict]:
     """The default example park (48 tenants, 2024) and its metadata as read back from metadata.json."""
-    folder = tmp_path_factory.mktemp("example_park")
-    write_example_park(folder, seed=11)
-    return folder, json.loads((folder / "metadata.json").read_text(encoding="utf-8"))
+    return full_example_park, example_truth(full_example_park)
 
 
 @pytest.fixture(scope="session")

@@ -4,24 +4,21 @@ and the kWh the store sums equal the generator's truth (metadata.json)."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from greenpark.example import write_example_park
 from greenpark.io import read_park_folder
 from greenpark.io.importer import open_park
 from greenpark.io.quality import data_quality_summary
+from testkit import example_truth
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def example(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("example")
-    write_example_park(folder)
-    return folder, json.loads((folder / "metadata.json").read_text())
+def example(full_example_park):
+    return full_example_park, example_truth(full_example_park)
 
 
 def test_check_reports_the_deliberate_faults(example):

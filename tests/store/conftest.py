@@ -1,19 +1,20 @@
 """The ``store`` fixture: one fresh store per test, for every backend in ``backends.BACKENDS``.
 
 A backend is made by ``make_store(backend, tmp_path)``; a PostgreSQL backend opens
-``GREENPARK_TEST_PG`` (default ``postgresql://postgres@127.0.0.1:5432/test``) and is marked
-``postgres``. Backends that need cleanup between tests do it in their own factory here.
+``GREENPARK_TEST_PG_URL`` (default ``postgresql://postgres@127.0.0.1:5432/test``) and is marked
+``postgres``; when the server does not answer, the test skips (fails under ``GREENPARK_REQUIRE_SERVICES=1``).
+Backends that need cleanup between tests do it in their own factory here.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from backends import BACKENDS
 
+import testkit
 from greenpark.store import Store, open_store
 
 
@@ -25,13 +26,8 @@ def make_store(backend: str, tmp_path: Path) -> Store:
         # a schema of its own per test (dropped by the fixture), so tests never see each other's rows
         import uuid
 
-        import psycopg
-
-        url = os.environ.get("GREENPARK_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
-        try:
-            psycopg.connect(url, connect_timeout=3).close()
-        except psycopg.OperationalError as exc:
-            pytest.skip(f"PostgreSQL not reachable at {url}: {str(exc).strip().splitlines()[0]}")
+        testkit.need(testkit.pg_reason())
+        url = testkit.PG_URL
         return open_store(f"{url}{'&' if '?' in url else '?'}schema=gptest_{uuid.uuid4().hex[:12]}")
     raise ValueError(f"unknown backend {backend!r}")
 

@@ -1,48 +1,36 @@
 """The PostgreSQL store against the real server: same interface, same answers as DuckDB.
 
 Each test gets its own schema (``?schema=`` in the URL), dropped afterwards. Skipped, with
-the reason, only when no server answers at 127.0.0.1:5432 (database ``test``).
+the reason, only when no server answers at ``GREENPARK_TEST_PG_URL`` (failed instead under
+``GREENPARK_REQUIRE_SERVICES=1``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import uuid
 from collections.abc import Iterator
 from zoneinfo import ZoneInfo
 
 import pandas as pd
-import psycopg
 import pytest
 
+import testkit
 from greenpark.errors import InputError, ParkNotFoundError
-from greenpark.model import Meter, Park, ParkData, Tenant
+from greenpark.model import ParkData
 from greenpark.store import open_store
 from greenpark.store.base import Store
 from greenpark.store.duckdb import DuckDBStore
 from greenpark.store.postgres import PostgresStore, split_url
 
 pytestmark = [pytest.mark.postgres, pytest.mark.timeout(120)]
-PG_URL = os.environ.get("GREENPARK_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 UTC = dt.UTC
 
 
-def _reachable() -> str | None:
-    try:
-        psycopg.connect(PG_URL, connect_timeout=3).close()
-    except psycopg.OperationalError as exc:
-        return f"PostgreSQL not reachable at {PG_URL}: {str(exc).strip().splitlines()[0]}"
-    return None
-
-
 @pytest.fixture
-def pg() -> Iterator[PostgresStore]:
-    reason = _reachable()
-    if reason:
-        pytest.skip(reason)
-    store = open_store(f"{PG_URL}?schema=gptest_{uuid.uuid4().hex[:12]}")
+def pg(pg_url: str) -> Iterator[PostgresStore]:
+    store = open_store(f"{pg_url}?schema=gptest_{uuid.uuid4().hex[:12]}")
     assert isinstance(store, PostgresStore)
     try:
         yield store
@@ -52,25 +40,12 @@ def pg() -> Iterator[PostgresStore]:
 
 
 def tiny_park() -> ParkData:
-    """Two tenants, one meter each, one park common meter in m3."""
-    park = Park(park_id="tiny", name="Tiny Park", latitude=10.8, longitude=106.9, area_ha=12)
-    tenants = [
-        Tenant(
-            tenant_id="t1", name="One", sector="electronics", floor_area_m2=1000, employees=10, voltage_level="<6kV"
-        ),
-        Tenant(
-            tenant_id="t2", name="Two", sector="textile_garment", floor_area_m2=500, employees=5, voltage_level="6-22kV"
-        ),
-    ]
-    meters = [
-        Meter(meter_id="e1", tenant_id="t1", kind="electricity_import", unit="kWh"),
-        Meter(meter_id="e2", tenant_id="t2", kind="electricity_import", unit="MWh"),
-        Meter(meter_id="w0", kind="water_supply", unit="m3"),
-    ]
-    fuels = pd.DataFrame(
+    """The tiny park (``testkit.tiny_park``) with one diesel record, so a table round-trips too."""
+    data = testkit.tiny_park()
+    data.tables["fuels"] = pd.DataFrame(
         {"tenant_id": ["t1"], "period": ["2024-01"], "fuel": ["diesel"], "quantity": [120.0], "unit": ["l"]}
     )
-    return ParkData(park=park, tenants=tenants, meters=meters, tables={"fuels": fuels})
+    return data
 
 
 def readings() -> pd.DataFrame:

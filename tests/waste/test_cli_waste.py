@@ -12,11 +12,9 @@ pytestmark = pytest.mark.slow  # generates and imports an example park
 
 
 @pytest.fixture(scope="module")
-def example_park(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("park") / "example"
-    res = runner.invoke(app, ["example", str(folder), "--tenants", "48"])
-    assert res.exit_code == 0, res.output
-    return folder
+def example_park(full_example_park):
+    """The 48-tenant example park (its symbiosis proposals need the full set of sectors)."""
+    return full_example_park
 
 
 def test_waste_json_matches_truth(example_park):

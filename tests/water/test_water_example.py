@@ -9,24 +9,24 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
 from greenpark.cli import app
-from greenpark.example import write_example_park
+from testkit import example_truth
 
 pytestmark = pytest.mark.slow
 ZONE = "Asia/Ho_Chi_Minh"
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, dict, str]:
-    folder = tmp_path_factory.mktemp("water_example")
-    write_example_park(folder, seed=7)
-    meta = json.loads((folder / "metadata.json").read_text(encoding="utf-8"))
-    store = f"duckdb://{folder / 'store.duckdb'}"
+def report(full_example_park: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, dict, str]:
+    folder = full_example_park
+    meta = example_truth(folder)
+    store = f"duckdb://{tmp_path_factory.mktemp('water_example') / 'store.duckdb'}"
     res = CliRunner().invoke(app, ["water", str(folder), "--year", str(meta["year"]), "--json", "--store", store])
     assert res.exit_code == 0, res.output
     text = CliRunner().invoke(app, ["water", str(folder), "--year", str(meta["year"]), "--store", store])
