@@ -135,10 +135,9 @@ def test_the_run_reports_every_stage_and_its_files(served: Served) -> None:
     assert run["status"] == "done", run
     assert run["error"] is None
     # the assessment's progress callback, stage by stage, then the rendering
-    assert list(run["stages"]) != []
-    assert set(run["stages"]) == {"load", "inventory", "water", "waste", "energy", "solar", "plan", "report"}
-    assert set(run["stages"].values()) <= {"ok", "skipped", "failed"}
-    assert run["stages"]["report"] == "ok" and run["stages"]["solar"] == "ok"
+    # the example park has data for every stage: each one ran, none failed and none was skipped
+    stages = ("load", "inventory", "water", "waste", "energy", "solar", "plan", "report")
+    assert run["stages"] == dict.fromkeys(stages, "ok"), run["stages"]
     assert run["stages_total"] == len(run["stages"])
     assert run["started_at"] <= run["finished_at"]
     assert run["files"] == ["report.html", "assessment.json"]  # no PDF asked

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from openpyxl import load_workbook
 from typer.testing import CliRunner
@@ -35,7 +36,10 @@ def test_check_reports_problems_exit_0_or_2_when_strict(make_park):
 def test_check_clean_park_exits_0(make_park):
     res = runner.invoke(app, ["check", str(make_park(readings="meter_id,timestamp,value\nE1,2024-01-01,1\n"))])
     assert res.exit_code == 0, res.output
-    assert "no row rejected" in res.stdout
+    # the tiny park's files, row by row (io_tiny_park): 2 tenants, 1 WWTP, 5 meters, the 1 reading given
+    for file, n in (("tenants.csv", 2), ("wwtp.csv", 1), ("meters.csv", 5), ("readings.csv", 1)):
+        assert re.search(rf"│ {re.escape(file)}\s+│\s+{n} │\s+{n} │\s+0 │", res.stdout), (file, res.stdout)
+    assert "park tiny: no row rejected, 0 warning(s)" in res.stdout
 
 
 def test_check_user_error_is_one_line_exit_2(tmp_path):

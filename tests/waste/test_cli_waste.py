@@ -1,6 +1,7 @@
 """End to end: the example park's waste through the CLI, checked against the generator's truth."""
 
 import json
+import re
 
 import pytest
 from typer.testing import CliRunner
@@ -42,4 +43,8 @@ def test_waste_json_matches_truth(example_park):
 def test_waste_table(example_park):
     res = runner.invoke(app, ["waste", str(example_park), "--year", "2024"])
     assert res.exit_code == 0, res.output
-    assert "recovery rate" in res.stdout and "Symbiosis proposals" in res.stdout
+    truth = json.loads((example_park / "metadata.json").read_text())["waste"]
+    # the route table shows the generator's tonnes by route and in total, one decimal (spelt out here)
+    for route, t in [*truth["by_route_t"].items(), ("total", truth["total_t"])]:
+        assert re.search(rf"│ {route}\s+│\s+{t:,.1f} │", res.stdout), (route, t, res.stdout)
+    assert "Symbiosis proposals" in res.stdout
