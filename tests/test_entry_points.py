@@ -10,6 +10,7 @@ tenants' discharge volumes and listed 7 tenants' loads instead of 48), the figur
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,7 +20,6 @@ from typer.testing import CliRunner
 from greenpark.api import create_app
 from greenpark.api.accounts import Role
 from greenpark.cli import app
-from greenpark.example import write_example_park
 from greenpark.settings import Settings
 from greenpark.store import open_store
 
@@ -28,11 +28,10 @@ YEAR = "2024"
 
 
 @pytest.fixture(scope="module")
-def answers(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
+def answers(tmp_path_factory: pytest.TempPathFactory, example_park: Path) -> dict[str, dict[str, Any]]:
     """Every result of the park for 2024 by entry point: ``cli``, ``assess`` and ``api``."""
     root = tmp_path_factory.mktemp("entry")
-    park = root / "park"
-    write_example_park(park, n_tenants=9)
+    park = example_park  # the session's 9-tenant example park (tests/conftest.py), read only
     url = f"duckdb:///{root / 'store.duckdb'}"
     runner = CliRunner()
 

@@ -18,15 +18,27 @@ import json
 import logging
 import threading
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import httpx
 
 from greenpark.errors import InputError
 
-if TYPE_CHECKING:  # the service tables' connection; imported lazily to keep ingest free of api
-    from greenpark.api.servicedb import ServiceDb
+
+class ServiceDb(Protocol):
+    """What the alert book needs of the service tables' connection (``greenpark.api.servicedb.ServiceDb``).
+
+    A protocol, so ingest (below the API in the layers) never imports the API.
+    """
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> int: ...
+
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]: ...
+
+    def one(self, sql: str, params: Sequence[Any] = ()) -> dict[str, Any] | None: ...
+
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,1 @@
+"""Live ingestion for the service: HTTP and MQTT readings, analyser values, validation and alerts."""
