@@ -88,3 +88,13 @@ def test_unusual_day_with_spread():
     assert [d.date for d in flagged] == ["2025-06-04"]
     assert flagged[0].z == pytest.approx(0.6745 * 22.8 / 1.2)
     assert flagged[0].median_kwh == pytest.approx(25.2)
+
+
+def test_one_interval_per_tenant_is_taken_as_an_hour():
+    # one reading each (as in a park that has just started sending): no step to measure, so an hour is assumed:
+    # 1000 kWh in one hour = 1000 kW mean and peak; 08:00 on a Friday is in the normal band (EVN TOU)
+    ts = pd.Timestamp("2024-03-01 08:00", tz=ZONE)
+    load = pd.DataFrame({"tenant_id": ["t1", "t2"], "ts": [ts, ts], "kwh": [1.0, 1000.0]})
+    t2 = load_analytics(load, ZONE).tenants[1]
+    assert (t2.entity_id, t2.total_kwh, t2.mean_kw, t2.peak_kw) == ("t2", 1000.0, 1000.0, 1000.0)
+    assert t2.tou_share == {"offpeak": 0.0, "normal": 1.0, "peak": 0.0}
