@@ -5,23 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+# re-exported: tests that still write `from conftest import consumption_rows`
+from ghgkit import consumption_rows as consumption_rows
+from ghgkit import month_start as month_start
+
 from greenpark.model import ParkData
-
-ZONE = "Asia/Ho_Chi_Minh"
-
-
-def month_start(period: str) -> pd.Timestamp:
-    return pd.Timestamp(f"{period}-01", tz=ZONE)
-
-
-def consumption_rows(rows: list[tuple[str | None, str, str, float]]) -> pd.DataFrame:
-    """(tenant_id, kind, period YYYY-MM, kWh) -> the store's monthly consumption frame."""
-    return pd.DataFrame(
-        [
-            {"tenant_id": t, "kind": k, "period_start": month_start(p), "value": v, "n_values": 2976}
-            for t, k, p, v in rows
-        ]
-    )
 
 
 @pytest.fixture

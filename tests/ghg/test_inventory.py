@@ -2,7 +2,7 @@
 
 import pandas as pd
 import pytest
-from conftest import consumption_rows
+from ghgkit import consumption_rows
 
 from greenpark.errors import InputError
 from greenpark.ghg import WwtpActivity, inventory

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pvlib
 import pytest
-from conftest import LAT, LON
+from solarkit import LAT, LON
 
 from greenpark.errors import InputError
 from greenpark.solar.params import pv_system_params

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import hand_costs
+from solarkit import hand_costs
 
 from greenpark.finance import annuity_factor, degraded_annuity_factor
 from greenpark.solar.sizing import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import LAT, LON, ZONE
+from solarkit import LAT, LON, ZONE
 
 from greenpark.errors import InputError
 from greenpark.solar.weather import check_weather, read_weather
