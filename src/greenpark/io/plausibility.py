@@ -25,35 +25,14 @@ stays in the results and is listed as accepted; rows read = accepted + rejected 
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import duckdb
 import pandas as pd
 
-from greenpark.errors import MissingFactorError
 from greenpark.io.timestamps import local_text
-from greenpark.reference import load_table
+from greenpark.reference.quality import vee_rule  # re-exported: the rules' thresholds
 
-RULES_TABLE = "quality/vee_rules"
 #: Columns of a held-out listing (``ParkRead.held_out``, ``Store.held_out``); ts = interval start, UTC.
 HELD_OUT_COLUMNS = ["file", "line", "meter_id", "ts", "value", "bound", "unit", "rule_id", "reason", "raw"]
-
-
-@lru_cache(maxsize=64)
-def vee_rule(rule_id: str, parameter: str) -> float:
-    """A threshold of a plausibility rule (reference table ``quality/vee_rules``).
-
-    Raises
-    ------
-    MissingFactorError
-        No such row; the message lists the rows the table has.
-    """
-    df = load_table(RULES_TABLE)
-    row = df[(df["rule_id"] == rule_id) & (df["parameter"] == parameter)]
-    if row.empty:
-        known = ", ".join(f"{r}.{p}" for r, p in zip(df["rule_id"], df["parameter"], strict=True))
-        raise MissingFactorError(f"no row {rule_id}.{parameter} in reference table {RULES_TABLE}; known: {known}")
-    return float(row["value"].iloc[0])
 
 
 def empty_held_out() -> pd.DataFrame:

@@ -19,6 +19,7 @@ import pyarrow as pa
 
 from greenpark.errors import InputError, ParkNotFoundError, StoreError
 from greenpark.model import ParkData
+from greenpark.reference.quality import vee_rule
 from greenpark.store import codec
 from greenpark.store import sql as q
 from greenpark.store.base import Grain, Store, gaps_frame
@@ -359,8 +360,6 @@ class DuckDBStore(Store):
         grain: Literal["month", "year"] = "month",
     ) -> pd.DataFrame:
         """Expected vs valid intervals per meter or tenant and local period, in SQL (see :meth:`Store.coverage`)."""
-        from greenpark.io.plausibility import vee_rule
-
         zone = self._zone(park_id)
         query = q.render(q.coverage_query(by, grain), self.backend)
         params = {

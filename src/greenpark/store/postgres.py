@@ -31,6 +31,7 @@ from psycopg import sql
 from greenpark.errors import InputError, ParkNotFoundError, StoreError
 from greenpark.io.quarantine import REJECT_COLUMNS
 from greenpark.model import ParkData
+from greenpark.reference.quality import vee_rule
 from greenpark.store import codec
 from greenpark.store import sql as q
 from greenpark.store.base import Grain, Store, gaps_frame
@@ -451,8 +452,6 @@ class PostgresStore(Store):
         grain: Literal["month", "year"] = "month",
     ) -> pd.DataFrame:
         """Expected vs valid intervals per meter or tenant and local period, in SQL (see :meth:`Store.coverage`)."""
-        from greenpark.io.plausibility import vee_rule
-
         _need_aware(start, end)
         query = q.render(q.coverage_query(by, grain), self.backend)
         default_s = vee_rule("vee.coverage", "default_interval_min") * 60.0
