@@ -18,23 +18,23 @@ WWTP = 707.9286  # CH4 0 (industrial aerobic MCF 0, no effluent COD) + N2O 707.9
 def test_tiny_park(tiny_park):
     c = consumption_rows(
         [
-            ("t1", "electricity_import", "2023-01", 100_000.0),
-            ("t1", "pv_generation", "2023-01", 20_000.0),
-            ("t1", "electricity_export", "2023-01", 5_000.0),
+            ("T1", "electricity_import", "2023-01", 100_000.0),
+            ("T1", "pv_generation", "2023-01", 20_000.0),
+            ("T1", "electricity_export", "2023-01", 5_000.0),
             (None, "electricity_import", "2023-01", 10_000.0),
-            ("t1", "electricity_import", "2022-12", 99_999.0),  # another year: left out
+            ("T1", "electricity_import", "2022-12", 99_999.0),  # another year: left out
         ]
     )
-    act = [WwtpActivity("wwtp1", "aerobic_well_managed", 1_000_000, 200_000, 20_000, 100_000)]
-    scope3 = pd.DataFrame({"tenant_id": ["t1", "t2"], "tco2e": [10.0, 5.0], "avoided_tco2e": [2.0, 0.0]})
+    act = [WwtpActivity("W1", "aerobic_well_managed", 1_000_000, 200_000, 20_000, 100_000)]
+    scope3 = pd.DataFrame({"tenant_id": ["T1", "T2"], "tco2e": [10.0, 5.0], "avoided_tco2e": [2.0, 0.0]})
     r = inventory(tiny_park, c, 2023, wwtp_activities=act, scope3=scope3)
     t1, t2 = r.tenants
-    # t1: diesel 1000 l + LPG 1 t; 2022 diesel row left out
+    # T1: diesel 1000 l + LPG 1 t; 2022 diesel row left out
     assert t1.scope1_tco2e == pytest.approx(DIESEL_1000L + LPG_1T, rel=1e-6)
-    # t1 Scope 2: 100 MWh x 0.6592 (DCC 2023) = 65.92 t; park common 10 MWh -> 6.592 t
+    # T1 Scope 2: 100 MWh x 0.6592 (DCC 2023) = 65.92 t; park common 10 MWh -> 6.592 t
     assert t1.scope2_location_tco2e == pytest.approx(65.92)
     assert r.park_common.scope2_location_tco2e == pytest.approx(6.592)
-    # t2: wood CH4/N2O + R-410A leak; R-22 and biogenic CO2 are memos
+    # T2: wood CH4/N2O + R-410A leak; R-22 and biogenic CO2 are memos
     assert t2.scope1_tco2e == pytest.approx(WOOD_10T + R410A_2KG, rel=1e-6)
     assert t2.biogenic_co2_t == pytest.approx(17.472) and t2.montreal_gases_tco2e == pytest.approx(1.76)
     assert r.park_common.scope1_wastewater_tco2e == pytest.approx(WWTP, rel=1e-6)
@@ -45,7 +45,7 @@ def test_tiny_park(tiny_park):
     # the tenants and the park common add up to the park
     parts = r.tenant_frame()
     assert parts["total_tco2e"].sum() == pytest.approx(r.total_tco2e)
-    # TOE: t1 diesel 0.879954 + LPG 1.09 + 100,000 kWh x 0.0001543 = 17.399954 (MOIT 3505)
+    # TOE: T1 diesel 0.879954 + LPG 1.09 + 100,000 kWh x 0.0001543 = 17.399954 (MOIT 3505)
     assert t1.energy_toe == pytest.approx(17.399954, rel=1e-6)
     assert not t1.decree06_inventory_required
     # months: January has diesel + both meters' Scope 2; WWTP and annual Scope 3 are annual-only
@@ -92,7 +92,7 @@ def test_gwp_set_and_big_emitter(tiny_park):
         [
             tiny_park.tables["fuels"],
             pd.DataFrame(
-                [{"tenant_id": "t2", "period": "2023-06", "fuel": "coal_bituminous", "quantity": 1300.0, "unit": "t"}]
+                [{"tenant_id": "T2", "period": "2023-06", "fuel": "coal_bituminous", "quantity": 1300.0, "unit": "t"}]
             ),
         ]
     )
@@ -118,7 +118,7 @@ def test_scope3_comes_from_the_waste_engine(tiny_park, monkeypatch):
         calls.append((len(waste), year, gwp_set))
         return pd.DataFrame(
             {
-                "tenant_id": ["t1", "t1"],
+                "tenant_id": ["T1", "T1"],
                 "route": ["landfill", "recycling"],
                 "tco2e": [12.5, 0.0],
                 "avoided_tco2e": [0.0, 4.0],
@@ -128,7 +128,7 @@ def test_scope3_comes_from_the_waste_engine(tiny_park, monkeypatch):
     fake = types.ModuleType("greenpark.waste.ghg")
     fake.route_emissions = route_emissions
     monkeypatch.setitem(sys.modules, "greenpark.waste.ghg", fake)
-    tiny_park.tables["waste"] = pd.DataFrame({"tenant_id": ["t1"], "quantity_t": [1.0], "route": ["landfill"]})
+    tiny_park.tables["waste"] = pd.DataFrame({"tenant_id": ["T1"], "quantity_t": [1.0], "route": ["landfill"]})
     r = inventory(tiny_park, consumption_rows([]), 2023, gwp_set="AR6")
     assert calls == [(1, 2023, "AR6")]
     # 12.5 t in Scope 3; the 4 t avoided by recycling is a memo, never subtracted

@@ -7,7 +7,7 @@ Grid factor 2023 = 0.6592 tCO2/MWh (DCC 2023, ghg/grid_factors.csv); electricity
 
 import pandas as pd
 import pytest
-from conftest import ZONE, consumption_rows
+from ghgkit import ZONE, consumption_rows
 
 from greenpark.ghg import inventory
 

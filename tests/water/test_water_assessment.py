@@ -108,13 +108,14 @@ def test_ghg_activity_for_the_ghg_engine(data):
     assert act.treatment == "aerobic_well_managed"
     emissions = wastewater_emissions(act.to_ghg())  # the ghg engine applies its factors to our activity
     assert emissions.wwtp_id == "W1"
-    # no sludge COD recorded -> S = 0. CH4 = 438,000 kg COD x Bo 0.25 (IPCC 2006 Vol.5 6.2.3.2) x MCF 0.03 (2019R
-    # Table 6.3, centralised aerobic) = 3,285 kg x GWP 28 (AR5) = 91.98 t CO2e
-    assert emissions.ch4_tco2e == pytest.approx(91.98)
+    # CH4: plant MCF 0 (industrial well-managed aerobic, 2006 GL / 2019R Table 6.8); effluent COD 40 g/m3 x
+    # 1,095,000 m3 / 1000 = 43,800 kg x Bo 0.25 (2006 GL 6.2.3.2) x MCF 0.11 (2019R Table 6.3, receiving water
+    # unknown) = 1,204.5 kg x GWP 28 (AR5) = 33.726 t CO2e
+    assert emissions.ch4_tco2e == pytest.approx(33.726)
     # N2O: plant 54,750 kg N x 0.016 (2019R) x 44/28 = 1,376.571 kg; effluent 10,950 x 0.005 (2006 Table 6.11)
-    # x 44/28 = 86.036 kg; (1,376.571 + 86.036) x GWP 265 (AR5) / 1000 = 387.591 t; total 479.571 t CO2e
+    # x 44/28 = 86.036 kg; (1,376.571 + 86.036) x GWP 265 (AR5) / 1000 = 387.591 t; total 421.317 t CO2e
     assert emissions.n2o_tco2e == pytest.approx(387.5909, rel=1e-6)
-    assert emissions.tco2e == pytest.approx(479.5709, rel=1e-6)
+    assert emissions.tco2e == pytest.approx(421.3169, rel=1e-6)
 
 
 def test_json_has_the_issue_fields(data):
