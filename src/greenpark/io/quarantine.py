@@ -64,6 +64,10 @@ class ProblemLog:
         if len(df):
             self.rejects.append(df[REJECT_COLUMNS])
 
+    def warn(self, file: str, code: str, subject: str, message: str, line: Any = None) -> None:
+        """Record a warning: a stable dotted ``code`` (e.g. ``accepted.unmatched``), what it is about, and why."""
+        self.warnings.append({"file": file, "code": code, "subject": subject, "line": line, "message": message})
+
     def rejects_frame(self) -> pd.DataFrame:
         """All rejected rows, in the order found."""
         if not self.rejects:
