@@ -74,7 +74,7 @@ def test_separators_for_the_dashboard_script():
 
 
 def test_unknown_language_is_an_input_error():
-    with pytest.raises(InputError, match="unknown language 'fr'; choose one of en, vi"):
+    with pytest.raises(InputError, match="unknown language 'fr'; choose one of en, ja, vi"):
         i18n.translator("fr")
 
 
@@ -172,3 +172,13 @@ def test_symbiosis_explanation_of_a_recycled_stream():
         "avoids 164.6 tCO2e/yr (already recycled or reused today: no extra credit)"
     )
     assert i18n.symbiosis_explanation(m, "vi").startswith("G3 chuyển 10,0 t/tháng phụ phẩm chế biến thực phẩm cho K2: ")
+
+
+def test_japanese_numbers_money_and_dates():
+    # CLDR ja_JP: ',' groups thousands, '.' marks decimals; Japanese write dates 2024年3月5日 (CLDR 'long')
+    assert i18n.format_number(1234.5, "ja", 1) == "1,234.5"
+    assert i18n.format_percent(0.123, "ja") == "12.3%"
+    assert i18n.format_money(2.5e9, "ja") == "2,500.0百万VND"
+    assert i18n.format_date(dt.date(2024, 3, 5), "ja") == "2024年3月5日"
+    assert i18n.separators("ja") == (".", ",")
+    assert i18n.translator("ja")("report.subtitle", park="P", year=2024) == "P・2024年"

@@ -43,7 +43,7 @@ RUN_STAGES = (*STAGES, REPORT_STAGE)
 STATUS_FILE = "status.json"
 REPORT_ID = re.compile(r"^[0-9]{8}T[0-9]{6}Z-[0-9a-f]{8}$")
 RunStatus = Literal["queued", "running", "done", "failed"]
-Lang = Literal["vi", "en"]
+Lang = Literal["vi", "en", "ja"]
 
 
 class ReportRun(BaseModel):

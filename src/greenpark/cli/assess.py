@@ -13,6 +13,7 @@ from rich.table import Table
 
 from greenpark.cli.common import console, err_console, guarded, num, pct, print_json
 from greenpark.errors import InputError
+from greenpark.i18n import check_lang
 from greenpark.io.quality import DataQuality
 
 
@@ -64,7 +65,7 @@ def register(app: typer.Typer) -> None:
         park: Annotated[str, typer.Argument(help="Park folder, .xlsx workbook, or a park id in the store.")],
         year: Annotated[int | None, typer.Option("--year", help="Year (default: latest complete year).")] = None,
         out: Annotated[Path | None, typer.Option("--out", help="Report folder (default <park>-<year>).")] = None,
-        lang: Annotated[str, typer.Option("--lang", help="Report language: vi or en.")] = "en",
+        lang: Annotated[str, typer.Option("--lang", help="Report language: vi, en or ja.")] = "en",
         gwp: Annotated[str, typer.Option("--gwp", help="GWP set: AR5 (default), AR6 or AR4.")] = "AR5",
         on: Annotated[
             str | None, typer.Option("--on", help="Study date YYYY-MM-DD for tariffs (default today).")
@@ -79,8 +80,7 @@ def register(app: typer.Typer) -> None:
         from greenpark.assess import STAGES, assess, failed_stages
         from greenpark.report import write_report
 
-        if lang not in ("vi", "en"):
-            raise InputError(f"--lang {lang!r}: choose vi or en")
+        check_lang(lang)
         try:
             study = dt.date.fromisoformat(on) if on else None
         except ValueError:

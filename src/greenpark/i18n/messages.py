@@ -1,10 +1,11 @@
 """Message catalogues and the one fallback policy.
 
-One JSON file per language in ``locales/`` (``en.json``, ``vi.json``; adding ``ja.json`` adds Japanese): a flat
-map of dotted message keys to text with ``{field}`` placeholders, plus two keys about the language itself,
-``locale.babel`` (the CLDR locale numbers and dates are formatted with, e.g. ``vi_VN``) and ``locale.name``
-(the language's own name, for a language switch). English is the source language: every other catalogue has
-exactly its keys (a test checks).
+One JSON file per language in ``locales/`` (``en.json``, ``vi.json``, ``ja.json``; another file adds another
+language): a flat map of dotted message keys to text with ``{field}`` placeholders, plus three keys about the
+language itself, ``locale.babel`` (the CLDR locale numbers and dates are formatted with, e.g. ``vi_VN``),
+``locale.name`` (the language's own name, for a language switch) and ``locale.date_format`` (the CLDR date
+length its readers write dates in: ``medium`` gives 5 Mar 2024 / 5 thg 3, 2024, ``long`` gives 2024年3月5日).
+English is the source language: every other catalogue has exactly its keys (a test checks).
 
 Fallback policy (the same for the report, the dashboard and the CLI): a key missing from a language is shown
 in English and logged once; a key missing from English too is shown as the key. In strict mode a missing key
@@ -30,7 +31,7 @@ LOCALE_DIR = Path(__file__).parent / "locales"
 SOURCE_LANG = "en"
 STRICT_ENV = "GREENPARK_I18N_STRICT"
 LANG_COOKIE = "greenpark_lang"
-META_KEYS = ("locale.babel", "locale.name")
+META_KEYS = ("locale.babel", "locale.name", "locale.date_format")
 
 _strict: bool | None = None  # None: follow the environment variable
 _warned: set[tuple[str, str]] = set()

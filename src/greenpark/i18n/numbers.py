@@ -75,12 +75,13 @@ def format_money(value: Any, lang: str, currency: str = "VND", scale: str = "mil
 
 
 def format_date(value: dt.date | str | None, lang: str) -> str:
-    """A date in the locale's medium form."""
+    """A date as the language's readers write it: the CLDR form named by the catalogue's ``locale.date_format``
+    (``medium``: 5 Mar 2024, 5 thg 3, 2024; ``long`` in Japanese: 2024年3月5日)."""
     if value is None:
         return MISSING
     if isinstance(value, str):
         value = dt.date.fromisoformat(value[:10])
-    return _babel_date(value, format="medium", locale=babel_locale(lang))
+    return _babel_date(value, format=catalogue(lang).get("locale.date_format", "medium"), locale=babel_locale(lang))
 
 
 def separators(lang: str) -> tuple[str, str]:

@@ -21,7 +21,8 @@ PALETTE = ["#1b6e3a", "#2f7fc1", "#e0a526", "#c2452d", "#7b5ea7", "#4aa3a2", "#8
 plt.rcParams.update(
     {
         "svg.fonttype": "none",
-        "font.family": "DejaVu Sans",
+        # Japanese labels fall back to Noto Sans CJK JP (Debian's fonts-noto-cjk) glyph by glyph
+        "font.family": ["DejaVu Sans", "Noto Sans CJK JP"],
         "font.size": 9,
         "axes.spines.top": False,
         "axes.spines.right": False,

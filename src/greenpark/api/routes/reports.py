@@ -45,7 +45,7 @@ class ReportCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     year: int = Field(ge=EARLIEST.year, le=LATEST.year, description="calendar year with readings")
-    lang: Lang = Field(default="en", description="report language: vi or en")
+    lang: Lang = Field(default="en", description="report language: vi, en or ja")
     pdf: bool = Field(default=True, description="also render report.pdf (WeasyPrint; adds tens of seconds)")
 
 
