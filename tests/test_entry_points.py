@@ -17,9 +17,9 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from greenpark.api import create_app
 from greenpark.api.accounts import Role
 from greenpark.cli import app
+from greenpark.server import create_app
 from greenpark.settings import Settings
 from greenpark.store import open_store
 

@@ -1,21 +1,13 @@
-"""The import graph of greenpark's subpackages has no cycle (issue 15), apart from the ones listed to be fixed.
+"""The import graph of greenpark's subpackages has no cycle (issue 15).
 
 The layers themselves are checked by ``lint-imports`` (contracts in pyproject.toml); a layer may hold siblings that
-import each other (api : web, the engines), so a cycle between them is found here. Imports inside functions count:
-a deferred import still makes the two packages depend on each other.
+import each other (the engines, the bottom layer), so a cycle between them is found here. Imports inside functions
+count: a deferred import still makes the two packages depend on each other.
 """
 
 from __future__ import annotations
 
 import grimp
-
-# Cycles known on 2026-12-06 and being removed in files other engineers were editing; when one is fixed, delete its
-# line here (the test fails until then, so the list stays true).
-KNOWN_CYCLES = {
-    frozenset({"io", "store"}),  # store.postgres imports io.quarantine.REJECT_COLUMNS
-    frozenset({"ghg", "waste"}),  # ghg.inventory calls waste.ghg.route_emissions; waste.ghg uses ghg.gwp, ghg.factors
-    frozenset({"api", "web"}),  # the app factory mounts the dashboard; the dashboard imports API route modules
-}
 
 
 def subpackage_graph() -> dict[str, set[str]]:
@@ -82,8 +74,12 @@ def test_the_cycle_finder_finds_a_hand_made_cycle() -> None:
 
 
 def test_no_import_cycle_between_subpackages() -> None:
-    found = cycles(subpackage_graph())
-    new = sorted(sorted(c) for c in found - KNOWN_CYCLES)
-    fixed = sorted(sorted(c) for c in KNOWN_CYCLES - found)
-    assert new == [], f"new import cycles between greenpark's subpackages: {new}"
-    assert fixed == [], f"these cycles are gone: delete them from KNOWN_CYCLES: {fixed}"
+    found = sorted(sorted(c) for c in cycles(subpackage_graph()))
+    assert found == [], f"import cycles between greenpark's subpackages: {found}"
+
+
+def test_the_graph_is_greenparks_own() -> None:
+    # the finder above sees the real graph: the application layer imports the engines, the served app both halves
+    edges = subpackage_graph()
+    assert {"ghg", "water", "waste"} <= edges["runs"] and {"api", "web"} <= edges["server"]
+    assert "waste" not in edges["ghg"] and "io" not in edges["store"] and "web" not in edges["api"]

@@ -185,6 +185,11 @@ class Wwtp(_Model):
     commissioned: dt.date | None = None
 
 
+#: The columns of a rejected row, one list for the readers that reject rows (:mod:`greenpark.io.quarantine`) and
+#: the stores that keep them (the quarantine table): it lives here, below both layers.
+REJECT_COLUMNS = ["file", "line", "field", "value", "reason", "raw"]
+
+
 @dataclass
 class ParkData:
     """Everything known about a park except its meter readings.

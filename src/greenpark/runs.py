@@ -60,6 +60,7 @@ from greenpark.solar import ParkSolarResult, assess_solar, pv_system_params, typ
 from greenpark.solar.weather import read_weather
 from greenpark.tariffs import BANDS, kwh_by_band
 from greenpark.waste.assessment import WasteResult, assess_waste
+from greenpark.waste.ghg import route_emissions
 from greenpark.water import MonitoringRules, WaterResult, assess_water
 from greenpark.water.ghg_link import ghg_activity
 from greenpark.water.standards import connection_limits
@@ -243,11 +244,21 @@ def wwtp_activities(py: ParkYear) -> tuple[list[Any], list[str]]:
     return [r.to_ghg() if hasattr(r, "to_ghg") else activity_from(r) for r in records], notes
 
 
+def waste_emissions(py: ParkYear, gwp: str = "AR5", extra_dirs: tuple[Any, ...] = ()) -> pd.DataFrame | None:
+    """Scope 3 category 5 for the ghg engine: the waste engine's emissions per tenant and route in the year
+    (``greenpark.waste.ghg.route_emissions``; FOD needs the earlier years' records too); None without waste records."""
+    waste = py.data.table("waste")
+    if waste.empty:
+        return None
+    return route_emissions(waste, py.year, gwp, extra_dirs=extra_dirs)
+
+
 def inventory_for(
     py: ParkYear, gwp: str = "AR5", strict_factors: bool = False, extra_dirs: tuple[Any, ...] = ()
 ) -> InventoryResult:
     """The park's GHG inventory for the year: monthly consumption by tenant from the store, the WWTPs' activity
-    from the water engine, fuels, refrigerants and waste from the park's tables (``greenpark.ghg.inventory``)."""
+    from the water engine, the waste's Scope 3 from the waste engine, fuels and refrigerants from the park's tables
+    (``greenpark.ghg.inventory``)."""
     activities, water_notes = wwtp_activities(py)
     result = inventory(
         py.data,
@@ -256,6 +267,7 @@ def inventory_for(
         gwp_set=gwp,
         strict_factors=strict_factors,
         wwtp_activities=activities,
+        scope3=waste_emissions(py, gwp, tuple(extra_dirs)),
         extra_dirs=tuple(extra_dirs),
         coverage=py.coverage("tenant", "year"),
     )

@@ -15,9 +15,9 @@ import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 
-from greenpark.api import create_app
 from greenpark.api.accounts import Role
 from greenpark.api.service import Service
+from greenpark.server import create_app
 from greenpark.settings import Settings
 from greenpark.store import open_store
 from greenpark.store.base import Store

@@ -14,9 +14,9 @@ import pytest
 from fastapi.testclient import TestClient
 from service_fixtures import Callers, make_callers, test_settings
 
-from greenpark.api import create_app
 from greenpark.ingest.alerts import Finding
 from greenpark.model import ParkData
+from greenpark.server import create_app
 from greenpark.store.base import Store
 
 pytestmark = pytest.mark.timeout(120)

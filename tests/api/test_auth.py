@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from service_fixtures import PASSWORD, Callers, test_settings, tiny_park
 
-from greenpark.api import create_app
+from greenpark.server import create_app
 from greenpark.store import open_store
 
 pytestmark = pytest.mark.timeout(120)

@@ -97,7 +97,7 @@ def test_device_sends_only_its_own_meters(client: TestClient, callers: Callers) 
 def test_a_body_over_the_byte_limit_is_refused_before_reading(store) -> None:  # type: ignore[no-untyped-def]
     from service_fixtures import make_callers, test_settings
 
-    from greenpark.api import create_app
+    from greenpark.server import create_app
 
     app = create_app(test_settings(ingest_max_bytes=1000), store=store)
     with TestClient(app) as c:
@@ -209,7 +209,7 @@ def test_a_streamed_body_over_the_limit_is_refused_before_it_is_held_whole(store
 
     from service_fixtures import make_callers, test_settings
 
-    from greenpark.api import create_app
+    from greenpark.server import create_app
 
     row = b'{"meter_id":"e1","timestamp":"2024-03-01T08:00:00","value":1.0},'
     chunk = row * (2**20 // len(row))
@@ -241,7 +241,7 @@ def test_a_streamed_body_over_the_limit_is_refused_before_it_is_held_whole(store
 def test_too_many_rows_are_refused_from_the_bytes(store) -> None:  # type: ignore[no-untyped-def]
     from service_fixtures import make_callers, test_settings
 
-    from greenpark.api import create_app
+    from greenpark.server import create_app
 
     app = create_app(test_settings(ingest_max_rows=10), store=store)
     with TestClient(app) as c:

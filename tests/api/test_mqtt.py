@@ -19,8 +19,8 @@ import pytest
 from fastapi.testclient import TestClient
 from service_fixtures import Callers, free_port, make_callers, test_settings
 
-from greenpark.api import create_app
 from greenpark.ingest.mqtt import MqttIngestor
+from greenpark.server import create_app
 from greenpark.store.base import Store
 
 pytestmark = [pytest.mark.mqtt, pytest.mark.timeout(120)]

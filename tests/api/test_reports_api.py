@@ -21,9 +21,9 @@ import pytest
 from fastapi.testclient import TestClient
 from service_fixtures import PASSWORD, quarter_hours, test_settings, tiny_park
 
-from greenpark.api import create_app
 from greenpark.api.accounts import Role
 from greenpark.io.importer import import_park
+from greenpark.server import create_app
 from greenpark.store import open_store
 from greenpark.store.base import Store
 

@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from service_fixtures import make_callers, test_settings
 
-from greenpark.api import create_app
+from greenpark.server import create_app
 from greenpark.store.base import Store
 
 pytestmark = pytest.mark.timeout(120)

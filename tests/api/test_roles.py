@@ -14,8 +14,8 @@ import pytest
 from fastapi.testclient import TestClient
 from service_fixtures import PASSWORD, make_callers, test_settings, tiny_park
 
-from greenpark.api import create_app
 from greenpark.ingest.alerts import Finding
+from greenpark.server import create_app
 from greenpark.store import open_store
 
 pytestmark = pytest.mark.timeout(120)

@@ -18,7 +18,7 @@ import uvicorn
 from hypothesis import HealthCheck, settings
 from service_fixtures import make_callers, test_settings
 
-from greenpark.api import create_app
+from greenpark.server import create_app
 from greenpark.store import open_store
 from testkit import free_port, tiny_park, wait_for_health
 

@@ -50,9 +50,9 @@ from fastapi.testclient import TestClient  # noqa: E402
 from service_fixtures import PASSWORD, make_callers, quarter_hours, test_settings, tiny_park  # noqa: E402
 from typer.testing import CliRunner  # noqa: E402
 
-from greenpark.api import create_app  # noqa: E402
 from greenpark.api.accounts import BootstrapError, Role  # noqa: E402
 from greenpark.api.security import password_problem  # noqa: E402
+from greenpark.server import create_app  # noqa: E402
 from greenpark.settings import Settings  # noqa: E402
 from greenpark.store import open_store  # noqa: E402
 

@@ -12,8 +12,8 @@ from fastapi.testclient import TestClient
 sys.path.insert(0, str(Path(__file__).parents[1] / "api"))
 from service_fixtures import PASSWORD, test_settings, tiny_park
 
-from greenpark.api import create_app
 from greenpark.api.accounts import Role
+from greenpark.server import create_app
 from greenpark.store import open_store
 
 pytestmark = pytest.mark.timeout(120)

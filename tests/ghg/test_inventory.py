@@ -107,30 +107,33 @@ def test_gwp_set_and_big_emitter(tiny_park):
         inventory(tiny_park, consumption_rows([]), 2023, gwp_set="AR3")
 
 
-def test_scope3_comes_from_the_waste_engine(tiny_park, monkeypatch):
-    # the waste engine owns FOD etc.; the inventory calls route_emissions(waste, year, gwp_set) and sums by tenant
-    import sys
-    import types
-
-    calls = []
-
-    def route_emissions(waste, year, gwp_set, extra_dirs=()):
-        calls.append((len(waste), year, gwp_set))
-        return pd.DataFrame(
-            {
-                "tenant_id": ["T1", "T1"],
-                "route": ["landfill", "recycling"],
-                "tco2e": [12.5, 0.0],
-                "avoided_tco2e": [0.0, 4.0],
-            }
-        )
-
-    fake = types.ModuleType("greenpark.waste.ghg")
-    fake.route_emissions = route_emissions
-    monkeypatch.setitem(sys.modules, "greenpark.waste.ghg", fake)
-    tiny_park.tables["waste"] = pd.DataFrame({"tenant_id": ["T1"], "quantity_t": [1.0], "route": ["landfill"]})
-    r = inventory(tiny_park, consumption_rows([]), 2023, gwp_set="AR6")
-    assert calls == [(1, 2023, "AR6")]
+def test_scope3_is_the_table_given_with_its_notes_and_factors(tiny_park):
+    # the caller (greenpark.runs) brings the waste engine's table; the inventory sums it by tenant and keeps the
+    # notes and factors the waste engine put in its attrs
+    scope3 = pd.DataFrame(
+        {
+            "tenant_id": ["T1", "T1"],
+            "route": ["landfill", "recycling"],
+            "tco2e": [12.5, 0.0],
+            "avoided_tco2e": [0.0, 4.0],
+        }
+    )
+    used = {"name": "waste.food.doc", "value": 0.15, "unit": "tC/t wet", "source": "IPCC 2006 GL Vol.5 Table 2.4"}
+    scope3.attrs.update(gwp_set="AR6", notes=["landfill FOD: recorded deposits 2023-2023"], factors=[used])
+    r = inventory(tiny_park, consumption_rows([]), 2023, gwp_set="AR6", scope3=scope3)
     # 12.5 t in Scope 3; the 4 t avoided by recycling is a memo, never subtracted
     assert r.scope3_tco2e == 12.5 and r.tenants[0].scope3_tco2e == 12.5 and r.scope3_avoided_tco2e == 4.0
     assert r.total_tco2e == pytest.approx(r.scope1_tco2e + 12.5)
+    assert "waste: landfill FOD: recorded deposits 2023-2023" in r.notes
+    assert "waste.food.doc" in {f.name for f in r.factors}
+    # a table computed with another GWP set would mix sets in one total
+    with pytest.raises(InputError, match="computed with GWP set AR6, the inventory uses AR5"):
+        inventory(tiny_park, consumption_rows([]), 2023, scope3=scope3)
+
+
+def test_waste_records_without_a_scope3_table_are_noted_not_computed(tiny_park):
+    # the ghg engine does not call the waste engine: without a table, Scope 3 is 0 and the notes say why
+    tiny_park.tables["waste"] = pd.DataFrame({"tenant_id": ["T1"], "quantity_t": [1.0], "route": ["landfill"]})
+    r = inventory(tiny_park, consumption_rows([]), 2023)
+    assert r.scope3_tco2e == 0.0
+    assert any(n.startswith("waste records not turned into Scope 3 category 5") for n in r.notes)

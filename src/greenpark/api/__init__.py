@@ -1,8 +1,10 @@
-"""The live service: a FastAPI app over the store and the engines (``greenpark serve``).
+"""The live service's REST API: a FastAPI app over the store and the engines.
 
-:func:`create_app` builds the app for a settings object and (optionally) an already
+:func:`create_api` builds the API for a settings object and (optionally) an already
 open store; routers live in :mod:`greenpark.api.routes`, one per resource, mounted under
-``/api/v1``. See ``docs/service.md`` for the endpoints, the roles and the ingestion formats.
+``/api/v1``. The served app (``greenpark serve``) is :func:`greenpark.server.create_app`: this API with the
+dashboard (:mod:`greenpark.web`) mounted on it; the API never imports the dashboard. See ``docs/service.md`` for
+the endpoints, the roles and the ingestion formats.
 """
 
 from __future__ import annotations
@@ -34,8 +36,9 @@ def _operation_id(route: APIRoute) -> str:
     return f"{route.tags[0]}-{route.name}" if route.tags else route.name
 
 
-def create_app(settings: Settings | None = None, store: Store | None = None) -> FastAPI:
-    """The FastAPI app; opens (and migrates) the store from ``settings.store_url`` unless one is given."""
+def create_api(settings: Settings | None = None, store: Store | None = None) -> FastAPI:
+    """The API's FastAPI app (no dashboard); opens (and migrates) the store from ``settings.store_url`` unless one
+    is given."""
     settings = settings or get_settings()
 
     @asynccontextmanager
@@ -100,7 +103,4 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     for module in (auth, parks, ingest, alerts, results, wwtp, reports):
         api.include_router(module.router)
     app.include_router(api)
-    from greenpark.web import install as install_dashboard  # the web dashboard (pages, static files)
-
-    install_dashboard(app)
     return app

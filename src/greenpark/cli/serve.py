@@ -92,7 +92,7 @@ def register(app: typer.Typer) -> None:
         """Run the live service: REST API under /api/v1, OpenAPI at /docs, ingestion, alerts."""
         import uvicorn
 
-        from greenpark.api import create_app
+        from greenpark.server import create_app
         from greenpark.settings import Settings
 
         setup_logging(verbose)

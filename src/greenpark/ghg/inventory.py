@@ -6,9 +6,9 @@ Boundaries and categories follow the GHG Protocol Corporate Standard and ISO 140
   leaks of Kyoto gases (:mod:`greenpark.ghg.refrigerants`), the central WWTP's CH4 and N2O (park common;
   :mod:`greenpark.ghg.wastewater`). Biogenic CO2 from biomass and HCFC-22 leaks are memo items.
 - Scope 2 (ISO category 2): grid electricity, location- and market-based (:mod:`greenpark.ghg.electricity`).
-- Scope 3 category 5 (ISO category 4), waste generated in operations: taken from the waste engine
-  (``greenpark.waste.ghg.route_emissions``) or given as a table; avoided emissions of recycling are a memo,
-  never netted.
+- Scope 3 category 5 (ISO category 4), waste generated in operations: a table the caller gives, in practice the
+  waste engine's ``greenpark.waste.ghg.route_emissions`` (``greenpark.runs.inventory_for`` passes it; the ghg
+  engine does not call another engine); avoided emissions of recycling are a memo, never netted.
 
 ``total_tco2e`` = Scope 1 + Scope 2 location-based + Scope 3; ``total_market_tco2e`` uses market-based Scope 2.
 The Decree 06 duty check uses each tenant's Scope 1 + location-based Scope 2 (facility direct and
@@ -171,27 +171,30 @@ def _tenant_key(s: pd.Series) -> pd.Series:
 def _scope3_table(
     park: ParkData,
     scope3: pd.DataFrame | None,
-    year: int,
     gwp_set: str,
-    extra_dirs: tuple[Path, ...],
     notes: list[str],
     factors: list[FactorUsed],
 ) -> pd.DataFrame:
-    """The Scope 3 category 5 table: given, or from the waste engine (its notes and factors are kept)."""
-    if scope3 is not None:
-        missing = [c for c in SCOPE3_COLUMNS if c not in scope3]
-        if missing:
-            raise InputError(f"scope3 table lacks column(s) {missing}; needs {list(SCOPE3_COLUMNS)}")
-        return scope3
-    waste = park.table("waste")
-    if waste.empty:
+    """The Scope 3 category 5 table as given (with the notes and factors in its ``attrs``), or none (noted)."""
+    if scope3 is None:
+        if not park.table("waste").empty:
+            notes.append(
+                "waste records not turned into Scope 3 category 5: no Scope 3 table given "
+                "(greenpark.runs.inventory_for passes the waste engine's route_emissions)"
+            )
         return pd.DataFrame(columns=[*SCOPE3_COLUMNS, "avoided_tco2e"])
-    from greenpark.waste.ghg import route_emissions  # the waste engine owns the methods (FOD etc.)
-
-    out = route_emissions(waste, year, gwp_set, extra_dirs=extra_dirs)
-    notes += [f"waste: {n}" for n in out.attrs.get("notes", [])]
-    factors += [f if isinstance(f, FactorUsed) else FactorUsed(**f) for f in out.attrs.get("factors", [])]
-    return out
+    missing = [c for c in SCOPE3_COLUMNS if c not in scope3]
+    if missing:
+        raise InputError(f"scope3 table lacks column(s) {missing}; needs {list(SCOPE3_COLUMNS)}")
+    computed_with = scope3.attrs.get("gwp_set", gwp_set)
+    if computed_with != gwp_set:
+        raise InputError(
+            f"the scope3 table was computed with GWP set {computed_with}, the inventory uses {gwp_set}; "
+            "compute both with the same set"
+        )
+    notes += [f"waste: {n}" for n in scope3.attrs.get("notes", [])]
+    factors += [f if isinstance(f, FactorUsed) else FactorUsed(**f) for f in scope3.attrs.get("factors", [])]
+    return scope3
 
 
 def _plain(v: Any) -> Any:
@@ -240,7 +243,9 @@ def inventory(
     wwtp_activities : sequence of WwtpActivity, optional
         Annual WWTP activity from the water engine; None = WWTP emissions not computed (noted).
     scope3 : DataFrame, optional
-        Scope 3 cat. 5 per tenant: tenant_id, tco2e [, avoided_tco2e, period, route]; None = ask the waste engine.
+        Scope 3 cat. 5 per tenant: tenant_id, tco2e [, avoided_tco2e, period, route], as the waste engine's
+        ``route_emissions`` returns it (its ``attrs`` notes and factors are kept; its ``gwp_set`` must be
+        ``gwp_set``); None = not computed (noted when the park has waste records).
     renewables : DataFrame, optional
         PPAs and certificates (tenant_id, period, instrument, energy_kwh, source); default: the park's
         ``renewables`` table if any.
@@ -308,7 +313,7 @@ def inventory(
     factors.append(f_toe)
 
     # Scope 3
-    s3 = _scope3_table(park, scope3, year, gwp_set, extra_dirs, notes, factors)
+    s3 = _scope3_table(park, scope3, gwp_set, notes, factors)
     s3 = _year_rows(s3, year) if "period" in s3 else s3
     s3 = s3.assign(tenant_id=_tenant_key(s3["tenant_id"])) if not s3.empty else s3
     if "avoided_tco2e" not in s3:

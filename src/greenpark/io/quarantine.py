@@ -13,7 +13,8 @@ from typing import Any
 
 import pandas as pd
 
-REJECT_COLUMNS = ["file", "line", "field", "value", "reason", "raw"]
+from greenpark.model import REJECT_COLUMNS
+
 WARNING_COLUMNS = ["file", "code", "subject", "line", "message"]
 
 

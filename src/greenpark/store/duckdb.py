@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 
 from greenpark.errors import InputError, ParkNotFoundError, StoreError
-from greenpark.model import ParkData
+from greenpark.model import REJECT_COLUMNS, ParkData
 from greenpark.reference.quality import vee_rule
 from greenpark.store import codec
 from greenpark.store import sql as q
@@ -325,7 +325,7 @@ class DuckDBStore(Store):
         """Keep rejected rows: columns file, line, field, value, reason, raw."""
         if rejects.empty:
             return 0
-        df = rejects.reindex(columns=["file", "line", "field", "value", "reason", "raw"]).astype(str)
+        df = rejects.reindex(columns=REJECT_COLUMNS).astype(str)
         start = int(
             self.con.execute("SELECT coalesce(max(seq), 0) FROM quarantine WHERE park_id = ?", [park_id]).fetchall()[0][
                 0

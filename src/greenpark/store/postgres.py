@@ -29,8 +29,7 @@ import pyarrow as pa
 from psycopg import sql
 
 from greenpark.errors import InputError, ParkNotFoundError, StoreError
-from greenpark.io.quarantine import REJECT_COLUMNS
-from greenpark.model import ParkData
+from greenpark.model import REJECT_COLUMNS, ParkData
 from greenpark.reference.quality import vee_rule
 from greenpark.store import codec
 from greenpark.store import sql as q

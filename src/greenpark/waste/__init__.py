@@ -1,12 +1,13 @@
 """The waste engine: registry and manifests, indicators, GHG by route, industrial symbiosis.
 
-Modules (imported on use, so ``greenpark.waste.ghg`` stays light for the ``ghg`` engine):
+Modules (the package imports none of them, so importing one module costs only that module):
 
 - :mod:`greenpark.waste.factors`: codes (Circular 02/2022/TT-BTNMT Annex III), routes, IPCC waste types
   (``reference/data/waste/*.csv``).
 - :func:`greenpark.waste.ghg.route_emissions`: CH4, N2O, fossil CO2 and tCO2e per tenant and route (landfill
   by IPCC first-order decay, incineration, composting, anaerobic digestion); avoided emissions of recycling
-  and reuse in a separate column, never netted. The ``ghg`` engine calls it for Scope 3 category 5.
+  and reuse in a separate column, never netted. ``greenpark.runs`` passes it to the ``ghg`` engine's inventory as
+  Scope 3 category 5.
 - :func:`greenpark.waste.registry.validate_records` (raw rows, for the importer and ``check``) and
   :func:`greenpark.waste.registry.manifest_issues` (hazardous loads, month-by-month reconciliation):
   findings, never dropped rows.

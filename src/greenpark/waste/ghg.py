@@ -1,7 +1,8 @@
 """GHG of waste by treatment route: the one place greenpark computes it.
 
-The ``ghg`` engine calls :func:`route_emissions` for Scope 3 category 5 (waste
-generated in operations) of each tenant and for the park's own treatment.
+:func:`route_emissions` gives Scope 3 category 5 (waste generated in operations) of each tenant and the park's
+own treatment; ``greenpark.runs.inventory_for`` passes it to the ``ghg`` engine's inventory (it uses the ghg
+package's GWP values and factor records, the ghg package never imports waste).
 
 Methods (factors in ``reference/data/waste/*.csv``, each row with its source):
 

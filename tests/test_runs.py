@@ -1,0 +1,44 @@
+"""The application layer on the shared tiny park in a real store: what it hands each engine, and the default year."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from greenpark.runs import inventory_for, park_year
+from greenpark.store import open_store
+from greenpark.store.base import Store
+from testkit import tiny_park
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    s = open_store(f"duckdb:///{tmp_path / 'store.duckdb'}")
+    s.save_park(tiny_park())
+    try:
+        yield s
+    finally:
+        s.close()
+
+
+def readings(meter: str, stamps: list[str], value: float) -> pd.DataFrame:
+    return pd.DataFrame({"meter_id": meter, "ts": pd.to_datetime(stamps, utc=True), "value": value})
+
+
+def test_the_inventory_gets_the_waste_engines_scope3(store: Store) -> None:
+    # the tiny park's one waste record: t1, 0.5 t of code 11 01 00 (industrial_other) incinerated on 2024-01-05.
+    # IPCC 2006 GL Vol.5 Ch.5 Eq.5.1 with reference/data/waste rows: dm 0.8, CF 0.5, FCF 0.9 (Table 5.2), OF 1.0
+    #   fossil CO2 = 0.5 x 0.8 x 0.5 x 0.9 x 1.0 x 44/12 = 0.66 t
+    #   N2O = 0.5 t x 0.1 kg/t (Table 5.6, industrial) = 0.05 kg -> x 265 (AR5) = 0.01325 t CO2e
+    #   CH4 = 0.5 t x 0.0002 kg/t (Table 5.3) = 0.0001 kg -> x 28 (AR5) = 0.0000028 t CO2e
+    #   Scope 3 cat. 5 of t1 = 0.66 + 0.01325 + 0.0000028 = 0.6732528 t CO2e
+    store.write_readings("tiny", readings("e1", ["2024-01-10T03:00Z"], 100.0))
+    py, _ = park_year(store.load_park("tiny"), store, 2024)
+    r = inventory_for(py)
+    t1 = next(t for t in r.tenants if t.tenant_id == "t1")
+    assert t1.scope3_tco2e == pytest.approx(0.6732528, rel=1e-6)
+    assert r.scope3_tco2e == pytest.approx(0.6732528, rel=1e-6)
+    assert {"waste.industrial_other.dm", "waste.industrial_other.cf"} <= {f.name for f in r.factors}
