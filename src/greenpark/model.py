@@ -70,6 +70,47 @@ class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
 
+def _listed(v: object) -> object:
+    """A list given as one text (a workbook cell): ``"electricity|water"`` or ``"electricity, water"``."""
+    if isinstance(v, str):
+        return [x.strip() for x in v.replace("|", ",").split(",") if x.strip()]
+    return v
+
+
+class EipDeclarations(_Model):
+    """What the park declares for the eco-industrial-park assessment (``park.toml`` ``[eip]``): facts about the park
+    that no reading measures (Decree 35/2022/ND-CP Art. 37(1); the International EIP Framework v2.0).
+
+    A document item (``coordination_mechanism``, ``master_plan`` ...) is ``None`` when not declared (the criterion is
+    then unknown), ``False`` when the park declares it has none, and ``True`` or the document's reference when it has
+    one. Lists (``basic_services``, ``management_system``, ``social_infrastructure``) name what the park has.
+    """
+
+    registration_date: dt.date | None = Field(
+        default=None, description="date the park registers (or plans to); default: the last day of the assessed year"
+    )
+    basic_services: list[str] | None = Field(
+        default=None, description="basic services the investor provides (names of reference/data/eip/basic_services)"
+    )
+    coordination_mechanism: bool | str | None = None
+    management_entity: bool | str | None = None
+    management_system: list[str] | None = Field(default=None, description="the park's certified systems, 'ISO 14001'")
+    master_plan: bool | str | None = None
+    green_space_ha: float | None = Field(default=None, ge=0)
+    shared_infrastructure_ha: float | None = Field(default=None, ge=0)
+    water_reused_m3: float | None = Field(default=None, ge=0, description="treated wastewater reused in the year")
+    social_management_system: bool | str | None = None
+    social_infrastructure: list[str] | None = None
+    community_dialogue: bool | str | None = None
+    local_business_programme: bool | str | None = None
+    economic_value_monitored: bool | str | None = None
+
+    @field_validator("basic_services", "management_system", "social_infrastructure", mode="before")
+    @classmethod
+    def _split(cls, v: object) -> object:
+        return _listed(v)
+
+
 class Park(_Model):
     """An industrial park: where it is, its clock, its money and its targets.
 
@@ -88,6 +129,7 @@ class Park(_Model):
     area_ha: float = Field(gt=0)
     baseline_year: int | None = None
     targets: dict[str, dict[int, float]] = Field(default_factory=dict)
+    eip: EipDeclarations | None = Field(default=None, description="park.toml [eip]: the eco-industrial-park facts")
 
     @field_validator("timezone")
     @classmethod

@@ -77,13 +77,15 @@ class ParkRead:
 
 
 def park_from_settings(settings: dict[str, Any], where: str) -> Park:
-    """Build the :class:`Park` from ``park.toml`` settings (``[park]`` and ``[targets]``)."""
+    """Build the :class:`Park` from ``park.toml`` settings (``[park]``, ``[targets]`` and ``[eip]``)."""
     p = dict(settings.get("park", {}))
     if "id" in p:
         p["park_id"] = str(p.pop("id"))
     targets = settings.get("targets", {}) or p.pop("targets", {})
     if targets:
         p["targets"] = {str(k): {int(y): float(v) for y, v in dict(ys).items()} for k, ys in targets.items()}
+    if settings.get("eip"):
+        p["eip"] = dict(settings["eip"])
     try:
         return Park(**p)
     except ValidationError as exc:

@@ -447,7 +447,50 @@ def _prices(sheet: Sheet, typed: pd.DataFrame, wwtps: set[str], tenants: set[str
     return typed, probs
 
 
+def _order_problems(sheet: Sheet, typed: pd.DataFrame, first: str, last: str, what: str) -> pd.DataFrame:
+    """``last`` must not be before ``first`` (a validity that ends before it starts is a typo)."""
+    a, b = pd.to_datetime(typed[first], errors="coerce"), pd.to_datetime(typed[last], errors="coerce")
+    bad = a.notna() & b.notna() & (b < a)
+    return problems_frame(
+        sheet.file, sheet.frame, bad, last, typed[last].astype(str), f"{last} is before {first}: {what}"
+    )
+
+
+def _certificates(sheet: Sheet, typed: pd.DataFrame, wwtps: set[str], tenants: set[str]):
+    """Management-system certificates: the validity must not end before it starts; each number once."""
+    return typed, [
+        _order_problems(sheet, typed, "valid_from", "valid_to", "a certificate valid for less than a day"),
+        _dup_problems(sheet.file, typed, ["certificate_id"], "certificate_id", sheet.frame),
+    ]
+
+
+def _exchanges(sheet: Sheet, typed: pd.DataFrame, wwtps: set[str], tenants: set[str]):
+    """Symbiosis in operation: both ends known tenants (empty giver = the park's investor, empty receiver = outside
+    the park, not both empty), each id once, and an end date not before the start."""
+    frame = sheet.frame
+    giver = typed["from_tenant_id"].fillna("").astype(str).str.strip()
+    taker = typed["to_tenant_id"].fillna("").astype(str).str.strip()
+    return typed, [
+        _fk_problems(sheet.file, typed, frame, "from_tenant_id", tenants, "tenants.csv", allow_empty=True),
+        _fk_problems(sheet.file, typed, frame, "to_tenant_id", tenants, "tenants.csv", allow_empty=True),
+        problems_frame(
+            sheet.file, frame, giver.eq("") & taker.eq(""), "to_tenant_id", taker,
+            "an exchange needs a tenant at one end at least (from_tenant_id or to_tenant_id)",
+        ),
+        _order_problems(sheet, typed, "since", "until", "an exchange that stopped before it started"),
+        _dup_problems(sheet.file, typed, ["exchange_id"], "exchange_id", frame),
+    ]  # fmt: skip
+
+
+def _compliance_events(sheet: Sheet, typed: pd.DataFrame, wwtps: set[str], tenants: set[str]):
+    """Inspection findings and sanctions: remedied on or after the date of the event."""
+    return typed, [_order_problems(sheet, typed, "date", "resolved_on", "remedied before the event")]
+
+
 _RULES = {
+    "certificates": _certificates,
+    "exchanges": _exchanges,
+    "compliance_events": _compliance_events,
     "prices": _prices,
     "sludge": _sludge,
     "fuels": _fuels,
@@ -483,13 +526,20 @@ _OUTPUT = {
     "symbiosis": ["tenant_id", "direction", "material", "quantity_t_per_month", "quality", "price_vnd_per_t"],
     "connection_limits": ["parameter", "limit", "unit", "limit_min"],
     "prices": ["item", "value", "unit", "valid_from", "valid_to", "source"],
+    "certificates": ["tenant_id", "standard", "certificate_id", "valid_from", "valid_to", "issuer", "line"],
+    "recp_measures": ["tenant_id", "measure", "category", "implemented_on", "saving", "unit", "evidence", "line"],
+    "exchanges": [
+        *("exchange_id", "from_tenant_id", "to_tenant_id", "kind", "material", "quantity", "unit", "since"),
+        *("until", "line"),
+    ],
+    "compliance_events": ["date", "tenant_id", "field", "description", "decision", "resolved_on", "line"],
 }
 
 #: Record tables whose rows keep their file line (``line``, header = 1), so the waste engine's findings
-#: (:mod:`greenpark.waste.registry`) can name the line to fix.
-_KEEP_LINE = frozenset({"waste", "manifests"})
+#: (:mod:`greenpark.waste.registry`) and the EIP assessment's evidence (:mod:`greenpark.eip`) can name the line.
+_KEEP_LINE = frozenset({"waste", "manifests", "certificates", "recp_measures", "exchanges", "compliance_events"})
 #: Record tables where an empty tenant_id means the park's common account rather than a missing value.
-_PARK_COMMON_ALLOWED = frozenset({"renewables"})
+_PARK_COMMON_ALLOWED = frozenset({"renewables", "certificates", "compliance_events"})
 
 OBJECT_MODELS: dict[str, type[BaseModel]] = {"tenants": Tenant, "roofs": Roof, "wwtp": Wwtp, "meters": Meter}
 __all__ = ["OBJECT_MODELS", "raw_rows", "read_objects", "read_records"]

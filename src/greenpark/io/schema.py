@@ -48,6 +48,10 @@ FILES: tuple[str, ...] = (
     "sludge",
     "renewables",
     "prices",
+    "certificates",
+    "recp_measures",
+    "exchanges",
+    "compliance_events",
     "accepted",
 )
 #: Files a park folder must have (besides park.toml).

@@ -129,7 +129,8 @@ class ParkSource:
         """``park.toml`` as a dict (for a workbook: the ``park`` sheet of key, value rows).
 
         Workbook keys are the park.toml keys (``id``, ``name``, ...); targets are written
-        ``target.<name>.<year>`` (e.g. ``target.ghg_reduction_pct.2030``).
+        ``target.<name>.<year>`` (e.g. ``target.ghg_reduction_pct.2030``), the ``[eip]`` items ``eip.<name>``
+        (lists as ``electricity|water``).
         """
         if not self.is_workbook:
             try:
@@ -143,6 +144,7 @@ class ParkSource:
             )
         park: dict[str, Any] = {}
         targets: dict[str, dict[str, Any]] = {}
+        eip: dict[str, Any] = {}
         for row in book["park"].itertuples(index=False):
             if len(row) < 2 or pd.isna(row[0]) or str(row[0]).strip().lower() in ("key", ""):
                 continue
@@ -152,9 +154,11 @@ class ParkSource:
             if key.startswith("target."):
                 _, name, year = key.split(".", 2)
                 targets.setdefault(name, {})[year] = value
+            elif key.startswith("eip."):
+                eip[key[4:]] = value
             else:
                 park[key] = value
-        return {"park": park, "targets": targets}
+        return {"park": park, "targets": targets, **({"eip": eip} if eip else {})}
 
     def has(self, name: str) -> bool:
         """Whether the park has sheet ``name`` (e.g. ``"fuels"``)."""

@@ -31,6 +31,23 @@ area_ha = 100                  # Diện tích (ha)
 # [targets]                    # Mục tiêu: year = value
 # ghg_reduction_pct = { 2030 = 30, 2050 = 100 }
 # renewable_share_pct = { 2030 = 30 }
+
+# [eip]                        # Khu công nghiệp sinh thái (Nghị định 35/2022 Điều 37): các thông tin kê khai
+# registration_date = 2025-03-31          # Ngày đăng ký chứng nhận (mặc định: ngày cuối năm đánh giá)
+# basic_services = ["electricity", "water", "information", "fire_prevention", "wastewater_treatment",
+#                   "symbiosis_support"]  # Dịch vụ cơ bản nhà đầu tư cung cấp
+# coordination_mechanism = "Quy chế số ..." # Cơ chế phối hợp, chia sẻ thông tin (false = chưa có)
+# management_entity = "Ban điều hành KCN"  # Đơn vị quản lý KCN
+# management_system = ["ISO 14001"]       # Hệ thống quản lý của KCN
+# master_plan = "Quyết định số ..."       # Quy hoạch phân khu
+# green_space_ha = 30                     # Diện tích cây xanh, mặt nước (ha)
+# shared_infrastructure_ha = 20           # Diện tích hạ tầng dùng chung (ha)
+# water_reused_m3 = 0                     # Nước thải tái sử dụng trong năm (m3)
+# social_management_system = "..."        # Hệ thống quản lý xã hội
+# social_infrastructure = ["clinic", "canteen", "worker_housing"]  # Hạ tầng xã hội
+# community_dialogue = "..."              # Đối thoại với cộng đồng
+# local_business_programme = "..."        # Chương trình kết nối doanh nghiệp địa phương
+# economic_value_monitored = "..."        # Theo dõi giá trị kinh tế
 """
 
 _README = [
