@@ -37,9 +37,10 @@ from greenpark.billing import (
     monthly_bills,
     prices_on,
 )
+from greenpark.eip import EipResult, assess_eip, evidence_from
 from greenpark.energy import benchmark, fit_baseline, full_year_energy, load_analytics
 from greenpark.energy.verification import VerifiedSavings, verify_savings
-from greenpark.errors import BaselineRejectedError, InputError, NoDataError
+from greenpark.errors import BaselineRejectedError, GreenparkError, InputError, NoDataError
 from greenpark.finance import discount_rate
 from greenpark.ghg import InventoryResult, grid_factor, inventory
 from greenpark.ghg.combustion import combustion_emissions
@@ -448,15 +449,28 @@ def tenant_load_shapes(py: ParkYear) -> pd.DataFrame:
     return shapes.assign(voltage_level=shapes["tenant_id"].map(volt).fillna("22-110kV"))
 
 
-def plan_for(
+@dataclass
+class PlanInputs:
+    """What the plan engine works on for a park and year: the baseline, the tenants' activity with their prices and
+    fuel uses, the candidate measures, the grid factor and the discount rate (shared by :func:`plan_for` and
+    :func:`eip_for`)."""
+
+    baseline: Any
+    measures: list[Any]
+    prices: dict[str, float]
+    price_on: dt.date
+    grid_tco2_per_mwh: float
+    discount_rate: float
+
+
+def plan_inputs(
     py: ParkYear,
     inventory_result: InventoryResult | None = None,
     solar: ParkSolarResult | None = None,
-    grid_scenario: str = "decline_2pct",
     price_on: dt.date | None = None,
-) -> dict[str, Any]:
-    """Candidate measures, the marginal abatement cost curve and the roadmap to the park's targets, from the
-    year's inventory (computed here unless given) and the solar offers (None: no rooftop PV measures).
+) -> PlanInputs:
+    """The plan engine's candidate measures and what they stand on, from the year's inventory (computed here unless
+    given) and the solar offers (None: no rooftop PV measures).
 
     Electricity saved is valued at each tenant's EVN tariff for its voltage level and load shape
     (:func:`tenant_load_shapes`, prices in force on ``price_on``, default the last day of the year); boiler,
@@ -479,9 +493,29 @@ def plan_for(
         fuels = fuels[fuels["period"].astype(str).str.startswith(str(py.year))]
     uses = tenant_fuel_uses(combustion_emissions(fuels)[0] if not fuels.empty else pd.DataFrame())
     tenants = tenants.merge(uses, on="tenant_id", how="left")
-    gf = grid_factor(py.year).tco2_per_mwh
-    rate = discount_rate()
-    ms = candidate_measures(tenants, solar=solar)
+    return PlanInputs(
+        baseline=base,
+        measures=candidate_measures(tenants, solar=solar),
+        prices={k: float(v) for k, v in prices.items()},
+        price_on=on,
+        grid_tco2_per_mwh=grid_factor(py.year).tco2_per_mwh,
+        discount_rate=discount_rate(),
+    )
+
+
+def plan_for(
+    py: ParkYear,
+    inventory_result: InventoryResult | None = None,
+    solar: ParkSolarResult | None = None,
+    grid_scenario: str = "decline_2pct",
+    price_on: dt.date | None = None,
+) -> dict[str, Any]:
+    """Candidate measures, the marginal abatement cost curve and the roadmap to the park's targets, from the
+    year's inventory (computed here unless given) and the solar offers (None: no rooftop PV measures); the
+    measures and their prices as :func:`plan_inputs` builds them.
+    """
+    p = plan_inputs(py, inventory_result, solar, price_on)
+    base, ms, gf, rate = p.baseline, p.measures, p.grid_tco2_per_mwh, p.discount_rate
     curve = cost_curve(ms, rate, gf)
     pct = py.data.park.targets.get("ghg_reduction_pct", {})
     decline = lookup("ghg/grid_projection", scenario=grid_scenario).value
@@ -505,10 +539,63 @@ def plan_for(
         "targets_pct": pct,
         "cost_curve": [c.model_dump() for c in curve],
         "top_measures": [c.model_dump() for c in top_measures(curve)],
-        "electricity_prices_vnd_per_kwh": {k: float(v) for k, v in prices.items()},
-        "electricity_price_on": on.isoformat(),
+        "electricity_prices_vnd_per_kwh": p.prices,
+        "electricity_price_on": p.price_on.isoformat(),
         "roadmap": rm.model_dump(),
     }
+
+
+def _or_reason(fn: Any, stages: dict[str, str], name: str) -> Any:
+    """An engine result, or None with the reason recorded in ``stages`` when the data cannot give it."""
+    try:
+        return fn()
+    except GreenparkError as exc:
+        stages[name] = str(exc)
+        return None
+
+
+def eip_for(
+    py: ParkYear,
+    inventory_result: InventoryResult | None = None,
+    water: WaterResult | None = None,
+    waste: WasteResult | None = None,
+    solar: ParkSolarResult | None = None,
+) -> EipResult:
+    """The park against Decree 35/2022 Art. 37 and the EIP Framework v2.0 (``greenpark.eip.assess_eip``).
+
+    The evidence is the other engines' results for the year (computed here unless given): the inventory, the
+    water engine for the year and the two before it (the effluent over 3 years), the waste engine (recovery and
+    its symbiosis proposals) and the plan engine's candidate measures (rooftop PV only when ``solar`` is given).
+    An engine that cannot give its result leaves its criteria unknown, with its reason.
+    """
+    stages: dict[str, str] = {}
+    inv = (
+        inventory_result if inventory_result is not None else _or_reason(lambda: inventory_for(py), stages, "inventory")
+    )
+    if inv is None and inventory_result is None and "inventory" not in stages:
+        stages["inventory"] = "no inventory"
+    years = int(lookup("eip/parameters", parameter="effluent_years").value)
+    water_years: dict[int, Any] = {}
+    for y in range(py.year - years + 1, py.year + 1):
+        if y == py.year and water is not None:
+            water_years[y] = water
+        elif py.data.wwtps:
+            other = py if y == py.year else ParkYear(py.data, py.readings, y)
+            water_years[y] = _or_reason(lambda o=other: water_for(o), stages, "water" if y == py.year else f"water {y}")
+    wst = waste if waste is not None else _or_reason(lambda: waste_for(py), stages, "waste")
+    plan = _or_reason(lambda: plan_inputs(py, inv, solar), stages, "plan") if inv is not None else None
+    evidence = evidence_from(
+        inventory=inv,
+        water=water_years,
+        waste=wst,
+        plan_measures=plan.measures if plan is not None else [],
+        discount_rate=plan.discount_rate if plan is not None else None,
+        stages=stages,
+    )
+    result = assess_eip(py.data, py.year, evidence)
+    if solar is None:
+        result.notes.append("rooftop PV measures were not sized for this run (greenpark assess sizes them)")
+    return result
 
 
 def default_baseline_year(years: list[int], year: int) -> int:

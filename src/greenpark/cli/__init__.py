@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from greenpark.cli import accept, assess, bill, check, energy, example, inventory, serve, solar, waste, water
+from greenpark.cli import accept, assess, bill, check, eip, energy, example, inventory, serve, solar, waste, water
 
 app = typer.Typer(
     name="greenpark",
@@ -19,7 +19,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (example, check, accept, inventory, solar, water, energy, waste, bill, assess, serve):
+for module in (example, check, accept, inventory, solar, water, energy, waste, eip, bill, assess, serve):
     module.register(app)
 
 
