@@ -64,3 +64,67 @@ def test_pdf_pages_render(report, tmp_path, pdftoppm):
     subprocess.run([pdftoppm, "-r", "30", "-png", str(report / "report.pdf"), str(tmp_path / "p")], check=True)
     pages = sorted(tmp_path.glob("p-*.png"))
     assert len(pages) >= 3 and all(p.stat().st_size > 1000 for p in pages)
+
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+@pytest.fixture(scope="module")
+def reports(report, tmp_path_factory) -> dict[str, Path]:
+    """The same assessment rendered in the three languages (vi by the CLI above, en and ja from its JSON)."""
+    from greenpark.report import write_report
+
+    a = json.loads((report / "assessment.json").read_text())
+    out = {"vi": report}
+    for lang in ("en", "ja"):
+        folder = tmp_path_factory.mktemp(f"report-{lang}")
+        write_report(a, folder, lang=lang, pdf=lang == "ja")
+        out[lang] = folder
+    return out
+
+
+def _proper_names(a: dict) -> set[str]:
+    """The names the report quotes as written in the park's data: park, province, tenants, WWTPs."""
+    names = {a["park"]["name"], a["park"]["province"]}
+    names |= {t["name"] for t in (a.get("inventory") or {}).get("tenants", [])}
+    names |= {w["name"] for w in (a.get("water") or {}).get("wwtps", [])}
+    return names
+
+
+@pytest.mark.parametrize("lang", ["vi", "ja"])
+def test_no_english_left_in_the_vietnamese_and_japanese_reports(reports, lang):
+    from langkit import english_left, visible_texts
+
+    html = (reports[lang] / "report.html").read_text(encoding="utf-8")
+    a = json.loads((reports[lang] / "assessment.json").read_text())
+    assert english_left(visible_texts(html), lang, _proper_names(a)) == []
+    # the codes the issue found raw are shown by their names
+    for code in ("co_processing", "ammonium_n", "heat_pump_water_heating"):
+        assert code not in " ".join(visible_texts(html))
+
+
+def test_japanese_pdf_uses_noto_cjk_and_renders(reports, pdftoppm, tmp_path):
+    pdffonts = Path(pdftoppm).with_name("pdffonts")
+    fonts = subprocess.run([str(pdffonts), str(reports["ja"] / "report.pdf")], capture_output=True, text=True)
+    assert fonts.returncode == 0, fonts.stderr
+    assert "NotoSansCJK" in fonts.stdout.replace("-", "").replace(" ", "")
+    ARTIFACTS.mkdir(exist_ok=True)
+    subprocess.run(
+        [
+            pdftoppm,
+            "-r",
+            "60",
+            "-png",
+            "-f",
+            "1",
+            "-l",
+            "2",
+            str(reports["ja"] / "report.pdf"),
+            str(ARTIFACTS / "report-ja"),
+        ],
+        check=True,
+    )
+    assert sorted(ARTIFACTS.glob("report-ja-*.png"))
+    # Japanese dates on the page: the generation date is written 2026年1月2日, not 2 Jan 2026
+    html = (reports["ja"] / "report.html").read_text(encoding="utf-8")
+    assert "年" in html and "月" in html and "日作成" in html

@@ -19,10 +19,12 @@ from greenpark import i18n
 from greenpark.errors import InputError, MissingMessageError
 from greenpark.i18n import messages
 
-# units and acronyms written the same in English and Vietnamese
+# units, acronyms and chemistry written the same in English, Vietnamese and Japanese (pH, COD, BOD5: QCVN 40
+# and JIS K 0102 write them so), and punctuation-only templates
 SAME_IN_BOTH = frozenset(
     {"col.kwp", "col.kwh", "unit.tco2e", "unit.kwh", "unit.mwh", "unit.kwp", "abbr.toe", "abbr.npv", "abbr.irr",
-     "abbr.lcoe", "abbr.cod", "abbr.tss", "overview.unit"}
+     "abbr.lcoe", "abbr.cod", "abbr.tss", "overview.unit", "param.ph", "param.cod", "param.bod5", "list.separator",
+     "note.prefixed", "unitname.degC"}
 )  # fmt: skip
 
 
@@ -155,7 +157,7 @@ FOOD = {
 
 def test_symbiosis_explanation_english_and_vietnamese():
     assert i18n.symbiosis_explanation(FOOD, "en") == (
-        "G3 gives 10.0 t/month of food processing residues to K2 (today: landfill): net 85 M VND/yr = "
+        "G3 gives 10.0 t/month of food processing residues to K2 (today: Landfill): net 85 M VND/yr = "
         "770k VND/t x 120 t (value to taker 150k, giver's outlet -700k, transport 80k, preparation 0k) "
         "- set-up 7.5 M VND/yr (30 M VND once over 5 years); avoids 164.6 tCO2e/yr"
     )

@@ -26,12 +26,15 @@ MATCH = {
 }  # fmt: skip
 
 
+REASON = "screen: measured >= 3,000 tCO2e/yr; >= 1,000 TOE/yr"  # what greenpark.ghg.decree06.duty_check writes
+
+
 def _assessment():
     """A tiny assessment JSON written by hand (the shape greenpark.assess returns)."""
     tenant = {
         "tenant_id": "T1", "name": "Alpha", "scope1_tco2e": 1234.5, "scope2_location_tco2e": 6810.0,
         "scope2_market_tco2e": 6000.0, "scope3_tco2e": 12.25, "total_tco2e": 8056.75, "energy_toe": 1543.0,
-        "decree06_inventory_required": True, "decree06_reason": "≥ 3000 tCO2e",
+        "decree06_inventory_required": True, "decree06_reason": REASON,
     }  # fmt: skip
     return {
         "meta": {"park_id": "p", "year": 2024, "gwp": "AR5", "generated_at": "2026-11-29T00:00:00+00:00",
@@ -113,7 +116,7 @@ def test_write_report_files(tmp_path):
 def test_symbiosis_sentence_in_the_readers_language():
     en, vi = render_html(_assessment(), "en"), render_html(_assessment(), "vi")
     assert (
-        "G3 gives 20.0 t/month of wwtp sludge to K2 (today: landfill): net 117 M VND/yr = 520k VND/t x 240 t "
+        "G3 gives 20.0 t/month of WWTP sludge to K2 (today: Landfill): net 117 M VND/yr = 520k VND/t x 240 t "
         "(value to taker 0k, giver&#39;s outlet -700k, transport 80k, preparation 100k) - set-up 7.5 M VND/yr "
         "(30 M VND once over 5 years); avoids 0.0 tCO2e/yr"
     ) in en

@@ -6,35 +6,23 @@ the one formatter, so the report, the dashboard and the CLI say the same thing i
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
+from greenpark.i18n.labels import has_label, label
 from greenpark.i18n.messages import translator
 from greenpark.i18n.numbers import format_number
-from greenpark.reference import load_table
-
-MATERIALS = "waste/symbiosis_materials"
-ROUTES = "waste/routes"
-
-
-@cache
-def _labels(table: str, key: str, lang: str) -> dict[str, str]:
-    df = load_table(table)
-    column = f"label_{lang}"
-    if column not in df.columns:
-        return {}
-    return {str(k).strip().lower(): v for k, v in zip(df[key], df[column], strict=True) if isinstance(v, str)}
 
 
 def material_label(material: str, lang: str) -> str:
-    """A symbiosis material's name in ``lang`` (``label_<lang>`` of ``waste/symbiosis_materials.csv``), else as
-    given (English, or a material a park names itself)."""
-    return _labels(MATERIALS, "material", lang).get(material.strip().lower(), material)
+    """A symbiosis material's name in ``lang`` (the catalogue's ``material.<name>``); a material the park names
+    itself (no label in English either) is shown as given."""
+    key = material.strip().lower()
+    return label("material", key, lang) if has_label("material", key) else material
 
 
 def route_label(route: str, lang: str) -> str:
-    """A waste route's name in ``lang`` (``label_<lang>`` of ``waste/routes.csv``), else its code."""
-    return _labels(ROUTES, "route", lang).get(route.strip().lower(), route)
+    """A waste route's name in ``lang`` (the catalogue's ``route.<code>``)."""
+    return label("route", route.strip().lower(), lang)
 
 
 def _get(match: Any, name: str) -> Any:

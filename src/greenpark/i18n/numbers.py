@@ -13,6 +13,7 @@ import datetime as dt
 import decimal
 import math
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date as _babel_date
@@ -82,6 +83,18 @@ def format_date(value: dt.date | str | None, lang: str) -> str:
     if isinstance(value, str):
         value = dt.date.fromisoformat(value[:10])
     return _babel_date(value, format=catalogue(lang).get("locale.date_format", "medium"), locale=babel_locale(lang))
+
+
+def format_datetime(value: dt.datetime | str | None, lang: str, tz: str) -> str:
+    """A moment in the park's local time ``tz`` (e.g. ``Asia/Ho_Chi_Minh``), as the language writes dates, with
+    the 24-hour time: '12 Mar 2024 14:00', '12 thg 3, 2024 14:00', '2024年3月12日 14:00'. A naive value is UTC."""
+    if value is None or value == "":
+        return MISSING
+    ts = dt.datetime.fromisoformat(value.replace("Z", "+00:00")) if isinstance(value, str) else value
+    if ts.tzinfo is None:
+        ts = ts.replace(tzinfo=dt.UTC)
+    local = ts.astimezone(ZoneInfo(tz))
+    return f"{format_date(local.date(), lang)} {local:%H:%M}"
 
 
 def separators(lang: str) -> tuple[str, str]:

@@ -14,12 +14,17 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from greenpark.i18n import (
     format_date,
+    format_datetime,
     format_money,
     format_number,
     format_percent,
     format_sig,
+    label,
+    labels,
+    phrase,
     symbiosis_explanation,
     translator,
+    unit_label,
 )
 from greenpark.report import charts
 
@@ -33,7 +38,7 @@ _env = Environment(
 )
 
 
-def _charts(a: dict[str, Any], t: Any) -> dict[str, str]:
+def _charts(a: dict[str, Any], t: Any, lang: str) -> dict[str, str]:
     """The report's charts as SVG strings, from the assessment JSON."""
     out: dict[str, str] = {}
     inv = a.get("inventory")
@@ -75,7 +80,9 @@ def _charts(a: dict[str, Any], t: Any) -> dict[str, str]:
     waste = a.get("waste")
     if waste and waste.get("by_route"):
         routes = sorted(waste["by_route"].items(), key=lambda kv: kv[1])
-        out["waste_routes"] = charts.horizontal_bars([k for k, _ in routes], [v for _, v in routes], t("col.tonnes"))
+        out["waste_routes"] = charts.horizontal_bars(
+            [label("route", k, lang) for k, _ in routes], [v for _, v in routes], t("col.tonnes")
+        )
     solar = a.get("solar")
     if solar and solar.get("tenants"):
         rows = [r for r in solar["tenants"] if r.get("pv_kwp", 0) > 0][:25]
@@ -86,7 +93,7 @@ def _charts(a: dict[str, Any], t: Any) -> dict[str, str]:
     if plan and plan.get("cost_curve"):
         cc = plan["cost_curve"]
         out["cost_curve"] = charts.cost_curve(
-            [f"{m['tenant_id']} {m['measure']}" for m in cc],
+            [f"{m['tenant_id']} {label('measure', m['measure'], lang)}" for m in cc],
             [m["abatement_tco2e"] for m in cc],
             [m["cost_vnd_per_tco2e"] for m in cc],
             t("col.abatement"),
@@ -118,8 +125,13 @@ def render_html(assessment: dict[str, Any], lang: str = "en") -> str:
         pct=lambda v, d=1: format_percent(v, lang, d),
         money=lambda v: format_money(v, lang, assessment["park"].get("currency", "VND")),
         date=lambda v: format_date(v, lang),
+        when=lambda v: format_datetime(v, lang, assessment["park"].get("timezone") or "UTC"),
         explain_symbiosis=lambda m: symbiosis_explanation(m, lang),
-        charts=_charts(assessment, t),
+        label=lambda kind, code: label(kind, code, lang),
+        labels=lambda kind, codes: labels(kind, list(codes or []), lang),
+        phrase=lambda text, free=False: phrase(text, lang, free),
+        unit=lambda u: unit_label(u, lang),
+        charts=_charts(assessment, t, lang),
         today=format_date(dt.date.fromisoformat(assessment["meta"]["generated_at"][:10]), lang),
     )
 

@@ -34,7 +34,7 @@ def _latest(df: pd.DataFrame, key: str) -> pd.DataFrame:
 
 
 def routes(extra_dirs: Iterable[Path] = ()) -> pd.DataFrame:
-    """The routes table indexed by route: method, recovery (bool), avoided (bool), label_vi."""
+    """The routes table indexed by route: method, recovery (bool), avoided (bool)."""
     df = _latest(load_table(ROUTES, tuple(extra_dirs)), "route").set_index("route")
     df["recovery"] = df["recovery"].astype(int).astype(bool)
     df["avoided"] = df["avoided"].astype(int).astype(bool)
