@@ -89,11 +89,46 @@ class Settings(BaseSettings):
     mqtt_host: str = "127.0.0.1"
     mqtt_port: int = 1883
     mqtt_topic_prefix: str = "greenpark"
-    mqtt_client_id: str = "greenpark-ingest"
+    mqtt_client_id: str | None = Field(
+        default=None,
+        description="base of the MQTT client id; each process adds '-<spool slot>' (default greenpark-<hostname>)",
+    )
+    mqtt_share_group: str = Field(
+        default="greenpark",
+        pattern=r"^[^/#+]*$",
+        description="shared subscription group ($share/<group>/...): processes of one group split the messages; "
+        "empty for a plain subscription",
+    )
+    mqtt_session_expiry_s: int = Field(
+        default=7 * 24 * 3600, ge=0, description="how long the broker keeps the session (and queues) while away"
+    )
+    mqtt_keepalive_s: int = Field(default=30, ge=5)
     mqtt_username: str | None = None
     mqtt_password: str | None = Field(default=None, repr=False)
+    mqtt_tls: bool = Field(default=False, description="connect to the broker over TLS")
+    mqtt_tls_ca_file: Path | None = Field(default=None, description="CA certificates for TLS (default: the system's)")
     mqtt_batch_max: int = Field(default=5_000, ge=1, description="readings written per store transaction")
     mqtt_batch_wait_s: float = Field(default=0.05, ge=0, description="longest wait to fill a write batch")
+    mqtt_spool_dir: Path | None = Field(
+        default=None,
+        description="folder of the local MQTT spool; default: 'mqtt-spool' beside a duckdb store file, "
+        "'.greenpark/mqtt-spool' for PostgreSQL, a temporary folder for an in-memory store",
+    )
+    mqtt_spool_max_bytes: int = Field(
+        default=2**30, ge=2**16, description="largest spool file; when full, messages wait at the broker (alert)"
+    )
+    mqtt_retry_min_s: float = Field(default=0.5, gt=0, description="first wait before a failed store write is retried")
+    mqtt_retry_max_s: float = Field(default=10.0, gt=0, description="longest wait between store write retries")
+    mqtt_quarantine_chars: int = Field(
+        default=2_000, ge=100, description="longest topic/payload text kept for an unreadable message"
+    )
+    mqtt_seq_grace_s: float = Field(
+        default=60.0, ge=0, description="how long a message may trail later ones before it counts as lost"
+    )
+    mqtt_seq_check_s: float = Field(default=10.0, gt=0, description="how often sequence gaps are looked for")
+    mqtt_stop_drain_s: float = Field(
+        default=10.0, ge=0, description="at shutdown, how long the spool is written to the store before stopping"
+    )
 
     # alerts
     water_alert_window_h: float = Field(default=24.0, gt=0, description="recent analyser values the rules see")

@@ -1,8 +1,8 @@
 """MQTT ingestion against the machine's Mosquitto broker (127.0.0.1:1883).
 
-Topic ``<prefix>/<park_id>/<meter_id>``, QoS 1; the subscriber acknowledges a message
-only after its readings are written, so a message whose write failed comes back after
-a reconnect. Each test uses its own topic prefix and client id.
+Topic ``<prefix>/<park_id>/<meter_id>``, QoS 1; the subscriber acknowledges a message once it is in its local
+spool (fsync), and writes the spool to the store behind, retrying a failing store from the spool. Each test uses
+its own topic prefix and client id base, and forgets the broker sessions it made.
 """
 
 from __future__ import annotations
@@ -11,15 +11,16 @@ import datetime as dt
 import json
 import time
 import uuid
-from collections.abc import Callable
+from pathlib import Path
 
 import paho.mqtt.client as mqtt
 import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
+from mqttkit import Publisher, stored_messages, tally, until
 from service_fixtures import Callers, free_port, make_callers, test_settings
 
-from greenpark.ingest.mqtt import MqttIngestor
+from greenpark.ingest.mqtt import MqttIngestor, MqttOptions
 from greenpark.server import create_app
 from greenpark.store.base import Store
 
@@ -43,19 +44,22 @@ def _publish(c: mqtt.Client, topic: str, payload: object) -> None:
     info.wait_for_publish(10)
 
 
-def _until(cond: Callable[[], bool], timeout: float = 20) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if cond():
-            return True
-        time.sleep(0.05)
-    return False
+def forget_sessions(*client_ids: str) -> None:
+    """Drop persistent sessions a test left on the broker (MQTT v5: clean start, session expiry 0)."""
+    for client_id in client_ids:
+        c = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id, protocol=mqtt.MQTTv5)
+        c.connect("127.0.0.1", 1883, clean_start=True)
+        c.disconnect()
 
 
-def test_readings_published_over_mqtt_are_stored_and_bad_ones_quarantined(store: Store) -> None:
+def test_readings_published_over_mqtt_are_stored_and_bad_ones_quarantined(store: Store, tmp_path: Path) -> None:
     prefix = f"gptest-{uuid.uuid4().hex[:8]}"
     settings = test_settings(
-        mqtt_enabled=True, mqtt_topic_prefix=prefix, mqtt_client_id=f"gp-{prefix}", mqtt_batch_wait_s=0.01
+        mqtt_enabled=True,
+        mqtt_topic_prefix=prefix,
+        mqtt_client_id=f"gp-{prefix}",
+        mqtt_batch_wait_s=0.01,
+        mqtt_spool_dir=tmp_path / "spool",
     )
     app = create_app(settings, store=store)
     pub = _publisher()
@@ -84,7 +88,7 @@ def test_readings_published_over_mqtt_are_stored_and_bad_ones_quarantined(store:
                 ],
             )
             ingest = app.state.service.mqtt
-            assert _until(lambda: ingest.messages_written >= 4)
+            assert until(lambda: ingest.messages_written + ingest.stats()["quarantined"] >= 4)
             start, end = dt.datetime(2024, 3, 1, tzinfo=dt.UTC), dt.datetime(2024, 3, 2, tzinfo=dt.UTC)
             got = store.readings("tiny", ["e1"], start, end)
             assert got["value"].tolist() == [1.25, 2.0]
@@ -93,76 +97,214 @@ def test_readings_published_over_mqtt_are_stored_and_bad_ones_quarantined(store:
             assert q["count"] == 2
             assert {r["file"] for r in q["data"]} == {"mqtt"}
             assert any("not a finite number" in r["reason"] for r in q["data"])
+            unreadable = next(r for r in q["data"] if r["field"] == "payload")
+            assert unreadable["value"] == "not json at all"
+            assert unreadable["raw"] == f"topic={prefix}/tiny/e1 payload=not json at all"
             ww = store.load_park("tiny").table("wastewater")
             assert ww[["parameter", "value"]].values.tolist() == [["cod", 42.0]]
             health = client.get("/api/v1/health").json()
             assert health["mqtt"] is True
+            assert health["mqtt_stats"]["client_id"] == f"gp-{prefix}-0"  # base + the spool slot
+            assert health["mqtt_stats"]["acknowledged"] == 4
     finally:
         pub.loop_stop()
         pub.disconnect()
-        _forget_session(f"gp-{prefix}")
+        forget_sessions(f"gp-{prefix}-0")
 
 
-def _forget_session(client_id: str) -> None:
-    """Drop a persistent session the test left on the broker."""
-    c = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id, clean_session=True)
-    c.connect("127.0.0.1", 1883)
-    c.disconnect()
+POISON: dict[str, bytes] = {
+    # a number Python's JSON decoder refuses (over 4,300 digits): on the code before the spool this raised in
+    # paho's network thread, which ended it; the message, never acknowledged, came back after every restart
+    "huge integer": b'{"ts": "2024-01-01T00:00:00Z", "value": ' + b"9" * 5000 + b"}",
+    "not UTF-8": b'{"ts": "2024-01-01T00:00:00Z", "value": "\xff\xfe"}',
+    "NUL in the value": b'{"ts": "2024-01-01T00:00:00Z", "value": "1\\u0000"}',
+    "raw NUL byte": b'{"ts": "2024-01-01T00:00:00Z",\x00 "value": 1}',
+    "not JSON": b"value=1",
+    "100,000-deep array": b"[" * 100_000 + b"]" * 100_000,
+    "non-finite value": b'{"ts": "2024-01-01T00:00:00Z", "value": NaN}',
+    "infinite timestamp": b'{"ts": "infinity", "value": 1}',
+    "a string, not an object": b'"hello"',
+}
 
 
-def test_a_message_is_acknowledged_only_after_its_write() -> None:
-    """The first subscriber fails to write and goes away; the broker redelivers to the next one."""
+def test_a_poison_message_amid_good_ones_is_quarantined_and_blocks_nothing(tmp_path: Path) -> None:
+    """Good messages around each poison are all stored; each poison is one quarantine row with topic and payload.
+
+    Runs the service as ``greenpark serve`` runs it (create_app with MQTT settings), so the same test shows what
+    the code before the spool did: the huge integer ended the MQTT network thread and nothing after it was stored.
+    """
+    from greenpark.store import open_store
+    from testkit import tiny_park
+
+    store = open_store(f"duckdb:///{tmp_path / 'store.duckdb'}")
+    store.save_park(tiny_park())
+    prefix = f"gppoison-{uuid.uuid4().hex[:8]}"
+    settings = test_settings(
+        mqtt_enabled=True, mqtt_topic_prefix=prefix, mqtt_client_id=f"gp-{prefix}", mqtt_spool_dir=tmp_path / "spool"
+    )
+    app = create_app(settings, store=store)
+    pub = Publisher(1883, f"{prefix}/tiny/e1")
+    good = list(range(0, 3 * (len(POISON) + 1)))
+    try:
+        with TestClient(app):
+            lock = app.state.service.lock  # the test reads the store the service writes (one DuckDB connection)
+            poisons = iter(POISON.values())
+            for k in good:
+                pub.publish(k)
+                if k % 3 == 2 and (p := next(poisons, None)) is not None:
+                    pub.publish(10_000 + k, p)  # counted apart: a poison is acknowledged, never stored
+
+            def counts() -> tuple[int, int]:
+                with lock:
+                    return len(stored_messages(store)), len(store.quarantine("tiny"))
+
+            assert until(lambda: len(pub.acked) == pub.sent, 30), "the broker did not take every message"
+            assert until(lambda: counts() == (len(good), len(POISON)), 30), (
+                f"(good messages stored, quarantine rows) = {counts()} of {(len(good), len(POISON))}: the queue is "
+                "blocked"
+            )
+            with lock:
+                t = tally(store, len(good), {k for k in pub.acked if k < 10_000})
+                q = store.quarantine("tiny")
+            print(t.line("poison amid good messages"))
+            print(f"poison messages quarantined: {len(q)} of {len(POISON)}")
+            assert t.lost == 0 and t.duplicated == 0 and t.stored == len(good)
+            assert len(q) == len(POISON)
+            assert set(q["file"]) == {"mqtt"}
+            # six cannot be read at all: one row each, with the topic and the payload (escaped, bounded)
+            unreadable = q[q["field"] == "payload"]
+            assert len(unreadable) == 6
+            assert all(r.startswith(f"topic={prefix}/tiny/e1 payload=") for r in unreadable["raw"])
+            assert any("\\xff\\xfe" in v for v in unreadable["value"])  # bad bytes kept, escaped
+            assert any("\\x00" in v for v in unreadable["value"])  # the raw NUL byte, escaped
+            deep = unreadable[unreadable["reason"].str.contains("nested")]
+            assert len(deep) == 1 and len(deep["value"].iloc[0]) < 2_100  # 2,000 characters and a note
+            # three are JSON whose reading the screen rejects, with its reason: NUL, NaN, infinity
+            rows = q[q["field"] != "payload"]
+            assert sorted(rows["field"]) == ["timestamp", "value", "value"]
+            assert any("NUL" in r for r in rows["reason"]) and "1\\x00" in set(rows["value"])
+            stats = app.state.service.mqtt.stats()
+            assert (stats["written"], stats["quarantined"]) == (len(good) + 3, 6)
+    finally:
+        pub.close()
+        store.close()
+        forget_sessions(f"gp-{prefix}-0", f"gp-{prefix}")
+
+
+def _options(prefix: str, spool: Path, **kw: object) -> MqttOptions:
+    base: dict[str, object] = dict(
+        host="127.0.0.1",
+        port=1883,
+        prefix=prefix,
+        spool_dir=spool,
+        client_id_base=f"gp-{prefix}",
+        batch_wait_s=0.01,
+        retry_min_s=0.05,
+        retry_max_s=0.2,
+        stop_drain_s=0.5,
+    )
+    base.update(kw)
+    return MqttOptions(**base)  # type: ignore[arg-type]
+
+
+def _no_quarantine(park_id: str, rejects: pd.DataFrame) -> None:
+    raise AssertionError(f"nothing should be quarantined here: {rejects.to_dict('records')}")
+
+
+def test_a_message_is_acknowledged_once_spooled_and_written_when_the_store_answers(tmp_path: Path) -> None:
+    """The store fails: the message is spooled and acknowledged; the next process on the slot writes it once."""
     prefix = f"gptest-{uuid.uuid4().hex[:8]}"
-    client_id = f"gp-{prefix}"
+    spool = tmp_path / "spool"
     written: list[tuple[str, int]] = []
     attempts: list[int] = []
 
     def failing(park_id: str, rows: pd.DataFrame, source: str) -> None:
         attempts.append(len(rows))
-        raise OSError("store down (simulated)")
+        raise ConnectionError("store down (the PostgreSQL server is restarting)")
 
     def working(park_id: str, rows: pd.DataFrame, source: str) -> None:
         written.append((park_id, len(rows)))
 
-    kw = dict(host="127.0.0.1", port=1883, prefix=prefix, client_id=client_id, batch_max=100, batch_wait_s=0.01)
-    first = MqttIngestor(failing, **kw)  # type: ignore[arg-type]
+    first = MqttIngestor(failing, _no_quarantine, _options(prefix, spool))
     first.start()
     pub = _publisher()
     try:
         _publish(pub, f"{prefix}/tiny/e1", [{"ts": "2024-03-01T08:00:00", "value": 1}] * 3)
-        assert _until(lambda: len(attempts) >= 1)
-        first.stop()  # no PUBACK was sent: the write failed
+        assert until(lambda: len(attempts) >= 3), "the failed write was not retried"
+        assert first.stats()["acknowledged"] == 1 and first.stats()["store_failing"] is True
+        assert first.stats()["connected"] is True  # retried from the spool: the broker connection stays
+        first.stop()
         assert written == []
-        second = MqttIngestor(working, **kw)  # type: ignore[arg-type]
+        second = MqttIngestor(working, _no_quarantine, _options(prefix, spool))
+        assert second.client_id == first.client_id  # the same slot: the same session
         second.start()
         try:
-            assert _until(lambda: len(written) >= 1), "the broker did not redeliver the unacknowledged message"
+            assert until(lambda: len(written) >= 1), "the spooled message was not written"
+            time.sleep(1.0)  # had the broker kept it (not acknowledged), it would come again now
             assert written == [("tiny", 3)]
         finally:
             second.stop()
-        # acknowledged now: a third session with the same id gets nothing again
-        third_got: list[int] = []
-        third = MqttIngestor(lambda p, r, s: third_got.append(len(r)), **kw)  # type: ignore[arg-type]
-        third.start()
-        time.sleep(1.0)
-        third.stop()
-        assert third_got == []
     finally:
         pub.loop_stop()
         pub.disconnect()
-        _forget_session(client_id)
+        forget_sessions(f"gp-{prefix}-0")
 
 
-def test_no_broker_is_a_clear_error() -> None:
+def test_two_processes_on_one_spool_folder_get_their_own_slot_and_client_id(tmp_path: Path) -> None:
+    prefix = f"gptest-{uuid.uuid4().hex[:8]}"
+    a = MqttIngestor(lambda p, r, s: None, _no_quarantine, _options(prefix, tmp_path))
+    b = MqttIngestor(lambda p, r, s: None, _no_quarantine, _options(prefix, tmp_path))
+    try:
+        assert (a.client_id, b.client_id) == (f"gp-{prefix}-0", f"gp-{prefix}-1")
+        assert a.topics == [f"$share/greenpark/{prefix}/+/+"]
+    finally:
+        a.slot.release()
+        b.slot.release()
+    c = MqttIngestor(lambda p, r, s: None, _no_quarantine, _options(prefix, tmp_path))
+    assert c.client_id == f"gp-{prefix}-0"  # released slots are taken again, lowest first
+    c.slot.release()
+
+
+def test_no_broker_is_a_clear_error(tmp_path: Path) -> None:
     port = free_port()  # nothing listens there
-    ing = MqttIngestor(
-        lambda p, r, s: None,
-        host="127.0.0.1",
-        port=port,
-        prefix="x",
-        client_id="gp-none",
-        batch_max=10,
-        batch_wait_s=0.01,
-    )
+    ing = MqttIngestor(lambda p, r, s: None, _no_quarantine, _options("x", tmp_path, port=port))
     with pytest.raises(ConnectionError, match="cannot reach the MQTT broker"):
         ing.start(timeout_s=5)
+
+
+def test_sequence_gaps_raise_an_alert_and_count(store: Store, tmp_path: Path) -> None:
+    """Messages 0..9 of meter e1 with 4 and 7 never sent: one alert for e1 saying 2 messages are missing."""
+    prefix = f"gpseq-{uuid.uuid4().hex[:8]}"
+    settings = test_settings(
+        mqtt_enabled=True,
+        mqtt_topic_prefix=prefix,
+        mqtt_client_id=f"gp-{prefix}",
+        mqtt_spool_dir=tmp_path / "spool",
+        mqtt_seq_grace_s=0.0,
+        mqtt_seq_check_s=2.0,  # the first check comes after all eight messages are in
+    )
+    app = create_app(settings, store=store)
+    pub = Publisher(1883, f"{prefix}/tiny/e1")
+    try:
+        with TestClient(app) as client:
+            callers = make_callers(app.state.service)
+            for k in [0, 1, 2, 3, 5, 6, 8, 9]:
+                pub.publish(k)
+            ingest = app.state.service.mqtt
+            assert until(lambda: ingest.stats()["sequence_gaps"] >= 1, 20)
+            stats = ingest.stats()
+            assert (stats["sequence_gaps"], stats["messages_missing"]) == (1, 2)  # 4 and 7, found in one check
+            alerts = client.get(
+                "/api/v1/parks/tiny/alerts", headers=callers.headers["operator"], params={"state": "open"}
+            ).json()["data"]
+            gap = [a for a in alerts if a["rule"] == "mqtt.sequence_gap"]
+            assert [(a["subject"], a["tenant_id"], a["data"]["missing"]) for a in gap] == [("e1", "t1", 2)]
+            assert gap[0]["data"]["first_seq"] == 4 and gap[0]["data"]["last_seq"] == 7
+            pub.publish(3)  # the same message again: not a gap, not an alert
+            pub.publish(10)
+            assert until(lambda: ingest.stats()["written"] >= 10, 20)
+            time.sleep(0.5)
+            assert ingest.stats()["sequence_gaps"] == 1
+    finally:
+        pub.close()
+        forget_sessions(f"gp-{prefix}-0")

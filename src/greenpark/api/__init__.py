@@ -97,6 +97,7 @@ def create_api(settings: Settings | None = None, store: Store | None = None) -> 
             mqtt=mqtt is not None,
             mqtt_messages_written=mqtt.messages_written if mqtt else 0,
             mqtt_readings_written=mqtt.readings_written if mqtt else 0,
+            mqtt_stats=mqtt.stats() if mqtt else None,
             version=__version__,
         )
 

@@ -369,6 +369,12 @@ class Health(BaseModel):
     mqtt: bool
     mqtt_messages_written: int = 0
     mqtt_readings_written: int = 0
+    mqtt_stats: dict[str, Any] | None = Field(
+        default=None,
+        description="this process's MQTT ingestion: client_id, connected, received, acknowledged, written, "
+        "readings_written, quarantined, dead_letters, repeated, store_retries, store_failing, "
+        "spool_pending_bytes, spool_full, sequence_gaps, messages_missing",
+    )
     version: str
 
 

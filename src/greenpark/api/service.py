@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import tempfile
 import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import pandas as pd
@@ -20,12 +22,14 @@ from greenpark.api.accounts import Accounts, LoginLimiter
 from greenpark.api.servicedb import service_db_for
 from greenpark.errors import ParkNotFoundError
 from greenpark.ingest.alerts import AlertBook, WebhookPusher
-from greenpark.ingest.mqtt import MqttIngestor
+from greenpark.ingest.mqtt import MqttIngestor, MqttOptions
 from greenpark.ingest.pipeline import Ingestor
 from greenpark.ingest.rules import default_rules
+from greenpark.ingest.sequences import SequenceBook
 from greenpark.ingest.validate import TimeWindow
 from greenpark.model import ParkData
 from greenpark.settings import Settings
+from greenpark.store import duckdb_path
 from greenpark.store.base import Store
 
 log = logging.getLogger(__name__)
@@ -238,17 +242,21 @@ class Service:
         if s.mqtt_enabled:
             self.mqtt = MqttIngestor(
                 lambda park_id, rows, source: self.ingestor.ingest(park_id, rows, source),
-                host=s.mqtt_host,
-                port=s.mqtt_port,
-                prefix=s.mqtt_topic_prefix,
-                client_id=s.mqtt_client_id,
-                batch_max=s.mqtt_batch_max,
-                batch_wait_s=s.mqtt_batch_wait_s,
-                username=s.mqtt_username,
-                password=s.mqtt_password,
+                self.ingestor.quarantine,
+                mqtt_options(s),
                 write_wastewater=lambda park_id, rows, source: self.ingestor.ingest_wastewater(park_id, rows, source),
+                sequences=SequenceBook(
+                    self.db, self.alerts, dt.timedelta(seconds=s.mqtt_seq_grace_s), tenant_of=self._tenant_of
+                ),
+                alerts=self.alerts,
+                park_ids=self.park_ids,
             )
             self.mqtt.start()
+
+    def _tenant_of(self, park_id: str, device: str) -> str | None:
+        """The tenant of a meter (an alert about it is the tenant's too), or None."""
+        meter = next((m for m in self.park(park_id).meters if m.meter_id == device), None)
+        return meter.tenant_id if meter is not None else None
 
     def stop(self) -> None:
         """Stop the workers (MQTT first: it writes and acknowledges what it holds)."""
@@ -260,3 +268,44 @@ class Service:
         if self.webhook is not None:
             self.webhook.stop()
         self.db.close()  # its own connection on PostgreSQL: a stopped app must not hold a server slot
+
+
+def mqtt_spool_folder(settings: Settings) -> Path:
+    """Where the MQTT spool lives: ``settings.mqtt_spool_dir``, else beside the store (as the reports)."""
+    if settings.mqtt_spool_dir is not None:
+        return Path(settings.mqtt_spool_dir)
+    url = settings.store_url
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        return Path(".greenpark") / "mqtt-spool"
+    path = duckdb_path(url)
+    if path in ("", ":memory:"):  # the data vanishes with the process: so may its spool
+        return Path(tempfile.mkdtemp(prefix="greenpark-mqtt-spool-"))
+    return Path(path).parent / "mqtt-spool"
+
+
+def mqtt_options(s: Settings) -> MqttOptions:
+    """The MQTT ingestor's options from the service settings."""
+    return MqttOptions(
+        host=s.mqtt_host,
+        port=s.mqtt_port,
+        prefix=s.mqtt_topic_prefix,
+        spool_dir=mqtt_spool_folder(s),
+        client_id_base=s.mqtt_client_id or "",
+        share_group=s.mqtt_share_group,
+        session_expiry_s=s.mqtt_session_expiry_s,
+        keepalive_s=s.mqtt_keepalive_s,
+        username=s.mqtt_username,
+        password=s.mqtt_password,
+        tls=s.mqtt_tls,
+        tls_ca_file=s.mqtt_tls_ca_file,
+        spool_max_bytes=s.mqtt_spool_max_bytes,
+        batch_max=s.mqtt_batch_max,
+        batch_wait_s=s.mqtt_batch_wait_s,
+        retry_min_s=s.mqtt_retry_min_s,
+        retry_max_s=s.mqtt_retry_max_s,
+        max_json_depth=s.ingest_max_json_depth,
+        max_rows=s.ingest_max_rows,
+        quarantine_chars=s.mqtt_quarantine_chars,
+        seq_check_s=s.mqtt_seq_check_s,
+        stop_drain_s=s.mqtt_stop_drain_s,
+    )

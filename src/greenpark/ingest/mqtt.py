@@ -1,230 +1,377 @@
-"""MQTT ingestion: a subscriber that writes readings and only then acknowledges them.
+"""MQTT ingestion that never stalls and never loses: broker -> local spool (fsync, then PUBACK) -> store.
 
 Topic scheme (prefix ``greenpark`` by default), QoS 1, JSON payloads:
 
-- meter readings: ``<prefix>/<park_id>/<meter_id>``, one ``{"timestamp", "value"}`` object or a
-  list of them (see :mod:`greenpark.ingest.payload`);
-- WWTP analyser values: ``<prefix>/<park_id>/wwtp/<wwtp_id>``, one ``{"timestamp", "point",
-  "parameter", "value", "unit", "method"}`` object or a list of them.
+- meter readings: ``<prefix>/<park_id>/<meter_id>``, one ``{"timestamp", "value"}`` object, a list of
+  them, or ``{"seq": n, "readings": [...]}`` (see :mod:`greenpark.ingest.payload`); the topic names the meter;
+- WWTP analyser values: ``<prefix>/<park_id>/wwtp/<wwtp_id>``, one ``{"timestamp", "point", "parameter",
+  "value", "unit", "method"}`` object or a list of them.
 
-Durability: the client runs with ``manual_ack`` and a persistent session
-(``clean_session=False``, fixed client id). A message is PUBACKed only after the
-store has written its readings (accepted rows to ``readings``, rejected rows to the
-quarantine); a message received but not yet written when the service dies is not
-acknowledged, so the broker delivers it again on the next connection. Writes are
-batched across messages (up to ``mqtt_batch_max`` readings or ``mqtt_batch_wait_s``)
-to keep up with many meters.
+How a message travels. The paho network thread only queues what arrives. The *appender* thread takes
+what is queued, appends it to this process's spool file (:mod:`greenpark.ingest.spool`), ``fsync``\\s it
+and only then acknowledges it (manual PUBACK): the broker is drained at disk speed whatever the store
+does, and a message the service acknowledged is on disk. The *replay* thread
+(:class:`greenpark.ingest.replay.SpoolReplayer`) writes the spool to the store in order, retries a
+failing store with backoff (no reconnect, nothing left waiting at the broker), quarantines a message that
+can never be written with its topic and payload, and records how far it got. A full spool
+(``spool_max_bytes``) stops the acknowledgements (the broker keeps the messages) and raises an alarm.
+
+Sessions. MQTT v5 with ``clean_start=False`` and a session expiry, so the broker keeps the subscription
+and queues messages while the service restarts. Each process holds a spool slot (``slot-<n>``, a lock
+file) and its client id is ``<client_id_base>-<n>``: unique among running processes (no session
+takeovers), the same after a restart (the broker hands the restarted process the messages it queued,
+and the process replays its own spool). Several processes split the load through a shared subscription
+(``$share/<group>/<prefix>/+/+``); a message goes to one of them.
+
+A PUBACK is only ever sent on the connection that received the message: after a reconnect the broker
+sends unacknowledged messages again (with the same packet id), and those are spooled and acknowledged
+anew; the copy is written once (identical messages in a chunk are dropped, and readings are upserted).
 """
 
 from __future__ import annotations
 
-import json
+import datetime as dt
 import logging
 import queue
+import socket
+import ssl
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import paho.mqtt.client as mqtt
-import pandas as pd
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
 
-from greenpark.errors import InputError, ParkNotFoundError
-from greenpark.ingest.payload import rows_from_json_bytes
+from greenpark.ingest.alerts import AlertBook, Finding
+from greenpark.ingest.replay import MessageFormat, SpoolReplayer, WriteBatch, WriteRejects
+from greenpark.ingest.sequences import SequenceBook
+from greenpark.ingest.spool import SpoolFullError, SpoolSlot
 
 log = logging.getLogger(__name__)
 
-#: (park_id, raw rows, source label) -> None; raises on a store failure
-WriteBatch = Callable[[str, pd.DataFrame, str], object]
+SPOOL_FULL_RULE = "mqtt.spool_full"
 
 
 @dataclass
-class _Message:
+class _Received:
     mid: int
     qos: int
-    park_id: str
-    rows: pd.DataFrame
-    kind: str = "readings"  # or "wastewater"
+    topic: str
+    payload: bytes
+    received_at: float
+    epoch: int  # the connection it came on: a PUBACK goes only on that connection
+
+
+@dataclass(frozen=True)
+class MqttOptions:
+    """The broker, the session and the spool (from ``greenpark.settings``)."""
+
+    host: str
+    port: int
+    prefix: str
+    spool_dir: Path
+    client_id_base: str = ""  # default: greenpark-<hostname>
+    share_group: str = "greenpark"  # "" = a plain subscription
+    session_expiry_s: int = 7 * 24 * 3600
+    keepalive_s: int = 30
+    username: str | None = None
+    password: str | None = None
+    tls: bool = False
+    tls_ca_file: Path | None = None
+    spool_max_bytes: int = 2**30
+    batch_max: int = 5_000
+    batch_wait_s: float = 0.05
+    retry_min_s: float = 0.5
+    retry_max_s: float = 10.0
+    max_json_depth: int = 16
+    max_rows: int = 200_000
+    quarantine_chars: int = 2_000
+    seq_check_s: float = 10.0
+    stop_drain_s: float = 10.0
 
 
 class MqttIngestor:
-    """Subscribe to the reading topics and feed the batches to ``write``.
+    """Subscribe to the reading topics; spool, acknowledge, replay into the store (see the module docstring).
 
     Parameters
     ----------
-    write : writes one park's raw rows durably (validation and quarantine included).
-    host, port : the broker.
-    prefix : first topic level.
-    client_id : stable id, so the broker keeps the session (and unacked messages) across restarts.
-    batch_max : readings per write.
-    batch_wait_s : longest wait to fill a write batch.
+    write : writes one park's raw rows durably (validation and quarantine of bad rows included).
+    quarantine : writes rejects (quarantine columns) to a park's quarantine.
+    options : broker, session, spool.
+    write_wastewater : the same for WWTP rows (None: WWTP topics are not subscribed).
+    sequences : records ``seq`` numbers and finds gaps (None: ``seq`` ignored).
+    alerts : where a full spool is reported once the store answers (None: logged only).
+    park_ids : the store's parks (a full spool is an alert of each park this process wrote for, else of these).
     """
 
     def __init__(
         self,
         write: WriteBatch,
+        quarantine: WriteRejects,
+        options: MqttOptions,
         *,
-        host: str,
-        port: int,
-        prefix: str,
-        client_id: str,
-        batch_max: int,
-        batch_wait_s: float,
-        username: str | None = None,
-        password: str | None = None,
         write_wastewater: WriteBatch | None = None,
+        sequences: SequenceBook | None = None,
+        alerts: AlertBook | None = None,
+        park_ids: Callable[[], list[str]] | None = None,
     ) -> None:
-        self.write = write
-        self.write_wastewater = write_wastewater
-        self.host, self.port, self.prefix = host, port, prefix.strip("/")
-        self.batch_max, self.batch_wait_s = batch_max, batch_wait_s
-        self.client = mqtt.Client(
-            mqtt.CallbackAPIVersion.VERSION2,
-            client_id=client_id,
-            clean_session=False,
-            protocol=mqtt.MQTTv311,
-            manual_ack=True,
+        o = options
+        self.options = o
+        self.prefix = o.prefix.strip("/")
+        self.alerts = alerts
+        self.park_ids = park_ids
+        self._alarm_lock = threading.Lock()
+        self.slot = SpoolSlot(o.spool_dir, o.spool_max_bytes)
+        self.spool = self.slot.spool
+        self.client_id = f"{o.client_id_base or 'greenpark-' + socket.gethostname()}-{self.slot.number}"
+        self.replayer = SpoolReplayer(
+            self.spool,
+            MessageFormat(self.prefix, o.max_json_depth, o.max_rows, o.quarantine_chars),
+            write,
+            quarantine,
+            write_wastewater=write_wastewater,
+            sequences=sequences,
+            batch_max=o.batch_max,
+            batch_wait_s=o.batch_wait_s,
+            retry_min_s=o.retry_min_s,
+            retry_max_s=o.retry_max_s,
+            seq_check_s=o.seq_check_s,
         )
-        if username:
-            self.client.username_pw_set(username, password)
+        self.replayer.on_written = self._report_alarms
+        self.subscribe_wastewater = write_wastewater is not None
+        self.client = mqtt.Client(
+            mqtt.CallbackAPIVersion.VERSION2, client_id=self.client_id, protocol=mqtt.MQTTv5, manual_ack=True
+        )
+        if o.username:
+            self.client.username_pw_set(o.username, o.password)
+        if o.tls:
+            self.client.tls_set(ca_certs=str(o.tls_ca_file) if o.tls_ca_file else None, cert_reqs=ssl.CERT_REQUIRED)
+        self.client.reconnect_delay_set(min_delay=1, max_delay=30)
         self.client.on_connect = self._on_connect
+        self.client.on_disconnect = self._on_disconnect
+        self.client.on_subscribe = self._on_subscribe
         self.client.on_message = self._on_message
         self.connected = threading.Event()
-        self.messages_written = 0
-        self.readings_written = 0
-        self._queue: queue.Queue[_Message | None] = queue.Queue()
-        self._writer = threading.Thread(target=self._write_loop, name="greenpark-mqtt-writer", daemon=True)
-        self._stopping = threading.Event()
+        self.refused: str | None = None
+        self.messages_received = 0
+        self.messages_acknowledged = 0
+        self.spool_full_since: float | None = None
+        self._alarms: list[Finding] = []  # waiting for the store to answer
+        self._epoch = 0
+        self._queue: queue.Queue[_Received | None] = queue.Queue()
+        self._closing = threading.Event()
+        self._appender = threading.Thread(target=self._append_loop, name="greenpark-mqtt-spool", daemon=True)
+
+    # counters (the /health answer) ---------------------------------------------------
+    @property
+    def messages_written(self) -> int:
+        """Messages whose readings are in the store (this process)."""
+        return self.replayer.counts.messages_written
 
     @property
-    def topic(self) -> str:
-        """The subscription filter."""
-        return f"{self.prefix}/+/+"
+    def readings_written(self) -> int:
+        """Readings written to the store from MQTT (this process)."""
+        return self.replayer.counts.readings_written
+
+    def stats(self) -> dict[str, Any]:
+        """Counters and states of this process's MQTT ingestion."""
+        c = self.replayer.counts
+        s = self.replayer.sequences
+        return {
+            "client_id": self.client_id,
+            "connected": self.connected.is_set(),
+            "received": self.messages_received,
+            "acknowledged": self.messages_acknowledged,
+            "written": c.messages_written,
+            "readings_written": c.readings_written,
+            "quarantined": c.quarantined,
+            "dead_letters": c.dead_letters,
+            "repeated": c.repeated,
+            "store_retries": c.retries,
+            "store_failing": self.replayer.store_failing,
+            "spool_pending_bytes": self.spool.pending_bytes,
+            "spool_full": self.spool_full_since is not None,
+            "sequence_gaps": s.counts.gaps if s else 0,
+            "messages_missing": s.counts.missing if s else 0,
+        }
+
+    # life cycle ---------------------------------------------------------------------
+    @property
+    def topics(self) -> list[str]:
+        """The subscription filters (shared when a group is set)."""
+        filters = [f"{self.prefix}/+/+"] + ([f"{self.prefix}/+/wwtp/+"] if self.subscribe_wastewater else [])
+        group = self.options.share_group
+        return [f"$share/{group}/{f}" for f in filters] if group else filters
 
     def start(self, timeout_s: float = 10.0) -> None:
-        """Connect, subscribe and start writing; raise ``ConnectionError`` if the broker does not answer."""
-        self._writer.start()
+        """Replay what the spool holds, connect, subscribe; ``ConnectionError`` if the broker does not let us in."""
+        o = self.options
+        self.replayer.start()
+        self._appender.start()
+        props = Properties(PacketTypes.CONNECT)
+        props.SessionExpiryInterval = o.session_expiry_s
         try:
-            self.client.connect(self.host, self.port, keepalive=30)
-        except OSError as exc:
+            self.client.connect(o.host, o.port, keepalive=o.keepalive_s, clean_start=False, properties=props)
+        except (OSError, ssl.SSLError) as exc:
             self.stop()
             raise ConnectionError(
-                f"cannot reach the MQTT broker at {self.host}:{self.port} ({exc}); start it, or set "
+                f"cannot reach the MQTT broker at {o.host}:{o.port} ({exc}); start it, or set "
                 "GREENPARK_MQTT_HOST/GREENPARK_MQTT_PORT, or run without --mqtt"
             ) from None
         self.client.loop_start()
-        if not self.connected.wait(timeout_s):
-            self.stop()
-            raise ConnectionError(f"no MQTT broker answered at {self.host}:{self.port} within {timeout_s} s")
+        deadline = time.monotonic() + timeout_s
+        while not self.connected.wait(0.05):
+            if self.refused is not None or time.monotonic() > deadline:
+                why = self.refused or f"no answer within {timeout_s} s"
+                self.stop()
+                raise ConnectionError(
+                    f"the MQTT broker at {o.host}:{o.port} did not let client {self.client_id} in ({why}); "
+                    "check GREENPARK_MQTT_USERNAME/GREENPARK_MQTT_PASSWORD and the broker's ACL"
+                )
 
     def stop(self) -> None:
-        """Write what was received, acknowledge it, disconnect."""
-        self._stopping.set()
+        """Spool and acknowledge what was received, disconnect, write the spool (bounded time), release the slot."""
+        self._closing.set()
         self._queue.put(None)
-        if self._writer.is_alive():
-            self._writer.join(timeout=30)
+        if self._appender.is_alive():
+            self._appender.join(timeout=30)
         self.client.disconnect()
         self.client.loop_stop()
+        self.replayer.stop(self.options.stop_drain_s)
+        self.slot.release()
 
     # paho callbacks (network thread) ------------------------------------------------
-    def _on_connect(self, client: mqtt.Client, userdata: object, flags: object, reason: object, props: object) -> None:
-        if getattr(reason, "is_failure", False):
-            log.error("MQTT broker refused the connection: %s", reason)
+    def _on_connect(self, client: mqtt.Client, userdata: object, flags: Any, reason: Any, props: Any) -> None:
+        if reason.is_failure:
+            self.refused = str(reason)
+            log.error("MQTT broker refused client %s: %s", self.client_id, reason)
             return
-        client.subscribe(self.topic, qos=1)
-        if self.write_wastewater is not None:
-            client.subscribe(f"{self.prefix}/+/wwtp/+", qos=1)
+        self._epoch += 1
+        client.subscribe([(t, 1) for t in self.topics])
+        log.info(
+            "MQTT connected to %s:%s as %s (session %s); subscribing to %s",
+            self.options.host,
+            self.options.port,
+            self.client_id,
+            "resumed" if flags.session_present else "new",
+            ", ".join(self.topics),
+        )
+
+    def _on_subscribe(self, client: mqtt.Client, userdata: object, mid: int, reasons: Any, props: Any) -> None:
+        refused = [str(r) for r in reasons if r.is_failure]
+        if refused:
+            self.refused = f"subscription refused: {', '.join(refused)}"
+            log.error("MQTT broker refused the subscription of %s: %s", self.client_id, ", ".join(refused))
+            return
         self.connected.set()
-        log.info("MQTT subscribed to %s on %s:%s", self.topic, self.host, self.port)
+
+    def _on_disconnect(self, client: mqtt.Client, userdata: object, flags: Any, reason: Any, props: Any) -> None:
+        self._epoch += 1  # from now on no PUBACK for what the lost connection brought (it comes again)
+        self.connected.clear()
+        if not self._closing.is_set():
+            log.warning("MQTT connection lost (%s); reconnecting", reason)
 
     def _on_message(self, client: mqtt.Client, userdata: object, msg: mqtt.MQTTMessage) -> None:
-        parts = msg.topic.split("/")
-        if len(parts) == 4 and parts[2] == "wwtp" and parts[1] and parts[3]:
-            self._queue.put(
-                _Message(msg.mid, msg.qos, parts[1], _wastewater_rows(bytes(msg.payload), parts[3]), "wastewater")
-            )
-            return
-        if len(parts) != 3 or not parts[1] or not parts[2]:
-            log.warning("ignoring topic %r: expected %s/<park_id>/<meter_id>", msg.topic, self.prefix)
-            client.ack(msg.mid, msg.qos)
-            return
-        _, park_id, meter_id = parts
+        # nothing here may raise: an exception in a paho callback ends the network thread
+        if self._closing.is_set():
+            return  # not acknowledged: the broker keeps it for the next start
         try:
-            rows = rows_from_json_bytes(bytes(msg.payload), meter_id=meter_id)
-        except InputError as exc:
-            # the payload itself is unreadable: keep it in the quarantine as one rejected row
-            rows = pd.DataFrame(
-                {"meter_id": [meter_id], "timestamp": [None], "value": [msg.payload[:200].decode("utf-8", "replace")]},
-                dtype=object,
-            )
-            log.warning("unreadable MQTT payload on %s: %s", msg.topic, exc)
-        self._queue.put(_Message(msg.mid, msg.qos, park_id, rows))
+            topic = msg.topic
+        except UnicodeDecodeError:
+            topic = bytes(msg._topic).decode("utf-8", "backslashreplace")
+        self.messages_received += 1
+        self._queue.put(_Received(msg.mid, msg.qos, topic, bytes(msg.payload), time.time(), self._epoch))
 
-    # writer thread ---------------------------------------------------------------
-    def _take_batch(self) -> tuple[list[_Message], bool]:
+    # the appender thread -------------------------------------------------------------
+    def _take(self) -> tuple[list[_Received], bool]:
         first = self._queue.get()
         if first is None:
             return [], True
-        batch, n = [first], len(first.rows)
-        deadline = time.monotonic() + self.batch_wait_s
-        while n < self.batch_max:
-            left = deadline - time.monotonic()
+        batch = [first]
+        while len(batch) < 1_000:
             try:
-                m = self._queue.get(timeout=left) if left > 0 else self._queue.get_nowait()
+                m = self._queue.get_nowait()
             except queue.Empty:
                 break
             if m is None:
                 return batch, True
             batch.append(m)
-            n += len(m.rows)
         return batch, False
 
-    def _write_loop(self) -> None:
+    def _append_loop(self) -> None:
         done = False
         while not done:
-            batch, done = self._take_batch()
+            batch, done = self._take()
             if not batch:
                 continue
-            by_park: dict[tuple[str, str], list[_Message]] = {}
+            if not self._append(batch):
+                return  # stopping with a full spool: the broker keeps what was not acknowledged
             for m in batch:
-                by_park.setdefault((m.park_id, m.kind), []).append(m)
-            for (park_id, kind), msgs in by_park.items():
-                frame = pd.concat([m.rows for m in msgs], ignore_index=True)
-                write = self.write if kind == "readings" else self.write_wastewater
-                try:
-                    assert write is not None
-                    write(park_id, frame, "mqtt" if kind == "readings" else "mqtt-wastewater")
-                except ParkNotFoundError:
-                    # no park to keep them in: say so once per batch and do not let the broker resend forever
-                    log.warning("MQTT readings for unknown park %r dropped (%d messages)", park_id, len(msgs))
-                except Exception:
-                    # not acknowledged: the broker redelivers after the next reconnect
-                    log.exception(
-                        "MQTT batch for park %s not written; %d messages left unacknowledged", park_id, len(msgs)
-                    )
-                    continue
-                for m in msgs:
+                if m.epoch == self._epoch:  # else the connection it came on is gone: the broker sends it again
                     self.client.ack(m.mid, m.qos)
-                self.messages_written += len(msgs)
-                if kind == "readings":
-                    self.readings_written += len(frame)
+                    self.messages_acknowledged += 1
+            self.replayer.wake.set()
 
+    def _append(self, batch: list[_Received]) -> bool:
+        """Append to the spool, waiting while it is full; False if the service stops meanwhile."""
+        last_log = 0.0
+        while True:
+            try:
+                self.spool.append([(m.topic, m.payload, m.received_at) for m in batch])
+            except SpoolFullError as exc:
+                now = time.monotonic()
+                if self.spool_full_since is None:
+                    self.spool_full_since = now
+                    with self._alarm_lock:
+                        self._alarm_full(str(exc))
+                if now - last_log > 30:
+                    log.error("%s; messages stay unacknowledged at the broker until the store catches up", exc)
+                    last_log = now
+                if self._closing.is_set() and self._queue.empty():
+                    return False
+                self.replayer.progress.wait(1.0)
+                self.replayer.progress.clear()
+                continue
+            if self.spool_full_since is not None:
+                log.warning(
+                    "MQTT spool takes messages again after %.0f s full", time.monotonic() - self.spool_full_since
+                )
+                self.spool_full_since = None
+            return True
 
-def _wastewater_rows(payload: bytes, wwtp_id: str) -> pd.DataFrame:
-    """Raw wastewater rows of one message (the WWTP from the topic); an unreadable payload is one bad row."""
-    from greenpark.ingest.wastewater import RAW_COLUMNS
+    # alarms ----------------------------------------------------------------------------
+    def _alarm_full(self, why: str) -> None:
+        """A full spool is an alert of every park this process wrote for, raised by the replay thread.
 
-    try:
-        obj = json.loads(payload)
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        obj = [{"value": payload[:200].decode("utf-8", "replace")}]
-    items = obj if isinstance(obj, list) else [obj]
-    rows = []
-    for item in items:
-        item = item if isinstance(item, dict) else {"value": item}
-        if "timestamp" not in item and "ts" in item:
-            item = {**item, "timestamp": item["ts"]}
-        rows.append(
-            {c: (None if item.get(c) is None else str(item.get(c))) for c in RAW_COLUMNS} | {"wwtp_id": wwtp_id}
+        Not raised here: the store may not answer (that is why the spool is full) and this thread must not wait.
+        """
+        self._alarms.append(
+            Finding(
+                rule=SPOOL_FULL_RULE,
+                subject=self.client_id,
+                message=f"{why}; new MQTT messages wait at the broker (which may drop them when its queue is full)",
+                severity="critical",
+                first_ts=dt.datetime.now(dt.UTC),
+                last_ts=dt.datetime.now(dt.UTC),
+                data={"spool_dir": str(self.spool.folder), "max_bytes": self.spool.max_bytes},
+            )
         )
-    return pd.DataFrame(rows, columns=RAW_COLUMNS, dtype=object)
+
+    def _report_alarms(self) -> None:
+        """Raise the waiting alarms as alerts (the replay thread, after a write: the store answers)."""
+        if not self._alarms or self.alerts is None:
+            return
+        with self._alarm_lock:
+            alarms, self._alarms = self._alarms, []
+        try:
+            parks = sorted(self.replayer.parks_seen) or (self.park_ids() if self.park_ids else [])
+            for park_id in parks:
+                self.alerts.raise_alerts(park_id, alarms)
+        except Exception:  # the store does not answer after all: try again after the next write
+            log.warning("MQTT spool alarm not yet recorded as an alert (the store does not answer)")
+            with self._alarm_lock:
+                self._alarms = alarms + self._alarms

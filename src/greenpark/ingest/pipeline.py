@@ -104,6 +104,17 @@ class Ingestor:
             report.alerts_opened = self._run_rules(park_id, data, accepted)
         return report
 
+    def quarantine(self, park_id: str, rejects: pd.DataFrame) -> None:
+        """Keep rows of a batch that could not be read at all (quarantine columns, text escaped) in the quarantine.
+
+        Raises
+        ------
+        ParkNotFoundError : the park is not in the store.
+        """
+        self.park(park_id)
+        with self.lock:
+            self.store.add_quarantine(park_id, rejects)
+
     def ingest_wastewater(self, park_id: str, raw: pd.DataFrame, source: str) -> IngestReport:
         """Validate and durably write WWTP analyser/lab rows; run the water alert rules on them."""
         data = self.park(park_id)
