@@ -213,7 +213,13 @@ def main() -> None:
         print(f"store: {N_METERS} meters x 1 year of 15-min readings loaded in {time.monotonic() - t:.1f} s")
         prefix = f"gpbench{uuid.uuid4().hex[:6]}"
         proc, base = start_server(
-            url, {"GREENPARK_MQTT_TOPIC_PREFIX": prefix, "GREENPARK_MQTT_CLIENT_ID": f"greenpark-{prefix}"}, ["--mqtt"]
+            url,
+            {
+                "GREENPARK_MQTT_TOPIC_PREFIX": prefix,
+                "GREENPARK_MQTT_CLIENT_ID": f"greenpark-{prefix}",
+                "GREENPARK_MQTT_SPOOL_DIR": str(Path(tmp) / "mqtt-spool"),
+            },
+            ["--mqtt"],
         )
         try:
             headers = bearer(base)
@@ -237,8 +243,9 @@ def main() -> None:
                 proc.kill()
             import paho.mqtt.client as mqtt
 
-            c = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=f"greenpark-{prefix}", clean_session=True)
-            c.connect("127.0.0.1", 1883)
+            # forget the service's session (client id: the base and its spool slot)
+            c = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=f"greenpark-{prefix}-0", protocol=mqtt.MQTTv5)
+            c.connect("127.0.0.1", 1883, clean_start=True)
             c.disconnect()
             if a.postgres:
                 s = open_store(url)

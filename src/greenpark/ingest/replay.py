@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
 import psycopg
 
@@ -435,11 +436,15 @@ def _superseded_dropped(group: list[Parsed]) -> pd.DataFrame:
     frame = pd.concat([p.rows for p in group], ignore_index=True)
     if len(group) == 1:
         return frame
-    source = pd.Series([i for i, p in enumerate(group) for _ in range(len(p.rows))], index=frame.index, dtype="int64")
     keys = ["meter_id", "timestamp"] if group[0].kind == "readings" else ["wwtp_id", "timestamp", "point", "parameter"]
-    key = frame[keys].astype(str).agg("\x1f".join, axis=1)
-    latest = source.groupby(key).transform("max")
-    return frame[(source == latest).to_numpy()].reset_index(drop=True)
+    key = frame[keys[0]].astype(str)
+    for k in keys[1:]:
+        key = key + "\x1f" + frame[k].astype(str)
+    if not key.duplicated().any():  # the usual case: every reading once
+        return frame
+    source = np.repeat(np.arange(len(group)), [len(p.rows) for p in group])
+    latest = pd.Series(source, index=frame.index).groupby(key.to_numpy()).transform("max").to_numpy()
+    return frame[source == latest].reset_index(drop=True)
 
 
 def _seq(obj: Any) -> int | None:
