@@ -84,3 +84,34 @@ def test_vietnamese_is_remembered(app_client: TestClient) -> None:
     page = app_client.get("/parks/tiny/alerts?lang=en&state=open").text
     assert "Overview" in page
     assert 'href="/parks/tiny/alerts?lang=vi&amp;state=open"' in page  # the switch keeps the page's filters
+
+
+def test_tenants_list_links_every_tenant_and_sorts(app_client: TestClient) -> None:
+    sign_in(app_client, "op")
+    page = app_client.get("/parks/tiny/tenants?lang=en").text
+    tenants = [t.tenant_id for t in tiny_park().tenants]
+    for tid in tenants:
+        assert f'href="/parks/tiny/tenants/{tid}?year=' in page
+    for key in ("name", "emissions", "consumption", "decree06", "solar"):
+        assert f'data-sort="{key}"' in page
+    by_name = app_client.get("/parks/tiny/tenants?sort=name&dir=asc").text
+    order = [by_name.index(f'data-tenant="{tid}"') for tid in sorted(tenants)]
+    assert order == sorted(order)
+    assert app_client.get("/parks/tiny/tenants?sort=name&dir=desc").text.index(
+        f'data-tenant="{sorted(tenants)[-1]}"'
+    ) < (app_client.get("/parks/tiny/tenants?sort=name&dir=desc").text.index(f'data-tenant="{sorted(tenants)[0]}"'))
+    assert 'href="/parks/tiny/tenants"' in page  # in the navigation
+
+
+@pytest.mark.parametrize("lang", ["vi", "ja"])
+def test_every_page_in_vietnamese_and_japanese_has_no_english_left(app_client: TestClient, lang: str) -> None:
+    from langkit import english_left, visible_texts
+
+    sign_in(app_client, "op")
+    park = tiny_park()
+    names = {park.park.name, *(t.name for t in park.tenants), *(w.name for w in park.wwtps), "greenpark", "op"}
+    pages = ["", "/tenants", "/tenants/t1", "/wwtp", "/alerts", "/quality", "/reports"]
+    for path in pages:
+        r = app_client.get(f"/parks/tiny{path}?lang={lang}")
+        assert r.status_code == 200, path
+        assert english_left(visible_texts(r.text), lang, names) == [], path

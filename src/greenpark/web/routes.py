@@ -30,13 +30,17 @@ from greenpark.errors import GreenparkError
 from greenpark.i18n import (
     LANG_COOKIE,
     LANGS,
+    format_datetime,
     format_money,
     format_number,
     format_percent,
+    label,
+    phrase,
     request_lang,
     separators,
     translator,
 )
+from greenpark.model import MeterKind
 from greenpark.periods import year_bounds
 
 log = logging.getLogger(__name__)
@@ -44,6 +48,8 @@ router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 PROFILE_DAYS = 28
 PENDING_RETRY_MS = 2000  # how often a page asks again for figures still being computed
+SWITCH_ORDER = ("vi", "en", "ja")  # the language switch reads VI EN JA (the park's readers first)
+TENANT_SORTS = ("name", "emissions", "consumption", "decree06", "solar")
 
 
 def _plotly_js() -> Path:
@@ -72,6 +78,8 @@ def render(request: Request, name: str, who: Principal | None, status: int = 200
     nav: list[tuple[str, str]] = []
     if who is not None and park_id and who.role is not Role.tenant:
         nav.append((f"/parks/{park_id}", t("nav.overview")))
+        if allowed(who.role, "tenants:read"):
+            nav.append((f"/parks/{park_id}/tenants", t("nav.tenants")))
         if allowed(who.role, "water:read"):
             nav.append((f"/parks/{park_id}/wwtp", t("nav.wwtp")))
         if allowed(who.role, "alerts:read"):
@@ -80,6 +88,7 @@ def render(request: Request, name: str, who: Principal | None, status: int = 200
             nav.append((f"/parks/{park_id}/quality", t("nav.quality")))
         if allowed(who.role, "reports:read"):
             nav.append((f"/parks/{park_id}/reports", t("nav.reports")))
+    zone = ctx.pop("zone", "UTC")
     response = templates.TemplateResponse(
         request,
         name,
@@ -90,10 +99,14 @@ def render(request: Request, name: str, who: Principal | None, status: int = 200
             "nav": nav,
             "num": lambda v, d=0: format_number(v, lang, d),
             "pct": lambda v, d=1: format_percent(v, lang, d),
+            "label": lambda kind, code: label(kind, code, lang),
+            "phrase": lambda text: phrase(text, lang),
+            "when": lambda v: format_datetime(v, lang, zone),
             "separators": separators(lang),
             "path": request.url.path,
             "lang_href": {
-                code: f"{request.url.path}?{urlencode({**request.query_params, 'lang': code})}" for code in LANGS
+                code: f"{request.url.path}?{urlencode({**request.query_params, 'lang': code})}"
+                for code in sorted(LANGS, key=lambda c: SWITCH_ORDER.index(c) if c in SWITCH_ORDER else len(LANGS))
             },
             **ctx,
         },
@@ -212,10 +225,16 @@ def overview_page(park_id: str, request: Request) -> Response:
             label = names.get(row.tenant_id, row.tenant_id) if row.tenant_id else t("overview.common")
             bars[label] = bars.get(label, 0.0) + row.value
     month = ov.month_consumption_by_tenant[0].period_start if ov.month_consumption_by_tenant else None
+    # kWh and m3 never share a column: the year's consumption by kind, one table per unit
+    by_unit: dict[str, list[tuple[str, float]]] = {"energy": [], "volume": []}
+    for kind, value in ov.consumption_by_kind.items():
+        by_unit[MeterKind(kind).dimension if kind in MeterKind.__members__ else "energy"].append((kind, value))
     return render(
         request,
         "overview.html",
         who,
+        zone=scope.data.park.timezone,
+        by_unit=by_unit,
         park_id=park_id,
         park=scope.data.park,
         year=year,
@@ -381,6 +400,7 @@ def alerts_page(park_id: str, request: Request) -> Response:
         request,
         "alerts.html",
         who,
+        zone=scope.data.park.timezone,
         park_id=park_id,
         alerts=page,
         state=state,
@@ -398,15 +418,94 @@ def quality_page(park_id: str, request: Request) -> Response:
     page = views.quarantine(service, scope, 500, 0)
     columns = list(page.data[0].keys()) if page.data else []
     gaps = views.meter_gaps(service, scope)
-    zone = scope.data.park.zone
+    with_gaps = [g for g in gaps.data if g.expected and g.received < g.expected]  # meters at 0 % missing: not listed
     return render(
         request,
         "quality.html",
         who,
+        zone=scope.data.park.timezone,
         park_id=park_id,
         rows=page.data,
         count=page.count,
         columns=columns,
         gaps=gaps,
-        local=lambda t: t.astimezone(zone).strftime("%Y-%m-%d %H:%M") if t else "–",
+        with_gaps=with_gaps,
+        complete=len(gaps.data) - len(with_gaps),
+    )
+
+
+def _sort_key(sort: str) -> Any:
+    def key(row: dict[str, Any]) -> Any:
+        v = row[sort] if sort != "decree06" else (row["decree06_rank"], row["emissions"] or 0.0)
+        return (v is None, v if v is not None else 0)
+
+    return key
+
+
+@router.get("/parks/{park_id}/tenants", response_class=HTMLResponse)
+def tenants_page(park_id: str, request: Request) -> Response:
+    """Every tenant of the park with its emissions, grid electricity, Decree 06 status (with the coverage it rests
+    on) and proposed rooftop PV; sortable by each; each row links to the tenant's page."""
+    gate = park_wide(request, park_id, "tenants:read")
+    if isinstance(gate, Response):
+        return gate
+    service, who, scope = gate
+    year = _year(request, service, scope)
+    pending: list[str] = []
+    inv_scope = _safe(allow("inventory:read"), park_id, service, who)
+    inv = _ready(pending, "ghg", engines.park_inventory, service, inv_scope, year) if inv_scope else None
+    solar_scope = _safe(allow("solar:read"), park_id, service, who)
+    by_id = {r.tenant_id: r for r in (inv.tenants if inv else [])}
+    status_rank = {"required": 0, "insufficient_data": 1, "not_required": 2}
+    rows = []
+    for tn in scope.tenants():
+        r = by_id.get(tn.tenant_id)
+        solar = None
+        if solar_scope is not None and scope.data.roofs:
+            solar = _safe(engines.tenant_solar, service, solar_scope, tn.tenant_id, year, wait=False)
+            if solar is None:
+                pending.append(f"solar:{tn.tenant_id}")
+        offer = getattr(solar, "offer", None) if solar is not None else None
+        status = r.decree06_status if r else None
+        rows.append(
+            {
+                "tenant_id": tn.tenant_id,
+                "name": tn.name,
+                "sector": str(tn.sector),
+                "emissions": r.total_tco2e if r else None,
+                "consumption": r.grid_import_kwh if r else None,
+                "decree06": status,
+                "decree06_rank": status_rank.get(status or "", 3),
+                "coverage": r.coverage if r else None,
+                "coverage_status": r.coverage_status if r else None,
+                "solar": offer.pv_kwp if offer is not None else None,
+                "solar_pending": solar is None and solar_scope is not None and bool(scope.data.roofs),
+            }
+        )
+    sort = request.query_params.get("sort", "emissions")
+    sort = sort if sort in TENANT_SORTS else "emissions"
+    desc = request.query_params.get("dir", "asc" if sort in ("name", "decree06") else "desc") == "desc"
+    if sort == "name":
+        rows.sort(key=lambda x: x["tenant_id"], reverse=desc)
+    else:
+        present = [x for x in rows if x[sort] is not None or sort == "decree06"]
+        absent = [x for x in rows if x[sort] is None and sort != "decree06"]
+        rows = sorted(present, key=_sort_key(sort), reverse=desc) + absent  # figures not known yet go last
+    hrefs = {
+        key: f"?{urlencode({**request.query_params, 'sort': key, 'dir': 'asc' if key == sort and desc else 'desc'})}"
+        for key in TENANT_SORTS
+    }
+    return render(
+        request,
+        "tenants.html",
+        who,
+        park_id=park_id,
+        year=year,
+        rows=rows,
+        sort=sort,
+        desc=desc,
+        hrefs=hrefs,
+        ghg_pending="ghg" in pending,
+        pending=pending,
+        retry_ms=PENDING_RETRY_MS,
     )
