@@ -353,11 +353,13 @@ class MqttIngestor:
             Finding(
                 rule=SPOOL_FULL_RULE,
                 subject=self.client_id,
-                message=f"{why}; new MQTT messages wait at the broker (which may drop them when its queue is full)",
+                # the catalogue's note.mqtt_spool_full: the reader's language comes from there
+                message=f"the MQTT spool of {self.client_id} is full ({self.spool.pending_bytes} bytes not yet in "
+                "the store); new messages wait at the broker, which drops them when its queue is full",
                 severity="critical",
                 first_ts=dt.datetime.now(dt.UTC),
                 last_ts=dt.datetime.now(dt.UTC),
-                data={"spool_dir": str(self.spool.folder), "max_bytes": self.spool.max_bytes},
+                data={"spool_dir": str(self.spool.folder), "max_bytes": self.spool.max_bytes, "error": why},
             )
         )
 

@@ -160,11 +160,12 @@ class SequenceBook:
         return gaps
 
     def _finding(self, gap: SequenceGap, now: dt.datetime) -> Finding:
-        span = f"seq {gap.first}" if gap.first == gap.last else f"seq {gap.first}-{gap.last}"
         return Finding(
             rule=RULE,
             subject=gap.device,
-            message=f"{gap.missing} message(s) from {gap.device} never arrived ({span}); readings may be missing",
+            # the catalogue's note.mqtt_sequence_gap: the reader's language comes from there
+            message=f"{gap.missing} message(s) from {gap.device} never arrived (seq {gap.first}-{gap.last}); "
+            "readings may be missing",
             severity="warning",
             tenant_id=self.tenant_of(gap.park_id, gap.device) if self.tenant_of else None,
             first_ts=now,
