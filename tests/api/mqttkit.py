@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
 import subprocess
 import threading
@@ -85,8 +86,38 @@ class Mosquitto:
         else:
             lines.append("allow_anonymous true")
         self.config = folder / "mosquitto.conf"
-        self.config.write_text("\n".join(lines) + "\n" + extra)
+        self.config.write_text("\n".join(lines) + "\n" + _as_me() + extra)
         self.proc: subprocess.Popen[bytes] | None = None
+
+    @classmethod
+    def from_example(cls, folder: Path, conf: Path, acl: Path, users: dict[str, str]) -> Mosquitto:
+        """A broker run with an example config file: its port, file paths and persistence moved into ``folder``.
+
+        ``users``: user -> password written to the password file the config names.
+        """
+        broker = cls(folder)
+        pw = folder / "passwd"
+        pw.write_text("")
+        for user, password in users.items():
+            subprocess.run(["mosquitto_passwd", "-b", str(pw), user, password], check=True, capture_output=True)
+        shutil.copy(acl, folder / "acl")
+        moved = {
+            "listener": f"listener {broker.port} 127.0.0.1",
+            "password_file": f"password_file {pw}",
+            "acl_file": f"acl_file {folder / 'acl'}",
+            "persistence_location": f"persistence_location {folder}/",
+        }
+        lines = []
+        for line in conf.read_text().splitlines():
+            word = line.split(" ", 1)[0]
+            if word in moved:
+                lines.append(moved.pop(word))
+            elif not line.startswith("#") and line.strip():
+                lines.append(line)
+        assert not moved, f"the example config {conf} lacks {sorted(moved)}"
+        lines.append(f"log_dest file {folder / 'mosquitto.log'}")
+        broker.config.write_text("\n".join(lines) + "\n" + _as_me())
+        return broker
 
     def start(self) -> Mosquitto:
         """Start it and wait until it accepts connections."""
@@ -121,6 +152,11 @@ class Mosquitto:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def _as_me() -> str:
+    """Run as the test's user: Mosquitto started as root would switch to ``mosquitto`` and not read the test's files."""
+    return "user root\n" if os.geteuid() == 0 else ""
 
 
 def message(k: int) -> bytes:
