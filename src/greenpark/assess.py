@@ -36,6 +36,7 @@ from typing import Any
 
 from greenpark import __version__, runs
 from greenpark.errors import GreenparkError, NoDataError
+from greenpark.io.importer import open_park
 from greenpark.io.quality import data_quality_summary
 from greenpark.model import ParkData
 
@@ -131,8 +132,6 @@ def assess(
     NoDataError
         The park has no readings in ``year`` (or none at all): nothing is assessed.
     """
-    from greenpark.io.importer import open_park
-
     study_date = study_date or dt.date.today()
     t_load = time.perf_counter()
     if progress:

@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from greenpark.units import parse_unit
+
 
 class Sector(StrEnum):
     """Tenant sectors of a southern Vietnamese industrial park (VSIC 2018 divisions in docs)."""
@@ -198,8 +200,6 @@ class Meter(_Model):
 
     @model_validator(mode="after")
     def _unit_fits_kind(self) -> Meter:
-        from greenpark.units import parse_unit
-
         parse_unit(self.unit, self.kind.dimension)
         return self
 

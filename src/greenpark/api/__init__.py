@@ -26,6 +26,7 @@ from greenpark.api.routes import alerts, auth, ingest, parks, reports, results, 
 from greenpark.api.schemas import Health
 from greenpark.api.service import Service
 from greenpark.settings import Settings, get_settings
+from greenpark.store import open_store
 from greenpark.store.base import Store
 
 log = logging.getLogger(__name__)
@@ -45,8 +46,6 @@ def create_api(settings: Settings | None = None, store: Store | None = None) -> 
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         own = store is None
         if store is None:
-            from greenpark.store import open_store
-
             s: Store = open_store(settings.store_url)
             s.migrate()
         else:

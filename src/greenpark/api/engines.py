@@ -15,6 +15,7 @@ import logging
 from typing import Any
 
 from greenpark import runs
+from greenpark.api.accounts import Principal, Role
 from greenpark.api.aggregates import CachedReadings, UncachedReadings, data_years, meter_gaps
 from greenpark.api.deps import ParkScope
 from greenpark.api.schemas import TenantSolarPublic
@@ -201,8 +202,6 @@ def warm(service: Service) -> None:
     (latest first) the inventory, water result and calendar, waste result; for the latest year the meters' gaps of
     the quality page and each tenant's verified savings; last, each tenant's solar offer (seconds per tenant).
     """
-    from greenpark.api.accounts import Principal, Role
-
     warmer = Principal(user_id="-", username="warm-up", role=Role.operator)
     for park_id in service.park_ids():
         if service.stopping.is_set():

@@ -26,7 +26,8 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from greenpark.api.service import Service
-from greenpark.assess import STAGES
+from greenpark.assess import STAGES, assess_park
+from greenpark.report import write_report
 from greenpark.settings import Settings
 from greenpark.store import duckdb_path
 
@@ -241,9 +242,6 @@ class ReportRuns:
 
     def _work(self, run: ReportRun) -> None:
         """Assess the park on the service's store, then write the report files (as ``greenpark assess`` does)."""
-        from greenpark.assess import assess_park
-        from greenpark.report import write_report
-
         service = self.service
         out = self._park_folder(run.park_id) / run.report_id
         with self._lock:

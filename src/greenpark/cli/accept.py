@@ -7,6 +7,8 @@ from typing import Annotated
 import typer
 
 from greenpark.cli.common import console, guarded, num, open_park, print_json
+from greenpark.io.accept import accept_readings
+from greenpark.io.timestamps import local_series, local_text
 
 
 def register(app: typer.Typer) -> None:
@@ -34,9 +36,6 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     ) -> None:
         """Accept held-out readings of a meter back into every result; nothing is deleted, the decision is kept."""
-        from greenpark.io.accept import accept_readings
-        from greenpark.io.timestamps import local_series, local_text
-
         data, st = open_park(park, store)
         try:
             rows = accept_readings(st, data.park.park_id, meter, ts, by, note=note, all_for_meter=all_for_meter)

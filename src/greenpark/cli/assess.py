@@ -11,10 +11,12 @@ import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from greenpark.assess import STAGES, assess, failed_stages
 from greenpark.cli.common import console, err_console, guarded, num, pct, print_json
 from greenpark.errors import InputError
 from greenpark.i18n import check_lang
 from greenpark.io.quality import DataQuality
+from greenpark.report import write_report
 
 
 def _summary(a: dict, out: dict[str, Path], seconds: float) -> None:
@@ -77,9 +79,6 @@ def register(app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """The main job: inventory, solar, water, waste, energy and plan for a year; writes the report."""
-        from greenpark.assess import STAGES, assess, failed_stages
-        from greenpark.report import write_report
-
         check_lang(lang)
         try:
             study = dt.date.fromisoformat(on) if on else None

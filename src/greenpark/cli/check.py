@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import pandas as pd
 import typer
@@ -11,9 +12,16 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from greenpark.cli.common import console, err_console, guarded, num, print_json
-
-if TYPE_CHECKING:
-    from greenpark.io.folder import ParkRead
+from greenpark.errors import ParkNotFoundError
+from greenpark.io import read_park_folder
+from greenpark.io.folder import ParkRead, park_from_settings
+from greenpark.io.importer import default_store_url, import_park
+from greenpark.io.quality import cause_text, group_rejects, unusable_required_files
+from greenpark.io.quarantine import WARNING_COLUMNS
+from greenpark.io.sources import LINE, ParkSource
+from greenpark.io.timestamps import local_series
+from greenpark.store import open_store, store_exists
+from greenpark.waste.registry import manifest_issues, validate_records
 
 ParkArg = Annotated[str, typer.Argument(help="Park folder (with park.toml) or .xlsx workbook.")]
 StoreOpt = Annotated[
@@ -65,8 +73,6 @@ def _counts_table(counts: pd.DataFrame) -> Table:
 
 def _local(held: pd.DataFrame, zone: str) -> pd.DataFrame:
     """A held-out listing with its interval start as park local time text (column ``local_time``)."""
-    from greenpark.io.timestamps import local_series
-
     out = held.copy()
     out.insert(3, "local_time", local_series(out["ts"], zone) if len(out) else pd.Series([], dtype=object))
     return out
@@ -153,10 +159,6 @@ def waste_findings(park: str, read: ParkRead) -> pd.DataFrame:
     DataFrame
         The columns of ``ParkRead.warnings`` plus ``severity`` (error or warning, as the engine rates it).
     """
-    from greenpark.io.quarantine import WARNING_COLUMNS
-    from greenpark.io.sources import LINE, ParkSource
-    from greenpark.waste.registry import manifest_issues, validate_records
-
     cols = [*WARNING_COLUMNS, "severity"]
     src = ParkSource(park)
     if not src.has("waste"):
@@ -205,9 +207,6 @@ def register(app: typer.Typer) -> None:
         Exit 0: the park can be used (rejected rows and held-out readings, if any, are listed); 2: every row
         of a required file (tenants, meters) was rejected, or with --strict any row rejected or held out.
         """
-        from greenpark.io import read_park_folder
-        from greenpark.io.quality import group_rejects, unusable_required_files
-
         bar, update = _progress()
         with bar:
             result = read_park_folder(park, progress=update)  # type: ignore[arg-type]
@@ -238,8 +237,6 @@ def register(app: typer.Typer) -> None:
                 }
             )
         else:
-            from greenpark.io.quality import cause_text
-
             console.print(_counts_table(counts))
             for _, c in causes.iterrows():
                 console.print(f"[bold red]cause:[/] {cause_text(c)}", highlight=False, soft_wrap=True)
@@ -278,11 +275,6 @@ def register(app: typer.Typer) -> None:
         as_json: JsonOpt = False,
     ) -> None:
         """Import a park folder or workbook into the store; rejected rows go to the quarantine."""
-        import os
-
-        from greenpark.io.importer import default_store_url, import_park
-        from greenpark.store import open_store
-
         url = store or os.environ.get("GREENPARK_STORE") or default_store_url(park)
         st = open_store(url)
         try:
@@ -328,18 +320,9 @@ def register(app: typer.Typer) -> None:
         limit: Annotated[int, typer.Option(help="Rows to show (0 = all).")] = 50,
     ) -> None:
         """List (or export) the rows rejected when the park was imported."""
-        import os
-
-        from greenpark.errors import ParkNotFoundError
-        from greenpark.io.importer import default_store_url
-        from greenpark.io.sources import ParkSource
-        from greenpark.store import open_store, store_exists
-
         url = store or os.environ.get("GREENPARK_STORE")
         park_id = park
         if Path(park).exists():
-            from greenpark.io.folder import park_from_settings
-
             src = ParkSource(park)
             park_id = park_from_settings(src.settings(), park).park_id
             url = url or default_store_url(park)
@@ -369,7 +352,7 @@ def register(app: typer.Typer) -> None:
     @guarded
     def template(folder: Annotated[Path, typer.Argument(help="Folder to create (must not hold a park yet).")]) -> None:
         """Write an empty, annotated park: park.toml, CSV headers and park-template.xlsx (Vietnamese notes)."""
-        from greenpark.io.template import write_template
+        from greenpark.io.template import write_template  # deferred: openpyxl (~0.1 s), only this command writes xlsx
 
         paths = write_template(folder)
         console.print(f"wrote {len(paths)} files into {folder}: fill them in, then 'greenpark check {folder}'")

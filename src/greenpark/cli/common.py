@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
 import json
 import logging
@@ -10,6 +11,7 @@ import sys
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
+import numpy as np
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -63,10 +65,6 @@ def print_json(obj: Any) -> None:
 
 
 def _json_default(o: Any) -> Any:
-    import datetime as dt
-
-    import numpy as np
-
     if isinstance(o, (dt.date, dt.datetime)):
         return o.isoformat()
     if isinstance(o, np.generic):

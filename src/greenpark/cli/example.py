@@ -9,6 +9,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from greenpark.cli.common import console, guarded, num, print_json, setup_logging
+from greenpark.example import STEPS, write_example_park
 
 
 def register(app: typer.Typer) -> None:
@@ -27,8 +28,6 @@ def example(
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log what is written."),
 ) -> None:
     """Write a realistic example park (Long Thanh, Dong Nai; one year of data) in the park-folder format."""
-    from greenpark.example import STEPS, write_example_park
-
     setup_logging(verbose)
     if json_out:
         metadata = write_example_park(folder, seed=seed, year=year, n_tenants=tenants, force=force)

@@ -12,6 +12,10 @@ import typer
 
 from greenpark.cli.common import err_console, guarded, setup_logging
 from greenpark.errors import GreenparkError
+from greenpark.example import write_example_park
+from greenpark.io.importer import import_park
+from greenpark.settings import Settings
+from greenpark.store import open_store
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +31,7 @@ def admin_password_rule(password: str | None, min_length: int, username: str, ex
     ------
     AdminPasswordError : none is set outside ``--example``, or the one set fails the password policy.
     """
-    from greenpark.api.security import password_problem
+    from greenpark.api.security import password_problem  # deferred: the API package loads FastAPI (~0.5 s)
 
     if password is None:
         if example:
@@ -49,10 +53,6 @@ def load_example(store_url: str, data_dir: Path) -> str:
 
     Returns the park id.
     """
-    from greenpark.example import write_example_park  # the example park generator
-    from greenpark.io.importer import import_park
-    from greenpark.store import open_store
-
     folder = data_dir / "example-park"
     if not (folder / "park.toml").exists():
         write_example_park(folder)
@@ -90,10 +90,10 @@ def register(app: typer.Typer) -> None:
         verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
     ) -> None:
         """Run the live service: REST API under /api/v1, OpenAPI at /docs, ingestion, alerts."""
+        # deferred: the service stack (uvicorn, FastAPI, the dashboard: ~0.5 s) is only for serve
         import uvicorn
 
         from greenpark.server import create_app
-        from greenpark.settings import Settings
 
         setup_logging(verbose)
         overrides: dict[str, object] = {}

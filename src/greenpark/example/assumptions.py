@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from greenpark.errors import MissingFactorError
 from greenpark.reference import load_table
 
 SECTOR_PROFILES = "example/sector_profiles"
@@ -31,8 +32,6 @@ def park_parameter(name: str) -> float:
     df = load_table(PARK_ASSUMPTIONS)
     row = df.loc[df["parameter"] == name, "value"]
     if row.empty:
-        from greenpark.errors import MissingFactorError
-
         raise MissingFactorError(f"no parameter {name!r} in {PARK_ASSUMPTIONS}; known: {', '.join(df['parameter'])}")
     return float(row.iloc[0])
 

@@ -26,6 +26,8 @@ from greenpark.io.sources import LINE, Sheet
 from greenpark.model import ParkData
 from greenpark.store.base import Store
 from greenpark.store.codec import WASTEWATER_COLUMNS, wastewater_rows
+from greenpark.water.alerts import evaluate_alerts
+from greenpark.water.standards import discharge_limits
 
 log = logging.getLogger(__name__)
 
@@ -99,9 +101,6 @@ def merge_into(data: ParkData, rows: pd.DataFrame) -> None:
 
 def water_findings(data: ParkData, rows: pd.DataFrame, window: dt.timedelta) -> list[Finding]:
     """The water engine's alerts over the last ``window`` of each WWTP outlet analyser that got ``rows``."""
-    from greenpark.water.alerts import evaluate_alerts
-    from greenpark.water.standards import discharge_limits
-
     out: list[Finding] = []
     table = data.table("wastewater")
     fresh = rows[(rows["point"] == "outlet") & (rows["method"] == "analyser")]

@@ -14,6 +14,7 @@ import json
 import pandas as pd
 
 from greenpark.errors import InputError
+from greenpark.io.importer import import_keys
 from greenpark.io.timestamps import local_text, parse_timestamps
 from greenpark.store import Store
 
@@ -96,8 +97,6 @@ def _instant(ts: dt.datetime | str, zone: str) -> dt.datetime:
 
 def _count_accepted(store: Store, park_id: str, n: int) -> None:
     """Keep the import's per-file counts true: n readings move from held out to accepted."""
-    from greenpark.io.importer import import_keys
-
     for key in import_keys(store, park_id):
         info = json.loads(store.get_meta(key) or "{}")
         for c in info.get("counts", {}).values():

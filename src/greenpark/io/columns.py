@@ -7,6 +7,8 @@ file-specific rules (foreign keys, units, duplicates) live in :mod:`greenpark.io
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -15,6 +17,7 @@ from greenpark.io.quarantine import REJECT_COLUMNS
 from greenpark.io.schema import Attribute, choice_aliases, choice_key, file_schema
 from greenpark.io.sources import LINE, Sheet
 from greenpark.io.timestamps import parse_timestamps
+from greenpark.reference import load_table
 from greenpark.units import parse_unit
 
 _TRUE = {"true", "1", "yes", "y", "t", "x", "có", "co"}
@@ -150,10 +153,6 @@ def voltage_band(text: str) -> tuple[str | None, str]:
     (reference table ``io/voltage_bands``: 22 kV is "from 22 kV to under 110 kV"). Returns (band, how)
     or (None, "") when the text is not a voltage.
     """
-    import re
-
-    from greenpark.reference import load_table
-
     m = re.fullmatch(r"\s*(\d+(?:[.,]\d+)?)\s*(kv|v)\s*", text.strip().lower())
     if not m:
         return None, ""

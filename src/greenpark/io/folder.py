@@ -11,14 +11,17 @@ from typing import Any
 import pandas as pd
 from pydantic import ValidationError
 
-from greenpark.errors import ParkFolderError
+from greenpark.errors import ParkFolderError, UnknownUnitError
+from greenpark.io.columns import problems_frame, type_sheet
 from greenpark.io.plausibility import empty_held_out
 from greenpark.io.quarantine import FileCount, ProblemLog, empty_rejects
 from greenpark.io.readings import ReadingsStage
-from greenpark.io.records import OBJECT_MODELS, read_objects, read_records
+from greenpark.io.records import OBJECT_MODELS, _finish, _fk_problems, read_objects, read_records
 from greenpark.io.schema import OBJECT_FILES, RECORD_FILES, REQUIRED_FILES
 from greenpark.io.sources import LINE, LineNumbersLost, ParkSource
-from greenpark.model import Meter, Park, ParkData
+from greenpark.io.timestamps import local_text
+from greenpark.model import Meter, MeterKind, Park, ParkData
+from greenpark.units import parse_unit
 
 log = logging.getLogger(__name__)
 
@@ -190,9 +193,6 @@ def _accepted(
     stored: pd.DataFrame | None,
 ) -> pd.DataFrame:
     """The accept decisions: ``accepted.csv`` rows (validated like any file) and those kept in the store."""
-    from greenpark.io.columns import type_sheet
-    from greenpark.io.records import _finish, _fk_problems
-
     parts = []
     if stored is not None and len(stored):
         st = stored.reindex(columns=ACCEPTED_COLUMNS).copy()
@@ -226,8 +226,6 @@ def _accepted(
 
 def _unmatched_accepts(decisions: pd.DataFrame, stage: ReadingsStage, problems: ProblemLog) -> None:
     """Warn about accepted.csv rows that match no reading that broke a bound (a typo in meter or time)."""
-    from greenpark.io.timestamps import local_text
-
     rows = decisions[decisions["line"].notna()]
     if rows.empty:
         return
@@ -281,8 +279,6 @@ def read_park_folder(path: str | Path, progress: Progress | None = None) -> Park
 
 
 def _object_checks(name: str, tenants: set[str], wwtps: set[str], file: str):
-    from greenpark.io.records import _fk_problems
-
     if name == "roofs":
         return lambda typed, frame: [_fk_problems(file, typed, frame, "tenant_id", tenants, "tenants.csv")]
     if name == "meters":
@@ -296,11 +292,6 @@ def _object_checks(name: str, tenants: set[str], wwtps: set[str], file: str):
 
 def _meter_unit_problems(file: str, typed: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
     """A meter's unit must fit its kind (energy for electricity meters, volume for water meters)."""
-    from greenpark.errors import UnknownUnitError
-    from greenpark.io.columns import problems_frame
-    from greenpark.model import MeterKind
-    from greenpark.units import parse_unit
-
     reasons = pd.Series("", index=typed.index, dtype=object)
     for idx, kind, unit in zip(typed.index, typed["kind"], typed["unit"], strict=True):
         if not isinstance(kind, str) or not isinstance(unit, str):

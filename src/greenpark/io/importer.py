@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from greenpark.errors import ParkNotFoundError
-from greenpark.io.folder import ParkRead, Progress, scan_park
+from greenpark.io.folder import ParkRead, Progress, park_from_settings, scan_park
 from greenpark.io.quarantine import FileCount
 from greenpark.io.sources import ParkSource
 from greenpark.model import ParkData
@@ -72,8 +72,6 @@ def import_park(
                     skipped=True,
                     counts={k: FileCount(**v) for k, v in info.get("counts", {}).items()},
                 )
-    from greenpark.io.folder import park_from_settings
-
     pid = park_from_settings(src.settings(), str(src.path)).park_id
     stored = store.accepted_readings(pid) if pid in store.park_ids() else None
     read, stage = scan_park(path, progress, batch_rows=batch_rows, accepted=stored)

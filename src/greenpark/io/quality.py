@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from greenpark.io.importer import quality_key
 from greenpark.io.schema import REQUIRED_FILES
 from greenpark.store import Store
 
@@ -77,8 +78,6 @@ def data_quality_summary(store: Store, park_id: str) -> DataQuality:
     ParkNotFoundError
         The park is not in the store.
     """
-    from greenpark.io.importer import quality_key
-
     counts = store.quality_counts(park_id)
     meta = store.get_meta(quality_key(park_id))
     warnings = int(json.loads(meta).get("warnings", 0)) if meta else 0

@@ -38,6 +38,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from greenpark.errors import MissingFactorError
 from greenpark.io.plausibility import empty_held_out, find_held_out, held_out_frame, run_warnings
 from greenpark.io.quarantine import REJECT_COLUMNS, FileCount, ProblemLog
 from greenpark.io.sources import LINE, Sheet
@@ -56,8 +57,6 @@ def validation_threshold(name: str) -> float:
     df = load_table("io/validation")
     row = df[df["name"] == name]
     if row.empty:
-        from greenpark.errors import MissingFactorError
-
         raise MissingFactorError(f"no row {name!r} in reference table io/validation; known: {', '.join(df['name'])}")
     return float(row["value"].iloc[0])
 

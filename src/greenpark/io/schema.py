@@ -17,6 +17,7 @@ one the water engine reads, so a parameter is added in one place.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -201,8 +202,6 @@ def choice_key(text: object) -> str:
     ``"Điện tử"``, ``"dien tu"`` and ``"DIEN-TU"`` give the same key, as do ``"food & beverage"``
     and ``"food_beverage"``.
     """
-    import unicodedata
-
     t = unicodedata.normalize("NFKD", str(text).casefold().replace("đ", "d"))
     return "".join(ch for ch in t if ch.isalnum() and not unicodedata.combining(ch))
 

@@ -20,10 +20,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from greenpark.errors import ParkFolderError
+from greenpark.io.schema import FILES, park_files
 
 LINE = "_line"
 
@@ -98,8 +100,6 @@ class ParkSource:
 
     def _one_source(self) -> None:
         """A folder is read from its CSV files; a workbook beside them that holds data is an error, never ignored."""
-        from greenpark.io.schema import FILES
-
         books = sorted(p for p in self.path.glob("*.xls*") if p.suffix.lower() in (".xlsx", ".xlsm"))
         books = [p for p in books if not p.name.startswith("~$")]  # Excel's lock files
         for book in books:
@@ -184,8 +184,6 @@ class ParkSource:
         """The files the park is read from (for the fingerprint)."""
         if self.is_workbook:
             return [self.path]
-        from greenpark.io.schema import park_files
-
         names = set(park_files())
         return sorted(
             p
@@ -243,7 +241,7 @@ def _csv_has_rows(path: Path) -> bool:
 
 def _workbook_sheets_with_data(path: Path, names: tuple[str, ...]) -> list[str]:
     """The park sheets of a workbook that hold a row below their header."""
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # deferred: openpyxl (~0.1 s), only when a workbook is beside the CSVs
 
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
@@ -311,8 +309,6 @@ def _parquet_batches(file: str, path: Path, batch_rows: int, arrow: bool = False
 
 def _arrow_text(col: pa.ChunkedArray) -> pa.ChunkedArray:
     """An arrow column as text (timestamps in ISO form, with offset when tz-aware); nulls as ''."""
-    import pyarrow.compute as pc
-
     if pa.types.is_timestamp(col.type):
         fmt = "%Y-%m-%dT%H:%M:%S%z" if col.type.tz else "%Y-%m-%dT%H:%M:%S"
         col = pc.strftime(col, format=fmt)

@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
+from greenpark.errors import ParkFolderError
 from greenpark.io.schema import FILES, file_schema
 
 PARK_TOML = """# park.toml: the park's identity, clock and money (see docs/park-folder.md)
@@ -93,8 +94,6 @@ def write_template(folder: str | Path) -> list[Path]:
 
     Returns the paths written. Existing files are not overwritten (a ParkFolderError says which).
     """
-    from greenpark.errors import ParkFolderError
-
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
     targets = [out / "park.toml", *(out / f"{n}.csv" for n in FILES), out / "park-template.xlsx"]

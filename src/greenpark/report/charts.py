@@ -14,6 +14,8 @@ from collections.abc import Mapping, Sequence
 import matplotlib
 
 matplotlib.use("Agg")
+import datetime as dt
+
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -139,8 +141,6 @@ def wedges(
 
 def calendar(days: Sequence[str], status: Sequence[int], legend: Mapping[int, str], title: str = "") -> str:
     """A compliance calendar: one square per day, weeks as columns; status 0 ok, 1 exceedance, 2 fault, 3 no data."""
-    import datetime as dt
-
     colours = {0: "#1b6e3a", 1: "#c2452d", 2: "#e0a526", 3: "#bdbdbd"}
     dates = [dt.date.fromisoformat(d) for d in days]
     if not dates:

@@ -170,7 +170,7 @@ def write_report(assessment: dict[str, Any], out_dir: Path, lang: str = "en", pd
     paths["html"].write_text(html, encoding="utf-8")
     _csv_tables(assessment, out_dir / "tables")
     if pdf:
-        from weasyprint import HTML
+        from weasyprint import HTML  # deferred: weasyprint (~0.8 s), only when a PDF is asked for
 
         logging.getLogger("weasyprint").setLevel(logging.ERROR)
         logging.getLogger("fontTools").setLevel(logging.ERROR)

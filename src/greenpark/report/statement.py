@@ -89,7 +89,7 @@ def write_bills(bills: Any, out_dir: Path, park_name: str, pdf: bool = False) ->
         p.write_text(html, encoding="utf-8")
         paths.append(p)
         if pdf:
-            from weasyprint import HTML  # heavy optional dependency, deferred on purpose
+            from weasyprint import HTML  # deferred: weasyprint (~0.8 s), only when a PDF is asked for
 
             logging.getLogger("weasyprint").setLevel(logging.ERROR)
             logging.getLogger("fontTools").setLevel(logging.ERROR)

@@ -24,7 +24,7 @@ import math
 
 import numpy as np
 import pandas as pd
-from pvlib import clearsky, irradiance, solarposition
+from pvlib import atmosphere, clearsky, irradiance, solarposition
 
 from greenpark.errors import InputError
 from greenpark.reference import load_table
@@ -117,6 +117,4 @@ def typical_year(latitude: float, longitude: float, year: int, zone: str, wind_s
 
 
 def _airmass(apparent_zenith: np.ndarray) -> np.ndarray:
-    from pvlib import atmosphere
-
     return np.asarray(atmosphere.get_relative_airmass(apparent_zenith), float)

@@ -22,6 +22,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pvlib.iotools as iot
+from pvlib import irradiance, solarposition
 
 from greenpark.errors import InputError
 
@@ -156,8 +158,6 @@ def _gap_runs(isna: np.ndarray) -> list[tuple[int, int]]:
 
 
 def _decompose(data: pd.DataFrame, lat: float | None, lon: float | None) -> pd.DataFrame:
-    from pvlib import irradiance, solarposition
-
     times = pd.DatetimeIndex(data.index) + pd.Timedelta(minutes=30)
     if lat is None or lon is None:
         raise InputError("weather without dni/dhi needs the site's latitude/longitude to decompose ghi")
@@ -195,8 +195,6 @@ def read_weather(path: str | Path, latitude: float, longitude: float, zone: str,
     InputError
         Unreadable file, unknown layout, wrong columns, gaps or short data (message says which).
     """
-    import pvlib.iotools as iot
-
     p = Path(path)
     if not p.exists():
         raise InputError(f"weather file {p} does not exist; give a path to an EPW, PVGIS TMY, TMY3 or CSV file")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from greenpark.errors import StoreError
 from greenpark.store.base import Grain, Store
+from greenpark.store.duckdb import DuckDBStore
 
 DEFAULT_STORE = Path(".greenpark") / "store.duckdb"
 
@@ -56,8 +57,6 @@ def open_store(url: str | None = None) -> Store:
 
         return PostgresStore(url)
     if url.startswith("duckdb://") or url.endswith((".duckdb", ".db")) or "://" not in url:
-        from greenpark.store.duckdb import DuckDBStore
-
         return DuckDBStore(duckdb_path(url))
     raise StoreError(f"unknown store URL {url!r}; use duckdb:///path/file.duckdb or postgresql://user@host/db")
 

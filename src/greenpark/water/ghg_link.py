@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, Field
 
+from greenpark.ghg.wastewater import WwtpActivity
 from greenpark.model import ParkData
 from greenpark.water.compliance import MonitoringRules, fault_masks, sensor_ranges, utc_ns
 from greenpark.water.efficiency import PlantPerformance, plant_performance, sludge_tonnes, wwtp_electricity_kwh
@@ -60,8 +61,6 @@ class WwtpGhgActivity(BaseModel):
 
     def to_ghg(self) -> Any:
         """The ghg engine's ``WwtpActivity`` (unknown quantities as 0 / None, see its docstring)."""
-        from greenpark.ghg.wastewater import WwtpActivity
-
         return WwtpActivity(
             wwtp_id=self.wwtp_id,
             treatment=self.treatment,

@@ -11,14 +11,14 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from greenpark.web.reports import router as reports_router
+from greenpark.web.routes import router, templates
+
 STATIC = Path(__file__).parent / "static"
 
 
 def install(app: FastAPI) -> None:
     """Mount the dashboard pages and static files on the API app."""
-    from greenpark.web.reports import router as reports_router
-    from greenpark.web.routes import router, templates
-
     app.include_router(router)
     # compile every page template now: a first visit would otherwise pay Jinja's compile (tens of ms a page)
     for page in sorted((Path(__file__).parent / "templates").glob("*.html")):

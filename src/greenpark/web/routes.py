@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pandas as pd
+import plotly
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
@@ -53,8 +54,6 @@ TENANT_SORTS = ("name", "emissions", "consumption", "decree06", "solar")
 
 
 def _plotly_js() -> Path:
-    import plotly
-
     return Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 
 
