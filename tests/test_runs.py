@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from greenpark.runs import inventory_for, park_year
+from greenpark.errors import NoDataError
+from greenpark.runs import default_year, inventory_for, park_year
 from greenpark.store import open_store
 from greenpark.store.base import Store
 from testkit import tiny_park
@@ -42,3 +43,34 @@ def test_the_inventory_gets_the_waste_engines_scope3(store: Store) -> None:
     assert t1.scope3_tco2e == pytest.approx(0.6732528, rel=1e-6)
     assert r.scope3_tco2e == pytest.approx(0.6732528, rel=1e-6)
     assert {"waste.industrial_other.dm", "waste.industrial_other.cf"} <= {f.name for f in r.factors}
+
+
+def monthly_stamps(year: int, months: range) -> list[str]:
+    """One reading on the 15th of each month at 03:00 UTC (10:00 in the park's zone, Asia/Ho_Chi_Minh, UTC+7)."""
+    return [f"{year}-{m:02d}-15T03:00Z" for m in months]
+
+
+def test_the_default_year_is_the_latest_with_all_12_months(store: Store) -> None:
+    # 2023: January to December; 2024: January to March -> 2023, although 2024 is later
+    store.write_readings(
+        "tiny", readings("e1", monthly_stamps(2023, range(1, 13)) + monthly_stamps(2024, range(1, 4)), 1.0)
+    )
+    data = store.load_park("tiny")
+    choice = default_year(data, store)
+    assert (choice.year, choice.reason) == (2023, "the latest year with readings in all 12 months")
+    py, same = park_year(data, store)
+    assert py.year == 2023 and same == choice
+
+
+def test_without_a_full_year_the_default_is_the_latest_year_with_readings(store: Store) -> None:
+    # 2023: January to November, and a December reading at 2023-12-31 17:30 UTC, which is 2024-01-01 00:30 in the
+    # park's zone: 2023 has 11 local months, 2024 one -> the latest year, 2024
+    stamps = [*monthly_stamps(2023, range(1, 12)), "2023-12-31T17:30Z"]
+    store.write_readings("tiny", readings("e1", stamps, 1.0))
+    choice = default_year(store.load_park("tiny"), store)
+    assert (choice.year, choice.reason) == (2024, "the latest year with readings (no year has all 12 months)")
+
+
+def test_no_readings_no_default_year(store: Store) -> None:
+    with pytest.raises(NoDataError, match="park 'tiny' has no meter readings; add readings.csv"):
+        default_year(store.load_park("tiny"), store)

@@ -69,8 +69,6 @@ from greenpark.water.tenants import tenant_loads, tenant_volumes_m3
 
 Grain = Literal["15min", "hour", "day", "month", "year"]
 By = Literal["tenant", "meter"]
-#: the widest span a park's readings are looked for in (local years)
-_FIRST_YEAR, _LAST_YEAR = 1990, 2100
 
 
 class Readings(Protocol):
@@ -130,26 +128,30 @@ def data_span_text(data: ParkData, readings: Readings) -> str:
 def default_year(data: ParkData, readings: Readings) -> YearChoice:
     """The latest local year whose readings cover all 12 months; else the latest year with any reading.
 
+    The years are the store's (:meth:`Store.years_with_data`, as for :func:`data_years`); a year's months are those
+    of its monthly consumption, asked latest year first (usually one year is asked).
+
     Raises
     ------
     NoDataError
         The park has no readings at all.
     """
-    start, _ = year_bounds(data.park.timezone, _FIRST_YEAR)
-    _, end = year_bounds(data.park.timezone, _LAST_YEAR)
-    monthly = readings.consumption(data.park.park_id, start, end, grain="month", by="tenant")
-    if monthly.empty:
+    return _default_park_year(data, readings)[1]
+
+
+def _default_park_year(data: ParkData, readings: Readings) -> tuple[ParkYear, YearChoice]:
+    """:func:`default_year` with the chosen year's :class:`ParkYear`, which keeps the monthly table it was chosen on."""
+    years = data_years(data, readings)
+    if not years:
         raise NoDataError(
             f"park {data.park.park_id!r} has no meter readings; add readings.csv to the park folder (or ingest "
             "readings), then run again"
         )
-    stamps = monthly["period_start"]
-    months = pd.DataFrame({"year": [t.year for t in stamps], "month": [t.month for t in stamps]})
-    per_year = months.drop_duplicates().groupby("year")["month"].nunique()
-    full = per_year[per_year >= 12]
-    if not full.empty:
-        return YearChoice(int(full.index.max()), "the latest year with readings in all 12 months")
-    return YearChoice(int(per_year.index.max()), "the latest year with readings (no year has all 12 months)")
+    candidates = [ParkYear(data, readings, year) for year in reversed(years)]
+    for py in candidates:
+        if len({t.month for t in py.consumption("month", by="tenant")["period_start"]}) == 12:
+            return py, YearChoice(py.year, "the latest year with readings in all 12 months")
+    return candidates[0], YearChoice(years[-1], "the latest year with readings (no year has all 12 months)")
 
 
 def require_readings(data: ParkData, readings: Readings, year: int) -> None:
@@ -225,12 +227,10 @@ def park_year(
         ``require`` and the year has no readings (the message names the years the park has).
     """
     if year is None:
-        choice = default_year(data, readings)
-    else:
-        choice = YearChoice(year, "asked for")
-        if require:
-            require_readings(data, readings, year)
-    return ParkYear(data, readings, choice.year), choice
+        return _default_park_year(data, readings)
+    if require:
+        require_readings(data, readings, year)
+    return ParkYear(data, readings, year), YearChoice(year, "asked for")
 
 
 # --- one function per engine ---------------------------------------------------------------------------------
