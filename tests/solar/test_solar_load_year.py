@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from greenpark.solar.portfolio import local_hours, tenant_hourly_load
+from greenpark.periods import local_hours
+from greenpark.solar.portfolio import tenant_hourly_load
 from greenpark.solar.sizing import year_weight
 
 ZONE = "Asia/Ho_Chi_Minh"

@@ -27,6 +27,7 @@ import pandas as pd
 from pvlib import atmosphere, clearsky, irradiance, solarposition
 
 from greenpark.errors import InputError
+from greenpark.periods import local_hours
 from greenpark.reference import load_table
 from greenpark.solar.weather import BANKABLE_SOURCES, COLUMNS, Weather
 
@@ -78,8 +79,7 @@ def typical_year(latitude: float, longitude: float, year: int, zone: str, wind_s
     table = load_table("solar/climate_monthly")
     table = table[table["site"] == site]
     monthly = table.pivot(index="month", columns="quantity", values="value")
-    start = pd.Timestamp(year=year, month=1, day=1, tz=zone)
-    idx = pd.date_range(start, start + pd.DateOffset(years=1), freq="1h", inclusive="left")
+    idx = local_hours(year, zone)
     mid = idx + pd.Timedelta(minutes=30)
     sp = solarposition.get_solarposition(mid, latitude, longitude)
     tl = clearsky.lookup_linke_turbidity(mid, latitude, longitude)

@@ -26,6 +26,7 @@ from pydantic import BaseModel
 
 from greenpark.coverage import FullYearRule, coverage_by, describe, full_year_estimates, full_year_rule
 from greenpark.model import ParkData
+from greenpark.periods import local_hours
 from greenpark.solar.params import CostParams, PvSystemParams, cost_params, pv_system_params
 from greenpark.solar.pv import RoofPotential, RoofResult, roof_potential
 from greenpark.solar.sizing import SizingInputs, SizingResult, size_many
@@ -96,12 +97,6 @@ class ParkSolarResult(BaseModel):
     notes: list[str]
 
 
-def local_hours(year: int, zone: str) -> pd.DatetimeIndex:
-    """Start of every local hour of ``year`` in ``zone`` (8,760 or 8,784)."""
-    start = pd.Timestamp(year=year, month=1, day=1, tz=zone)
-    return pd.date_range(start, start + pd.DateOffset(years=1), freq="1h", inclusive="left")
-
-
 def align_profile(profile: np.ndarray, weather_times: pd.DatetimeIndex, target: pd.DatetimeIndex) -> np.ndarray:
     """Map an hourly series of a weather year onto the hours of ``target`` by local (month, day, hour).
 
@@ -161,7 +156,7 @@ def tenant_hourly_load(
     consumption : DataFrame
         The store's hourly consumption by tenant and kind (tenant_id, kind, period_start, value [kWh]).
     hours : DatetimeIndex
-        The local hours of the load year (:func:`local_hours`).
+        The local hours of the load year (:func:`greenpark.periods.local_hours`).
     coverage : DataFrame, optional
         ``Store.coverage(..., by="tenant")`` over the year; None = the share of hours with readings (noted).
 

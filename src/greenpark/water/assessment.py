@@ -31,6 +31,7 @@ from pydantic import BaseModel, Field
 
 from greenpark.errors import MissingFactorError, NoDataError, UnknownParameterError
 from greenpark.model import ParkData, Wwtp
+from greenpark.periods import year_bounds
 from greenpark.water.alerts import Alert, missing_data_alerts
 from greenpark.water.compliance import (
     Completeness,
@@ -43,7 +44,7 @@ from greenpark.water.compliance import (
     sensor_ranges,
 )
 from greenpark.water.efficiency import PlantPerformance, plant_performance, sludge_tonnes, wwtp_electricity_kwh
-from greenpark.water.ghg_link import WwtpGhgActivity, activity_from_performance, flow_weighted_means, year_bounds
+from greenpark.water.ghg_link import WwtpGhgActivity, activity_from_performance, flow_weighted_means
 from greenpark.water.parameters import parameter_table
 from greenpark.water.standards import (
     NEW_EDITION,
@@ -373,7 +374,7 @@ def assess_water(
             f"park {data.park.park_id!r} has no WWTP: nothing to assess for water; add wwtp.csv (and wastewater.csv)"
         )
     rules = rules or MonitoringRules.from_reference()
-    start, end = year_bounds(data, year)
+    start, end = (pd.Timestamp(t).tz_convert("UTC") for t in year_bounds(data.park.zone, year))
     ww = _checked_wastewater(data.table("wastewater"))
     in_year = _in_year(ww, start, end)
     if not in_year.any():

@@ -231,6 +231,33 @@ def flat_line_mask(t_ns: np.ndarray, values: np.ndarray, flat_line_min: float, i
     return flagged[run_id]
 
 
+def _parameter_compliance(
+    parameter: str,
+    method: str,
+    limit: Limit,
+    months: np.ndarray,
+    evaluated: np.ndarray,
+    compliant: np.ndarray,
+    exceeded: np.ndarray,
+    n_inconclusive: int,
+) -> ParameterCompliance:
+    """One parameter's compliance from its evaluated / compliant / exceeded masks (analyser windows or lab samples)."""
+    n_eval, n_ok = int(evaluated.sum()), int(compliant.sum())
+    return ParameterCompliance(
+        parameter=parameter,
+        method=method,
+        unit=limit.unit,
+        limit=limit.cmax,
+        limit_min=limit.cmin,
+        n_evaluated=n_eval,
+        n_compliant=n_ok,
+        n_exceeded=int(exceeded.sum()),
+        n_inconclusive=n_inconclusive,
+        compliance_rate=_rate(n_ok, n_eval),
+        monthly=_monthly(months, evaluated, compliant),
+    )
+
+
 def _local_months(t_ns: np.ndarray, zone: dt.tzinfo) -> np.ndarray:
     idx = pd.DatetimeIndex(t_ns, tz="UTC").tz_convert(zone)
     return np.asarray(idx.year * 100 + idx.month)
@@ -386,19 +413,8 @@ def evaluate_continuous(
                 )
             )
         months = _local_months(win_start, zone)
-        n_eval, n_ok = int(evaluated.sum()), int((status == 1).sum())
-        compliance = ParameterCompliance(
-            parameter=parameter,
-            method="analyser",
-            unit=limit.unit,
-            limit=limit.cmax,
-            limit_min=limit.cmin,
-            n_evaluated=n_eval,
-            n_compliant=n_ok,
-            n_exceeded=int(exceeded.sum()),
-            n_inconclusive=int(n_win - n_eval),
-            compliance_rate=_rate(n_ok, n_eval),
-            monthly=_monthly(months, evaluated, status == 1),
+        compliance = _parameter_compliance(
+            parameter, "analyser", limit, months, evaluated, status == 1, exceeded, int(n_win - evaluated.sum())
         )
     else:
         compliance = None  # type: ignore[assignment]
@@ -454,19 +470,8 @@ def evaluate_samples(
         )
         for i in np.flatnonzero(exceeded)
     ]
-    n_eval, n_ok = int(evaluated.sum()), int(compliant.sum())
-    comp = ParameterCompliance(
-        parameter=parameter,
-        method="lab",
-        unit=limit.unit,
-        limit=limit.cmax,
-        limit_min=limit.cmin,
-        n_evaluated=n_eval,
-        n_compliant=n_ok,
-        n_exceeded=int(exceeded.sum()),
-        n_inconclusive=int(inconclusive.sum()),
-        compliance_rate=_rate(n_ok, n_eval),
-        monthly=_monthly(months, evaluated, compliant),
+    comp = _parameter_compliance(
+        parameter, "lab", limit, months, evaluated, compliant, exceeded, int(inconclusive.sum())
     )
     return comp, events
 

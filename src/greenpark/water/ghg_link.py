@@ -32,6 +32,7 @@ from pydantic import BaseModel, Field
 
 from greenpark.ghg.wastewater import WwtpActivity
 from greenpark.model import ParkData
+from greenpark.periods import year_bounds
 from greenpark.water.compliance import MonitoringRules, fault_masks, sensor_ranges, utc_ns
 from greenpark.water.efficiency import PlantPerformance, plant_performance, sludge_tonnes, wwtp_electricity_kwh
 from greenpark.water.tenants import tenant_volumes_m3
@@ -71,15 +72,6 @@ class WwtpGhgActivity(BaseModel):
             effluent_cod_kg=self.effluent_cod_kg,
             receiving_water=self.receiving_water,
         )
-
-
-def year_bounds(data: ParkData, year: int) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """[1 Jan 00:00, next 1 Jan 00:00) in the park's zone, as UTC timestamps."""
-    zone = data.park.zone
-    return (
-        pd.Timestamp(year=year, month=1, day=1, tz=zone).tz_convert("UTC"),
-        pd.Timestamp(year=year + 1, month=1, day=1, tz=zone).tz_convert("UTC"),
-    )
 
 
 GHG_PARAMETERS = ("cod", "total_n")
@@ -235,7 +227,7 @@ def ghg_activity(
         Fault rules for analyser values; default the shipped ones.
     """
     rules = rules or MonitoringRules.from_reference()
-    start, end = year_bounds(data, year)
+    start, end = (pd.Timestamp(t).tz_convert("UTC") for t in year_bounds(data.park.zone, year))
     ww = data.table("wastewater")
     vols = tenant_volumes_m3(tenant_volumes, start, end)
     out = []
