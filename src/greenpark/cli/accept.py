@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from greenpark.cli.common import console, guarded, num, open_park, print_json
+from greenpark.cli.common import AsJson, console, guarded, num, open_park, print_json
 from greenpark.io.accept import accept_readings
 from greenpark.io.timestamps import local_series, local_text
 
@@ -33,7 +33,7 @@ def register(app: typer.Typer) -> None:
         ] = False,
         note: Annotated[str, typer.Option("--note", help="Why the reading is real.")] = "",
         store: Annotated[str | None, typer.Option("--store", help="Store URL (default as for import).")] = None,
-        as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+        as_json: AsJson = False,
     ) -> None:
         """Accept held-out readings of a meter back into every result; nothing is deleted, the decision is kept."""
         data, st = open_park(park, store)

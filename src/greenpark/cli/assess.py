@@ -12,7 +12,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from greenpark.assess import STAGES, assess, failed_stages
-from greenpark.cli.common import console, err_console, guarded, num, pct, print_json
+from greenpark.cli.common import ParkRef, StoreUrl, console, err_console, guarded, num, pct, print_json
 from greenpark.errors import InputError
 from greenpark.i18n import check_lang
 from greenpark.io.quality import DataQuality
@@ -64,7 +64,7 @@ def register(app: typer.Typer) -> None:
     @app.command("assess")
     @guarded
     def assess_cmd(
-        park: Annotated[str, typer.Argument(help="Park folder, .xlsx workbook, or a park id in the store.")],
+        park: ParkRef,
         year: Annotated[int | None, typer.Option("--year", help="Year (default: latest complete year).")] = None,
         out: Annotated[Path | None, typer.Option("--out", help="Report folder (default <park>-<year>).")] = None,
         lang: Annotated[str, typer.Option("--lang", help="Report language: vi, en or ja.")] = "en",
@@ -73,7 +73,7 @@ def register(app: typer.Typer) -> None:
             str | None, typer.Option("--on", help="Study date YYYY-MM-DD for tariffs (default today).")
         ] = None,
         no_pdf: Annotated[bool, typer.Option("--no-pdf", help="Skip the PDF.")] = False,
-        store: Annotated[str | None, typer.Option("--store", help="Store URL (default GREENPARK_STORE).")] = None,
+        store: StoreUrl = None,
         as_json: Annotated[
             bool, typer.Option("--json", help="Print the assessment JSON instead of the summary.")
         ] = False,

@@ -13,7 +13,7 @@ import typer
 from rich.table import Table
 
 from greenpark import runs
-from greenpark.cli.common import console, guarded, num, opened_park, pct, print_json
+from greenpark.cli.common import AsJson, ParkRef, StoreUrl, console, guarded, num, opened_park, pct, print_json
 from greenpark.report.statement import write_bills
 
 
@@ -53,15 +53,15 @@ def register(app: typer.Typer) -> None:
     @app.command("bill")
     @guarded
     def bill_cmd(
-        park: Annotated[str, typer.Argument(help="Park folder, .xlsx workbook, or a park id in the store.")],
+        park: ParkRef,
         month: Annotated[str, typer.Option("--month", help="The month to bill, YYYY-MM.")],
         tenant: Annotated[str | None, typer.Option("--tenant", help="Only this tenant's bill.")] = None,
         out: Annotated[
             Path | None, typer.Option("--out", help="Write CSV, XLSX, JSON and one statement per tenant here.")
         ] = None,
         pdf: Annotated[bool, typer.Option("--pdf", help="Also a PDF of each statement (with --out).")] = False,
-        store: Annotated[str | None, typer.Option("--store", help="Store URL (default GREENPARK_STORE).")] = None,
-        as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+        store: StoreUrl = None,
+        as_json: AsJson = False,
     ) -> None:
         """Tenants' monthly electricity, water and wastewater bills, and the operator's purchase, margin and losses."""
         with opened_park(park, store) as (data, st):

@@ -9,7 +9,7 @@ import json
 import logging
 import sys
 from collections.abc import Callable, Iterator
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import numpy as np
 import typer
@@ -27,6 +27,11 @@ from greenpark.store.base import Store
 console = Console()
 err_console = Console(stderr=True)
 F = TypeVar("F", bound=Callable[..., Any])
+
+# the arguments every result command takes, written once
+ParkRef = Annotated[str, typer.Argument(help="Park folder, .xlsx workbook, or a park id in the store.")]
+StoreUrl = Annotated[str | None, typer.Option("--store", help="Store URL (default GREENPARK_STORE).")]
+AsJson = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 
 
 def guarded(func: F) -> F:

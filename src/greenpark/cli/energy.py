@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from greenpark import runs
-from greenpark.cli.common import console, guarded, num, park_year, pct, print_json
+from greenpark.cli.common import AsJson, ParkRef, StoreUrl, console, guarded, num, park_year, pct, print_json
 
 
 def _print_energy(r: dict[str, Any]) -> None:
@@ -92,12 +92,12 @@ def register(app: typer.Typer) -> None:
     @app.command("energy")
     @guarded
     def energy_cmd(
-        park: Annotated[str, typer.Argument(help="Park folder, .xlsx workbook, or a park id in the store.")],
+        park: ParkRef,
         year: Annotated[
             int | None, typer.Option("--year", help="Data year (default: the latest year with all 12 months).")
         ] = None,
-        store: Annotated[str | None, typer.Option("--store", help="Store URL (default GREENPARK_STORE).")] = None,
-        as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+        store: StoreUrl = None,
+        as_json: AsJson = False,
     ) -> None:
         """Load analytics, monthly baselines and energy-intensity benchmarks per tenant."""
         with park_year(park, year, store, quiet=as_json) as py:
@@ -110,7 +110,7 @@ def register(app: typer.Typer) -> None:
     @app.command("savings")
     @guarded
     def savings_cmd(
-        park: Annotated[str, typer.Argument(help="Park folder, .xlsx workbook, or a park id in the store.")],
+        park: ParkRef,
         tenant: Annotated[str, typer.Option("--tenant", help="Tenant id.")],
         year: Annotated[
             int | None, typer.Option("--year", help="Reporting year (default: the latest year with all 12 months).")
@@ -118,8 +118,8 @@ def register(app: typer.Typer) -> None:
         baseline_year: Annotated[
             int | None, typer.Option("--baseline-year", help="Baseline year (default: the year before --year).")
         ] = None,
-        store: Annotated[str | None, typer.Option("--store", help="Store URL (default GREENPARK_STORE).")] = None,
-        as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+        store: StoreUrl = None,
+        as_json: AsJson = False,
     ) -> None:
         """A tenant's verified electricity savings (IPMVP Option C, ASHRAE Guideline 14) against a baseline year."""
         with park_year(park, year, store, quiet=as_json) as py:
@@ -132,7 +132,7 @@ def register(app: typer.Typer) -> None:
     @app.command("plan")
     @guarded
     def plan_cmd(
-        park: Annotated[str, typer.Argument(help="Park folder, .xlsx workbook, or a park id in the store.")],
+        park: ParkRef,
         year: Annotated[
             int | None, typer.Option("--year", help="Baseline year (default: the latest year with all 12 months).")
         ] = None,
@@ -140,8 +140,8 @@ def register(app: typer.Typer) -> None:
             str, typer.Option("--grid", help="Grid factor scenario of ghg/grid_projection.csv.")
         ] = "decline_2pct",
         no_solar: Annotated[bool, typer.Option("--no-solar", help="Leave rooftop PV out of the measures.")] = False,
-        store: Annotated[str | None, typer.Option("--store", help="Store URL (default GREENPARK_STORE).")] = None,
-        as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+        store: StoreUrl = None,
+        as_json: AsJson = False,
     ) -> None:
         """Candidate measures, marginal abatement cost curve and least-cost roadmap to the park's targets."""
         with park_year(park, year, store, quiet=as_json) as py:

@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from greenpark import runs
-from greenpark.cli.common import console, guarded, num, park_year, print_json
+from greenpark.cli.common import AsJson, ParkRef, StoreUrl, console, guarded, num, park_year, print_json
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +88,7 @@ def register(app: typer.Typer) -> None:
     @app.command("inventory")
     @guarded
     def inventory_cmd(
-        park: Annotated[str, typer.Argument(help="Park folder, .xlsx workbook, or a park id in the store.")],
+        park: ParkRef,
         year: Annotated[
             int | None, typer.Option("--year", help="Data year (default: the latest year with all 12 months).")
         ] = None,
@@ -97,7 +97,7 @@ def register(app: typer.Typer) -> None:
             bool,
             typer.Option("--strict-factors", help="Fail if the year has no published grid factor (no fallback)."),
         ] = False,
-        store: Annotated[str | None, typer.Option("--store", help="Store URL (default GREENPARK_STORE).")] = None,
+        store: StoreUrl = None,
         factors: Annotated[
             list[Path] | None,
             typer.Option(
@@ -106,7 +106,7 @@ def register(app: typer.Typer) -> None:
                 "win over IPCC defaults). Repeatable.",
             ),
         ] = None,
-        as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+        as_json: AsJson = False,
     ) -> None:
         """GHG inventory by scope, tenant and month, with the Decree 06 duty check."""
         with park_year(park, year, store, quiet=as_json) as py:

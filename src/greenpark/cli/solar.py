@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from greenpark import runs
-from greenpark.cli.common import console, guarded, num, park_year, pct, print_json
+from greenpark.cli.common import AsJson, ParkRef, StoreUrl, console, guarded, num, park_year, pct, print_json
 from greenpark.errors import InputError
 
 
@@ -75,7 +75,7 @@ def register(app: typer.Typer) -> None:
     @app.command("solar")
     @guarded
     def solar_cmd(
-        park: Annotated[str, typer.Argument(help="Park folder, .xlsx workbook, or a park id in the store.")],
+        park: ParkRef,
         weather: Annotated[
             str | None,
             typer.Option("--weather", help="Weather file: EPW, PVGIS TMY (json/csv), TMY3 or CSV (ghi, temp_air...)."),
@@ -87,8 +87,8 @@ def register(app: typer.Typer) -> None:
             str | None, typer.Option("--on", help="Study date YYYY-MM-DD for tariffs and rules (default today).")
         ] = None,
         workers: Annotated[int, typer.Option("--workers", help="Processes for the per-tenant LPs.")] = 2,
-        store: Annotated[str | None, typer.Option("--store", help="Store URL (default GREENPARK_STORE).")] = None,
-        as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+        store: StoreUrl = None,
+        as_json: AsJson = False,
     ) -> None:
         """Roof PV potential and the PV + battery size that maximises each tenant's NPV."""
         try:

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from greenpark import runs
-from greenpark.cli.common import LANG, console, guarded, num, park_year, pct, print_json
+from greenpark.cli.common import LANG, AsJson, ParkRef, StoreUrl, console, guarded, num, park_year, pct, print_json
 from greenpark.i18n import symbiosis_explanation
 
 
@@ -78,13 +78,13 @@ def register(app: typer.Typer) -> None:
     @app.command("waste")
     @guarded
     def waste_cmd(
-        park: Annotated[str, typer.Argument(help="Park folder, .xlsx workbook, or a park id in the store.")],
+        park: ParkRef,
         year: Annotated[
             int | None, typer.Option("--year", help="Calendar year (default: latest with 12 months of readings).")
         ] = None,
         gwp: Annotated[str, typer.Option("--gwp", help="GWP set: AR5 (default), AR6 or AR4.")] = "AR5",
-        store: Annotated[str | None, typer.Option("--store", help="Store URL (default GREENPARK_STORE).")] = None,
-        as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+        store: StoreUrl = None,
+        as_json: AsJson = False,
     ) -> None:
         """Waste: recovery rate, GHG by route, manifest checks and industrial-symbiosis proposals."""
         with park_year(park, year, store, quiet=as_json, require_readings=False) as py:

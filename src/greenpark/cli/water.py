@@ -15,7 +15,7 @@ import typer
 from rich.table import Table
 
 from greenpark import runs
-from greenpark.cli.common import console, guarded, num, park_year, print_json
+from greenpark.cli.common import AsJson, ParkRef, StoreUrl, console, guarded, num, park_year, print_json
 
 
 def _pct(x: float | None) -> str:
@@ -113,7 +113,7 @@ def register(app: typer.Typer) -> None:
     @app.command("water")
     @guarded
     def water_cmd(
-        park: Annotated[str, typer.Argument(help="Park folder, .xlsx workbook, or a park id in the store.")],
+        park: ParkRef,
         year: Annotated[
             int | None, typer.Option("--year", help="Calendar year, park local (default: latest with all 12 months).")
         ] = None,
@@ -123,8 +123,8 @@ def register(app: typer.Typer) -> None:
         cost: Annotated[
             float | None, typer.Option("--cost", help="Treatment cost of the year (VND) to allocate to tenants.")
         ] = None,
-        store: Annotated[str | None, typer.Option("--store", help="Store URL (default GREENPARK_STORE).")] = None,
-        as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+        store: StoreUrl = None,
+        as_json: AsJson = False,
     ) -> None:
         """WWTP compliance with QCVN 40, exceedances, completeness, efficiency and tenant loads."""
         with park_year(park, year, store, quiet=as_json, require_readings=False) as py:

@@ -186,34 +186,29 @@ def read_records(
 # --- table-specific rules --------------------------------------------------------------------
 
 
-def _fuels(sheet: Sheet, typed: pd.DataFrame, wwtps: set[str], tenants: set[str]):
+def _unit_problems(sheet: Sheet, typed: pd.DataFrame, dimensions: tuple[str, ...], reason: str) -> pd.DataFrame:
+    """Rejects for rows whose unit is known but of none of ``dimensions`` (an unknown unit fails the type check)."""
     dim = _umap(typed["unit"], _dim)
-    bad = dim.notna() & ~dim.isin(["energy", "volume", "mass"])
-    p = problems_frame(
-        sheet.file,
-        sheet.frame,
-        bad,
-        "unit",
-        typed["unit"].astype(str),
-        "fuel unit must be a volume, mass or energy unit (l, kg, t, m3, GJ, kWh)",
-    )
+    bad = dim.notna() & ~dim.isin(dimensions)
+    return problems_frame(sheet.file, sheet.frame, bad, "unit", typed["unit"].astype(str), reason)
+
+
+def _factor_to(units: pd.Series, target: str) -> pd.Series:
+    """Each row's factor from its unit to ``target`` (NaN where the unit is not of ``target``'s dimension)."""
+    dimension = parse_unit(target).dimension
+    return _umap(units, lambda u: conversion_factor(u, target) if _dim(u) == dimension else np.nan).astype(float)
+
+
+def _fuels(sheet: Sheet, typed: pd.DataFrame, wwtps: set[str], tenants: set[str]):
+    reason = "fuel unit must be a volume, mass or energy unit (l, kg, t, m3, GJ, kWh)"
+    p = _unit_problems(sheet, typed, ("energy", "volume", "mass"), reason)
     typed["unit"] = _umap(typed["unit"], _canon_unit)
     return typed, [p]
 
 
 def _waste(sheet: Sheet, typed: pd.DataFrame, wwtps: set[str], tenants: set[str]):
-    dim = _umap(typed["unit"], _dim)
-    bad_dim = dim.notna() & ~dim.isin(["mass", "volume"])
-    probs = [
-        problems_frame(
-            sheet.file,
-            sheet.frame,
-            bad_dim,
-            "unit",
-            typed["unit"].astype(str),
-            "waste unit must be kg, t, or m3 (with density_t_per_m3)",
-        )
-    ]
+    reason = "waste unit must be kg, t, or m3 (with density_t_per_m3)"
+    probs = [_unit_problems(sheet, typed, ("mass", "volume"), reason)]
     no_code = (typed["category"] == "hazardous") & typed["waste_code"].isna()
     probs.append(
         problems_frame(
@@ -225,7 +220,7 @@ def _waste(sheet: Sheet, typed: pd.DataFrame, wwtps: set[str], tenants: set[str]
             "hazardous waste needs its waste_code (Circular 02/2022/TT-BTNMT list)",
         )
     )
-    vol = dim == "volume"
+    vol = _umap(typed["unit"], _dim) == "volume"
     no_density = vol & (typed["density_t_per_m3"].isna() | (typed["density_t_per_m3"] <= 0))
     probs.append(
         problems_frame(
@@ -237,8 +232,7 @@ def _waste(sheet: Sheet, typed: pd.DataFrame, wwtps: set[str], tenants: set[str]
             "a quantity in m3 needs density_t_per_m3 (t/m3) to be turned into tonnes",
         )
     )
-    to_t = _umap(typed["unit"], lambda u: conversion_factor(u, "t") if _dim(u) == "mass" else np.nan).astype(float)
-    m3 = _umap(typed["unit"], lambda u: conversion_factor(u, "m3") if _dim(u) == "volume" else np.nan).astype(float)
+    to_t, m3 = _factor_to(typed["unit"], "t"), _factor_to(typed["unit"], "m3")
     typed["quantity_t"] = np.where(vol, typed["quantity"] * m3 * typed["density_t_per_m3"], typed["quantity"] * to_t)
     return typed, probs
 
@@ -249,21 +243,11 @@ def _manifests(sheet: Sheet, typed: pd.DataFrame, wwtps: set[str], tenants: set[
     A manifest number names one handover (Circular 02/2022/TT-BTNMT, hazardous-waste transfer document),
     so a number given twice is a copy or a typo: the first row is kept, the later ones are rejected.
     """
-    dim = _umap(typed["unit"], _dim)
-    bad = dim.notna() & (dim != "mass")
     probs = [
-        problems_frame(
-            sheet.file,
-            sheet.frame,
-            bad,
-            "unit",
-            typed["unit"].astype(str),
-            "manifest quantity must be a mass (kg or t)",
-        ),
+        _unit_problems(sheet, typed, ("mass",), "manifest quantity must be a mass (kg or t)"),
         _dup_problems(sheet.file, typed, ["manifest_id"], "manifest_id", sheet.frame),
     ]
-    to_t = _umap(typed["unit"], lambda u: conversion_factor(u, "t") if _dim(u) == "mass" else np.nan).astype(float)
-    typed["quantity_t"] = typed["quantity"] * to_t
+    typed["quantity_t"] = typed["quantity"] * _factor_to(typed["unit"], "t")
     return typed, probs
 
 
@@ -277,18 +261,8 @@ def _renewables(sheet: Sheet, typed: pd.DataFrame, wwtps: set[str], tenants: set
 
 
 def _symbiosis(sheet: Sheet, typed: pd.DataFrame, wwtps: set[str], tenants: set[str]):
-    dim = _umap(typed["unit"], _dim)
-    bad = dim.notna() & (dim != "mass")
-    p = problems_frame(
-        sheet.file,
-        sheet.frame,
-        bad,
-        "unit",
-        typed["unit"].astype(str),
-        "symbiosis quantity must be a mass per month (kg or t)",
-    )
-    f = _umap(typed["unit"], lambda u: conversion_factor(u, "t") if _dim(u) == "mass" else np.nan).astype(float)
-    typed["quantity_t_per_month"] = typed["quantity"] * f
+    p = _unit_problems(sheet, typed, ("mass",), "symbiosis quantity must be a mass per month (kg or t)")
+    typed["quantity_t_per_month"] = typed["quantity"] * _factor_to(typed["unit"], "t")
     return typed, [p]
 
 
