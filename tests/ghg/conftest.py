@@ -1,4 +1,10 @@
-"""Tiny parks built in code, so each test reads as a worked example."""
+"""The ghg engine's own tiny park, built in code so each inventory test reads as a worked example.
+
+It stays beside the shared tiny park (tests/testkit.py) because the inventory's hand calculations
+(test_inventory.py, test_inventory_coverage.py) are written on what the shared park does not hold: fuels (diesel,
+LPG, wood, a 2022 row of another year), refrigerant leaks (R-410A and the Montreal gas R-22), tenants T1/T2 in the
+sectors and voltages their Decree 06 and TOE figures assume, and a WWTP in column B. The helpers are in ghgkit.
+"""
 
 from __future__ import annotations
 

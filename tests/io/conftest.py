@@ -1,4 +1,10 @@
-"""Tiny hand-made parks, written in code so each test reads as a worked example."""
+"""Tiny park folders written as CSV text, so each reader test reads as a worked example.
+
+The io tests read files, so their park is text (``io_tiny_park``: park.toml, tenants.csv, meters.csv, wwtp.csv),
+not the shared in-memory tiny park (tests/testkit.py): the rejects they check name file, line and field, and the
+meters include what the readers must handle and the shared park lacks (cumulative registers C1 with a rollover at
+1,000 kWh and C2 without one, a park-level water meter).
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,10 @@
-"""Fixtures of the water engine tests: a tiny park (one WWTP, two tenants) built in code."""
+"""The water engine's own tiny park, for the worked examples of test_water_assessment.py.
+
+Most water tests use the shared tiny park (``tiny_park``, tests/testkit.py). This one stays because the
+assessment's hand calculations need what that park does not have: a WWTP electricity meter (``M-WWTP``, for kWh
+per m3), a 4,000 m3/day plant (capacity utilisation 3,000 / 4,000 = 0.75) and tenants T1, T2 whose lab points
+and discharge volumes the example sets; adding them to the shared park would change the service tests built on it.
+"""
 
 from __future__ import annotations
 
