@@ -255,11 +255,18 @@ def waste_emissions(py: ParkYear, gwp: str = "AR5", extra_dirs: tuple[Any, ...] 
 
 
 def inventory_for(
-    py: ParkYear, gwp: str = "AR5", strict_factors: bool = False, extra_dirs: tuple[Any, ...] = ()
+    py: ParkYear,
+    gwp: str = "AR5",
+    strict_factors: bool = False,
+    extra_dirs: tuple[Any, ...] = (),
+    grid_purpose: str = "default",
+    submission_date: dt.date | None = None,
 ) -> InventoryResult:
     """The park's GHG inventory for the year: monthly consumption by tenant from the store, the WWTPs' activity
     from the water engine, the waste's Scope 3 from the waste engine, fuels and refrigerants from the park's tables
-    (``greenpark.ghg.inventory``)."""
+    (``greenpark.ghg.inventory``). ``grid_purpose="decree06"``: the inventory a tenant submits under Decree
+    06/2022, on the latest grid factor the DCC had announced at ``submission_date`` (rule in
+    ``ghg/grid_factor_rules``; the notes say which)."""
     activities, water_notes = wwtp_activities(py)
     result = inventory(
         py.data,
@@ -271,6 +278,8 @@ def inventory_for(
         scope3=waste_emissions(py, gwp, tuple(extra_dirs)),
         extra_dirs=tuple(extra_dirs),
         coverage=py.coverage("tenant", "year"),
+        grid_purpose=grid_purpose,
+        submission_date=submission_date,
     )
     result.notes.extend(water_notes)
     return result

@@ -35,7 +35,7 @@ def test_results_are_warmed_at_start_and_served_stale_while_recomputed(store: St
         service = app.state.service
         op = make_callers(service).headers["operator"]
         # the warm-up computed 2024 (the only year with readings) in the background
-        assert _until(lambda: ("tiny", 2024, ("inventory",)) in service._latest)
+        assert _until(lambda: ("tiny", 2024, ("inventory", "default")) in service._latest)
         first = client.get(INV, headers=op).json()
         assert first["grid_import_kwh"] == 10.0
         client.post(
@@ -82,3 +82,19 @@ def test_a_first_reading_of_a_new_year_is_seen_at_once(store: Store) -> None:
         assert r.status_code == 200 and r.json()["grid_import_kwh"] == 4.0
         # neither year has all 12 months: the default is the latest year with readings, now 2025
         assert client.get("/api/v1/parks/tiny/tenants/t1/inventory", headers=op).json()["grid_import_kwh"] == 4.0
+
+
+def test_decree06_inventory_uses_the_announced_grid_factor(store: Store) -> None:
+    """``?purpose=decree06``: the tenant's Scope 2 on the latest grid factor the DCC announced (data year 2023,
+    0.6592 tCO2/MWh) instead of the 2024 study value (0.6811): 10 kWh -> 0.006592 t vs 0.006811 t; cached apart."""
+    store.write_readings(
+        "tiny", pd.DataFrame({"meter_id": ["e1"], "ts": [pd.Timestamp("2024-03-01T01:00Z")], "value": [10.0]})
+    )
+    app = create_app(test_settings(), store=store)
+    with TestClient(app) as client:
+        op = make_callers(app.state.service).headers["operator"]
+        analysis = client.get(INV, headers=op).json()
+        submission = client.get(INV + "&purpose=decree06", headers=op).json()
+        assert analysis["scope2_location_tco2e"] == pytest.approx(10 * 0.6811 / 1000)
+        assert submission["scope2_location_tco2e"] == pytest.approx(10 * 0.6592 / 1000)
+        assert client.get(INV + "&purpose=audit", headers=op).status_code == 422

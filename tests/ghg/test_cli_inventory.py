@@ -54,3 +54,21 @@ def test_table_and_a_year_without_readings(example_park):
         assert res.exit_code == 2
         assert "no readings for 2026; the park's data covers 2024-01-01 to 2024-12-31; choose --year 2024" in res.output
         assert res.stdout == ""
+
+
+def test_decree06_submission_inventory(example_park):
+    """``--decree06``: Scope 2 on the latest grid factor the DCC announced (data year 2023, 0.6592 tCO2/MWh) instead
+    of the 2024 study value (0.6811); the ratio of the two location-based totals is 0.6592 / 0.6811 exactly, and the
+    rest of the inventory is unchanged."""
+    a = json.loads(runner.invoke(app, ["inventory", str(example_park), "--year", "2024", "--json"]).stdout)
+    res = runner.invoke(app, ["inventory", str(example_park), "--year", "2024", "--decree06", "--json"])
+    assert res.exit_code == 0, res.output
+    d = json.loads(res.stdout)
+    assert d["grid_purpose"] == "decree06" and a["grid_purpose"] == "default"
+    assert d["scope2_location_tco2e"] == pytest.approx(a["scope2_location_tco2e"] * 0.6592 / 0.6811, rel=1e-9)
+    assert d["scope1_tco2e"] == pytest.approx(a["scope1_tco2e"])
+    assert any("latest factor announced by the DCC = data year 2023" in n for n in d["notes"])
+    bad = runner.invoke(app, ["inventory", str(example_park), "--year", "2024", "--submitted", "2025-03-31"])
+    assert bad.exit_code == 2 and "--decree06" in bad.output
+    bad = runner.invoke(app, ["inventory", str(example_park), "--decree06", "--submitted", "31/03/2025"])
+    assert bad.exit_code == 2 and "YYYY-MM-DD" in bad.output

@@ -76,3 +76,19 @@ def test_no_mwh_claimed_twice():
     pv = over.assign(instrument="onsite_pv", source="x")
     with pytest.raises(InputError, match="unknown instrument"):
         scope2_emissions(c, 2023, renewables=pv)
+
+
+def test_decree06_submission_uses_the_latest_announced_factor():
+    """A Decree 06 submission for data year 2024 cannot use the 2024 study value (0.6811, HUST/MAE, not announced):
+    the latest factor the DCC announced is data year 2023's, 0.6592 tCO2/MWh (grid_factors.csv, vietnam-facts §1.1;
+    rule decree06 = latest_announced in ghg/grid_factor_rules.csv)."""
+    c = consumption_rows([("A", "electricity_import", "2024-05", 100_000.0)])
+    analysis, used_a, notes_a = scope2_emissions(c, 2024)
+    submission, used_s, notes_s = scope2_emissions(c, 2024, grid_purpose="decree06")
+    # 100 MWh x 0.6811 = 68.11 t (analysis, the data year's study value) vs 100 MWh x 0.6592 = 65.92 t (submission)
+    assert analysis["scope2_location_tco2e"].sum() == pytest.approx(68.11)
+    assert submission["scope2_location_tco2e"].sum() == pytest.approx(65.92)
+    assert used_s[0].value == 0.6592 and "study" not in used_s[0].flags
+    assert "latest factor announced by the DCC = data year 2023" in notes_s[0]
+    assert "2024 study 0.6811" in notes_s[0]  # the skipped row is named
+    assert not any("Decree 06" in n for n in notes_a)

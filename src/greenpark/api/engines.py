@@ -57,19 +57,27 @@ def require_year(service: Service, scope: ParkScope, year: int) -> None:
     runs.require_readings(scope.data, CachedReadings(service), year)
 
 
-def park_inventory(service: Service, scope: ParkScope, year: int, wait: bool = True) -> InventoryResult | None:
-    """:func:`greenpark.runs.inventory_for` of the park for ``year`` (cached until the year's readings change)."""
+def park_inventory(
+    service: Service, scope: ParkScope, year: int, wait: bool = True, grid_purpose: str = "default"
+) -> InventoryResult | None:
+    """:func:`greenpark.runs.inventory_for` of the park for ``year`` (cached until the year's readings change);
+    ``grid_purpose="decree06"``: on the latest grid factor announced by the DCC (a Decree 06 submission)."""
     return _cached(  # type: ignore[no-any-return]
-        service, scope, year, ("inventory",), lambda: runs.inventory_for(_park_year(service, scope, year)), wait
+        service,
+        scope,
+        year,
+        ("inventory", grid_purpose),
+        lambda: runs.inventory_for(_park_year(service, scope, year), grid_purpose=grid_purpose),
+        wait,
     )
 
 
 def tenant_inventory(
-    service: Service, scope: ParkScope, tenant_id: str, year: int, wait: bool = True
+    service: Service, scope: ParkScope, tenant_id: str, year: int, wait: bool = True, grid_purpose: str = "default"
 ) -> TenantInventory | None:
     """One tenant's part of the park inventory (None with ``wait=False`` while the inventory is computed)."""
     scope.tenant(tenant_id)
-    result = park_inventory(service, scope, year, wait)
+    result = park_inventory(service, scope, year, wait, grid_purpose)
     if result is None:
         return None
     for t in result.tenants:

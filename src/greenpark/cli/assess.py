@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 from pathlib import Path
 from typing import Annotated
@@ -12,8 +11,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from greenpark.assess import STAGES, assess, failed_stages
-from greenpark.cli.common import ParkRef, StoreUrl, console, err_console, guarded, num, pct, print_json
-from greenpark.errors import InputError
+from greenpark.cli.common import ParkRef, StoreUrl, console, err_console, guarded, num, parse_date, pct, print_json
 from greenpark.i18n import check_lang
 from greenpark.io.quality import DataQuality
 from greenpark.report import write_report
@@ -80,10 +78,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """The main job: inventory, solar, water, waste, energy and plan for a year; writes the report."""
         check_lang(lang)
-        try:
-            study = dt.date.fromisoformat(on) if on else None
-        except ValueError:
-            raise InputError(f"--on {on!r} is not a date; use YYYY-MM-DD") from None
+        study = parse_date(on, "--on") if on else None
         t0 = time.perf_counter()
         with Progress(
             SpinnerColumn(),

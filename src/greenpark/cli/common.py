@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from greenpark import runs
-from greenpark.errors import GreenparkError
+from greenpark.errors import GreenparkError, InputError
 from greenpark.i18n import format_number, format_percent
 from greenpark.io.importer import open_park
 from greenpark.io.quality import data_quality_summary
@@ -52,6 +52,14 @@ def guarded(func: F) -> F:
 
 
 LANG = "en"  # the CLI speaks English; its numbers go through the one formatter (greenpark.i18n, Babel)
+
+
+def parse_date(text: str, option: str) -> dt.date:
+    """A date option given as YYYY-MM-DD (an InputError naming the option otherwise: exit 2, not a traceback)."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"{option} {text!r} is not a date; use YYYY-MM-DD") from None
 
 
 def num(value: Any, decimals: int = 0) -> str:

@@ -10,7 +10,8 @@ import typer
 from rich.table import Table
 
 from greenpark import runs
-from greenpark.cli.common import AsJson, ParkRef, StoreUrl, console, guarded, num, park_year, print_json
+from greenpark.cli.common import AsJson, ParkRef, StoreUrl, console, guarded, num, park_year, parse_date, print_json
+from greenpark.errors import InputError
 
 log = logging.getLogger(__name__)
 
@@ -106,11 +107,28 @@ def register(app: typer.Typer) -> None:
                 "win over IPCC defaults). Repeatable.",
             ),
         ] = None,
+        decree06: Annotated[
+            bool,
+            typer.Option(
+                "--decree06",
+                help="The inventory a tenant submits under Decree 06/2022: Scope 2 on the latest grid factor the "
+                "DCC had announced at --submitted (a study value is not used); the note says which.",
+            ),
+        ] = False,
+        submitted: Annotated[
+            str | None,
+            typer.Option("--submitted", help="Submission date YYYY-MM-DD for --decree06 (default: all announcements)."),
+        ] = None,
         as_json: AsJson = False,
     ) -> None:
         """GHG inventory by scope, tenant and month, with the Decree 06 duty check."""
+        submission = parse_date(submitted, "--submitted") if submitted else None
+        if submission is not None and not decree06:
+            raise InputError("--submitted applies to --decree06 only; add --decree06")
         with park_year(park, year, store, quiet=as_json) as py:
-            result = runs.inventory_for(py, gwp, strict_factors, tuple(factors or ()))
+            result = runs.inventory_for(
+                py, gwp, strict_factors, tuple(factors or ()), "decree06" if decree06 else "default", submission
+            )
         if as_json:
             print_json(inventory_json(result))
         else:

@@ -9,8 +9,18 @@ import typer
 from rich.table import Table
 
 from greenpark import runs
-from greenpark.cli.common import AsJson, ParkRef, StoreUrl, console, guarded, num, park_year, pct, print_json
-from greenpark.errors import InputError
+from greenpark.cli.common import (
+    AsJson,
+    ParkRef,
+    StoreUrl,
+    console,
+    guarded,
+    num,
+    park_year,
+    parse_date,
+    pct,
+    print_json,
+)
 
 
 def solar_json(result: Any) -> dict[str, Any]:
@@ -91,10 +101,7 @@ def register(app: typer.Typer) -> None:
         as_json: AsJson = False,
     ) -> None:
         """Roof PV potential and the PV + battery size that maximises each tenant's NPV."""
-        try:
-            study = dt.date.fromisoformat(on) if on else dt.date.today()
-        except ValueError:
-            raise InputError(f"--on {on!r} is not a date; use YYYY-MM-DD") from None
+        study = parse_date(on, "--on") if on else dt.date.today()
         with park_year(park, year, store, quiet=as_json) as py:
             result = runs.solar_for(py, study, workers, weather)
         if as_json:

@@ -21,6 +21,7 @@ Quantities per tenant (``tenant_id`` None = park common) and month, from the sto
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Iterable
 from pathlib import Path
@@ -29,7 +30,7 @@ import pandas as pd
 
 from greenpark.errors import InputError
 from greenpark.ghg.factors import FactorUsed
-from greenpark.ghg.grid import grid_factor
+from greenpark.ghg.grid import grid_factor_for
 
 log = logging.getLogger(__name__)
 
@@ -120,6 +121,8 @@ def scope2_emissions(
     renewables: pd.DataFrame | None = None,
     strict: bool = False,
     extra_dirs: Iterable[Path] = (),
+    grid_purpose: str = "default",
+    submission_date: dt.date | None = None,
 ) -> tuple[pd.DataFrame, list[FactorUsed], list[str]]:
     """Location- and market-based Scope 2 per tenant and month.
 
@@ -133,6 +136,12 @@ def scope2_emissions(
         Contractual instruments: tenant_id, period (YYYY-MM), instrument (ppa | certificate), energy_kwh, source.
     strict : bool
         A year without a published grid factor is an error instead of a flagged fallback.
+    grid_purpose : str
+        Which grid factor (``ghg/grid_factor_rules``): ``default`` (the data year's, a study value flagged) or
+        ``decree06`` (a submission under Decree 06/2022: the latest factor the DCC had announced at
+        ``submission_date``; the note says which).
+    submission_date : date, optional
+        When the Decree 06 report is made (``decree06`` only); None = every announcement on record.
 
     Returns
     -------
@@ -149,9 +158,10 @@ def scope2_emissions(
     (Scope 2 quality criteria: each MWh claimed once).
     """
     month = monthly_electricity(consumption, year)
-    gf = grid_factor(year, strict=strict, extra_dirs=extra_dirs)
-    flags = (["fallback"] if gf.fallback else []) + (["study"] if gf.status == "study" else [])
-    if gf.fallback:
+    gf = grid_factor_for(year, grid_purpose, submission_date, strict=strict, extra_dirs=extra_dirs)
+    purpose_rule = gf.rule != "data_year"
+    flags = (["fallback"] if gf.fallback and not purpose_rule else []) + (["study"] if gf.status == "study" else [])
+    if gf.fallback and not purpose_rule:
         log.warning("no grid factor for %d: using %d (%.4f tCO2/MWh)", year, gf.year_used, gf.tco2_per_mwh)
     loc = FactorUsed.from_row("grid_electricity_vn", gf.factor, flags=flags)
     if gf.fallback:
@@ -160,8 +170,8 @@ def scope2_emissions(
     claims = _claims(renewables, year)
     out = month.merge(claims, on=["tenant_id", "period"], how="left")
     out["claimed_kwh"] = out["claimed_kwh"].astype(float).fillna(0.0)
-    notes: list[str] = []
-    if gf.fallback:
+    notes: list[str] = [gf.note] if purpose_rule else []
+    if gf.fallback and not purpose_rule:
         notes.append(
             f"no published grid factor for {year}: the {gf.year_used} factor ({gf.tco2_per_mwh} tCO2/MWh) is used "
             "(flag 'fallback'; --strict-factors makes this an error)"

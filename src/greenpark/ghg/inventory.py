@@ -25,6 +25,7 @@ Decree 06 screen cannot answer ``not_required``, and the notes say so.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -143,6 +144,11 @@ class InventoryResult(BaseModel):
     full_year_estimate_toe: float | None
     coverage_rule: dict[str, Any]
     grid_factor_fallback: bool
+    grid_purpose: str = Field(
+        default="default",
+        description="which grid factor: 'default' (the data year's) or 'decree06' (the latest announced by the DCC "
+        "at submission; ghg/grid_factor_rules)",
+    )
     strict_factors: bool
     tenants: list[TenantInventory]
     park_common: TenantInventory
@@ -224,6 +230,8 @@ def inventory(
     wastewater_method: str | None = None,
     extra_dirs: Iterable[Path] = (),
     coverage: pd.DataFrame | None = None,
+    grid_purpose: str = "default",
+    submission_date: dt.date | None = None,
 ) -> InventoryResult:
     """Compute the park's inventory for ``year``.
 
@@ -257,6 +265,9 @@ def inventory(
         ``store.coverage(park_id, start, end, by="tenant", grain="month" or "year")`` over the year: tenant_id,
         kind, period_start, expected_intervals, valid_intervals, coverage, longest_gap_h. None = not measured:
         no full-year estimate and no ``not_required`` answer (never taken as 100 %; said in ``notes``).
+    grid_purpose, submission_date : str, date, optional
+        Which grid factor Scope 2 uses (:func:`greenpark.ghg.electricity.scope2_emissions`): ``default`` (the
+        data year's) or ``decree06`` (the latest the DCC had announced at ``submission_date``, said in ``notes``).
 
     Returns
     -------
@@ -303,7 +314,9 @@ def inventory(
     # Scope 2
     if renewables is None and not park.table("renewables").empty:
         renewables = park.table("renewables")
-    s2, used, s2_notes = scope2_emissions(consumption, year, renewables, strict_factors, extra_dirs)
+    s2, used, s2_notes = scope2_emissions(
+        consumption, year, renewables, strict_factors, extra_dirs, grid_purpose, submission_date
+    )
     factors += used
     notes += s2_notes
     if s2.empty:
@@ -505,6 +518,7 @@ def inventory(
         full_year_estimate_toe=float(part_est["est_toe"].sum()) if park_shown else None,
         coverage_rule=rule.as_dict(),
         grid_factor_fallback=grid_fallback,
+        grid_purpose=grid_purpose,
         strict_factors=strict_factors,
         tenants=tenants,
         park_common=common,

@@ -8,7 +8,7 @@ Park-wide results would reveal other tenants, so a tenant user reads only its ow
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 
@@ -33,6 +33,13 @@ Year = Annotated[
     int | None,
     Query(ge=1990, le=2100, description="calendar year (park local); default: the latest year with all 12 months"),
 ]
+GridPurpose = Annotated[
+    Literal["default", "decree06"],
+    Query(
+        description="grid factor: 'default' (the data year's) or 'decree06' (the latest announced by the DCC, as a "
+        "Decree 06/2022 submission uses)"
+    ),
+]
 ERRORS: dict[int | str, dict[str, Any]] = {
     403: {"description": "role not allowed"},
     404: {"description": "not found, out of reach, or no data for the year"},
@@ -56,7 +63,9 @@ def _year(service: Any, scope: ParkScope, year: int | None, require_readings: bo
 
 
 @router.get("/parks/{park_id}/inventory", response_model=InventoryResult, responses=ERRORS)
-def get_inventory(scope: InventoryRead, service: ServiceDep, year: Year = None) -> InventoryResult:
+def get_inventory(
+    scope: InventoryRead, service: ServiceDep, year: Year = None, purpose: GridPurpose = "default"
+) -> InventoryResult:
     """The park's GHG inventory for a year: scopes, tenants, months, Decree 06 duties, factors used."""
     if scope.tenant_id is not None:
         raise ProblemError(
@@ -65,16 +74,18 @@ def get_inventory(scope: InventoryRead, service: ServiceDep, year: Year = None) 
             f"a tenant reads its own inventory at /api/v1/parks/{scope.park_id}/tenants/{scope.tenant_id}/inventory; "
             "park-wide figures would reveal other tenants",
         )
-    return engines.park_inventory(service, scope, _year(service, scope, year))  # type: ignore[return-value]
+    return engines.park_inventory(service, scope, _year(service, scope, year), grid_purpose=purpose)  # type: ignore[return-value]
 
 
 @router.get("/parks/{park_id}/tenants/{tenant_id}/inventory", response_model=TenantInventory, responses=ERRORS)
 def get_tenant_inventory(
-    tenant_id: str, scope: InventoryRead, service: ServiceDep, year: Year = None
+    tenant_id: str, scope: InventoryRead, service: ServiceDep, year: Year = None, purpose: GridPurpose = "default"
 ) -> TenantInventory:
     """One tenant's inventory for a year (a tenant user: only its own; another's answers 404)."""
     scope.tenant(tenant_id)
-    return engines.tenant_inventory(service, scope, tenant_id, _year(service, scope, year))  # type: ignore[return-value]
+    return engines.tenant_inventory(  # type: ignore[return-value]
+        service, scope, tenant_id, _year(service, scope, year), grid_purpose=purpose
+    )
 
 
 @router.get("/parks/{park_id}/water", response_model=WaterResult, responses=ERRORS)
