@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from solarkit import hand_costs
 
+from greenpark.errors import InputError
 from greenpark.finance import annuity_factor, degraded_annuity_factor
 from greenpark.solar.sizing import (
     SizingInputs,
@@ -96,7 +99,6 @@ def test_cap_makes_pv_smaller_when_exports_cannot_pay():
 
 
 def test_bad_inputs_are_refused():
-    from greenpark.errors import InputError
 
     inp = _inputs(np.full(24, np.nan), np.full(24, 2000.0), pv_max=10.0)
     with pytest.raises(InputError, match="load_kwh has 24 missing values"):
@@ -161,3 +163,21 @@ def test_batched_screens_equal_single_ones():
     batch = battery_value_bounds(prices, prices, 0.9)
     for k in range(3):
         assert batch[k] == pytest.approx(battery_value_bounds(prices[k], prices[k], 0.9))
+
+
+def test_export_cap_on_installed_capacity_is_per_hour():
+    """Decree 135/2024 caps the surplus at 20 % of the installed capacity (kW), not of the year's output: with no
+    load, 100 kWp may export at most 0.2 x 100 kW x 1 h = 20 kWh in each of the 8 sunny hours (output 50 kWh/h), so
+    20 x 8 x 365 = 58,400 kWh/yr; the other 50 x 8 x 365 - 58,400 = 87,600 kWh are curtailed. (Under the output base,
+    test_export_cap_binds: 29,200 kWh.) Value 0.2 x 8 x 365 x 1,000 VND = 584,000 VND/kWp/yr x annuity 6.7101 =
+    3.92 M > capex 1 M VND/kWp: PV at the 100 kWp roof limit; savings 58,400 x 1,000 = 58.4 M VND/yr."""
+    by_output = _inputs(np.zeros(24), np.full(24, 2000.0), pv_max=100.0, cap=0.2)
+    inp = replace(by_output, export_cap_base="installed_capacity")
+    r = size_system(inp, hand_costs(), with_battery=False)
+    assert r.pv_kwp == pytest.approx(100.0, rel=1e-6)
+    assert r.export_kwh == pytest.approx(58_400.0, rel=1e-5)
+    assert r.curtailed_kwh == pytest.approx(87_600.0, rel=1e-5)
+    assert r.export_cap_binding
+    assert r.annual_savings_vnd == pytest.approx(58.4e6, rel=1e-5)
+    with pytest.raises(InputError, match="export cap base 'capacity'"):
+        replace(inp, export_cap_base="capacity").check()

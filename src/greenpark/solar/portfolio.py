@@ -263,11 +263,6 @@ def assess_solar(
     notes += tl.notes
     region = price_region(park.latitude)
     rule = surplus_rule(on, region)
-    if rule.cap_base == "installed_capacity":
-        notes.append(
-            f"{rule.rule} caps the surplus at {rule.export_cap_share:.0%} of installed capacity (kW); the sizing "
-            f"applies it as {rule.export_cap_share:.0%} of the year's output, which allows more at midday peaks"
-        )
     vat = vat_rate(on)
     jobs: list[tuple[SizingInputs, CostParams]] = []
     tariff_rows: dict[str, Any] = {}
@@ -292,6 +287,7 @@ def assess_solar(
                     price_vnd_per_kwh=price,
                     pv_max_kwp=limit,
                     export_cap_share=rule.export_cap_share,
+                    export_cap_base=rule.cap_base,
                     surplus_price_vnd_per_kwh=rule.price_vnd_per_kwh,
                     vat_rate=vat.value,
                     grid_tco2_per_mwh=grid_tco2_per_mwh,

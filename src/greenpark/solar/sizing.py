@@ -24,7 +24,9 @@ Constraints
     energy limit   soc'_t <= (1 - m) E
     power limit    ch_t + dis_t <= W   (one row per hour; also rules out charging and discharging at once)
     export origin  exp_t <= y_t P   (only PV is sold; left out when s <= min_t c_t, where it cannot bind)
-    export cap     sum_t exp_t <= a * sum_t y_t P   (Decree 58/2025, 243/2026: share of output)
+    export cap     sum_t exp_t <= a * sum_t y_t P   (cap base "output": Decree 58/2025, 243/2026, share of output)
+                   or exp_t <= a * P * 1 h each hour (cap base "installed_capacity": Decree 135/2024, a share of
+                   the installed capacity in kW, so no hour's export exceeds a x P)
 
 Objective (minimise lifecycle cost over the PV life N at real discount rate r; A = annuity factor)
     capex:  P (c_pv + PV(inverter replacement)) + E (c_E + PV(battery replacements)) + W c_W
@@ -74,6 +76,7 @@ log = logging.getLogger(__name__)
 
 HOURS_PER_YEAR = 8760.0
 CALENDAR_YEAR_HOURS = (8760, 8784)
+EXPORT_CAP_BASES = ("output", "installed_capacity")  # tariffs/rooftop_surplus.csv cap_base
 
 
 def year_weight(hours: int) -> float:
@@ -106,6 +109,7 @@ class SizingInputs:
     vat_rate: float
     grid_tco2_per_mwh: float
     degradation_per_year: float
+    export_cap_base: str = "output"
 
     def check(self) -> None:
         """Refuse inputs the LP cannot use, naming the value and the fix."""
@@ -124,6 +128,8 @@ class SizingInputs:
             raise InputError(f"{self.tenant_id}: roof limit {self.pv_max_kwp} kWp is negative")
         if not 0 <= self.export_cap_share <= 1:
             raise InputError(f"export cap share {self.export_cap_share} must be within 0-1")
+        if self.export_cap_base not in EXPORT_CAP_BASES:
+            raise InputError(f"export cap base {self.export_cap_base!r}: use one of {', '.join(EXPORT_CAP_BASES)}")
 
 
 class SizingResult(BaseModel):
@@ -424,12 +430,20 @@ def _solve(inputs: SizingInputs, costs: CostParams, with_battery: bool) -> tuple
         lo.append(np.full(T, -inf))
         hi.append(np.zeros(T))
         r0 += T
-    # export cap: sum exp - a sum(y) P <= 0
-    add(off["exp"] + t, 1.0, np.full(T, r0))
-    add(np.array([0]), -inputs.export_cap_share * y.sum(), np.array([r0]))
-    lo.append(np.array([-inf]))
-    hi.append(np.array([0.0]))
-    r0 += 1
+    if inputs.export_cap_base == "installed_capacity":
+        # export cap per hour: exp_t - a P <= 0 (a share of the installed kW, over a 1-hour step)
+        add(off["exp"] + t, 1.0)
+        add(p_col, -inputs.export_cap_share)
+        lo.append(np.full(T, -inf))
+        hi.append(np.zeros(T))
+        r0 += T
+    else:
+        # export cap on the year: sum exp - a sum(y) P <= 0
+        add(off["exp"] + t, 1.0, np.full(T, r0))
+        add(np.array([0]), -inputs.export_cap_share * y.sum(), np.array([r0]))
+        lo.append(np.array([-inf]))
+        hi.append(np.array([0.0]))
+        r0 += 1
     if with_battery:
         eta = math.sqrt(costs.battery_roundtrip_efficiency)
         # storage, with soc' = soc - m E >= 0: soc'_t - soc'_{t-1} - eta ch_t + dis_t / eta = 0 (cyclic)
@@ -488,6 +502,16 @@ def _solve(inputs: SizingInputs, costs: CostParams, with_battery: bool) -> tuple
     return _result(inputs, costs, with_battery, pv_kwp, e_kwh, w_kw, block, solution.status), marginal
 
 
+def _cap_binds(inputs: SizingInputs, pv_kwp: float, exp: np.ndarray, gen_y: float, exp_y: float) -> bool:
+    """Whether the export cap limits the export: the year's export at the cap (base ``output``), or some hour's
+    export at a x P (base ``installed_capacity``)."""
+    if exp_y <= 0 or gen_y <= 1e-9:
+        return False
+    if inputs.export_cap_base == "installed_capacity":
+        return bool((exp >= inputs.export_cap_share * pv_kwp * (1 - 1e-6)).any())
+    return exp_y >= inputs.export_cap_share * gen_y * (1 - 1e-6)
+
+
 def _result(
     inputs: SizingInputs,
     costs: CostParams,
@@ -537,7 +561,7 @@ def _result(
         curtailed_kwh=cur_y,
         self_consumption=used / gen_y if gen_y > tiny else 0.0,
         self_sufficiency=min(used, load_y) / load_y if load_y > tiny else 0.0,
-        export_cap_binding=bool(gen_y > tiny and exp_y >= inputs.export_cap_share * gen_y * (1 - 1e-6) and exp_y > 0),
+        export_cap_binding=_cap_binds(inputs, pv_kwp, exp, gen_y, exp_y),
         bill_before_vnd=bill_before,
         bill_after_vnd=bill_after,
         bill_before_incl_vat_vnd=bill_before * (1 + inputs.vat_rate),
