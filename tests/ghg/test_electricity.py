@@ -83,7 +83,7 @@ def test_decree06_submission_uses_the_latest_announced_factor():
     the latest factor the DCC announced is data year 2023's, 0.6592 tCO2/MWh (grid_factors.csv, vietnam-facts §1.1;
     rule decree06 = latest_announced in ghg/grid_factor_rules.csv)."""
     c = consumption_rows([("A", "electricity_import", "2024-05", 100_000.0)])
-    analysis, used_a, notes_a = scope2_emissions(c, 2024)
+    analysis, _, notes_a = scope2_emissions(c, 2024)
     submission, used_s, notes_s = scope2_emissions(c, 2024, grid_purpose="decree06")
     # 100 MWh x 0.6811 = 68.11 t (analysis, the data year's study value) vs 100 MWh x 0.6592 = 65.92 t (submission)
     assert analysis["scope2_location_tco2e"].sum() == pytest.approx(68.11)
