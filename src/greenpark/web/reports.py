@@ -35,6 +35,7 @@ def reports_page(park_id: str, request: Request) -> Response:
         request,
         "reports.html",
         who,
+        zone=scope.data.park.timezone,
         park_id=park_id,
         runs=runs,
         may_write=may_write,

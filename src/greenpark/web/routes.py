@@ -8,6 +8,7 @@ route functions for the figures; nothing here computes what the engines compute.
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import json
 import logging
@@ -31,6 +32,8 @@ from greenpark.errors import GreenparkError
 from greenpark.i18n import (
     LANG_COOKIE,
     LANGS,
+    catalogue,
+    format_date,
     format_datetime,
     format_money,
     format_number,
@@ -47,7 +50,16 @@ from greenpark.periods import year_bounds
 log = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+
+
+def _param_label(code: str) -> str:
+    """A water parameter's name in the language of the page being rendered (a Jinja filter; see render)."""
+    return label("param", code, _page_lang.get())
+
+
+templates.env.filters["param_label"] = _param_label
 PROFILE_DAYS = 28
+_page_lang: contextvars.ContextVar[str] = contextvars.ContextVar("page_lang", default="en")
 PENDING_RETRY_MS = 2000  # how often a page asks again for figures still being computed
 SWITCH_ORDER = ("vi", "en", "ja")  # the language switch reads VI EN JA (the park's readers first)
 TENANT_SORTS = ("name", "emissions", "consumption", "decree06", "solar")
@@ -72,6 +84,7 @@ def _who(request: Request, service: Service) -> Principal | None:
 
 def render(request: Request, name: str, who: Principal | None, status: int = 200, **ctx: Any) -> HTMLResponse:
     lang, set_cookie = request_lang(request)
+    _page_lang.set(lang)
     t = translator(lang)
     park_id = ctx.get("park_id")
     nav: list[tuple[str, str]] = []
@@ -101,6 +114,8 @@ def render(request: Request, name: str, who: Principal | None, status: int = 200
             "label": lambda kind, code: label(kind, code, lang),
             "phrase": lambda text: phrase(text, lang),
             "when": lambda v: format_datetime(v, lang, zone),
+            "tz": zone,
+            "date": lambda v: format_date(v, lang),
             "separators": separators(lang),
             "path": request.url.path,
             "lang_href": {
@@ -359,10 +374,14 @@ def wwtp_page(park_id: str, request: Request) -> Response:
     year = _year(request, service, scope)
     pending: list[str] = []
     calendar = _ready(pending, "calendar", engines.water_calendar, service, scope, year)
+    lang = request_lang(request)[0]
+    param_labels = {k.removeprefix("param."): v for k, v in catalogue(lang).items() if k.startswith("param.")}
     return render(
         request,
         "wwtp.html",
         who,
+        zone=scope.data.park.timezone,
+        param_labels=param_labels,
         park_id=park_id,
         wwtps=wwtps,
         poll_s=max(1, min(60, int(poll))) if poll.isdigit() else 5,

@@ -20,7 +20,7 @@ const gp = (() => {
   const layout = (extra) => Object.assign({margin: {l: 60, r: 10, t: 10, b: 50}, autosize: true,
     font: {family: "system-ui, sans-serif", size: 13, color: "#1a2421"}, legend: {orientation: "h"},
     separators: decimal + group}, extra || {});
-  const config = {responsive: true, displaylogo: false};
+  const config = {responsive: true, displaylogo: false, displayModeBar: false};  // its tooltips are English-only
 
   function barChart(id, bars, labels) {
     const el = document.getElementById(id);
@@ -38,7 +38,7 @@ const gp = (() => {
     if (!el || !window.Plotly) return;
     const traces = Object.entries(series).map(([kind, xy]) => ({
       type: "scatter", mode: "lines", name: labels[kind] || kind, x: xy[0], y: xy[1]}));
-    Plotly.newPlot(el, traces, layout({yaxis: {title: {text: labels.unit}}}), config);
+    Plotly.newPlot(el, traces, layout({yaxis: {title: {text: labels.unit}}, xaxis: {tickformat: "%Y-%m-%d"}}), config);  // numeric dates: Plotly names months in English
     const heat = document.getElementById("heatmap-chart");
     const elec = series.electricity_import;
     if (!heat || !elec) return;
@@ -47,7 +47,7 @@ const gp = (() => {
     elec[0].forEach((x, i) => { z[days.indexOf(x.slice(0, 10))][Number(x.slice(11, 13))] = elec[1][i]; });
     Plotly.newPlot(heat, [{type: "heatmap", x: [...Array(24).keys()], y: days, z, colorscale: "YlGnBu",
       colorbar: {title: {text: "kWh"}}}], layout({xaxis: {title: {text: labels.hour}, dtick: 2},
-      yaxis: {automargin: true}, margin: {l: 10, r: 10, t: 10, b: 50}}), config);
+      yaxis: {automargin: true, tickformat: "%Y-%m-%d"}, margin: {l: 10, r: 10, t: 10, b: 50}}), config);
   }
 
   function wwtpLive(text) {
@@ -67,27 +67,28 @@ const gp = (() => {
       for (const s of body.data) {
         const last = s.points[s.points.length - 1];
         const limit = s.limit_max ?? s.limit_min;
-        rows.push(`<tr data-parameter="${s.parameter}"><td>${s.parameter}</td><td class="n">${last ? fmt(last.value) : "–"}</td>` +
+        const pname = (text.params || {})[s.parameter] || s.parameter;
+        rows.push(`<tr data-parameter="${s.parameter}"><td>${pname}</td><td class="n">${last ? fmt(last.value) : "–"}</td>` +
           `<td>${s.unit || ""}</td><td class="n">${limit === null || limit === undefined ? "–" : fmt(limit)}</td>` +
-          `<td>${last ? new Date(last.ts).toLocaleString(lang) : ""}</td></tr>`);
+          `<td>${last ? new Date(last.ts).toLocaleString(lang, {timeZone: document.body.dataset.tz || undefined}) : ""}</td></tr>`);
         const id = `chart-${sec.dataset.wwtp}-${s.parameter}`;
         let el = document.getElementById(id);
         if (!el) {
           el = document.createElement("div");
           el.id = id; el.className = "chart"; el.setAttribute("role", "img");
-          el.setAttribute("aria-label", `${s.parameter} (${s.unit || ""})`);
+          el.setAttribute("aria-label", `${pname} (${s.unit || ""})`);
           charts.appendChild(el);
         }
         const x = s.points.map((p) => p.ts), y = s.points.map((p) => p.value);
-        const traces = [{type: "scatter", mode: "lines+markers", name: s.parameter, x, y, marker: {size: 4}}];
+        const traces = [{type: "scatter", mode: "lines+markers", name: pname, x, y, marker: {size: 4}}];
         for (const [key, name] of [["limit_max", "Cmax"], ["limit_min", "Cmin"]]) {
           if (s[key] !== null && s[key] !== undefined && x.length) {
             traces.push({type: "scatter", mode: "lines", name: `${text.limit} ${name}`, x: [start.toISOString(), end.toISOString()],
               y: [s[key], s[key]], line: {color: "#a4161a", dash: "dash"}});
           }
         }
-        if (window.Plotly) Plotly.react(el, traces, layout({title: {text: `${s.parameter} (${s.unit || ""})`, font: {size: 14}},
-          margin: {l: 50, r: 10, t: 36, b: 40}, xaxis: {range: [start.toISOString(), end.toISOString()]}}), config);
+        if (window.Plotly) Plotly.react(el, traces, layout({title: {text: `${pname} (${s.unit || ""})`, font: {size: 14}},
+          margin: {l: 50, r: 10, t: 36, b: 40}, xaxis: {range: [start.toISOString(), end.toISOString()], tickformat: "%H:%M"}}), config);
       }
       tbody.innerHTML = rows.length ? rows.join("") : `<tr><td colspan="5">${text.none}</td></tr>`;
       const upd = document.getElementById("wwtp-updated");
