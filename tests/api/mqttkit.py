@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import os
 import shutil
+import socket
 import subprocess
 import threading
 import time
@@ -122,7 +123,6 @@ class Mosquitto:
     def start(self) -> Mosquitto:
         """Start it and wait until it accepts connections."""
         self.proc = subprocess.Popen([MOSQUITTO, "-c", str(self.config)], stderr=subprocess.PIPE)
-        import socket
 
         def up() -> bool:
             try:

@@ -21,6 +21,8 @@ from pathlib import Path
 import httpx
 import pandas as pd
 import pytest
+from mqttkit import Publisher, tally, until
+from test_mqtt import forget_sessions
 
 from greenpark.store import open_store
 from testkit import PASSWORD, free_port, tiny_park, wait_for_health
@@ -145,8 +147,6 @@ def test_sigkill_during_mqtt_ingestion_loses_nothing(
     still at the broker, in its session, which the restarted process resumes: it takes the same spool slot and
     so the same client id. Counts are printed; nothing lost, nothing stored twice.
     """
-    from mqttkit import Publisher, tally, until
-
     prefix = f"gpkill{uuid.uuid4().hex[:6]}"
     env = {
         "GREENPARK_MQTT_TOPIC_PREFIX": prefix,
@@ -203,6 +203,4 @@ def test_sigkill_during_mqtt_ingestion_loses_nothing(
         if proc.poll() is None:
             proc.kill()
             proc.wait(timeout=30)
-        from test_mqtt import forget_sessions
-
         forget_sessions(f"gp-{prefix}-0")

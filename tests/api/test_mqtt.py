@@ -22,7 +22,9 @@ from service_fixtures import Callers, free_port, make_callers, test_settings
 
 from greenpark.ingest.mqtt import MqttIngestor, MqttOptions
 from greenpark.server import create_app
+from greenpark.store import open_store
 from greenpark.store.base import Store
+from testkit import tiny_park
 
 pytestmark = [pytest.mark.mqtt, pytest.mark.timeout(120)]
 
@@ -133,9 +135,6 @@ def test_a_poison_message_amid_good_ones_is_quarantined_and_blocks_nothing(tmp_p
     Runs the service as ``greenpark serve`` runs it (create_app with MQTT settings), so the same test shows what
     the code before the spool did: the huge integer ended the MQTT network thread and nothing after it was stored.
     """
-    from greenpark.store import open_store
-    from testkit import tiny_park
-
     store = open_store(f"duckdb:///{tmp_path / 'store.duckdb'}")
     store.save_park(tiny_park())
     prefix = f"gppoison-{uuid.uuid4().hex[:8]}"

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pandas as pd
+import psycopg
 import pytest
 
 from greenpark.errors import ParkNotFoundError
@@ -64,8 +65,6 @@ def test_replay_writes_the_latest_reading_once(tmp_path: Path) -> None:
 @pytest.mark.postgres
 def test_store_faults_are_retried_and_message_faults_are_not(pg_url: str) -> None:
     """Errors from a real PostgreSQL: a lock timeout and a missing table are the store's; bad data is the message's."""
-    import psycopg
-
     with psycopg.connect(pg_url, autocommit=True) as con:
         with pytest.raises(psycopg.Error) as timeout:
             con.execute("SET statement_timeout = '1ms'; SELECT pg_sleep(1)")
