@@ -158,9 +158,9 @@ def test_a_poison_message_amid_good_ones_is_quarantined_and_blocks_nothing(tmp_p
                     return len(stored_messages(store)), len(store.quarantine("tiny"))
 
             assert until(lambda: len(pub.acked) == pub.sent, 30), "the broker did not take every message"
-            assert until(lambda: counts() == (len(good), len(POISON)), 30), (
+            assert until(lambda: counts() == (len(good), len(POISON)), 60), (
                 f"(good messages stored, quarantine rows) = {counts()} of {(len(good), len(POISON))}: the queue is "
-                "blocked"
+                f"blocked; quarantine: {store.quarantine('tiny')[['field', 'reason']].to_dict('records')}"
             )
             with lock:
                 t = tally(store, len(good), {k for k in pub.acked if k < 10_000})

@@ -74,7 +74,7 @@ def test_broker_restart_mid_stream_loses_nothing(tmp_path: Path) -> None:
                 with app.state.service.lock:
                     return len(stored_messages(store))
 
-            assert until(lambda: stored() == n, 40), f"{stored()} of {n} stored"
+            assert until(lambda: stored() == n, 90), f"{stored()} of {n} stored; service: {ingest.stats()}"
             stats = ingest.stats()
             with app.state.service.lock:
                 t = tally(store, pub.sent, pub.acked)

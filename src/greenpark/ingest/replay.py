@@ -18,7 +18,7 @@ happens to a message:
   spool slot (topic, escaped payload, reason) and counted.
 
 Within a chunk an identical message received twice (a redelivery) is written once, and a reading sent
-again in a later message supersedes the earlier one (as if each message were written alone: readings
+again in a later message is written after the earlier one (as if each message were written alone: readings
 are upserted on meter and time). Sequence numbers (``seq``) go to :class:`SequenceBook`.
 """
 
@@ -35,7 +35,6 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import numpy as np
 import pandas as pd
 import psycopg
 
@@ -278,7 +277,8 @@ class SpoolReplayer:
                         raise
                     log.exception("MQTT: sequence numbers of park %s not recorded", park_id)
         for group in _groups(_unique(chunk, self.counts)):
-            self._write_group(group)
+            for run in _runs(group):
+                self._write_group(run)
         for m, reason, park_id in set_aside:
             self._set_aside(m, reason, park_id)
         self.spool.commit(end)
@@ -330,7 +330,7 @@ class SpoolReplayer:
     def _write_group(self, group: list[Parsed]) -> None:
         """Write one park's messages of one kind; halve on a failure of the messages' own until it is found."""
         park_id, kind = group[0].park_id, group[0].kind
-        frame = _superseded_dropped(group)
+        frame = pd.concat([p.rows for p in group], ignore_index=True)
         write = self.write if kind == "readings" else self.write_wastewater
         assert write is not None
         try:
@@ -427,24 +427,32 @@ def _unique(chunk: list[Parsed], counts: ReplayCounts) -> list[Parsed]:
     return out
 
 
-def _superseded_dropped(group: list[Parsed]) -> pd.DataFrame:
-    """One frame of the group's rows where a later message's reading of the same key replaces an earlier one's.
+def _runs(group: list[Parsed]) -> list[list[Parsed]]:
+    """The group cut into runs of messages in which no reading key repeats, in order.
 
-    Written alone, each message would upsert its readings; written together, the validation would reject
-    both copies of a key as duplicates within the batch. Duplicates within one message stay for it to judge.
+    Written alone, each message would upsert its readings in turn; written together, the validation would
+    reject both copies of a key as duplicates within the batch. So a message that repeats a key of the run
+    starts the next run: the runs, written one after the other, give what writing each message alone would
+    (a later valid reading replaces an earlier one; a later invalid one is rejected and the earlier stays).
+    Duplicates within one message stay for the validation to judge.
     """
-    frame = pd.concat([p.rows for p in group], ignore_index=True)
-    if len(group) == 1:
-        return frame
-    keys = ["meter_id", "timestamp"] if group[0].kind == "readings" else ["wwtp_id", "timestamp", "point", "parameter"]
-    key = frame[keys[0]].astype(str)
-    for k in keys[1:]:
-        key = key + "\x1f" + frame[k].astype(str)
-    if not key.duplicated().any():  # the usual case: every reading once
-        return frame
-    source = np.repeat(np.arange(len(group)), [len(p.rows) for p in group])
-    latest = pd.Series(source, index=frame.index).groupby(key.to_numpy()).transform("max").to_numpy()
-    return frame[source == latest].reset_index(drop=True)
+    cols = ["meter_id", "timestamp"] if group[0].kind == "readings" else ["wwtp_id", "timestamp", "point", "parameter"]
+    runs: list[list[Parsed]] = []
+    run: list[Parsed] = []
+    seen: set[str] = set()
+    for p in group:
+        key = p.rows[cols[0]].astype(str)
+        for c in cols[1:]:
+            key = key + "\x1f" + p.rows[c].astype(str)
+        keys = set(key)
+        if run and not seen.isdisjoint(keys):
+            runs.append(run)
+            run, seen = [], set()
+        run.append(p)
+        seen |= keys
+    if run:
+        runs.append(run)
+    return runs
 
 
 def _seq(obj: Any) -> int | None:
