@@ -106,3 +106,14 @@ def test_english_detector_finds_what_the_issue_found():
     assert english_left(["排出量 tCO2e", "T05 Kobe Electronics", "Landfill"], "ja", {"Kobe Electronics"}) == [
         "'Landfill': ['Landfill']"
     ]
+
+
+def test_the_park_without_a_full_year_estimate_note_reads_in_each_language():
+    """The inventory's park-level note (ghg.inventory, a park with parts below the estimate threshold) has a
+    template: the report's vi/ja pages showed it in English, then failed under strict mode."""
+    note = "no full-year estimate for the park: T03, T07 have none (coverage too low or not measured)"
+    assert i18n.phrase(note, "vi") == (
+        "không có ước tính cả năm cho khu công nghiệp: T03, T07 không có ước tính (độ phủ quá thấp hoặc chưa đo)"
+    )
+    ja = "工業団地の通年推計値なし：T03, T07 に推計値がありません（カバー率が低すぎるか未計測）"
+    assert i18n.phrase(note, "ja") == ja

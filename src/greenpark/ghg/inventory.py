@@ -486,7 +486,9 @@ def inventory(
     no_est = sorted(str(t) for t in per.index[part_est["est_tco2e"].isna()])
     park_shown = park_cov is not None and park_cov < 1 and not no_est
     if park_cov is not None and park_cov < 1 and no_est:
-        notes.append(f"no full-year estimate for the park: {no_est} have none (coverage too low or not measured)")
+        notes.append(
+            f"no full-year estimate for the park: {', '.join(no_est)} have none (coverage too low or not measured)"
+        )
     s3_total = float(tot["scope3_tco2e"])
     annual_only = wwtp_t + (s3_total if "period" not in s3 else 0.0)
     denom = tot["grid_import_kwh"] + tot["pv_self_consumed_kwh"]
