@@ -44,12 +44,14 @@ from greenpark.errors import BaselineRejectedError, GreenparkError, InputError, 
 from greenpark.finance import discount_rate
 from greenpark.ghg import InventoryResult, grid_factor, inventory
 from greenpark.ghg.combustion import combustion_emissions
+from greenpark.ghg.electricity import electricity_consumed_kwh, renewable_share
 from greenpark.ghg.wastewater import activity_from
 from greenpark.model import ParkData
 from greenpark.periods import year_bounds
 from greenpark.plan import (
     candidate_measures,
     cost_curve,
+    cost_curve_by_measure,
     plan_baseline,
     roadmap,
     tenant_electricity_prices,
@@ -458,6 +460,23 @@ def tenant_load_shapes(py: ParkYear) -> pd.DataFrame:
     return shapes.assign(voltage_level=shapes["tenant_id"].map(volt).fillna("22-110kV"))
 
 
+def renewable_electricity(inv: InventoryResult, solar: ParkSolarResult | None) -> dict[str, Any]:
+    """The renewable share of electricity now and with the proposed rooftop PV, on one denominator: the
+    electricity consumed in the inventory year (grid import + on-site PV used; :func:`greenpark.ghg.electricity.
+    renewable_share`). The proposed PV's output used on site comes from the solar sizing (a full year)."""
+    added = solar.portfolio.used_on_site_kwh if solar is not None else None
+    args = (inv.grid_import_kwh, inv.pv_self_consumed_kwh, inv.contractual_kwh)
+    return {
+        "consumed_kwh": electricity_consumed_kwh(inv.grid_import_kwh, inv.pv_self_consumed_kwh),
+        "grid_import_kwh": inv.grid_import_kwh,
+        "pv_self_consumed_kwh": inv.pv_self_consumed_kwh,
+        "contractual_kwh": inv.contractual_kwh,
+        "share_now": renewable_share(*args),
+        "proposed_pv_used_kwh": added,
+        "share_with_proposed_pv": renewable_share(*args, added) if added is not None else None,
+    }
+
+
 @dataclass
 class PlanInputs:
     """What the plan engine works on for a park and year: the baseline, the tenants' activity with their prices and
@@ -523,7 +542,8 @@ def plan_for(
     year's inventory (computed here unless given) and the solar offers (None: no rooftop PV measures); the
     measures and their prices as :func:`plan_inputs` builds them.
     """
-    p = plan_inputs(py, inventory_result, solar, price_on)
+    inv = inventory_result if inventory_result is not None else inventory_for(py)
+    p = plan_inputs(py, inv, solar, price_on)
     base, ms, gf, rate = p.baseline, p.measures, p.grid_tco2_per_mwh, p.discount_rate
     curve = cost_curve(ms, rate, gf)
     pct = py.data.park.targets.get("ghg_reduction_pct", {})
@@ -547,7 +567,9 @@ def plan_for(
         "grid_scenario": grid_scenario,
         "targets_pct": pct,
         "cost_curve": [c.model_dump() for c in curve],
+        "cost_curve_by_measure": [c.model_dump() for c in cost_curve_by_measure(curve)],
         "top_measures": [c.model_dump() for c in top_measures(curve)],
+        "renewable": renewable_electricity(inv, solar),
         "electricity_prices_vnd_per_kwh": p.prices,
         "electricity_price_on": p.price_on.isoformat(),
         "roadmap": rm.model_dump(),

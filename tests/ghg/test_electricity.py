@@ -92,3 +92,16 @@ def test_decree06_submission_uses_the_latest_announced_factor():
     assert "latest factor announced by the DCC = data year 2023" in notes_s[0]
     assert "2024 study 0.6811" in notes_s[0]  # the skipped row is named
     assert not any("Decree 06" in n for n in notes_a)
+
+
+def test_renewable_share_has_one_denominator_the_electricity_consumed():
+    from greenpark.ghg.electricity import electricity_consumed_kwh, renewable_share
+
+    # Example park 2024 figures (assessment.json): grid 67,011,182 kWh, on-site PV used 4,326,395 kWh, PPA and
+    # certificates 1,080,495 kWh. Consumed = 67,011,182 + 4,326,395 = 71,337,577 kWh;
+    # now (4,326,395 + 1,080,495) / 71,337,577 = 0.075793; with 20,000,000 kWh of proposed PV used on site it
+    # displaces grid import: (5,406,890 + 20,000,000) / 71,337,577 = 0.356150 (same denominator).
+    assert electricity_consumed_kwh(67_011_182, 4_326_395) == 71_337_577
+    assert renewable_share(67_011_182, 4_326_395, 1_080_495) == pytest.approx(0.075793, abs=1e-6)
+    assert renewable_share(67_011_182, 4_326_395, 1_080_495, 20_000_000) == pytest.approx(0.356150, abs=1e-6)
+    assert renewable_share(0.0, 0.0, 0.0) == 0.0

@@ -271,3 +271,73 @@ def test_exclusive_measures_not_double_counted():
         discount_rate=0.1,
     )
     assert res.gaps_tco2e[2027] == pytest.approx(40.0)
+
+
+def test_top_measures_skip_the_smaller_of_two_exclusive_measures():
+    from greenpark.plan import CostCurveRow, top_measures
+
+    def row(tenant, name, a, c, excludes=()):
+        return CostCurveRow(tenant_id=tenant, measure=name, abatement_tco2e=a, annualised_cost_vnd=c,
+                            cost_vnd_per_tco2e=c / a, cumulative_abatement_tco2e=0.0,
+                            excludes=list(excludes))  # fmt: skip
+
+    # At T1 the biomass switch (900 t) and boiler tuning (50 t) act on the same fuel: listing both would count the
+    # fuel twice. T2's boiler tuning (60 t) is another boiler: kept. Expected: switch T1, tuning T2, led T1 (10 t).
+    curve = [
+        row("T1", "boiler_efficiency", 50.0, -5e6, ["biomass_fuel_switch"]),
+        row("T1", "biomass_fuel_switch", 900.0, -9e6, ["boiler_efficiency"]),
+        row("T2", "boiler_efficiency", 60.0, -6e6, ["biomass_fuel_switch"]),
+        row("T1", "led_lighting", 10.0, -1e6),
+    ]
+    top = top_measures(curve, n=5)
+    assert [(c.tenant_id, c.measure) for c in top] == [
+        ("T1", "biomass_fuel_switch"),
+        ("T2", "boiler_efficiency"),
+        ("T1", "led_lighting"),
+    ]
+    assert [c.measure for c in top_measures(curve, n=1)] == ["biomass_fuel_switch"]
+
+
+def test_cost_curve_rows_carry_capex_and_simple_payback():
+    # LED at T1: capex 150 M VND, savings 100 M VND/yr, opex 10 M/yr -> net 90 M/yr; payback 150 / 90 = 1.667 yr.
+    # A measure with no net saving never pays back (None).
+    led = _m("led", 50_000, 0.0, 150e6, 100e6).model_copy(update={"opex_vnd_per_year": 10e6, "group": "eff"})
+    dear = _m("dear", 0.0, 10.0, 1e9, 0.0)
+    by = {c.measure: c for c in cost_curve([led, dear], 0.10, G0)}
+    assert by["led"].capex_vnd == 150e6 and by["led"].net_savings_vnd_per_year == 90e6
+    assert by["led"].payback_years == pytest.approx(150 / 90) and by["led"].group == "eff"
+    assert by["dear"].payback_years is None
+
+
+def test_cost_curve_by_measure_sums_tenants():
+    from greenpark.plan import cost_curve_by_measure
+
+    # LED at T1 (66 t: 100 MWh x 0.66) and at T2 (33 t: 50 MWh x 0.66); annualised cost (r 10 %, CRF 10 yr
+    # 0.162745): T1 1e8 x 0.162745 - 2e8 = -183.7255 M, T2 5e7 x 0.162745 - 0.5e8 = -41.86275 M.
+    # Summed: 99 t, -225.58825 M VND/yr -> -2.278669 M VND/t; capex 150 M. The boiler (10 t, +16.2745 M) last.
+    t1 = _m("led", 100_000, 0.0, 1e8, 2e8).model_copy(update={"group": "electrical_efficiency"})
+    t2 = t1.model_copy(update={"tenant_id": "T2", "electricity_saved_kwh": 50_000, "capex_vnd": 5e7,
+                               "annual_savings_vnd": 0.5e8})  # fmt: skip
+    boil = _m("boil", 0.0, 10.0, 1e8, 0.0).model_copy(update={"group": "heat"})
+    rows = cost_curve_by_measure(cost_curve([t1, t2, boil], 0.10, G0))
+    assert [(r.measure, r.group, r.tenants) for r in rows] == [("led", "electrical_efficiency", 2), ("boil", "heat", 1)]
+    assert rows[0].abatement_tco2e == pytest.approx(99.0)
+    assert rows[0].annualised_cost_vnd == pytest.approx(-225.58825e6, rel=1e-5)
+    assert rows[0].cost_vnd_per_tco2e == pytest.approx(-2.278669e6, rel=1e-5)
+    assert rows[0].capex_vnd == 150e6
+    assert rows[1].cost_vnd_per_tco2e == pytest.approx(1.62745e6, rel=1e-5)
+
+
+def test_roadmap_years_split_the_abatement_by_measure_group():
+    # Baseline 1,000 t of which 600 from electricity, grid flat (d = 0), target -20 % in 2027 -> need 200 t.
+    # Both measures are cost-effective (negative annualised cost), so both start in 2026:
+    # "led" 200 MWh x 0.66 = 132 t (group electrical_efficiency), "boil" 100 t (group heat).
+    led = _m("led", 200_000, 0.0, 1e8, 3e8).model_copy(update={"group": "electrical_efficiency"})
+    boil = _m("boil", 0.0, 100.0, 1e8, 3e8).model_copy(update={"group": "heat"})
+    res = roadmap([led, boil], 1000.0, 2025, {2027: 20.0}, 0.0,
+                  baseline_electricity_tco2e=600.0, grid_tco2_per_mwh=G0, discount_rate=0.10)  # fmt: skip
+    y = {r.year: r for r in res.years}
+    assert y[2025].abatement_by_group_tco2e == {"electrical_efficiency": 0.0, "heat": 0.0}
+    assert y[2027].abatement_by_group_tco2e == pytest.approx({"electrical_efficiency": 132.0, "heat": 100.0})
+    assert y[2027].planned_tco2e == pytest.approx(1000.0 - 232.0)
+    assert res.required_tco2e == pytest.approx({2027: 200.0})  # BAU 1,000 - cap 800

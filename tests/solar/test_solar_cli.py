@@ -81,6 +81,10 @@ def test_solar_json_contract(park, tmp_path):
     assert w["estimate"] is True and "PVGIS" in w["bankable_data_source"]
     assert out["assumptions"]["surplus_rule"]["rule"] == "decree243_2026"
     assert out["portfolio"]["tenants_sized"] == 2
+    # the PV used on site: each tenant's output less its export and curtailment, summed
+    used = sum(t["optimum"]["annual_kwh"] - t["optimum"]["export_kwh"] - t["optimum"]["curtailed_kwh"]
+               for t in out["tenants"])  # fmt: skip
+    assert out["portfolio"]["used_on_site_kwh"] == pytest.approx(used) and used > 0
 
 
 def test_weather_file_with_a_gap_is_one_line_error(park, tmp_path):

@@ -106,6 +106,13 @@ def test_ph_below_range_is_an_exceedance_with_the_low_peak():
     )
     ev = res.exceedances[0]
     assert ev.peak == pytest.approx(5.05) and ev.limit_min == 6 and ev.limit == 9
+    assert ev.bound == "min"  # the lower bound 6 was broken (the report shows 6-9 and names the minimum)
+
+
+def test_ph_above_range_breaks_the_maximum():
+    # pH A 6..9: hour mean 9.55 (above 9)
+    res = run(analyser("ph", "2025-03-10 00:00", [9.5, 9.6] * 6), "2025-03-10 00:00", "2025-03-10 01:00")
+    assert [(e.bound, round(e.peak, 2)) for e in res.exceedances] == [("max", 9.55)]
 
 
 def test_completeness_counts_present_and_valid_slots():

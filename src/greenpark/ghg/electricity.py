@@ -34,6 +34,27 @@ from greenpark.ghg.grid import grid_factor_for
 
 log = logging.getLogger(__name__)
 
+
+def electricity_consumed_kwh(grid_import_kwh: float, pv_self_consumed_kwh: float) -> float:
+    """Electricity consumed [kWh]: what the grid delivered plus the on-site PV used behind the meter (the
+    denominator of :func:`renewable_share`)."""
+    return grid_import_kwh + pv_self_consumed_kwh
+
+
+def renewable_share(
+    grid_import_kwh: float, pv_self_consumed_kwh: float, contractual_kwh: float, added_onsite_kwh: float = 0.0
+) -> float:
+    """Renewable share of the electricity consumed, one denominator for every figure that states a share.
+
+    share = (on-site PV used + contractual renewable + added on-site renewable) / (grid import + on-site PV used).
+    The denominator is the electricity consumed (what the grid delivered plus the on-site PV used behind the
+    meter); renewable electricity added on site (e.g. the proposed rooftop PV's output used on site) displaces
+    grid import, so it adds to the numerator and leaves the denominator as it is. 0 when nothing was consumed.
+    """
+    consumed = electricity_consumed_kwh(grid_import_kwh, pv_self_consumed_kwh)
+    return (pv_self_consumed_kwh + contractual_kwh + added_onsite_kwh) / consumed if consumed > 0 else 0.0
+
+
 PARK_COMMON = "(park common)"
 INSTRUMENTS = ("ppa", "certificate")
 KINDS = ("electricity_import", "electricity_export", "pv_generation")

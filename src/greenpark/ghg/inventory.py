@@ -51,7 +51,7 @@ from greenpark.ghg.decree06 import (
     electricity_toe_per_kwh,
     reporting_calendar,
 )
-from greenpark.ghg.electricity import PARK_COMMON, scope2_emissions
+from greenpark.ghg.electricity import PARK_COMMON, renewable_share, scope2_emissions
 from greenpark.ghg.factors import FactorUsed, dedupe_factors
 from greenpark.ghg.gwp import DEFAULT_GWP_SET, gwp_sets
 from greenpark.ghg.refrigerants import refrigerant_emissions
@@ -491,7 +491,6 @@ def inventory(
         )
     s3_total = float(tot["scope3_tco2e"])
     annual_only = wwtp_t + (s3_total if "period" not in s3 else 0.0)
-    denom = tot["grid_import_kwh"] + tot["pv_self_consumed_kwh"]
     return InventoryResult(
         park_id=park.park.park_id,
         year=year,
@@ -511,7 +510,9 @@ def inventory(
         grid_import_kwh=float(tot["grid_import_kwh"]),
         pv_self_consumed_kwh=float(tot["pv_self_consumed_kwh"]),
         contractual_kwh=float(tot["contractual_kwh"]),
-        renewable_share=float((tot["pv_self_consumed_kwh"] + tot["contractual_kwh"]) / denom) if denom else 0.0,
+        renewable_share=renewable_share(
+            float(tot["grid_import_kwh"]), float(tot["pv_self_consumed_kwh"]), float(tot["contractual_kwh"])
+        ),
         energy_toe=float(tot["energy_toe"]),
         coverage=park_cov,
         coverage_status=str(coverage_statuses(np.array([np.nan if park_cov is None else park_cov]), rule)[0]),

@@ -33,6 +33,7 @@ class Measure(BaseModel):
     tenant_id: str
     measure: str
     kind: str  # electricity, fuel, fuel_switch or pv
+    group: str = ""  # the catalogue's measure group (electrical_efficiency, heat, fuel_switch, wwtp; solar for PV)
     electricity_saved_kwh: float  # net of any electricity the measure adds (heat pump)
     fuel_saved_kwh: float
     fuel_abatement_tco2e: float  # per year; electricity abatement depends on the grid factor of the year
@@ -52,7 +53,7 @@ class Measure(BaseModel):
 
 
 class CostCurveRow(BaseModel):
-    """A measure's place on the marginal abatement cost curve."""
+    """A measure's place on the marginal abatement cost curve, with what it costs up front and pays back."""
 
     tenant_id: str
     measure: str
@@ -60,6 +61,23 @@ class CostCurveRow(BaseModel):
     annualised_cost_vnd: float
     cost_vnd_per_tco2e: float
     cumulative_abatement_tco2e: float
+    group: str = ""
+    capex_vnd: float = 0.0
+    net_savings_vnd_per_year: float = 0.0  # bill savings less opex
+    payback_years: float | None = None  # simple payback: capex / net savings (None: never pays back)
+    excludes: list[str] = []
+
+
+class MeasureGroupRow(BaseModel):
+    """One measure summed over the tenants where it applies: a bar of the park's cost curve."""
+
+    measure: str
+    group: str
+    tenants: int
+    abatement_tco2e: float
+    annualised_cost_vnd: float
+    cost_vnd_per_tco2e: float
+    capex_vnd: float
 
 
 def plan_parameter(name: str) -> float:
@@ -212,6 +230,7 @@ def candidate_measures(
             excludes=[] if pd.isna(r.excludes) else str(r.excludes).split(";"),
             source=str(r.source),
             confidence=str(r.confidence),
+            group=str(getattr(r, "group", "") or ""),
         )
         for r in pairs.itertuples()
         if r.basis > 0
@@ -224,6 +243,7 @@ def candidate_measures(
                     tenant_id=t.tenant_id,
                     measure="rooftop_pv",
                     kind="pv",
+                    group="solar",
                     electricity_saved_kwh=float(t.annual_kwh),
                     fuel_saved_kwh=0.0,
                     fuel_abatement_tco2e=0.0,
@@ -250,6 +270,7 @@ def cost_curve(measures: list[Measure], discount_rate: float, grid_tco2_per_mwh:
     out, cum = [], 0.0
     for per_t, a, c, m in rows:
         cum += a
+        net = m.annual_savings_vnd - m.opex_vnd_per_year
         out.append(
             CostCurveRow(
                 tenant_id=m.tenant_id,
@@ -258,13 +279,53 @@ def cost_curve(measures: list[Measure], discount_rate: float, grid_tco2_per_mwh:
                 annualised_cost_vnd=c,
                 cost_vnd_per_tco2e=per_t,
                 cumulative_abatement_tco2e=cum,
+                group=m.group,
+                capex_vnd=m.capex_vnd,
+                net_savings_vnd_per_year=net,
+                payback_years=finance.simple_payback(m.capex_vnd, net),
+                excludes=m.excludes,
             )
         )
     return out
 
 
+def cost_curve_by_measure(curve: list[CostCurveRow]) -> list[MeasureGroupRow]:
+    """The park's cost curve by measure: each measure's abatement, annualised cost and capex summed over its
+    tenants, cost per tonne = summed cost / summed abatement, cheapest tonne first (one bar per measure instead of
+    one sliver per tenant)."""
+    sums: dict[str, dict[str, Any]] = {}
+    for c in curve:
+        s = sums.setdefault(c.measure, {"group": c.group, "tenants": 0, "a": 0.0, "cost": 0.0, "capex": 0.0})
+        s["tenants"] += 1
+        s["a"] += c.abatement_tco2e
+        s["cost"] += c.annualised_cost_vnd
+        s["capex"] += c.capex_vnd
+    rows = [
+        MeasureGroupRow(
+            measure=k,
+            group=s["group"],
+            tenants=s["tenants"],
+            abatement_tco2e=s["a"],
+            annualised_cost_vnd=s["cost"],
+            cost_vnd_per_tco2e=s["cost"] / s["a"],
+            capex_vnd=s["capex"],
+        )
+        for k, s in sums.items()
+        if s["a"] > 0
+    ]
+    return sorted(rows, key=lambda r: r.cost_vnd_per_tco2e)
+
+
 def top_measures(curve: list[CostCurveRow], n: int = 10) -> list[CostCurveRow]:
     """The cost-effective measures (annualised cost <= 0: they pay for themselves) with the largest abatement
     first; the curve's order (cheapest tonne first) would put sub-tonne measures with huge savings per tonne on
-    top."""
-    return sorted((c for c in curve if c.annualised_cost_vnd <= 0), key=lambda c: -c.abatement_tco2e)[:n]
+    top. Of two measures on the same energy at one tenant (``excludes``: not adopted together) only the larger is
+    listed, so the abatements listed add up."""
+    chosen: list[CostCurveRow] = []
+    for c in sorted((c for c in curve if c.annualised_cost_vnd <= 0), key=lambda c: -c.abatement_tco2e):
+        clash = any(o.tenant_id == c.tenant_id and (o.measure in c.excludes or c.measure in o.excludes) for o in chosen)
+        if not clash:
+            chosen.append(c)
+        if len(chosen) == n:
+            break
+    return chosen

@@ -59,6 +59,7 @@ class RoadmapYear(BaseModel):
     bau_tco2e: float
     planned_tco2e: float
     cap_tco2e: float | None
+    abatement_by_group_tco2e: dict[str, float] = {}  # the adopted measures' abatement that year, by measure group
 
 
 class RoadmapResult(BaseModel):
@@ -69,6 +70,7 @@ class RoadmapResult(BaseModel):
     adoptions: list[Adoption]
     years: list[RoadmapYear]
     gaps_tco2e: dict[int, float]
+    required_tco2e: dict[int, float] = {}  # reduction needed in each target year: BAU(k) - cap(k)
     notes: list[str]
     parameters: dict[str, float]
 
@@ -134,10 +136,12 @@ def roadmap(
         idx = np.array([c for c, (ii, _) in enumerate(cols) if ii in (i, j)], dtype=np.int64)
         rows.add(idx, 1.0, -opt.INF, 1.0)
     gaps: dict[int, float] = {}
+    required: dict[int, float] = {}
     notes: list[str] = []
     for k, pct in sorted(targets.items()):
         cap = baseline_tco2e * (1 - pct / 100.0)
         need = bau(k) - cap
+        required[k] = need
         a_k = np.array([m.abatement_tco2e(grid(k)) for m in ms])
         # the most the catalogue can do: everything, keeping the larger of each exclusive pair (pairs disjoint)
         most = float(a_k.sum() - sum(min(a_k[i], a_k[j]) for i, j in pairs))
@@ -177,11 +181,20 @@ def roadmap(
         )
     chosen = [(ms[i], s) for j, (i, s) in enumerate(cols) if x[j] == 1]
     years = []
+    groups = sorted({m.group for m, _ in chosen})
     for t in range(y0, last + 1):
-        ab = sum(m.abatement_tco2e(grid(t)) for m, s in chosen if s <= t)
+        by_group = {g: sum(m.abatement_tco2e(grid(t)) for m, s in chosen if s <= t and m.group == g) for g in groups}
         pct = targets.get(t)
         cap = baseline_tco2e * (1 - pct / 100.0) if pct is not None else None
-        years.append(RoadmapYear(year=t, bau_tco2e=bau(t), planned_tco2e=bau(t) - ab, cap_tco2e=cap))
+        years.append(
+            RoadmapYear(
+                year=t,
+                bau_tco2e=bau(t),
+                planned_tco2e=bau(t) - sum(by_group.values()),
+                cap_tco2e=cap,
+                abatement_by_group_tco2e=by_group,
+            )
+        )
     return RoadmapResult(
         status="optimal_with_gaps" if gaps else "optimal",
         discounted_cost_vnd=float(np.dot(cost, x) * scale) if cols else 0.0,
@@ -197,6 +210,7 @@ def roadmap(
         ],
         years=years,
         gaps_tco2e=gaps,
+        required_tco2e=required,
         notes=notes,
         parameters={"discount_rate": r, "grid_decline": d, "grid_tco2_per_mwh": grid_tco2_per_mwh},
     )

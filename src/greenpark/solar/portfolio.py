@@ -78,6 +78,7 @@ class Portfolio(BaseModel):
     total_generation_kwh: float
     park_consumption_kwh: float
     renewable_share: float  # PV used on site / tenants' consumption
+    used_on_site_kwh: float = 0.0  # the proposed PV's output used on site (generation less export and curtailment)
     total_avoided_tco2e: float
     total_capex_vnd: float
     total_annual_savings_vnd: float
@@ -351,6 +352,7 @@ def assess_solar(
         total_generation_kwh=sum(o.annual_kwh for o in opt),
         park_consumption_kwh=consumption_kwh,
         renewable_share=used / consumption_kwh if consumption_kwh > 0 else 0.0,
+        used_on_site_kwh=used,
         total_avoided_tco2e=sum(o.avoided_tco2e for o in opt),
         total_capex_vnd=sum(o.capex_vnd for o in opt),
         total_annual_savings_vnd=sum(o.annual_savings_vnd for o in opt),

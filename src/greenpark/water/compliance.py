@@ -134,6 +134,7 @@ class ExceedanceEvent(BaseModel):
     limit_min: float | None
     unit: str
     n_windows: int
+    bound: str = "max"  # the bound the peak broke: "max" (above ``limit``) or "min" (below ``limit_min``, e.g. pH)
 
 
 class SensorFault(BaseModel):
@@ -410,6 +411,7 @@ def evaluate_continuous(
                     limit_min=limit.cmin,
                     unit=limit.unit,
                     n_windows=int(e - s),
+                    bound="min" if limit.cmin is not None and mean[k] < limit.cmin else "max",
                 )
             )
         months = _local_months(win_start, zone)
@@ -467,6 +469,7 @@ def evaluate_samples(
             limit_min=limit.cmin,
             unit=limit.unit,
             n_windows=1,
+            bound="min" if below[i] else "max",
         )
         for i in np.flatnonzero(exceeded)
     ]
