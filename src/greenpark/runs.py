@@ -41,7 +41,7 @@ from greenpark.eip import EipResult, assess_eip, evidence_from
 from greenpark.energy import benchmark, fit_baseline, full_year_energy, load_analytics
 from greenpark.energy.verification import VerifiedSavings, verify_savings
 from greenpark.errors import BaselineRejectedError, GreenparkError, InputError, NoDataError
-from greenpark.finance import discount_rate
+from greenpark.finance import discount_rate, discount_rate_row
 from greenpark.ghg import InventoryResult, grid_factor, inventory
 from greenpark.ghg.combustion import combustion_emissions
 from greenpark.ghg.electricity import electricity_consumed_kwh, renewable_share
@@ -58,7 +58,7 @@ from greenpark.plan import (
     tenant_fuel_uses,
     top_measures,
 )
-from greenpark.reference import lookup
+from greenpark.reference import load_table, lookup
 from greenpark.solar import ParkSolarResult, assess_solar, pv_system_params, typical_year
 from greenpark.solar.weather import read_weather
 from greenpark.tariffs import BANDS, kwh_by_band
@@ -477,6 +477,32 @@ def renewable_electricity(inv: InventoryResult, solar: ParkSolarResult | None) -
     }
 
 
+def plan_factors(measures: set[str], grid_scenario: str) -> list[dict[str, Any]]:
+    """The reference rows the plan used, with their sources: the discount rate, the fuel price, the grid-factor
+    scenario and, per measure of the catalogue that applied, its saving fraction and capex."""
+    rows = [
+        discount_rate_row().as_dict(),
+        lookup("plan/parameters", parameter="fuel_price_vnd_per_kwh").as_dict(),
+        lookup("ghg/grid_projection", scenario=grid_scenario).as_dict(),
+    ]
+    cat = load_table("plan/measures")
+    for r in cat[cat["measure"].isin(measures)].itertuples():
+        for item, unit in (("saving_fraction", "1"), ("capex_vnd_per_kwh_yr", "VND/(kWh/yr)")):
+            rows.append(
+                {
+                    "table": "plan/measures",
+                    "measure": r.measure,
+                    "item": item,
+                    "value": float(getattr(r, item)),
+                    "unit": unit,
+                    "source": r.source,
+                    "edition": r.edition,
+                    "confidence": r.confidence,
+                }
+            )
+    return rows
+
+
 @dataclass
 class PlanInputs:
     """What the plan engine works on for a park and year: the baseline, the tenants' activity with their prices and
@@ -570,6 +596,7 @@ def plan_for(
         "cost_curve_by_measure": [c.model_dump() for c in cost_curve_by_measure(curve)],
         "top_measures": [c.model_dump() for c in top_measures(curve)],
         "renewable": renewable_electricity(inv, solar),
+        "factors": plan_factors({m.measure for m in ms}, grid_scenario),
         "electricity_prices_vnd_per_kwh": p.prices,
         "electricity_price_on": p.price_on.isoformat(),
         "roadmap": rm.model_dump(),

@@ -32,12 +32,14 @@ from greenpark.i18n.messages import (
 from greenpark.i18n.numbers import (
     MISSING,
     babel_locale,
+    format_clock,
     format_date,
     format_datetime,
     format_money,
     format_number,
     format_percent,
     format_sig,
+    month_names,
     separators,
 )
 
@@ -52,6 +54,7 @@ __all__ = [
     "babel_locale",
     "catalogue",
     "check_lang",
+    "format_clock",
     "format_date",
     "format_datetime",
     "format_money",
@@ -65,6 +68,7 @@ __all__ = [
     "languages",
     "material_label",
     "message",
+    "month_names",
     "phrase",
     "request_lang",
     "route_label",

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date as _babel_date
+from babel.dates import get_month_names
 from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol
 
 from greenpark.i18n.messages import catalogue
@@ -42,9 +43,9 @@ def format_number(value: Any, lang: str, decimals: int = 0) -> str:
     return _decimal(float(value), pattern, lang)
 
 
-def _decimal(value: float, pattern: str, lang: str) -> str:
+def _decimal(value: float, pattern: str, lang: str, rounding: str = decimal.ROUND_HALF_UP) -> str:
     with decimal.localcontext() as ctx:
-        ctx.rounding = decimal.ROUND_HALF_UP
+        ctx.rounding = rounding
         return format_decimal(value, format=pattern, locale=babel_locale(lang))
 
 
@@ -57,14 +58,18 @@ def format_sig(value: Any, lang: str) -> str:
     return format_number(value, lang, decimals)
 
 
-def format_percent(fraction: Any, lang: str, decimals: int = 1) -> str:
-    """A fraction (0.123) as a percentage in the locale's percent pattern ('12,3%' in Vietnamese)."""
+def format_percent(fraction: Any, lang: str, decimals: int = 1, floor: bool = False) -> str:
+    """A fraction (0.123) as a percentage in the locale's percent pattern ('12,3%' in Vietnamese).
+
+    ``floor``: round down instead of half up, for a rate that must not read better than it is (a compliance
+    rate of 0.99997 with an exceedance is 99.99 %, never 100.00 %).
+    """
     if _missing(fraction):
         return MISSING
     pattern = Locale.parse(babel_locale(lang)).percent_formats[None].pattern
     if decimals > 0:
         pattern = pattern.replace("0%", "0." + "0" * decimals + "%", 1)
-    return _decimal(float(fraction), pattern, lang)
+    return _decimal(float(fraction), pattern, lang, decimal.ROUND_FLOOR if floor else decimal.ROUND_HALF_UP)
 
 
 def format_money(value: Any, lang: str, currency: str = "VND", scale: str = "million") -> str:
@@ -95,6 +100,23 @@ def format_datetime(value: dt.datetime | str | None, lang: str, tz: str) -> str:
         ts = ts.replace(tzinfo=dt.UTC)
     local = ts.astimezone(ZoneInfo(tz))
     return f"{format_date(local.date(), lang)} {local:%H:%M}"
+
+
+def format_clock(value: dt.datetime | str | None, lang: str, tz: str) -> str:
+    """The 24-hour time of a moment in the park's local time ``tz`` ('14:00'; a naive value is UTC), for the end of
+    a period that starts the same day."""
+    if value is None or value == "":
+        return MISSING
+    ts = dt.datetime.fromisoformat(value.replace("Z", "+00:00")) if isinstance(value, str) else value
+    if ts.tzinfo is None:
+        ts = ts.replace(tzinfo=dt.UTC)
+    return f"{ts.astimezone(ZoneInfo(tz)):%H:%M}"
+
+
+def month_names(lang: str) -> list[str]:
+    """The locale's abbreviated month names, January first ('Jan', 'thg 1', '1月')."""
+    names = get_month_names("abbreviated", locale=babel_locale(lang))
+    return [names[m] for m in range(1, 13)]
 
 
 def separators(lang: str) -> tuple[str, str]:
