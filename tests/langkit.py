@@ -28,7 +28,7 @@ from greenpark.i18n import LOCALE_DIR
 WHITELIST = frozenset(
     """
     kWh MWh GWh kWp MWp kW MW tCO2e tCO2 CO2e CO2 CH4 N2O NH4 NH4-N N2O-N TOE toe VND JPY USD m3 m³ mg Pt-Co MPN Bq pH
-    degC l h t kg km Wp COD BOD5 BOD TSS SS MCF Bo S GHI WMO PV EVN QCVN IPCC ISO GHG Protocol ASHRAE IPMVP CUSUM NPV
+    degC l ml h t kg km Wp COD BOD5 BOD TSS SS MCF Bo S GHI WMO PV EVN QCVN IPCC ISO GHG Protocol ASHRAE IPMVP CUSUM NPV
     IRR LCOE HTML PDF JSON CSV DCC Ineichen pvlib Linke PVGIS-SARAH3 PVGIS SARAH3 TMY Global Solar Atlas Solargis NASA
     POWER greenpark quarantine assessment.json tenants.csv decree06_listed QĐ-TTg ND-CP NĐ-CP QD-TTg BCT TT-BTNMT
     BTNMT Kq Kf GL AR4 AR5 AR6 R2 R² CV RMSE NMBE LED HID VSD DO jrc re.jrc.ec.europa.eu pvg_tools power.larc.nasa.gov

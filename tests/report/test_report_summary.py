@@ -158,7 +158,7 @@ def test_page_one_lists_the_compliance_issues_in_local_time_with_the_bound_broke
     assert "T1 must carry out a facility GHG inventory" in d06
     assert "Activity data for 2024 are due on 31 Mar 2025; the facility inventory report on 31 Mar 2025" in d06
     assert 'data-decree06="insufficient_data"' in page1 and "T2: cannot be told" in page1
-    assert "Times in the park&#39;s local time (Asia/Ho_Chi_Minh)" in page1
+    assert 'Times in the park&#39;s local time: <span class="code" translate="no">Asia/Ho_Chi_Minh</span>' in page1
 
 
 def test_page_one_keeps_the_failed_stage_box_and_the_caveats():
