@@ -5,7 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
-from service_fixtures import Callers
+from service_fixtures import PASSWORD, Callers
+
+from greenpark.api.accounts import Role
 
 pytestmark = pytest.mark.timeout(120)
 URL = "/api/v1/parks/tiny/wastewater"
@@ -83,3 +85,21 @@ def test_series_with_the_limit_line(client: TestClient, callers: Callers) -> Non
     # QCVN 40:2011 column A: COD 75, TSS 50 mg/l; x Kq 0.9 x Kf 1.0 (tiny park's WWTP)
     assert by["cod"]["limit_max"] == pytest.approx(67.5)
     assert by["tss"]["limit_max"] == pytest.approx(45.0)
+
+
+def test_dashboard_compliance_is_rounded_down_beside_the_event_count(client: TestClient, callers: Callers) -> None:
+    """Issue 18: the overview showed a WWTP with exceedances as '100.0 %'. Here 3 one-hour windows of COD at the
+    outlet: two at ~40 mg/l, one at ~120 mg/l above Cmax 67.5 (QCVN 40:2011 A x Kq 0.9 x Kf 1.0). Compliance
+    2 / 3 = 0.666666...: half up would print 66.67 %, rounded down it is 66.66 %, with '1 exceedance event(s)'."""
+    op = callers.headers["operator"]
+    rows = outlet("cod", "2024-03-01T08:00:00", 24, 40.0) + outlet("cod", "2024-03-01T10:00:00", 12, 120.0)
+    assert client.post(URL, json=rows, headers=op).json()["accepted"] == 36
+    water = client.get("/api/v1/parks/tiny/water?year=2024", headers=op).json()  # computed and cached
+    assert water["wwtps"][0]["compliance_rate"] == pytest.approx(2 / 3)
+    callers.service.accounts.create_user("op-page", Role.operator, password=PASSWORD)
+    assert client.post("/api/v1/auth/login", json={"username": "op-page", "password": PASSWORD}).status_code == 200
+    page = client.get("/parks/tiny?lang=en&year=2024").text
+    kpi = page[page.index('data-kpi="wwtp"') :]
+    kpi = kpi[: kpi.index("</div>")]
+    assert '<p class="value" data-wwtp="wwtp1">66.66%</p>' in kpi
+    assert "1 exceedance event(s)" in kpi

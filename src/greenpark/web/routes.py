@@ -111,6 +111,7 @@ def render(request: Request, name: str, who: Principal | None, status: int = 200
             "nav": nav,
             "num": lambda v, d=0: format_number(v, lang, d),
             "pct": lambda v, d=1: format_percent(v, lang, d),
+            "pct_floor": lambda v, d=2: format_percent(v, lang, d, floor=True),
             "label": lambda kind, code: label(kind, code, lang),
             "phrase": lambda text: phrase(text, lang),
             "when": lambda v: format_datetime(v, lang, zone),
