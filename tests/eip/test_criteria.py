@@ -141,17 +141,18 @@ def test_recp_share_below_the_threshold_is_not_met_and_the_roadmap_picks_the_che
         2024,
         EipEvidence(
             measures=[
-                PlanMeasure("t2", "LED lighting", "electricity", 50e6, -10e6),
-                PlanMeasure("t3", "VSD on pumps", "electricity", 80e6, -30e6),  # cheapest per year: chosen
-                PlanMeasure("t3", "Boiler economiser", "fuel", 120e6, -5e6),
+                PlanMeasure("t2", "LED lighting", "electricity", 50e6, -10e6),  # pays, smallest investment: chosen
+                PlanMeasure("t3", "VSD on pumps", "electricity", 80e6, -30e6),
+                PlanMeasure("t4", "Heat pump", "fuel", 20e6, 5e6),  # smallest investment but does not pay
             ]
         ),
     )
     c = crit(r, "D35-37.2c")
     assert (c.status, c.value) == ("not_met", 0.0)
     steps = [a for a in r.roadmap if a.criterion_id == "D35-37.2c"]
-    # ceil(0.20 x 5) - 0 = 1 tenant needed; t3's VSD (-30 M VND/yr) is cheaper than t2's LED (-10 M VND/yr)
-    assert [(a.tenant_id, a.capex_vnd, a.annual_cost_vnd, a.effect) for a in steps] == [("t3", 80e6, -30e6, 0.2)]
+    # ceil(0.20 x 5) - 0 = 1 tenant needed; of the measures that pay (annualised cost <= 0), t2's LED needs the
+    # smallest investment (50 M VND < 80 M VND); t4's heat pump (20 M VND) costs 5 M VND/yr more than it saves
+    assert [(a.tenant_id, a.capex_vnd, a.annual_cost_vnd, a.effect) for a in steps] == [("t2", 50e6, -10e6, 0.2)]
     assert steps[0].months == 6.0  # eip/lead_times electricity
 
 

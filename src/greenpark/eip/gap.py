@@ -2,7 +2,8 @@
 
 Measures come from the plan engine (candidate measures with capex and annualised cost), exchanges from the waste
 engine's symbiosis proposals; the time of each step is ``eip/lead_times`` (months from decision to operation).
-Steps are listed cheapest first until the criterion's threshold is reached (``effect`` is the value after the
+RECP steps take, per tenant without RECP, the measure that pays for itself with the smallest investment; other
+steps are listed cheapest first until the criterion's threshold is reached (``effect`` is the value after the
 step, cumulative). A criterion no engine can move (a sanction in the window, a declared fact) gets the one step
 that would: wait for the sanction to leave the window, or establish the fact.
 """
@@ -13,6 +14,7 @@ import datetime as dt
 import math
 
 from greenpark.eip.criteria import Context, _participants
+from greenpark.eip.evidence import PlanMeasure
 from greenpark.eip.result import Criterion, GapAction
 from greenpark.reference import lookup
 
@@ -27,13 +29,18 @@ def _recp(ctx: Context, c: Criterion) -> list[GapAction]:
     r = ctx.recp_tenants()
     have = set(r["tenant_id"].astype(str)) if len(r) else set()
     need = math.ceil(float(c.threshold) * n - 1e-9) - len(have)  # type: ignore[arg-type]
-    cheapest = {}
+
+    # the cheapest way to one more enterprise applying RECP: a measure that pays for itself (annualised cost <= 0)
+    # with the smallest investment, else the smallest investment
+    def rank(m: PlanMeasure) -> tuple[bool, float]:
+        return (m.annual_cost_vnd > 0, m.capex_vnd)
+
+    cheapest: dict[str, PlanMeasure] = {}
     for m in ctx.evidence.measures:
-        if m.tenant_id not in have and (
-            m.tenant_id not in cheapest or m.annual_cost_vnd < cheapest[m.tenant_id].annual_cost_vnd
-        ):
+        best = cheapest.get(m.tenant_id)
+        if m.tenant_id not in have and (best is None or rank(m) < rank(best)):
             cheapest[m.tenant_id] = m
-    order = sorted(cheapest.values(), key=lambda m: m.annual_cost_vnd)
+    order = sorted(cheapest.values(), key=rank)
     steps = []
     for i, m in enumerate(order[: max(need, 0)], start=1):
         steps.append(

@@ -24,6 +24,10 @@
   monthly dewatered sludge;
 - ``renewables.csv``: one month of renewable certificates retired by the first anchor tenant (market-based
   Scope 2);
+- ``certificates.csv``, ``recp_measures.csv``, ``exchanges.csv``, ``compliance_events.csv`` and park.toml
+  ``[eip]``: the eco-industrial-park inputs (:mod:`~greenpark.example.eip`): two operating exchanges between
+  ISO 14001-certified tenants, one sanction before the 3-year window, RECP measures at one enterprise fewer than
+  20 % (the one Decree 35 Art. 37 criterion not met);
 - ``metadata.json``: the truth the generator knows, for end-to-end tests: per-tenant kWh (load,
   import, PV, export), water, fuel, production and waste totals, the WWTP events (parameter, start,
   end exclusive, peak, limit), the deliberate faults (file, line, column, value, reason, original)

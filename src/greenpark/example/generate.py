@@ -19,6 +19,7 @@ import pandas as pd
 
 from greenpark.errors import InputError
 from greenpark.example import assumptions, electricity, faults, fuels, renewables, tenants, timebase, waste, wastewater
+from greenpark.example import eip as eip_inputs
 from greenpark.example.series import MeterSeries
 
 log = logging.getLogger(__name__)
@@ -54,6 +55,10 @@ FILES = [
     "sludge.csv",
     "renewables.csv",
     "prices.csv",
+    "certificates.csv",
+    "recp_measures.csv",
+    "exchanges.csv",
+    "compliance_events.csv",
     "metadata.json",
 ]
 STEPS = [
@@ -97,7 +102,7 @@ def _park_toml(year: int) -> str:
     for name, by_year in TARGETS.items():
         inner = ", ".join(f"{y} = {v}" for y, v in by_year.items())
         lines.append(f"{name} = {{ {inner} }}")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n" + eip_inputs.EIP_TOML
 
 
 def _write_csv(df: pd.DataFrame, path: Path) -> None:
@@ -251,6 +256,9 @@ def write_example_park(
     claims = renewables.renewables_frame(tenant_df, import_kwh, year)
     _write_csv(claims, folder / "renewables.csv")
     _write_csv(_prices(year, float(water.truth["tenant_discharge_m3"])), folder / "prices.csv")
+    eip_frames = eip_inputs.eip_frames(tenant_df, year)
+    for name, frame in eip_frames.items():
+        _write_csv(frame, folder / f"{name}.csv")
 
     metadata = _metadata(
         seed,
@@ -275,6 +283,7 @@ def write_example_park(
         "claims": claims.to_dict("records"),
         "energy_kwh": float(claims["energy_kwh"].sum()),
     }
+    metadata["eip"] = eip_inputs.eip_truth(eip_frames, len(tenant_df))
     (folder / "metadata.json").write_text(
         json.dumps(metadata, indent=2, ensure_ascii=False, sort_keys=False) + "\n", encoding="utf-8"
     )
