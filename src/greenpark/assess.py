@@ -14,6 +14,9 @@ Stages and their dependencies::
           ├─ waste  ├─ (independent; run in a thread beside solar)
           ├─ energy ┘
           └─ solar (process pool inside the engine) ── plan (needs solar, energy, inventory)
+                                                       └─ eip (Decree 35 Art. 37, EIP Framework v2.0: the results
+                                                          above as evidence, plan measures and symbiosis proposals
+                                                          as its roadmap)
 
 Each stage calls one function of :mod:`greenpark.runs` (the application layer) on one
 :class:`~greenpark.runs.ParkYear`, so its figures equal the CLI's and the API's. A stage with
@@ -41,7 +44,7 @@ from greenpark.io.quality import data_quality_summary
 from greenpark.model import ParkData
 
 log = logging.getLogger(__name__)
-STAGES = ("load", "inventory", "water", "waste", "energy", "solar", "plan")
+STAGES = ("load", "inventory", "water", "waste", "energy", "solar", "plan", "eip")
 Progress = Callable[[str, str], None]
 
 
@@ -232,11 +235,12 @@ def _engine_stages(loaded: _Loaded, study_date: dt.date, workers: int, progress:
     gwp = assessment.meta["gwp"]
     with ThreadPoolExecutor(max_workers=1) as pool:
         solar_future = pool.submit(_run, "solar", assessment, lambda: runs.solar_for(py, study_date, workers), progress)
-        _run("water", assessment, lambda: runs.water_for(py), progress)
-        _run("waste", assessment, lambda: runs.waste_for(py, gwp), progress)
+        water = _run("water", assessment, lambda: runs.water_for(py), progress)
+        waste = _run("waste", assessment, lambda: runs.waste_for(py, gwp), progress)
         _run("energy", assessment, lambda: runs.energy_for(py), progress)
         solar = solar_future.result()
     _run("plan", assessment, lambda: _plan(py, inventory, solar), progress)
+    _run("eip", assessment, lambda: runs.eip_for(py, inventory, water, waste, solar), progress)
     return assessment
 
 
