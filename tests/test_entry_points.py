@@ -48,7 +48,7 @@ def answers(tmp_path_factory: pytest.TempPathFactory, example_park: Path) -> dic
     assert res.exit_code == 0, res.output
     a = json.loads((root / "report" / "assessment.json").read_text())
     assert {k: v["status"] for k, v in a["stages"].items()} == dict.fromkeys(
-        ("load", "inventory", "water", "waste", "energy", "solar", "plan"), "ok"
+        ("load", "inventory", "water", "waste", "energy", "solar", "plan", "eip"), "ok"
     )
     out["assess"] = {name: a[name] for name in out["cli"]}
 

@@ -136,7 +136,7 @@ def test_the_run_reports_every_stage_and_its_files(served: Served) -> None:
     assert run["error"] is None
     # the assessment's progress callback, stage by stage, then the rendering
     # the example park has data for every stage: each one ran, none failed and none was skipped
-    stages = ("load", "inventory", "water", "waste", "energy", "solar", "plan", "report")
+    stages = ("load", "inventory", "water", "waste", "energy", "solar", "plan", "eip", "report")
     assert run["stages"] == dict.fromkeys(stages, "ok"), run["stages"]
     assert run["stages_total"] == len(run["stages"])
     assert run["started_at"] <= run["finished_at"]

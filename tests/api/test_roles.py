@@ -72,6 +72,8 @@ MATRIX: list[tuple[str, str, str | None, tuple[int, int, int, int, int]]] = [
     ("GET", "/api/v1/parks/tiny/plan?year=2024", None, (422, 403, 403, 403, 401)),
     ("GET", "/api/v1/parks/tiny/tenants/t2/savings?year=2024", None, (200, 404, 200, 403, 401)),
     ("GET", "/api/v1/parks/tiny/water?year=2024", None, (200, 403, 200, 403, 401)),
+    # eco-industrial park criteria: park-wide, for the operator and the authority (Decree 35 Art. 40-41 certifiers)
+    ("GET", "/api/v1/parks/tiny/eip?year=2024", None, (200, 403, 200, 403, 401)),
     ("GET", "/api/v1/parks/tiny/waste?year=2024", None, (200, 403, 200, 403, 401)),
     ("GET", "/api/v1/parks/tiny/wwtps", None, (200, 403, 200, 403, 401)),
     ("GET", "/api/v1/parks/tiny/wwtps/wwtp1/series" + R, None, (200, 403, 200, 403, 401)),

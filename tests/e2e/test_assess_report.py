@@ -32,7 +32,7 @@ def test_assessment_recovers_the_example_truth(report, example_park):
     meta = example_truth(example_park)
     # every stage ran on the example park (it has data for all of them): none failed, none skipped
     stages = {name: s["status"] for name, s in a["stages"].items()}
-    assert stages == dict.fromkeys(("load", "inventory", "water", "solar", "waste", "energy", "plan"), "ok"), a[
+    assert stages == dict.fromkeys(("load", "inventory", "water", "solar", "waste", "energy", "plan", "eip"), "ok"), a[
         "stages"
     ]
     # the generator's deliberate exceedance episodes are what the WWTP section shows

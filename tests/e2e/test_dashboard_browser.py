@@ -337,6 +337,22 @@ def test_dashboard_in_a_browser(server: Server, browser: object) -> None:
     prov.goto(f"/parks/{PARK}/quality", status=403)
     prov.close()
 
+    # the eco-industrial park page, for the operator and the authority: the example's one Decree 35 gap
+    for who, user in (("operator-eip", "op"), ("authority-eip", "prov")):
+        s = Session(browser, srv, who)
+        s.sign_in(user)
+        s.goto(f"/parks/{PARK}/eip")
+        s.wait_done("#eip", timeout=300_000)  # computed behind the page (it sizes the tenants' PV for the roadmap)
+        assert s.page.locator("#eip-status").get_attribute("data-status") == "not_eligible"
+        assert s.page.locator("tr[data-criterion='D35-37.2c']").get_attribute("data-status") == "not_met"
+        # Art. 37(1)(a)-(c) and 37(2)(a)-(b) met; 37(2)(c) one enterprise short of 20 %
+        assert s.page.locator("table[data-framework=decree35] tr[data-status=met]").count() == 5
+        assert s.page.locator("#eip-roadmap tbody tr").count() >= 1
+        assert s.page.get_by_role("link", name="Eco-industrial park").count() == 1
+        s.shot(who)
+        assert not s.errors, s.errors
+        s.close()
+
     # later visits of every page, for the summary (each page's first visit is above)
     again = Session(browser, srv, "operator-again")
     again.sign_in("op")

@@ -49,7 +49,8 @@ def test_signed_out_goes_to_sign_in(app_client: TestClient) -> None:
 def test_operator_sees_every_page(app_client: TestClient) -> None:
     sign_in(app_client, "op")
     assert app_client.get("/", follow_redirects=False).headers["location"] == "/parks/tiny"
-    pages = ("/parks/tiny", "/parks/tiny/tenants/t1", "/parks/tiny/wwtp", "/parks/tiny/alerts", "/parks/tiny/quality")
+    pages = ("/parks/tiny", "/parks/tiny/tenants/t1", "/parks/tiny/wwtp", "/parks/tiny/alerts", "/parks/tiny/quality",
+             "/parks/tiny/eip")  # fmt: skip
     for path in pages:
         r = app_client.get(path)
         assert r.status_code == 200, (path, r.text[:500])
@@ -63,7 +64,7 @@ def test_tenant_reaches_only_its_own_page(app_client: TestClient) -> None:
     assert app_client.get("/", follow_redirects=False).headers["location"] == "/parks/tiny/tenants/t1"
     assert app_client.get("/parks/tiny/tenants/t1").status_code == 200
     assert app_client.get("/parks/tiny/tenants/t2").status_code == 404
-    for path in ("/parks/tiny", "/parks/tiny/alerts", "/parks/tiny/quality", "/parks/tiny/wwtp"):
+    for path in ("/parks/tiny", "/parks/tiny/alerts", "/parks/tiny/quality", "/parks/tiny/wwtp", "/parks/tiny/eip"):
         r = app_client.get(path, follow_redirects=False)
         assert r.status_code == 303 and r.headers["location"] == "/parks/tiny/tenants/t1", path
 
@@ -72,6 +73,7 @@ def test_authority_reads_without_quarantine_or_actions(app_client: TestClient) -
     sign_in(app_client, "auth")
     assert app_client.get("/parks/tiny").status_code == 200
     assert app_client.get("/parks/tiny/quality").status_code == 403
+    assert app_client.get("/parks/tiny/eip").status_code == 200  # Decree 35 Art. 40-41: the authority certifies
     alerts = app_client.get("/parks/tiny/alerts").text
     assert 'data-action="acknowledge"' not in alerts
 
@@ -110,7 +112,7 @@ def test_every_page_in_vietnamese_and_japanese_has_no_english_left(app_client: T
     sign_in(app_client, "op")
     park = tiny_park()
     names = {park.park.name, *(t.name for t in park.tenants), *(w.name for w in park.wwtps), "greenpark", "op"}
-    pages = ["", "/tenants", "/tenants/t1", "/wwtp", "/alerts", "/quality", "/reports"]
+    pages = ["", "/tenants", "/tenants/t1", "/wwtp", "/alerts", "/quality", "/reports", "/eip"]
     for path in pages:
         r = app_client.get(f"/parks/tiny{path}?lang={lang}")
         assert r.status_code == 200, path

@@ -20,7 +20,9 @@ from greenpark.api.aggregates import CachedReadings, UncachedReadings, data_year
 from greenpark.api.deps import ParkScope
 from greenpark.api.schemas import TenantSolarPublic
 from greenpark.api.service import Service
+from greenpark.eip import EipResult
 from greenpark.energy.verification import VerifiedSavings
+from greenpark.errors import GreenparkError
 from greenpark.ghg import InventoryResult, TenantInventory
 from greenpark.periods import year_bounds
 from greenpark.waste.assessment import WasteResult
@@ -170,6 +172,28 @@ def park_plan(service: Service, scope: ParkScope, year: int, wait: bool = True) 
         return runs.plan_for(_park_year(service, scope, year), inv, solar)
 
     return _cached(service, scope, year, ("plan",), compute, wait)  # type: ignore[no-any-return]
+
+
+def park_eip(service: Service, scope: ParkScope, year: int, wait: bool = True) -> EipResult | None:
+    """:func:`greenpark.runs.eip_for`: the park against Decree 35/2022 Art. 37 and the EIP Framework v2.0, on the
+    cached inventory, water, waste and solar results of ``year`` (a result that cannot be had is left to the run,
+    which records why and leaves its criteria unknown). Cached with ``year``: new readings of the two years before
+    it (the effluent's 3 years) do not refresh it until ``year``'s own readings change."""
+
+    def attempt(fn: Any) -> Any:
+        try:
+            return fn()
+        except GreenparkError:  # the run computes it again and records the reason beside the criteria
+            return None
+
+    def compute() -> EipResult:
+        inv = attempt(lambda: park_inventory(service, scope, year))
+        water = attempt(lambda: park_water(service, scope, year)) if scope.data.wwtps else None
+        waste = attempt(lambda: park_waste(service, scope, year))
+        solar = attempt(lambda: park_solar(service, scope, year)) if scope.data.roofs else None
+        return runs.eip_for(_park_year(service, scope, year), inv, water, waste, solar)
+
+    return _cached(service, scope, year, ("eip",), compute, wait)  # type: ignore[no-any-return]
 
 
 def default_baseline_year(service: Service, scope: ParkScope, year: int) -> int:

@@ -29,6 +29,7 @@ PERMISSIONS: dict[Role, frozenset[str]] = {
             "solar:read",
             "energy:read",
             "plan:read",
+            "eip:read",
             "reports:read",
             "reports:write",
             "users:admin",
@@ -59,6 +60,7 @@ PERMISSIONS: dict[Role, frozenset[str]] = {
             "inventory:read",
             "water:read",
             "waste:read",
+            "eip:read",
             "reports:read",
         }
     ),

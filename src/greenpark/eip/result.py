@@ -72,7 +72,8 @@ class GapAction(BaseModel):
     criterion_id: str
     action: Literal["measure", "symbiosis", "declare", "resolve", "wait", "fix"]
     tenant_id: str | None = None
-    description: str
+    description: str = Field(description="the step in English (renderers in other languages use action and subject)")
+    subject: str = Field(default="", description="language-neutral: the measure, 'giver > taker: material', a date")
     capex_vnd: float | None = Field(default=None, description="one-off cost, VND")
     annual_cost_vnd: float | None = Field(
         default=None, description="annualised cost net of savings, VND/yr (negative: it pays)"

@@ -37,14 +37,17 @@ def criterion_value(c: dict[str, Any], lang: str) -> tuple[str, str]:
 
 
 def evidence_text(c: dict[str, Any], lang: str) -> str:
-    """The evidence of a criterion in one cell: each item with its file and lines."""
+    """The evidence of a criterion in one cell, language-neutral: each item's file, stage or key, its lines and
+    its figure (``compliance_events.csv (dòng 3): 1``)."""
     t = translator(lang)
     parts = []
     for e in c["evidence"]:
         lines = ", ".join(map(str, e["lines"][:12])) + (" …" if len(e["lines"]) > 12 else "")
         where = e["subject"] + (" " + t("eip.lines", lines=lines) if e["lines"] else "")
-        parts.append(f"{e['text']} [{where}]" if where else e["text"])
-    return "; ".join(parts)
+        value = e["value"]
+        shown = value if isinstance(value, str) else (format_number(value, lang, 2) if value is not None else "")
+        parts.append(f"{where}: {shown}" if shown else where)
+    return "; ".join(p for p in parts if p)
 
 
 def missing_text(items: list[dict[str, Any]], lang: str) -> str:
@@ -165,7 +168,7 @@ def write_dossier(result: dict[str, Any], path: str | Path, lang: str = "vi") ->
         _table(
             doc,
             [t("eip.col.id"), t("eip.col.step"), t("eip.col.capex"), t("eip.col.annual"), t("eip.col.months")],
-            [[a["criterion_id"], f"{t('eip.action.' + a['action'])}: {a['description']}",
+            [[a["criterion_id"], t("eip.action." + a["action"]) + (f": {a['subject']}" if a["subject"] else ""),
               format_number(a["capex_vnd"] / 1e6 if a["capex_vnd"] is not None else None, lang, 0),
               format_number(a["annual_cost_vnd"] / 1e6 if a["annual_cost_vnd"] is not None else None, lang, 0),
               format_number(a["months"], lang, 0)] for a in result["roadmap"]],

@@ -94,6 +94,8 @@ def render(request: Request, name: str, who: Principal | None, status: int = 200
             nav.append((f"/parks/{park_id}/tenants", t("nav.tenants")))
         if allowed(who.role, "water:read"):
             nav.append((f"/parks/{park_id}/wwtp", t("nav.wwtp")))
+        if allowed(who.role, "eip:read"):
+            nav.append((f"/parks/{park_id}/eip", t("nav.eip")))
         if allowed(who.role, "alerts:read"):
             nav.append((f"/parks/{park_id}/alerts", t("nav.alerts")))
         if allowed(who.role, "quarantine:read"):
@@ -390,6 +392,22 @@ def wwtp_page(park_id: str, request: Request) -> Response:
         calendar=_calendar_months(calendar, year) if calendar else None,
         pending=pending,
         retry_ms=PENDING_RETRY_MS,
+    )
+
+
+@router.get("/parks/{park_id}/eip", response_class=HTMLResponse)
+def eip_page(park_id: str, request: Request) -> Response:
+    """The eco-industrial park page (operator, authority): Decree 35 Art. 37 and EIP Framework v2.0 criteria, the
+    park's status, eco-enterprises and the roadmap, from the API's service module (pending while computed)."""
+    gate = park_wide(request, park_id, "eip:read")
+    if isinstance(gate, Response):
+        return gate
+    service, who, scope = gate
+    year = _year(request, service, scope)
+    pending: list[str] = []
+    eip = _ready(pending, "eip", engines.park_eip, service, scope, year)
+    return render(
+        request, "eip.html", who, park_id=park_id, year=year, eip=eip, pending=pending, retry_ms=PENDING_RETRY_MS
     )
 
 

@@ -16,6 +16,7 @@ from greenpark.api import engines
 from greenpark.api.deps import ParkScope, ServiceDep, allow
 from greenpark.api.problems import ProblemError
 from greenpark.api.schemas import TenantSolarPublic
+from greenpark.eip import EipResult
 from greenpark.energy.verification import VerifiedSavings
 from greenpark.errors import NoDataError
 from greenpark.ghg import InventoryResult, TenantInventory
@@ -29,6 +30,7 @@ WasteRead = Annotated[ParkScope, Depends(allow("waste:read"))]
 SolarRead = Annotated[ParkScope, Depends(allow("solar:read"))]
 EnergyRead = Annotated[ParkScope, Depends(allow("energy:read"))]
 PlanRead = Annotated[ParkScope, Depends(allow("plan:read"))]
+EipRead = Annotated[ParkScope, Depends(allow("eip:read"))]
 Year = Annotated[
     int | None,
     Query(ge=1990, le=2100, description="calendar year (park local); default: the latest year with all 12 months"),
@@ -168,3 +170,11 @@ def get_plan(scope: PlanRead, service: ServiceDep, year: Year = None) -> dict[st
     inventory and the tenants' solar offers (the same JSON as ``greenpark plan --json``). The first answer for a year
     sizes every tenant's rooftop PV (seconds per tenant); later ones come from the cache."""
     return engines.park_plan(service, scope, _year(service, scope, year))  # type: ignore[return-value]
+
+
+@router.get("/parks/{park_id}/eip", responses=ERRORS)
+def get_eip(scope: EipRead, service: ServiceDep, year: Year = None) -> EipResult:
+    """The park against Decree 35/2022/ND-CP Art. 37 and the International EIP Framework v2.0: each criterion
+    met / not_met / unknown with value, threshold, evidence and what is missing; eco-enterprises; the park's status;
+    the roadmap (the same JSON as ``greenpark eip --json``). For the operator and the authority."""
+    return engines.park_eip(service, scope, _year(service, scope, year))  # type: ignore[return-value]
