@@ -41,7 +41,7 @@ def answers(tmp_path_factory: pytest.TempPathFactory, example_park: Path) -> dic
         return json.loads(res.stdout)
 
     out: dict[str, dict[str, Any]] = {"cli": {}, "assess": {}, "api": {}}
-    for name in ("inventory", "water", "waste", "solar", "energy", "plan"):
+    for name in ("inventory", "water", "waste", "solar", "energy", "plan", "eip"):
         out["cli"][name] = cli(name, str(park), "--year", YEAR)
     res = runner.invoke(app, ["assess", str(park), "--year", YEAR, "--store", url, "--no-pdf", "--out",
                               str(root / "report"), "--json"])  # fmt: skip
@@ -67,7 +67,7 @@ def answers(tmp_path_factory: pytest.TempPathFactory, example_park: Path) -> dic
                 assert r.status_code == 200, r.text
                 return r.json()
 
-            for name in ("inventory", "water", "waste", "energy", "plan"):
+            for name in ("inventory", "water", "waste", "energy", "plan", "eip"):
                 out["api"][name] = get(f"/{name}")
             out["api"]["solar"] = {
                 t["tenant_id"]: get(f"/tenants/{t['tenant_id']}/solar")["offer"] for t in a["solar"]["tenants"]
@@ -161,3 +161,18 @@ def test_plan_is_one_figure(answers: dict[str, dict[str, Any]]) -> None:
         assert seen[entry][:2] == cli[:2]
         assert seen[entry][2].keys() == cli[2].keys()
         assert seen[entry][2] == pytest.approx(cli[2], rel=1e-6), entry
+
+
+def test_eip_is_one_answer(answers: dict[str, dict[str, Any]]) -> None:
+    """The same criteria, values, eco-enterprises and roadmap steps by every door (each sizes the tenants' PV)."""
+    seen = {
+        entry: (
+            r["park_status"],
+            [(c["id"], c["status"], c["value"] if c["value"] is None else round(c["value"], 9)) for c in r["criteria"]],
+            [(e["tenant_id"], e["status"]) for e in r["eco_enterprises"]],
+            [(a["criterion_id"], a["tenant_id"], a["subject"]) for a in r["roadmap"]],
+        )
+        for entry, r in _entries(answers, "eip")
+    }
+    assert seen["cli"] == seen["assess"] == seen["api"]
+    assert seen["cli"][0] == "not_eligible" and len(seen["cli"][1]) == 23

@@ -651,8 +651,8 @@ def eip_for(
         stages=stages,
     )
     result = assess_eip(py.data, py.year, evidence)
-    if solar is None:
-        result.notes.append("rooftop PV measures were not sized for this run (greenpark assess sizes them)")
+    if solar is None and py.data.roofs:
+        result.notes.append("rooftop PV measures were not sized for this run (without --no-solar they are)")
     return result
 
 

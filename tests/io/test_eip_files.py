@@ -114,3 +114,32 @@ def test_template_has_the_eip_files_with_vietnamese_labels(tmp_path):
     assert ws.cell(row=1, column=3).value == "category"
     assert ws.cell(row=1, column=3).comment.text.startswith("Nhóm\n")
     assert "[eip]" in (tmp_path / "t" / "park.toml").read_text(encoding="utf-8")
+
+
+def test_workbook_park_sheet_takes_eip_rows(make_park, tmp_path):
+    import csv
+    import io
+
+    from openpyxl import Workbook
+
+    folder = make_park(exchanges=EXCHANGES)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "park"
+    for row in [("key", "value"), ("id", "tiny"), ("name", "Tiny Park"), ("latitude", 10.8), ("longitude", 106.95),
+                ("area_ha", 12), ("eip.basic_services", "electricity|water"), ("eip.green_space_ha", 1.5),
+                ("eip.coordination_mechanism", "QC 01/2024")]:  # fmt: skip
+        ws.append(list(row))
+    for path in sorted(folder.glob("*.csv")):
+        sheet = wb.create_sheet(path.stem)
+        for r in csv.reader(io.StringIO(path.read_text(encoding="utf-8"))):
+            sheet.append(r)
+    wb.save(tmp_path / "park.xlsx")
+    read = read_park_folder(tmp_path / "park.xlsx")
+    eip = read.data.park.eip
+    assert eip is not None and eip.basic_services == ["electricity", "water"]
+    assert (eip.green_space_ha, eip.coordination_mechanism) == (1.5, "QC 01/2024")
+    # the same rejects as the folder, named by workbook and sheet
+    assert [(int(r.line), r.field) for r in read.rejects.itertuples() if r.file == "park.xlsx:exchanges"] == [
+        (3, "to_tenant_id"), (5, "until"), (6, "to_tenant_id")
+    ]  # fmt: skip

@@ -4,6 +4,7 @@ Vietnamese registration dossier draft (``dossier-eip-<park>-<year>.docx``)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Annotated, Any
@@ -100,10 +101,14 @@ def register(app: typer.Typer) -> None:
         out: Annotated[
             Path | None, typer.Option("--out", help="Write eip.json and the Vietnamese dossier draft (DOCX) here.")
         ] = None,
+        no_solar: Annotated[
+            bool, typer.Option("--no-solar", help="Do not size rooftop PV (faster; the roadmap lists no PV step).")
+        ] = False,
     ) -> None:
         """Eco-industrial park: Decree 35/2022 Art. 37 and EIP Framework v2.0 criteria, eco-enterprises, roadmap."""
         with park_year(park, year, store, quiet=as_json) as py:
-            result = runs.eip_for(py)
+            solar = None if no_solar or not py.data.roofs else runs.solar_for(py, dt.date.today())
+            result = runs.eip_for(py, solar=solar)
         if as_json:
             print_json(result.model_dump(mode="json"))
         else:
