@@ -395,7 +395,7 @@ def test_reports_page(server: Server, browser: object) -> None:
     print(f"report of {YEAR} (9 tenants, en, with PDF) done in {time.perf_counter() - t0:.1f} s from the click")
     row = page.locator("tr[data-report]").first
     assert row.locator(".status").inner_text() == "done"
-    assert row.locator(".progress").inner_text().startswith("8 of 8 stages"), row.locator(".progress").inner_text()
+    assert row.locator(".progress").inner_text().startswith("9 of 9 stages"), row.locator(".progress").inner_text()
     assert [a.get_attribute("data-file") for a in row.locator("a[data-file]").all()] == [
         "report.html",
         "report.pdf",

@@ -26,7 +26,7 @@ def _eip_json() -> dict:
 
 
 def _row(html: str, cid: str) -> list[str]:
-    m = re.search(rf"<tr><td>{re.escape(cid)} .*?</tr>", html, re.S)
+    m = re.search(rf"<tr><td[^>]*>{re.escape(cid)} .*?</tr>", html, re.S)
     assert m, cid
     return [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", m.group(0), re.S)]
 

@@ -74,6 +74,9 @@ class GapAction(BaseModel):
     tenant_id: str | None = None
     description: str = Field(description="the step in English (renderers in other languages use action and subject)")
     subject: str = Field(default="", description="language-neutral: the measure, 'giver > taker: material', a date")
+    measure: str | None = Field(default=None, description="the plan engine's measure code")
+    material: str | None = Field(default=None, description="the exchanged material (symbiosis steps)")
+    taker: str | None = Field(default=None, description="the receiving tenant (symbiosis steps)")
     capex_vnd: float | None = Field(default=None, description="one-off cost, VND")
     annual_cost_vnd: float | None = Field(
         default=None, description="annualised cost net of savings, VND/yr (negative: it pays)"

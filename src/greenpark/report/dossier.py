@@ -17,7 +17,7 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
-from greenpark.i18n import format_date, format_number, format_percent, translator
+from greenpark.i18n import format_date, format_number, format_percent, label, material_label, translator
 
 
 def _value(v: Any, unit: str, lang: str) -> str:
@@ -54,6 +54,19 @@ def missing_text(items: list[dict[str, Any]], lang: str) -> str:
     """What is missing, translated by code."""
     t = translator(lang)
     return "; ".join(t(m["code"], subject=m["subject"]) for m in items)
+
+
+def step_text(a: dict[str, Any], lang: str) -> str:
+    """A roadmap step in the reader's language: the action, the tenant and the measure's or material's name."""
+    t = translator(lang)
+    head = t("eip.action." + a["action"])
+    if a.get("measure"):
+        return f"{head}: {a['tenant_id']} {label('measure', a['measure'], lang)}"
+    if a.get("material"):
+        return f"{head}: {a['tenant_id']} → {a['taker']} {material_label(a['material'], lang)}"
+    if a["action"] == "wait" and a.get("subject"):
+        return f"{head}: {format_date(a['subject'], lang)}"
+    return f"{head}: {t('eip.criterion.' + a['criterion_id'])}"
 
 
 def _table(doc: Any, header: list[str], rows: list[list[str]]) -> None:
@@ -168,7 +181,7 @@ def write_dossier(result: dict[str, Any], path: str | Path, lang: str = "vi") ->
         _table(
             doc,
             [t("eip.col.id"), t("eip.col.step"), t("eip.col.capex"), t("eip.col.annual"), t("eip.col.months")],
-            [[a["criterion_id"], t("eip.action." + a["action"]) + (f": {a['subject']}" if a["subject"] else ""),
+            [[a["criterion_id"], step_text(a, lang),
               format_number(a["capex_vnd"] / 1e6 if a["capex_vnd"] is not None else None, lang, 0),
               format_number(a["annual_cost_vnd"] / 1e6 if a["annual_cost_vnd"] is not None else None, lang, 0),
               format_number(a["months"], lang, 0)] for a in result["roadmap"]],
