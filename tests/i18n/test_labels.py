@@ -117,3 +117,18 @@ def test_the_park_without_a_full_year_estimate_note_reads_in_each_language():
     )
     ja = "工業団地の通年推計値なし：T03, T07 に推計値がありません（カバー率が低すぎるか未計測）"
     assert i18n.phrase(note, "ja") == ja
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "no flow measured and no tenant discharge volumes: volume-based figures left out",  # water.efficiency
+        "no inlet COD: TOW unknown",  # water.ghg_link
+        "no outlet total N: effluent nitrogen unknown",  # water.ghg_link
+    ],
+)
+def test_the_wwtp_notes_of_a_plant_without_flow_or_lab_data_have_templates(note):
+    """A WWTP without flow, inlet COD or outlet N (the tiny park's) writes these notes; their templates were lost
+    once when two engineers each removed the other's copy of a duplicate: the report run then failed."""
+    assert i18n.phrase(f"wwtp1: {note}", "vi") != f"wwtp1: {note}"
+    assert i18n.phrase(f"wwtp1: {note}", "ja") != f"wwtp1: {note}"
