@@ -5,7 +5,7 @@ the engines need (aggregations run inside the database), runs the engines and
 returns an :class:`Assessment`: one JSON-able dict per stage plus the status and
 time of every stage. It holds no formulas: each figure comes from an engine.
 ``assess_park`` runs the same stages on a park whose store is already open (the live
-service's, under its lock).
+service's).
 
 Stages and their dependencies::
 
@@ -33,7 +33,6 @@ import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -155,14 +154,11 @@ def assess_park(
     study_date: dt.date | None = None,
     workers: int = 2,
     progress: Progress | None = None,
-    store_lock: AbstractContextManager[Any] | None = None,
 ) -> Assessment:
     """Assess a park already loaded from a store that stays open (the live service's).
 
     The same stages as :func:`assess`. The store is used only by the first stages (the year's
-    tables and the inventory), inside ``store_lock`` when given: the service serialises its
-    store calls on one lock, and holding it only for these stages lets ingestion go on while
-    the engines (solar, water, waste, energy, plan) run.
+    tables and the inventory); the store serves other threads meanwhile (ingestion goes on).
 
     Parameters
     ----------
@@ -170,21 +166,17 @@ def assess_park(
         The park's objects and tables, as the store loaded them.
     store : Store
         The open store holding the park's readings; not closed here.
-    store_lock : context manager, optional
-        Held around every store call (e.g. the service's lock).
-
     Other parameters are those of :func:`assess`.
     """
     study_date = study_date or dt.date.today()
     t_load = time.perf_counter()
     if progress:
         progress("load", "start")
-    with store_lock if store_lock is not None else nullcontext():
-        loaded = _store_stages(data, store, year, gwp, study_date, progress, t_load)
+    loaded = _store_stages(data, store, year, gwp, study_date, progress, t_load)
     return _engine_stages(loaded, study_date, workers, progress)
 
 
-#: the year's tables every stage reads (asked of the store in the load stage, under the store lock)
+#: the year's tables every stage reads (asked of the store in the load stage)
 _TABLES: tuple[tuple[runs.Grain, runs.By], ...] = (
     ("month", "tenant"),
     ("month", "meter"),

@@ -43,6 +43,13 @@ class StoreError(GreenparkError, RuntimeError):
     """The store cannot be opened or a query on it failed."""
 
 
+class StoreUnavailableError(StoreError):
+    """The database cannot be reached, or did not answer within the statement or lock timeout; try again later.
+
+    The service answers 503 with ``Retry-After`` (the request may be sent again as it is).
+    """
+
+
 class ParkNotFoundError(StoreError, KeyError):
     """The park id is not in the store."""
 

@@ -39,6 +39,25 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=0, le=65535)
 
+    # the store's connections (PostgreSQL; the embedded store has one file and a cursor per thread)
+    store_pool_min: int = Field(default=2, ge=1, description="PostgreSQL connections kept open")
+    store_pool_max: int = Field(default=12, ge=1, description="PostgreSQL connections open at most")
+    store_pool_timeout_s: float = Field(
+        default=10.0, gt=0, description="longest wait for a free connection before a request answers 503"
+    )
+    store_connect_timeout_s: float = Field(default=10.0, gt=0, description="longest wait to connect to PostgreSQL")
+    store_statement_timeout_s: float = Field(
+        default=30.0, gt=0, description="PostgreSQL statement_timeout of the service's connections (then 503)"
+    )
+    store_lock_timeout_s: float = Field(
+        default=5.0, gt=0, description="PostgreSQL lock_timeout: longest wait for a locked table or row (then 503)"
+    )
+    store_retries: int = Field(
+        default=3, ge=0, description="retries of a store call after a transient error (connection lost, deadlock)"
+    )
+    store_retry_backoff_s: float = Field(default=0.2, ge=0, description="wait before the first retry, then doubled")
+    ready_timeout_s: float = Field(default=2.0, gt=0, description="longest wait of /ready for the store's answer")
+
     # bootstrap: the first operator, created at start when the store has no user yet. No default password:
     # ``greenpark serve`` refuses to start without one (``--example`` makes a random one and prints it)
     admin_username: str = "admin"
@@ -85,6 +104,13 @@ class Settings(BaseSettings):
     ingest_max_ahead_h: float = Field(
         default=24.0, ge=0, description="readings stamped more than this far ahead of the server clock are rejected"
     )
+    quarantine_rows_per_sender: int = Field(
+        default=2_000,
+        ge=1,
+        description="rejected rows one sender may add to the quarantine one by one per window; beyond, they are "
+        "kept as one summary row per field (and still counted in the answer)",
+    )
+    quarantine_window_s: float = Field(default=60.0, gt=0, description="the window of quarantine_rows_per_sender")
     mqtt_enabled: bool = False
     mqtt_host: str = "127.0.0.1"
     mqtt_port: int = 1883

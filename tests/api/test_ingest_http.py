@@ -8,7 +8,9 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
-from service_fixtures import Callers, batch, quarter_hours
+from service_fixtures import Callers, batch, make_callers, quarter_hours, test_settings
+
+from greenpark.server import create_app
 
 pytestmark = pytest.mark.timeout(120)
 URL = "/api/v1/parks/tiny/readings"
@@ -29,6 +31,8 @@ def test_batch_is_written_and_a_resent_batch_changes_nothing(client: TestClient,
         "received": 8,
         "accepted": 8,
         "rejected": 0,
+        "held_out": 0,
+        "summarised": 0,
         "rejects": [],
         "alerts_opened": [],
     }
@@ -251,3 +255,50 @@ def test_too_many_rows_are_refused_from_the_bytes(store) -> None:  # type: ignor
         csv = "meter_id,timestamp,value\n" + "".join(f"e1,2024-03-01T08:{m:02d}:00,1\n" for m in range(11))
         r = c.post(URL, content=csv, headers={**h, "Content-Type": "text/csv"})
         assert r.status_code == 413 and "11 rows" in r.json()["detail"]
+
+
+# -- validate before commit (issue 16, item 3): plausibility bounds, the sender's quarantine budget ------------------
+def test_values_beyond_the_meters_bound_are_held_out_with_the_reason(client: TestClient, callers: Callers) -> None:
+    # 100 quarter hours of e1 (no bound stated in meters.csv): 99 x 2.0 kWh and one 5,000,000 kWh spike. The history
+    # bound (reference quality/vee_rules: 10 x the 99th percentile of the meter's values, at least 96 values): the
+    # 99th percentile interpolates at position 0.99 x (100 - 1) = 98.01 of the sorted values, between 2.0 (index 98)
+    # and 5,000,000 (index 99): 2 + 0.01 x (5,000,000 - 2) = 50,001.98; the bound 10 x 50,001.98 = 500,019.8 kWh.
+    body = quarter_hours("e1", "2024-03-01T00:00:00+07:00", 100, 2.0)
+    body[40]["value"] = 5_000_000
+    r = client.post(URL, json=body, headers=callers.headers["operator"])
+    assert r.status_code == 200, r.text
+    out = r.json()
+    assert (out["received"], out["accepted"], out["rejected"], out["held_out"]) == (100, 99, 0, 1)
+    assert _stored(callers, "e1") == [2.0] * 99
+    held = callers.service.store.held_out("tiny")
+    assert held[["line", "meter_id", "value", "bound", "rule_id"]].values.tolist() == [
+        ["41", "e1", 5e6, pytest.approx(500_019.8), "vee.history_bound"]
+    ]
+    assert "above the bound 500,019.8 kWh" in held["reason"].iloc[0]
+
+
+def test_a_senders_rejects_beyond_its_budget_are_summarised(store) -> None:  # type: ignore[no-untyped-def]
+    app = create_app(test_settings(quarantine_rows_per_sender=5, quarantine_window_s=3600), store=store)
+    with TestClient(app) as client:
+        h = make_callers(app.state.service).headers
+        bad = batch([("e1", f"2024-03-01T08:{m:02d}:00", "abc") for m in range(12)])
+        out = client.post(URL, json=bad, headers=h["operator"]).json()
+        # every rejected row is counted; 5 kept one by one, the other 7 in one summary row (all field 'value')
+        assert (out["received"], out["rejected"], out["summarised"]) == (12, 12, 7)
+        q = client.get("/api/v1/parks/tiny/quarantine", headers=h["operator"]).json()
+        assert q["count"] == 6
+        assert [row["line"] for row in q["data"]] == ["1", "2", "3", "4", "5", "6-12"]
+        summary = q["data"][-1]
+        assert summary["value"] == "7 rows" and "over its quarantine budget of 5 rows per 3600 s" in summary["reason"]
+        # the budget is per sender: the device still has its own
+        dev = client.post(URL, json=bad[:3], headers=h["device"]).json()
+        assert (dev["rejected"], dev["summarised"]) == (3, 0)
+        page = client.get("/api/v1/parks/tiny/quarantine?limit=2&offset=6", headers=h["operator"]).json()
+        assert page["count"] == 9 and [row["line"] for row in page["data"]] == ["1", "2"]
+
+
+def test_an_empty_batch_is_an_empty_answer(client: TestClient, callers: Callers) -> None:
+    for url in (URL, "/api/v1/parks/tiny/wastewater"):
+        r = client.post(url, json=[], headers=callers.headers["operator"])
+        assert r.status_code == 200, r.text
+        assert (r.json()["received"], r.json()["accepted"], r.json()["rejected"]) == (0, 0, 0)

@@ -26,6 +26,7 @@ R = "?start=2024-03-01T00:00:00&end=2024-03-02T00:00:00"
 # (method, path template, body key) -> expected status for operator, tenant (t1), authority, device, anonymous
 MATRIX: list[tuple[str, str, str | None, tuple[int, int, int, int, int]]] = [
     ("GET", "/api/v1/health", None, (200, 200, 200, 200, 200)),
+    ("GET", "/api/v1/ready", None, (200, 200, 200, 200, 200)),
     ("GET", "/api/v1/auth/me", None, (200, 200, 200, 200, 401)),
     # a device cannot make tokens (an operator makes them for it)
     ("POST", "/api/v1/auth/tokens", "token", (201, 201, 201, 403, 401)),

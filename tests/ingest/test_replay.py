@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import threading
 import time
 from pathlib import Path
 
@@ -33,7 +32,7 @@ def _reading(ts: str, value: float, seq: int | None = None) -> bytes:
 def test_replay_writes_the_latest_reading_once(tmp_path: Path) -> None:
     store = open_store(f"duckdb:///{tmp_path / 'store.duckdb'}")
     store.save_park(tiny_park())
-    ingestor = Ingestor(store, threading.RLock(), store.load_park)
+    ingestor = Ingestor(store, store.load_park)
     spool = Spool(tmp_path / "spool", max_bytes=2**20)
     spool.append(
         [

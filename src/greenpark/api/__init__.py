@@ -9,22 +9,26 @@ the endpoints, the roles and the ingestion formats.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
+from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
+from starlette.concurrency import run_in_threadpool
 
 from greenpark import __version__
 from greenpark.api import docs, problems
 from greenpark.api.engines import warm
 from greenpark.api.headers import SecurityHeaders
+from greenpark.api.problems import problem_response
 from greenpark.api.report_runs import ReportRuns, reports_folder
 from greenpark.api.routes import alerts, auth, ingest, parks, reports, results, wwtp
-from greenpark.api.schemas import Health
-from greenpark.api.service import Service
+from greenpark.api.schemas import Health, Ready
+from greenpark.api.service import Service, store_options
 from greenpark.settings import Settings, get_settings
 from greenpark.store import open_store
 from greenpark.store.base import Store
@@ -46,8 +50,7 @@ def create_api(settings: Settings | None = None, store: Store | None = None) -> 
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         own = store is None
         if store is None:
-            s: Store = open_store(settings.store_url)
-            s.migrate()
+            s: Store = open_store(settings.store_url, store_options(settings))
         else:
             s = store
         service = Service(settings, s)
@@ -86,8 +89,8 @@ def create_api(settings: Settings | None = None, store: Store | None = None) -> 
     api = APIRouter(prefix=API_PREFIX)
 
     @api.get("/health", response_model=Health, tags=["health"])
-    def health() -> Health:
-        """Liveness; no authentication."""
+    async def health() -> Health:
+        """Liveness: the process answers (on the event loop, touching no database); no authentication."""
         service: Service = app.state.service
         mqtt = service.mqtt
         return Health(
@@ -99,6 +102,28 @@ def create_api(settings: Settings | None = None, store: Store | None = None) -> 
             mqtt_stats=mqtt.stats() if mqtt else None,
             version=__version__,
         )
+
+    @api.get(
+        "/ready",
+        response_model=Ready,
+        tags=["health"],
+        responses={503: {"description": "a dependency is down (problem+json naming it)"}},
+    )
+    async def ready() -> Ready | JSONResponse:
+        """Readiness: the store answers a cheap query and, with MQTT configured, the broker is connected; 503
+        (problem+json saying what is down) otherwise. No authentication."""
+        service: Service = app.state.service
+        try:
+            down = await asyncio.wait_for(
+                run_in_threadpool(service.readiness), timeout=service.settings.ready_timeout_s
+            )
+        except TimeoutError:
+            down = {"store": f"no answer within {service.settings.ready_timeout_s:g} s"}
+        failing = {k: v for k, v in down.items() if v is not None}
+        if failing:
+            detail = "; ".join(f"{k}: {v}" for k, v in failing.items())
+            return problem_response(503, "Not ready", detail, {"Retry-After": "5"}, down=sorted(failing))
+        return Ready(status="ready", checks=sorted(down))
 
     for module in (auth, parks, ingest, alerts, results, wwtp, reports):
         api.include_router(module.router)

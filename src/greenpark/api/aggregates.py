@@ -67,9 +67,8 @@ def consumption_uncached(
     """The store's answer, asked once and not kept: for an engine whose own result is cached (one tenant's solar
     offer or savings). Kept per month, 48 tenants' hourly years would push the pages' aggregates out of the cache.
     """
-    with service.lock:
-        _refuse_when_stopping(service)
-        return service.store.consumption(park_id, start, end, grain=grain, by=by, tenant_id=tenant_id)  # type: ignore[arg-type]
+    _refuse_when_stopping(service)
+    return service.store.consumption(park_id, start, end, grain=grain, by=by, tenant_id=tenant_id)  # type: ignore[arg-type]
 
 
 def _assemble(
@@ -121,15 +120,14 @@ def meter_gaps(service: Service, park_id: str, start: dt.datetime, end: dt.datet
     months = [a.strftime("%Y-%m") for a, _ in month_chunks(start, end, zone)]
 
     def compute() -> pd.DataFrame:
-        with service.lock:
-            _refuse_when_stopping(service)
-            return service.store.meter_gaps(park_id, start, end)
+        _refuse_when_stopping(service)
+        return service.store.meter_gaps(park_id, start, end)
 
     return service.cached_span(park_id, months, ("meter_gaps", start.isoformat(), end.isoformat()), compute)
 
 
 def _refuse_when_stopping(service: Service) -> None:
-    """Background computations must not read a store that shutdown is about to close (call under the lock)."""
+    """Background computations must not start reading a store that shutdown is about to close."""
     if service.stopping.is_set():
         raise RuntimeError("the service is stopping; the store is not read any more")
 
@@ -180,7 +178,7 @@ class CachedReadings:
 
 
 class UncachedReadings(CachedReadings):
-    """The store itself under the service's lock, nothing kept: for an engine whose own result is cached (one
+    """The store itself, nothing kept: for an engine whose own result is cached (one
     tenant's solar offer or savings); kept per month, 48 tenants' hourly years would push the pages' aggregates out
     of the cache."""
 
@@ -203,16 +201,13 @@ class UncachedReadings(CachedReadings):
         by: Literal["meter", "tenant"] = "meter",
         grain: Literal["month", "year"] = "month",
     ) -> pd.DataFrame:
-        with self.service.lock:
-            _refuse_when_stopping(self.service)
-            return self.service.store.coverage(park_id, start, end, by=by, grain=grain)
+        _refuse_when_stopping(self.service)
+        return self.service.store.coverage(park_id, start, end, by=by, grain=grain)
 
     def years_with_data(self, park_id: str) -> list[int]:
-        with self.service.lock:
-            _refuse_when_stopping(self.service)
-            return self.service.store.years_with_data(park_id)
+        _refuse_when_stopping(self.service)
+        return self.service.store.years_with_data(park_id)
 
     def data_span(self, park_id: str) -> tuple[pd.Timestamp, pd.Timestamp] | None:
-        with self.service.lock:
-            _refuse_when_stopping(self.service)
-            return self.service.store.data_span(park_id)
+        _refuse_when_stopping(self.service)
+        return self.service.store.data_span(park_id)

@@ -15,11 +15,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from greenpark.errors import GreenparkError, InputError, ParkNotFoundError, ReferenceDataError
+from greenpark.errors import GreenparkError, InputError, ParkNotFoundError, ReferenceDataError, StoreUnavailableError
 
 log = logging.getLogger(__name__)
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
+#: seconds a client is asked to wait before sending again a request the store could not serve (503)
+RETRY_AFTER_S = 1
 
 
 class ProblemError(Exception):
@@ -86,6 +88,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(GreenparkError)
     async def _domain(_: Request, exc: GreenparkError) -> JSONResponse:
+        if isinstance(exc, StoreUnavailableError):  # the request may be sent again as it is
+            log.warning("store unavailable: %s", exc)
+            return problem_response(503, "Store unavailable", str(exc), {"Retry-After": str(RETRY_AFTER_S)})
         status = _status_of(exc)
         if status >= 500:
             log.exception("store or engine failure")

@@ -7,8 +7,9 @@ these folders, so it survives a restart; a run found ``queued`` or ``running`` a
 process that stopped, and is marked failed.
 
 One run at a time per park: the engines (solar's process pool, the PDF) take both cores of a small
-server for tens of seconds. The run uses the service's own store under the service's lock, and only
-for the stages that read it (the year's tables and the inventory), so ingestion goes on meanwhile.
+server for tens of seconds. The run reads the service's own store (its pool or cursors, beside the
+requests and ingestion, which go on meanwhile) only in the stages that need it (the year's tables and the
+inventory).
 """
 
 from __future__ import annotations
@@ -255,7 +256,6 @@ class ReportRuns:
                 run.year,
                 workers=service.settings.report_workers,
                 progress=lambda stage, state: self._progress(run, stage, state),
-                store_lock=service.lock,
             )
             self._progress(run, REPORT_STAGE, "start")
             write_report(assessment.to_json(), out, lang=run.lang, pdf=run.pdf)

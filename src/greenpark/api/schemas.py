@@ -300,11 +300,18 @@ class IngestRejected(BaseModel):
 
 
 class IngestReportPublic(BaseModel):
-    """What happened to a batch: received = accepted + rejected."""
+    """What happened to a batch: received = accepted + rejected + held_out.
+
+    ``held_out``: readings beyond their meter's plausible bound (VEE), kept apart with the reason (the quality page,
+    ``greenpark accept``). ``summarised``: rejected rows kept in the quarantine within summary rows, not one by one
+    (the sender was over its quarantine budget).
+    """
 
     received: int
     accepted: int
     rejected: int
+    held_out: int = 0
+    summarised: int = 0
     rejects: list[IngestRejected]
     alerts_opened: list[str]
 
@@ -359,6 +366,13 @@ class OverviewPublic(BaseModel):
     month_consumption_by_tenant: list[ConsumptionRow]
     open_alerts: int
     results: dict[str, Any] = Field(default_factory=dict)
+
+
+class Ready(BaseModel):
+    """The service is ready: every dependency checked (``store``, and ``mqtt`` when configured) answers."""
+
+    status: str
+    checks: list[str]
 
 
 class Health(BaseModel):

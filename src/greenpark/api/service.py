@@ -1,8 +1,15 @@
 """The running service: settings, store, service tables, ingestion, alerts and background workers.
 
-One :class:`Service` lives on ``app.state.service``. Store calls are serialised on
-one lock (a DuckDB connection is not shared between threads; a PostgreSQL store keeps
-one connection too), which also makes each ingestion batch one transaction in order.
+One :class:`Service` lives on ``app.state.service``. No lock is held around the store: the
+store serves threads itself (a pool of PostgreSQL connections; a DuckDB cursor per thread with
+one writer at a time), so a slow or locked table stalls only the requests that need it, and
+``/health`` never waits for the database. Each ingestion batch is one transaction
+(:meth:`greenpark.store.base.Store.write_batch`).
+
+Caches: aggregates per local month and engine results per (park, year, engine), each dropped when
+a reading of its period arrives (:meth:`Service.touched`). Concurrent callers of one missing entry
+wait for a single computation (single-flight), so 20 dashboards opening at once compute the year's
+inventory once, not 20 times.
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ import tempfile
 import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -23,17 +31,43 @@ from greenpark.api.servicedb import service_db_for
 from greenpark.errors import ParkNotFoundError
 from greenpark.ingest.alerts import AlertBook, WebhookPusher
 from greenpark.ingest.mqtt import MqttIngestor, MqttOptions
-from greenpark.ingest.pipeline import Ingestor
+from greenpark.ingest.pipeline import Ingestor, RejectBudget
 from greenpark.ingest.rules import default_rules
 from greenpark.ingest.sequences import SequenceBook
 from greenpark.ingest.validate import TimeWindow
 from greenpark.model import ParkData
 from greenpark.settings import Settings
 from greenpark.store import duckdb_path
-from greenpark.store.base import Store
+from greenpark.store.base import Store, StoreOptions
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+
+
+def store_options(settings: Settings) -> StoreOptions:
+    """How the service's store uses its connections: pool, timeouts and retries from the ``GREENPARK_STORE_*``
+    settings."""
+    return StoreOptions(
+        pool_min=settings.store_pool_min,
+        pool_max=settings.store_pool_max,
+        pool_timeout_s=settings.store_pool_timeout_s,
+        connect_timeout_s=settings.store_connect_timeout_s,
+        statement_timeout_s=settings.store_statement_timeout_s,
+        lock_timeout_s=settings.store_lock_timeout_s,
+        retries=settings.store_retries,
+        retry_backoff_s=settings.store_retry_backoff_s,
+        application_name="greenpark-serve",
+    )
+
+
+@dataclass
+class Flight:
+    """One computation in progress that other callers of the same key wait for (single-flight)."""
+
+    done: threading.Event = field(default_factory=threading.Event)
+    waiters: int = 0  # callers waiting for it (besides the one computing)
+    value: Any = None
+    error: BaseException | None = None
 
 
 class Service:
@@ -42,7 +76,6 @@ class Service:
     def __init__(self, settings: Settings, store: Store) -> None:
         self.settings = settings
         self.store = store
-        self.lock = threading.RLock()
         self.db = service_db_for(store)
         self.accounts = Accounts(
             self.db,
@@ -68,11 +101,10 @@ class Service:
         # year's inventory and make every page recompute it in the background
         self._results: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
         self._refreshing: set[tuple[Any, ...]] = set()
-        self._computing: set[tuple[Any, ...]] = set()  # results an engine is computing now (any thread)
+        self.flights: dict[tuple[Any, ...], Flight] = {}  # computations in progress (any thread), by cache key
         self.stopping = threading.Event()
         self.ingestor = Ingestor(
             store,
-            self.lock,
             self.park,
             self.alerts,
             default_rules(),
@@ -82,6 +114,7 @@ class Service:
                 earliest=dt.datetime.combine(settings.ingest_earliest, dt.time(), dt.UTC),
                 ahead=dt.timedelta(hours=settings.ingest_max_ahead_h),
             ),
+            reject_budget=RejectBudget(settings.quarantine_rows_per_sender, settings.quarantine_window_s),
         )
         self.mqtt: MqttIngestor | None = None
         self.webhook: WebhookPusher | None = None
@@ -91,15 +124,12 @@ class Service:
         """A park's objects and tables; raises ParkNotFoundError."""
         data = self._parks.get(park_id)
         if data is None:
-            with self.lock:
-                data = self.store.load_park(park_id)
-            self._parks[park_id] = data
+            data = self._parks[park_id] = self.single_flight(("park", park_id), lambda: self.store.load_park(park_id))
         return data
 
     def park_ids(self) -> list[str]:
         """Ids of the parks in the store."""
-        with self.lock:
-            return self.store.park_ids()
+        return self.store.park_ids()
 
     def has_park(self, park_id: str) -> bool:
         """Whether the store holds this park."""
@@ -129,12 +159,42 @@ class Service:
             if k in self._cache:
                 self._cache.move_to_end(k)
                 return self._cache[k]  # type: ignore[no-any-return]
-        value = compute()
+
+        def fill() -> T:
+            value = compute()
+            with self._cache_lock:
+                self._cache[k] = value
+                while len(self._cache) > size:
+                    self._cache.popitem(last=False)
+            return value
+
+        return self.single_flight(("month", *k), fill)
+
+    def single_flight(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+        """``compute()`` once for all callers that ask for ``key`` while it runs: the others wait for its result
+        (or its exception) instead of computing the same thing again."""
         with self._cache_lock:
-            self._cache[k] = value
-            while len(self._cache) > size:
-                self._cache.popitem(last=False)
-        return value
+            flight = self.flights.get(key)
+            leader = flight is None
+            if flight is None:
+                flight = self.flights[key] = Flight()
+            else:
+                flight.waiters += 1
+        if not leader:
+            flight.done.wait()
+            if flight.error is not None:
+                raise flight.error
+            return flight.value  # type: ignore[no-any-return]
+        try:
+            flight.value = compute()
+        except BaseException as exc:
+            flight.error = exc
+            raise
+        finally:
+            with self._cache_lock:
+                self.flights.pop(key, None)
+            flight.done.set()
+        return flight.value  # type: ignore[no-any-return]
 
     def cached_park(self, park_id: str, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
         """``compute()``, or its cached result while no reading of the park changed (whole-history answers)."""
@@ -162,7 +222,7 @@ class Service:
             fresh = (park_id, f"{year}", self._versions[(park_id, f"{year}")], stamp, *key)
             value = self._results.get(fresh)
             last = self._latest.get((park_id, year, key))
-            computing = (park_id, year, key) in self._computing
+            computing = ("year", park_id, year, *key) in self.flights
         if value is not None:
             return value  # type: ignore[no-any-return]
         if self.settings.read_cache_entries <= 0:
@@ -188,14 +248,8 @@ class Service:
                 return self._results[fresh]  # type: ignore[no-any-return]
             last = self._latest.get((park_id, year, key))
 
-        def refresh() -> T:
-            with self._cache_lock:
-                self._computing.add((park_id, year, key))
-            try:
-                value = compute()
-            finally:
-                with self._cache_lock:
-                    self._computing.discard((park_id, year, key))
+        def fill() -> T:
+            value = compute()
             with self._cache_lock:
                 self._latest[(park_id, year, key)] = value
                 if self.settings.read_cache_entries > 0:
@@ -203,6 +257,10 @@ class Service:
                     while len(self._results) > self.settings.read_cache_entries:
                         self._results.popitem(last=False)
             return value
+
+        def refresh() -> T:
+            # one computation per (park, year, engine): a caller arriving while it runs takes its result
+            return self.single_flight(("year", park_id, year, *key), fill)
 
         if last is not None and self.settings.serve_stale_results and self.settings.read_cache_entries:
             self._refresh_in_background((park_id, year, key), refresh)
@@ -258,16 +316,30 @@ class Service:
         meter = next((m for m in self.park(park_id).meters if m.meter_id == device), None)
         return meter.tenant_id if meter is not None else None
 
+    def readiness(self) -> dict[str, str | None]:
+        """What the service depends on and whether it answers: ``store`` (a cheap query) and, when MQTT is
+        configured, ``mqtt`` (connected to the broker). Each is None when fine, else why not."""
+        out: dict[str, str | None] = {}
+        try:
+            self.store.ping()
+            out["store"] = None
+        except Exception as exc:  # any failure means "not ready"; the reason is shown, the service stays up
+            out["store"] = f"{type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"
+        if self.settings.mqtt_enabled:
+            mqtt = self.mqtt
+            connected = mqtt is not None and mqtt.client.is_connected()
+            broker = f"{self.settings.mqtt_host}:{self.settings.mqtt_port}"
+            out["mqtt"] = None if connected else f"not connected to the MQTT broker at {broker}"
+        return out
+
     def stop(self) -> None:
         """Stop the workers (MQTT first: it writes and acknowledges what it holds)."""
-        self.stopping.set()
-        with self.lock:  # a background computation's store call in flight ends before the store may be closed
-            pass
+        self.stopping.set()  # background computations stop reading the store before it is closed
         if self.mqtt is not None:
             self.mqtt.stop()
         if self.webhook is not None:
             self.webhook.stop()
-        self.db.close()  # its own connection on PostgreSQL: a stopped app must not hold a server slot
+        self.db.close()
 
 
 def mqtt_spool_folder(settings: Settings) -> Path:

@@ -2,51 +2,41 @@
 
 Those tables are created by the store's migrations (``store/migrations``, files named
 ``*_service_*``), so a DuckDB file or a PostgreSQL schema holds the park and its users
-together. This module runs small parameterised statements on them; SQL is written once
-with ``?`` placeholders and is portable between DuckDB and PostgreSQL.
+together. This module runs small parameterised statements on them through the store
+(:meth:`greenpark.store.base.Store.run_sql`: a pooled, retried connection on PostgreSQL; this
+thread's cursor on DuckDB, writes under its single-writer lock); SQL is written once with
+``?`` placeholders and is portable between DuckDB and PostgreSQL.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 from typing import Any
 
-import duckdb
-
-from greenpark.errors import StoreError
 from greenpark.store.base import Store
+
+_READS = ("SELECT", "WITH")
 
 
 class ServiceDb:
-    """A serialised connection for short statements on the service tables.
+    """Short statements on the service tables, each in its own transaction on the store's connections.
 
     Parameters
     ----------
-    con : a DB-API connection in autocommit mode (DuckDB cursor or psycopg connection).
-    paramstyle : ``"qmark"`` (DuckDB) or ``"format"`` (psycopg: ``?`` becomes ``%s``).
+    store : the open store whose database holds the service tables.
     """
 
-    def __init__(self, con: Any, paramstyle: str) -> None:
-        self._con = con
-        self._format = paramstyle == "format"
-        self._lock = threading.Lock()
-
-    def _sql(self, sql: str) -> str:
-        return sql.replace("?", "%s") if self._format else sql
+    def __init__(self, store: Store) -> None:
+        self.store = store
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         """Run one statement; return the row count when the driver knows it (else -1)."""
-        with self._lock:
-            cur = self._con.execute(self._sql(sql), tuple(params))
-            return getattr(cur, "rowcount", -1)
+        return self.store.run_sql(lambda s: s.execute(sql, params), write=True)
 
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         """Run a query; rows as dicts keyed by column name."""
-        with self._lock:
-            cur = self._con.execute(self._sql(sql), tuple(params))
-            names = [d[0] for d in cur.description]
-            return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+        write = not sql.lstrip()[:6].upper().startswith(_READS)
+        return self.store.run_sql(lambda s: s.rows(sql, params), write=write)
 
     def one(self, sql: str, params: Sequence[Any] = ()) -> dict[str, Any] | None:
         """The first row of a query, or None."""
@@ -54,21 +44,9 @@ class ServiceDb:
         return found[0] if found else None
 
     def close(self) -> None:
-        """Close the connection."""
-        with self._lock:
-            self._con.close()
+        """Nothing to release: the connections are the store's (closed with it)."""
 
 
 def service_db_for(store: Store) -> ServiceDb:
-    """A :class:`ServiceDb` on the same database as ``store`` (its own connection)."""
-    opener = getattr(store, "service_connection", None)
-    if opener is not None:
-        con, style = opener()
-        return ServiceDb(con, style)
-    con = getattr(store, "con", None)
-    if isinstance(con, duckdb.DuckDBPyConnection):
-        return ServiceDb(con.cursor(), "qmark")
-    raise StoreError(
-        f"store {type(store).__name__} offers no connection for the service tables; "
-        "use duckdb:///path or postgresql://... as GREENPARK_STORE_URL"
-    )
+    """A :class:`ServiceDb` on the same database as ``store``."""
+    return ServiceDb(store)

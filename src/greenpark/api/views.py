@@ -96,15 +96,13 @@ def alerts(
 
 def quarantine(service: Service, scope: ParkScope, limit: int, offset: int) -> QuarantinePublic:
     """Rejected rows kept for the park (file import and live ingestion), oldest first."""
-    with service.lock:
-        df = service.store.quarantine(scope.park_id)
-    page = df.iloc[offset : offset + limit].astype(object)
+    page = service.store.quarantine(scope.park_id, limit=limit, offset=offset).astype(object)  # paged in SQL
     page = page.where(page.notna(), None)
     return QuarantinePublic(
         data=[
             {str(k): (str(v) if v is not None else None) for k, v in r.items()} for r in page.to_dict(orient="records")
         ],
-        count=len(df),
+        count=service.store.quarantine_count(scope.park_id),
     )
 
 

@@ -86,23 +86,29 @@ class AlertBook:
         self.db = db
         self.changed = threading.Event()  # set when an alert awaits its push
 
-    def raise_alerts(self, park_id: str, findings: list[Finding]) -> list[str]:
-        """Open an alert per new finding (or extend the open one); return ids of the new alerts."""
+    def raise_alerts(self, park_id: str, findings: list[Finding], db: ServiceDb | None = None) -> list[str]:
+        """Open an alert per new finding (or extend the open one); return ids of the new alerts.
+
+        ``db``: run the statements there instead (the transaction that writes the batch the findings come from;
+        the caller then tells the pusher, with ``changed``, once it has committed).
+        """
+        own = db is None
+        db = self.db if db is None else db
         new: list[str] = []
         for f in findings:
-            live = self.db.one(
+            live = db.one(
                 "SELECT alert_id FROM service_alerts WHERE park_id = ? AND rule = ? AND subject = ? "
                 "AND state <> 'closed'",
                 [park_id, f.rule, f.subject],
             )
             if live:
-                self.db.execute(
+                db.execute(
                     "UPDATE service_alerts SET last_ts = ?, message = ? WHERE alert_id = ?",
                     [f.last_ts, f.message, live["alert_id"]],
                 )
                 continue
             alert_id = uuid.uuid4().hex
-            self.db.execute(
+            db.execute(
                 f"INSERT INTO service_alerts ({_COLUMNS}) VALUES "
                 "(?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, NULL, NULL, NULL, NULL, NULL)",
                 [
@@ -120,7 +126,7 @@ class AlertBook:
                 ],
             )
             new.append(alert_id)
-        if new:
+        if new and own:
             self.changed.set()
         return new
 

@@ -1,14 +1,15 @@
-"""Adapter: validate a live batch exactly as the file import validates ``readings.csv``, after a screen.
+"""Adapter: validate a live batch with the rules the file import applies to ``readings.csv``, after a screen.
 
-The rules live in :class:`greenpark.io.readings.ReadingsStage` (unknown meter, timestamp,
-value, negative steps, duplicates, cumulative registers to intervals, unit conversion);
-this module frames a batch as a sheet of that stage (the source ``http``, ``http-csv``
-or ``mqtt`` as the file, the 1-based position in the batch as the line) and returns its
-results. Cumulative meters follow the file rules per batch: a batch's first register
-reading of a meter is the base of the next interval, so live cumulative meters should
-send interval values or whole days.
+The rules (unknown meter, timestamp, value, negative steps, duplicates, cumulative registers
+to intervals, unit conversion, the plausibility bounds of VEE) are those of
+:class:`greenpark.io.readings.ReadingsStage`, applied in memory to the whole batch at once by
+:func:`greenpark.io.readings_batch.check_readings` (no scratch database per batch); this module
+frames a batch (the source ``http``, ``http-csv`` or ``mqtt`` as the file, the 1-based position
+in the batch as the line) and returns the results. Cumulative meters follow the file rules
+per batch: a batch's first register reading of a meter is the base of the next interval, so
+live cumulative meters should send interval values or whole days.
 
-Before the stage, :func:`screen` rejects what a live sender can send and a file import never
+Before the rules, :func:`screen` rejects what a live sender can send and a file import never
 meets, so that nothing can fail once the batch is being written (a batch is validated whole,
 then written): text with a NUL character or a lone surrogate (PostgreSQL cannot store either;
 the quarantine keeps them escaped), a meter that is not the park's (the reason never lists the
@@ -26,9 +27,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from greenpark.io.quarantine import REJECT_COLUMNS, ProblemLog
-from greenpark.io.readings import READING_COLUMNS, ReadingsStage
-from greenpark.io.sources import LINE, Sheet
+from greenpark.io.quarantine import REJECT_COLUMNS
+from greenpark.io.readings import READING_COLUMNS
+from greenpark.io.readings_batch import CheckedReadings, check_readings, parse_times
+from greenpark.io.sources import LINE
 from greenpark.model import ParkData
 
 _UNSAFE = re.compile("[\x00\ud800-\udfff]")
@@ -37,8 +39,7 @@ _NOT_A_TIME = frozenset(
     {"infinity", "+infinity", "-infinity", "inf", "+inf", "-inf", "nan", "epoch", "now", "today", "tomorrow"}
     | {"yesterday", "allballs"}
 )
-_LEADING_YEAR = r"^([+-]?\d+)-"
-_HAS_OFFSET = r"(?:[zZ]|[+-]\d\d(?::?\d\d)?)$"
+_LEADING_YEAR = re.compile(r"^([+-]?\d+)-")
 
 
 @dataclass(frozen=True)
@@ -64,19 +65,6 @@ def _unsafe(values: pd.Series) -> np.ndarray:
     if not _UNSAFE.search("\x01".join(texts)):  # the usual case: one search over the column
         return np.zeros(len(values), dtype=bool)
     return np.array([isinstance(v, str) and _UNSAFE.search(v) is not None for v in values], dtype=bool)
-
-
-def _timestamps_utc(text: pd.Series, zone: str) -> pd.Series:
-    """ISO 8601 text to UTC (naive = park local time); NaT where pandas cannot read it (the stage decides)."""
-    out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us, UTC]")
-    offset = text.str.contains(_HAS_OFFSET, regex=True)
-    if offset.any():
-        out[offset] = pd.to_datetime(text[offset], format="ISO8601", errors="coerce", utc=True)
-    naive = ~offset & (text != "")
-    if naive.any():
-        local = pd.to_datetime(text[naive], format="ISO8601", errors="coerce")
-        out[naive] = local.dt.tz_localize(zone, ambiguous="NaT", nonexistent="shift_forward").dt.tz_convert("UTC")
-    return out
 
 
 def screen(
@@ -116,29 +104,32 @@ def screen(
             mark(bad & ~nul, c, f"{c} is not valid Unicode text (a lone surrogate); send UTF-8 text")
     if "meter_id" in frame.columns and "meter_id" in columns:
         known = {m.meter_id for m in data.meters}
-        unknown = np.array([str(v).strip() not in known for v in frame["meter_id"]], dtype=bool)
+        unknown = np.array([str(v).strip() not in known for v in frame["meter_id"].tolist()], dtype=bool)
         mark(unknown, "meter_id", "unknown meter id: not a meter of this park (ask the park operator)")
     if window is not None and "timestamp" in frame.columns:
         ok = reason == None  # noqa: E711
-        text = pd.Series(
-            [str(v).strip() if isinstance(v, str) else "" for v in frame["timestamp"]], index=frame.index, dtype=object
-        ).where(ok, "")
+        text = [
+            str(v).strip() if isinstance(v, str) and k else ""
+            for v, k in zip(frame["timestamp"].tolist(), ok, strict=True)
+        ]
         mark(
-            text.str.lower().isin(_NOT_A_TIME).to_numpy(),
+            np.array([t.lower() in _NOT_A_TIME for t in text], dtype=bool),
             "timestamp",
             "timestamp is not a finite time (infinity, epoch, now ... are not taken); "
             "send ISO 8601 such as 2024-03-01T08:15:00+07:00",
         )
         latest = window.latest()
-        year = pd.to_numeric(text.str.extract(_LEADING_YEAR, expand=False), errors="coerce")
-        early_year = (year < window.earliest.year).fillna(False).to_numpy(dtype=bool)
-        late_year = (year > latest.year).fillna(False).to_numpy(dtype=bool)
-        checked = (reason == None) & ~early_year & ~late_year & (text != "").to_numpy()  # noqa: E711
-        when = _timestamps_utc(
-            pd.Series(np.where(checked, text, ""), index=frame.index, dtype=object), data.park.timezone
-        )
-        early = early_year | (when < window.earliest).fillna(False).to_numpy(dtype=bool)
-        late = late_year | (when > latest).fillna(False).to_numpy(dtype=bool)
+        when = parse_times([t if r is None else "" for t, r in zip(text, reason, strict=True)], data.park.timezone)
+        with np.errstate(invalid="ignore"):  # NaT compares False
+            early = when < np.datetime64(window.earliest.astimezone(dt.UTC).replace(tzinfo=None), "us")
+            late = when > np.datetime64(latest.astimezone(dt.UTC).replace(tzinfo=None), "us")
+        # a year pandas cannot hold (before 1677, after 2262: year 290000) does not parse: its leading year tells
+        unread = np.flatnonzero(np.isnat(when) & np.array([bool(t) for t in text], dtype=bool) & (reason == None))  # noqa: E711
+        for i in unread:
+            found = _LEADING_YEAR.match(text[i])
+            if found:
+                early[i] = int(found.group(1)) < window.earliest.year
+                late[i] = int(found.group(1)) > latest.year
         hours = window.ahead.total_seconds() / 3600
         mark(
             early,
@@ -174,35 +165,28 @@ def _empty_rejects() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series([], dtype=object) for c in REJECT_COLUMNS})
 
 
-def validate_batch(
-    data: ParkData, raw: pd.DataFrame, source: str, window: TimeWindow | None = None
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Typed, converted readings and the rejected rows of a raw batch.
+def validate_batch(data: ParkData, raw: pd.DataFrame, source: str, window: TimeWindow | None = None) -> CheckedReadings:
+    """Typed, converted readings, the rejected rows and the held-out values of a raw batch.
 
     Parameters
     ----------
     data : the park (its meters, units and zone).
     raw : text columns meter_id, timestamp, value (None for a missing field).
     source : names the batch in the quarantine (``http``, ``http-csv``, ``mqtt``).
-    window : the plausible time of a reading (None: no time check beyond the stage's parse).
+    window : the plausible time of a reading (None: no time check beyond the parse).
 
     Returns
     -------
-    accepted : DataFrame with meter_id, ts (UTC interval start), value (kWh or m3).
-    rejects : DataFrame with the quarantine columns (file, line, field, value, reason, raw), ordered by line.
+    CheckedReadings : accepted (meter_id, ts [UTC interval start], value [kWh or m3]), rejects (the quarantine
+        columns, ordered by line) and held_out (values beyond their meter's bound, with the reason).
     """
     frame = raw.reset_index(drop=True).reindex(columns=list(READING_COLUMNS)).astype(object)
     frame = frame.where(frame.notna(), "")
     frame[LINE] = np.arange(1, len(frame) + 1)
     keep, screened = screen(data, frame, source, window)
-    problems = ProblemLog()
-    with ReadingsStage(source, data.meters, data.park.timezone) as stage:
-        stage.add(Sheet(source, frame[keep].reset_index(drop=True), []))
-        stage.finish(problems)
-        accepted = stage.frame()
-    rejects = problems.rejects_frame()
+    checked = check_readings(frame[keep] if not keep.all() else frame, data.meters, data.park.timezone, source)
     if len(screened):
-        rejects = pd.concat([screened.astype(rejects.dtypes.to_dict()), rejects], ignore_index=True)
+        rejects = pd.concat([screened, checked.rejects.astype(object)], ignore_index=True)
         order = np.argsort(pd.to_numeric(rejects["line"], errors="coerce").to_numpy(), kind="stable")
-        rejects = rejects.iloc[order].reset_index(drop=True)
-    return accepted, rejects
+        checked.rejects = rejects.iloc[order].reset_index(drop=True)
+    return checked

@@ -3,7 +3,8 @@
 Rows are validated by the file import's rules for ``wastewater.csv``
 (:func:`greenpark.io.records.read_records`: WWTP and tenant ids, point, canonical parameter
 names and aliases, units converted, ``<DL`` values censored); rejected rows go to the
-quarantine. Accepted rows are upserted on (wwtp_id, timestamp, point, parameter, method).
+quarantine. Accepted rows are upserted on (wwtp_id, timestamp, point, parameter, method) by the
+store (:meth:`greenpark.store.base.Store.write_batch`).
 
 :func:`water_findings` runs :func:`greenpark.water.alerts.evaluate_alerts` (limit exceedance
 over the averaging window, sensor faults, missing data) over the recent analyser values of
@@ -18,14 +19,12 @@ import logging
 import numpy as np
 import pandas as pd
 
-from greenpark.errors import GreenparkError, StoreError
+from greenpark.errors import GreenparkError
 from greenpark.ingest.alerts import Finding
 from greenpark.io.quarantine import FileCount, ProblemLog
 from greenpark.io.records import read_records
 from greenpark.io.sources import LINE, Sheet
 from greenpark.model import ParkData
-from greenpark.store.base import Store
-from greenpark.store.codec import WASTEWATER_COLUMNS, wastewater_rows
 from greenpark.water.alerts import evaluate_alerts
 from greenpark.water.standards import discharge_limits
 
@@ -54,49 +53,16 @@ def validate_wastewater(data: ParkData, raw: pd.DataFrame, source: str) -> tuple
     return accepted, problems.rejects_frame()
 
 
-def write_wastewater(store: Store, park_id: str, rows: pd.DataFrame) -> int:
-    """Upsert wastewater rows; durable on return.
-
-    Uses ``store.write_wastewater`` when the backend has it (PostgreSQL). For the embedded
-    DuckDB store, which lacks it so far, the same delete-then-insert runs on its connection
-    here (TODO: move into ``DuckDBStore.write_wastewater``; see docs/service.md).
-    """
-    if rows.empty:
-        return 0
-    writer = getattr(store, "write_wastewater", None)
-    if writer is not None:
-        return int(writer(park_id, rows))
-    con = getattr(store, "con", None)
-    if con is None:
-        raise StoreError(f"store {type(store).__name__} cannot append wastewater rows (no write_wastewater)")
-    df = wastewater_rows(rows)
-    con.execute("BEGIN TRANSACTION")
-    try:
-        con.register("ww_in", df)
-        con.execute(
-            "DELETE FROM wastewater WHERE park_id = ? AND (wwtp_id, ts, point, parameter, coalesce(method, '')) IN "
-            "(SELECT wwtp_id, ts, point, parameter, coalesce(method, '') FROM ww_in)",
-            [park_id],
-        )
-        con.execute(f"INSERT INTO wastewater SELECT ?, {', '.join(WASTEWATER_COLUMNS)} FROM ww_in", [park_id])
-        con.unregister("ww_in")
-        if not con.execute(
-            "SELECT 1 FROM record_tables WHERE park_id = ? AND name = 'wastewater'", [park_id]
-        ).fetchall():
-            con.execute("INSERT INTO record_tables VALUES (?, 'wastewater', '')", [park_id])
-        con.execute("COMMIT")
-    except Exception as exc:
-        con.execute("ROLLBACK")
-        raise StoreError(f"cannot write wastewater rows of park {park_id!r}: {exc}") from exc
-    return len(df)
+def merged_wastewater(table: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
+    """``table`` (a park's wastewater rows) with ``rows`` folded in: the newest value wins per key."""
+    merged = rows if table.empty else pd.concat([table, rows.reindex(columns=table.columns)], ignore_index=True)
+    merged = merged.drop_duplicates(KEY, keep="last").sort_values("timestamp", kind="stable")
+    return merged.reset_index(drop=True)
 
 
 def merge_into(data: ParkData, rows: pd.DataFrame) -> None:
     """Fold accepted rows into the park's in-memory wastewater table (newest value wins per key)."""
-    old = data.table("wastewater")
-    table = rows if old.empty else pd.concat([old, rows.reindex(columns=old.columns)], ignore_index=True)
-    table = table.drop_duplicates(KEY, keep="last").sort_values("timestamp", kind="stable").reset_index(drop=True)
-    data.tables["wastewater"] = table
+    data.tables["wastewater"] = merged_wastewater(data.table("wastewater"), rows)
 
 
 def water_findings(data: ParkData, rows: pd.DataFrame, window: dt.timedelta) -> list[Finding]:

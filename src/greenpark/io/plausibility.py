@@ -37,14 +37,17 @@ HELD_OUT_COLUMNS = ["file", "line", "meter_id", "ts", "value", "bound", "unit", 
 
 def empty_held_out() -> pd.DataFrame:
     """A held-out listing with no rows."""
-    return pd.DataFrame(
-        {
-            **{c: pd.Series([], dtype="string") for c in HELD_OUT_COLUMNS},
-            "ts": pd.Series([], dtype="datetime64[us, UTC]"),
-            "value": pd.Series([], dtype=float),
-            "bound": pd.Series([], dtype=float),
-        }
-    )[HELD_OUT_COLUMNS]
+    return _EMPTY_HELD_OUT.copy()
+
+
+_EMPTY_HELD_OUT = pd.DataFrame(
+    {
+        **{c: pd.Series([], dtype="string") for c in HELD_OUT_COLUMNS},
+        "ts": pd.Series([], dtype="datetime64[us, UTC]"),
+        "value": pd.Series([], dtype=float),
+        "bound": pd.Series([], dtype=float),
+    }
+)[HELD_OUT_COLUMNS]
 
 
 def find_held_out(con: duckdb.DuckDBPyConnection, file: str, zone: str) -> None:
@@ -116,16 +119,27 @@ def held_out_frame(con: duckdb.DuckDBPyConnection, file: str, zone: str, accepte
 
     ``reason`` names the bound in words, in park local time; ``raw`` is the line as written.
     """
-    q = vee_rule("vee.history_bound", "quantile")
-    mult = vee_rule("vee.history_bound", "multiple")
     df = con.sql(f"""
         SELECT CAST(h.line AS VARCHAR) AS line, h.meter_id, h.ts, h.value, h.bound, h.unit, h.rule_id,
                h.max_kw, h.max_per_interval, h.span_s, s.raw
         FROM held h LEFT JOIN stage s ON s.line = h.line AND s.meter_id = h.meter_id
         WHERE h.accepted = {"true" if accepted else "false"} ORDER BY h.line
     """).df()
+    return held_out_reasons(df, file, zone)
+
+
+def held_out_reasons(df: pd.DataFrame, file: str, zone: str) -> pd.DataFrame:
+    """The held-out listing (:data:`HELD_OUT_COLUMNS`) from held rows, each with its reason in words.
+
+    ``df`` has line, meter_id, ts (UTC interval start), value, bound, unit, rule_id, max_kw, max_per_interval,
+    span_s (the interval's seconds) and raw (the line as written); the file import's stage and the in-memory
+    batch check (:mod:`greenpark.io.readings_batch`) both build it, so both say the same.
+    """
     if df.empty:
         return empty_held_out()
+    q = vee_rule("vee.history_bound", "quantile")
+    mult = vee_rule("vee.history_bound", "multiple")
+    df = df.copy()
     df["ts"] = pd.to_datetime(df["ts"], utc=True)
     reasons = []
     for r in df.itertuples(index=False):

@@ -86,7 +86,10 @@ class ProblemLog:
 
 def empty_rejects() -> pd.DataFrame:
     """A rejects frame with no rows (all columns text)."""
-    return pd.DataFrame({c: pd.Series([], dtype="string") for c in REJECT_COLUMNS})
+    return _EMPTY_REJECTS.copy()
+
+
+_EMPTY_REJECTS = pd.DataFrame({c: pd.Series([], dtype="string") for c in REJECT_COLUMNS})
 
 
 def _text(v: Any) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from greenpark.errors import StoreError
-from greenpark.store.base import Grain, Store
+from greenpark.store.base import Grain, Store, StoreOptions
 from greenpark.store.duckdb import DuckDBStore
 
 DEFAULT_STORE = Path(".greenpark") / "store.duckdb"
@@ -35,7 +35,7 @@ def store_exists(url: str | None) -> bool:
     return path == ":memory:" or Path(path).exists()
 
 
-def open_store(url: str | None = None) -> Store:
+def open_store(url: str | None = None, options: StoreOptions | None = None) -> Store:
     """Open (and migrate) the store at ``url``.
 
     Parameters
@@ -44,6 +44,9 @@ def open_store(url: str | None = None) -> Store:
         ``duckdb:///abs/path.duckdb``, ``duckdb://rel/path.duckdb``, a bare path ending
         ``.duckdb``, or ``postgresql://...``. Default: ``./.greenpark/store.duckdb``.
         (Reading ``GREENPARK_STORE`` is the CLI's job, not this function's.)
+    options : StoreOptions, optional
+        Pool size, timeouts and retries of a PostgreSQL store (the service passes its settings'); the
+        embedded store has none of these.
 
     Raises
     ------
@@ -55,10 +58,10 @@ def open_store(url: str | None = None) -> Store:
         # imported here on purpose: a DuckDB user does not pay for loading psycopg
         from greenpark.store.postgres import PostgresStore
 
-        return PostgresStore(url)
+        return PostgresStore(url, options)
     if url.startswith("duckdb://") or url.endswith((".duckdb", ".db")) or "://" not in url:
         return DuckDBStore(duckdb_path(url))
     raise StoreError(f"unknown store URL {url!r}; use duckdb:///path/file.duckdb or postgresql://user@host/db")
 
 
-__all__ = ["DEFAULT_STORE", "Grain", "Store", "open_store", "store_exists"]
+__all__ = ["DEFAULT_STORE", "Grain", "Store", "StoreOptions", "open_store", "store_exists"]

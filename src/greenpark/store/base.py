@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import datetime as dt
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
-from typing import Literal
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal, TypeVar
 
 import pandas as pd
 import pyarrow as pa
@@ -29,6 +30,7 @@ import pyarrow as pa
 from greenpark.model import ParkData
 
 Grain = Literal["15min", "hour", "day", "month", "year"]
+T = TypeVar("T")
 GAP_COLUMNS = [
     "meter_id",
     "tenant_id",
@@ -60,6 +62,84 @@ def gaps_frame(raw: pd.DataFrame) -> pd.DataFrame:
         out[c] = pd.to_datetime(pd.to_numeric(raw[src], errors="coerce"), unit="s", utc=True).dt.round("s")
     out["gap_hours"] = (out["gap_end"] - out["gap_start"]) / pd.Timedelta(hours=1)
     return out[GAP_COLUMNS].reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class StoreOptions:
+    """How a server store (PostgreSQL) uses its connections; the service builds these from its settings.
+
+    Defaults fit a command-line run (no timeouts: an import may take minutes); ``greenpark serve`` passes the
+    ``GREENPARK_STORE_*`` settings.
+
+    Attributes
+    ----------
+    pool_min, pool_max : connections kept open, and the most opened at once.
+    pool_timeout_s : longest wait for a free connection (then :class:`~greenpark.errors.StoreUnavailableError`).
+    connect_timeout_s : longest wait for the first connection when the store is opened.
+    statement_timeout_s, lock_timeout_s : PostgreSQL ``statement_timeout`` and ``lock_timeout`` of every
+        connection (None: the server's, usually none); a statement that runs into one fails at once, unretried.
+    retries : attempts after the first for a transient error (connection lost, server restarting, serialization
+        failure, deadlock), ``retry_backoff_s`` before the first retry, doubled before each next one.
+    application_name : shown in ``pg_stat_activity`` (unless the URL sets ``application_name``).
+    """
+
+    pool_min: int = 1
+    pool_max: int = 4
+    pool_timeout_s: float = 30.0
+    connect_timeout_s: float = 10.0
+    statement_timeout_s: float | None = None
+    lock_timeout_s: float | None = None
+    retries: int = 3
+    retry_backoff_s: float = 0.1
+    application_name: str = "greenpark"
+
+
+@dataclass
+class IngestBatch:
+    """What one arriving batch writes, all in one transaction (:meth:`Store.write_batch`).
+
+    ``readings``: meter_id, ts (UTC), value (upserted on meter_id, ts); ``rejects``: the quarantine columns (file,
+    line, field, value, reason, raw); ``held_out``: the held-out columns (``store.sql.STORED_HELD_OUT_COLUMNS``);
+    ``wastewater``: canonical wastewater rows (upserted on wwtp_id, timestamp, point, parameter, method).
+    """
+
+    readings: pd.DataFrame | None = None
+    rejects: pd.DataFrame | None = None
+    held_out: pd.DataFrame | None = None
+    wastewater: pd.DataFrame | None = None
+
+
+class SqlSession:
+    """Short parameterised statements on one connection, SQL written once with ``?`` placeholders.
+
+    Parameters
+    ----------
+    con : a DB-API connection or cursor (DuckDB cursor, psycopg connection).
+    paramstyle : ``"qmark"`` (DuckDB) or ``"format"`` (psycopg: ``?`` becomes ``%s``).
+    """
+
+    def __init__(self, con: Any, paramstyle: str) -> None:
+        self.con = con
+        self._format = paramstyle == "format"
+
+    def _sql(self, sql: str) -> str:
+        return sql.replace("?", "%s") if self._format else sql
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """Run one statement; return the row count when the driver knows it (else -1)."""
+        cur = self.con.execute(self._sql(sql), tuple(params))
+        return getattr(cur, "rowcount", -1)
+
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        """Run a query; rows as dicts keyed by column name."""
+        cur = self.con.execute(self._sql(sql), tuple(params))
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+    def one(self, sql: str, params: Sequence[Any] = ()) -> dict[str, Any] | None:
+        """The first row of a query, or None."""
+        found = self.rows(sql, params)
+        return found[0] if found else None
 
 
 class Store(ABC):
@@ -99,6 +179,18 @@ class Store(ABC):
         Idempotent: writing the same batch twice changes nothing. Durable on return.
         Returns the number of rows written.
         """
+
+    @abstractmethod
+    def write_batch(self, park_id: str, batch: IngestBatch, also: Callable[[SqlSession], T] | None = None) -> T | None:
+        """Write an arriving batch (readings, quarantine rows, held-out values, wastewater) in one transaction.
+
+        ``also`` runs in the same transaction, given a :class:`SqlSession` on it (the service writes the alerts the
+        batch raised there), and its result is returned. Durable on return; on error nothing is written.
+        """
+
+    @abstractmethod
+    def write_wastewater(self, park_id: str, rows: pd.DataFrame) -> int:
+        """Upsert canonical wastewater rows on (wwtp_id, timestamp, point, parameter, method); durable on return."""
 
     @abstractmethod
     def replace_readings(self, park_id: str, batches: Iterable[pd.DataFrame | pa.RecordBatch]) -> int:
@@ -153,8 +245,12 @@ class Store(ABC):
         """Keep rejected rows: columns file, line, field, value, reason, raw."""
 
     @abstractmethod
-    def quarantine(self, park_id: str) -> pd.DataFrame:
-        """The rejected rows kept for a park, oldest first."""
+    def quarantine(self, park_id: str, limit: int | None = None, offset: int = 0) -> pd.DataFrame:
+        """The rejected rows kept for a park, oldest first (``limit`` rows from ``offset``: paged in the database)."""
+
+    @abstractmethod
+    def quarantine_count(self, park_id: str) -> int:
+        """How many rows the park's quarantine holds."""
 
     @abstractmethod
     def clear_quarantine(self, park_id: str) -> None:
@@ -221,6 +317,20 @@ class Store(ABC):
     @abstractmethod
     def accepted_readings(self, park_id: str) -> pd.DataFrame:
         """The accept decisions kept for a park: meter_id, ts (UTC), note, accepted_by, accepted_at."""
+
+    # service tables and health -------------------------------------------------------
+    @abstractmethod
+    def run_sql(self, work: Callable[[SqlSession], T], *, write: bool) -> T:
+        """Run ``work`` with a :class:`SqlSession` on a connection of this store, in one transaction.
+
+        For the service's own tables (users, tokens, alerts: ``greenpark.api.servicedb``). ``write`` says whether
+        ``work`` changes anything (the embedded store then takes its single-writer lock). A server store retries
+        it on a transient error, like its other methods.
+        """
+
+    @abstractmethod
+    def ping(self) -> None:
+        """A cheap query; raises :class:`~greenpark.errors.StoreError` when the database cannot answer."""
 
     # store-wide settings ---------------------------------------------------------
     @abstractmethod

@@ -1,17 +1,25 @@
 """The embedded store: one DuckDB file, no server.
 
 Analytics (``consumption``) run inside DuckDB; periods are cut in the park's local time
-(``ts AT TIME ZONE <zone>``). The connection's session time zone is UTC, so every
-TIMESTAMPTZ comes back in UTC. One writer process at a time (DuckDB's file lock).
+(``ts AT TIME ZONE <zone>``). The database's time zone is UTC, so every TIMESTAMPTZ comes
+back in UTC. One writer process at a time (DuckDB's file lock).
+
+Threads: one database connection, and a cursor per thread made from it (DuckDB's rule for
+multi-threaded use: a connection object is not shared between threads, its cursors are
+independent connections to the same database). Reads run in parallel; writes take one lock
+(:meth:`DuckDBStore.writing`), so the single writer never meets a conflicting transaction.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable
+import threading
+import weakref
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 import duckdb
 import pandas as pd
@@ -22,10 +30,13 @@ from greenpark.model import REJECT_COLUMNS, ParkData
 from greenpark.reference.quality import vee_rule
 from greenpark.store import codec
 from greenpark.store import sql as q
-from greenpark.store.base import Grain, Store, gaps_frame
+from greenpark.store.base import Grain, IngestBatch, SqlSession, Store, gaps_frame
 from greenpark.store.migrations import migrations
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+#: errors a written value causes itself; raised as they are, so a caller can tell them from the store's failures
+_DATA_FAULTS = (duckdb.DataError, duckdb.IntegrityError, duckdb.InvalidInputException)
 
 _TRUNC = {"hour": "hour", "day": "day", "month": "month", "year": "year"}
 # meter gaps (Store.meter_gaps): spacing of consecutive readings with lag(), the meter's step = its most
@@ -90,15 +101,57 @@ class DuckDBStore(Store):
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         try:
-            self.con = duckdb.connect(self.path)
+            self._db = duckdb.connect(self.path)
         except duckdb.Error as exc:
             raise StoreError(
                 f"cannot open DuckDB store {self.path}: {exc}; is another greenpark process writing to it?"
             ) from exc
-        self.con.execute("SET TimeZone='UTC'")
+        self._db.execute("SET GLOBAL TimeZone='UTC'")  # every cursor made after this reads and writes UTC
         if memory_limit:
-            self.con.execute(f"SET memory_limit='{memory_limit}'")
+            self._db.execute(f"SET memory_limit='{memory_limit}'")
+        self._local = threading.local()
+        self._cursors: weakref.WeakSet[duckdb.DuckDBPyConnection] = weakref.WeakSet()
+        self._write_lock = threading.RLock()
         self.migrate()
+
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection:
+        """This thread's cursor on the database (made on first use; closed with the store)."""
+        cur = getattr(self._local, "con", None)
+        if cur is None:
+            cur = self._db.cursor()
+            self._local.con = cur
+            self._cursors.add(cur)
+        return cur
+
+    @contextmanager
+    def writing(self, what: str) -> Iterator[duckdb.DuckDBPyConnection]:
+        """One write transaction on this thread's cursor, under the store's single-writer lock.
+
+        Commits when the block ends, rolls back (and raises :class:`StoreError` naming ``what``) on a database error.
+        """
+        with self._write_lock:
+            con = self.con
+            con.execute("BEGIN TRANSACTION")
+            try:
+                yield con
+            except BaseException as exc:
+                con.execute("ROLLBACK")
+                if isinstance(exc, duckdb.Error) and not isinstance(exc, _DATA_FAULTS):
+                    raise StoreError(f"cannot {what} in {self.path}: {exc}") from exc
+                raise  # the data's own fault (a value a column cannot hold) stays the driver's error
+            con.execute("COMMIT")
+
+    def run_sql(self, work: Callable[[SqlSession], T], *, write: bool) -> T:
+        """``work`` on a :class:`SqlSession` of this thread's cursor; a write in its own transaction, under the lock."""
+        if not write:
+            return work(SqlSession(self.con, "qmark"))
+        with self.writing("write the service tables") as con:
+            return work(SqlSession(con, "qmark"))
+
+    def ping(self) -> None:
+        """A cheap query: raises when the database cannot answer."""
+        self.con.execute("SELECT 1").fetchall()
 
     # -- schema --------------------------------------------------------------------------------
     def schema_version(self) -> int:
@@ -111,26 +164,24 @@ class DuckDBStore(Store):
 
     def migrate(self) -> int:
         """Apply the migrations this file lacks; return the schema version."""
-        current = self.schema_version()
-        for m in migrations(self.backend):
-            if m.version <= current:
-                continue
-            log.info("store %s: migrating to schema version %d (%s)", self.path, m.version, m.name)
-            self.con.execute("BEGIN TRANSACTION")
-            try:
-                for stmt in m.statements:
-                    self.con.execute(stmt)
-                self.con.execute("INSERT INTO schema_version VALUES (?, ?, now())", [m.version, m.name])
-                self.con.execute("COMMIT")
-            except duckdb.Error as exc:
-                self.con.execute("ROLLBACK")
-                raise StoreError(f"migration {m.version} ({m.name}) failed on {self.path}: {exc}") from exc
-            current = m.version
+        with self._write_lock:
+            current = self.schema_version()
+            for m in migrations(self.backend):
+                if m.version <= current:
+                    continue
+                log.info("store %s: migrating to schema version %d (%s)", self.path, m.version, m.name)
+                with self.writing(f"apply migration {m.version} ({m.name})") as con:
+                    for stmt in m.statements:
+                        con.execute(stmt)
+                    con.execute("INSERT INTO schema_version VALUES (?, ?, now())", [m.version, m.name])
+                current = m.version
         return current
 
     def close(self) -> None:
-        """Close the file."""
-        self.con.close()
+        """Close the file (and every thread's cursor)."""
+        for cur in list(self._cursors):
+            cur.close()
+        self._db.close()
 
     # -- parks -----------------------------------------------------------------------------------
     def park_ids(self) -> list[str]:
@@ -144,9 +195,7 @@ class DuckDBStore(Store):
         meters = codec.meter_rows(data.meters)
         tables = {k: v for k, v in data.tables.items() if k != "wastewater"}
         ww = codec.wastewater_rows(data.table("wastewater")) if "wastewater" in data.tables else None
-        con = self.con
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with self.writing(f"save park {pid!r}") as con:
             for t in ("parks", "park_objects", "meters", "record_tables", "wastewater"):
                 con.execute(f"DELETE FROM {t} WHERE park_id = ?", [pid])
             con.execute("INSERT INTO parks VALUES (?, ?, ?)", [pid, data.park.timezone, codec.park_doc(data.park)])
@@ -174,10 +223,6 @@ class DuckDBStore(Store):
                 con.unregister("ww_df")
             if ww is not None:
                 con.execute("INSERT INTO record_tables VALUES (?, 'wastewater', '')", [pid])
-            con.execute("COMMIT")
-        except duckdb.Error as exc:
-            con.execute("ROLLBACK")
-            raise StoreError(f"cannot save park {pid!r} in {self.path}: {exc}") from exc
 
     def load_park(self, park_id: str) -> ParkData:
         """The park's objects and record tables. Raises ParkNotFoundError."""
@@ -224,43 +269,39 @@ class DuckDBStore(Store):
         """Upsert interval readings on (meter_id, ts): delete the batch's keys, then insert."""
         if readings.empty:
             return 0
-        df = readings[["meter_id", "ts", "value"]].copy()
-        df["ts"] = pd.to_datetime(df["ts"], utc=True)
-        df = df.drop_duplicates(["meter_id", "ts"], keep="last")
-        con = self.con
-        con.execute("BEGIN TRANSACTION")
-        try:
-            con.register("batch_df", df)
-            con.execute(
-                "DELETE FROM readings WHERE park_id = ? AND (meter_id, ts) IN (SELECT meter_id, ts FROM batch_df)",
-                [park_id],
-            )
-            con.execute("INSERT INTO readings SELECT ?, meter_id, ts, value FROM batch_df", [park_id])
-            con.unregister("batch_df")
-            con.execute("COMMIT")
-        except duckdb.Error as exc:
-            con.execute("ROLLBACK")
-            raise StoreError(f"cannot write readings of park {park_id!r}: {exc}") from exc
-        return len(df)
+        with self.writing(f"write readings of park {park_id!r}") as con:
+            return _upsert_readings(con, park_id, readings)
+
+    def write_batch(self, park_id: str, batch: IngestBatch, also: Callable[[SqlSession], T] | None = None) -> T | None:
+        """Readings, quarantine rows, held-out values, wastewater and ``also`` in one transaction."""
+        with self.writing(f"write a batch of park {park_id!r}") as con:
+            if batch.readings is not None and len(batch.readings):
+                _upsert_readings(con, park_id, batch.readings)
+            if batch.rejects is not None and len(batch.rejects):
+                _insert_quarantine(con, park_id, batch.rejects)
+            if batch.held_out is not None and len(batch.held_out):
+                _insert_held_out(con, park_id, batch.held_out)
+            if batch.wastewater is not None and len(batch.wastewater):
+                _upsert_wastewater(con, park_id, batch.wastewater)
+            return also(SqlSession(con, "qmark")) if also is not None else None
+
+    def write_wastewater(self, park_id: str, rows: pd.DataFrame) -> int:
+        """Upsert wastewater rows on (wwtp_id, ts, point, parameter, method); committed on return."""
+        if rows.empty:
+            return 0
+        with self.writing(f"write wastewater rows of park {park_id!r}") as con:
+            return _upsert_wastewater(con, park_id, rows)
 
     def replace_readings(self, park_id: str, batches: Iterable[pd.DataFrame | pa.RecordBatch]) -> int:
         """Replace all of a park's readings by the batches, in one transaction (streamed)."""
-        con = self.con
         n = 0
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with self.writing(f"load readings of park {park_id!r}") as con:
             con.execute("DELETE FROM readings WHERE park_id = ?", [park_id])
             for batch in batches:
                 con.register("batch_in", batch)
                 con.execute("INSERT INTO readings SELECT ?, meter_id, ts, value FROM batch_in", [park_id])
                 con.unregister("batch_in")
                 n += batch.num_rows if isinstance(batch, pa.RecordBatch) else len(batch)
-            con.execute("COMMIT")
-        except BaseException as exc:
-            con.execute("ROLLBACK")
-            if isinstance(exc, duckdb.Error):
-                raise StoreError(f"cannot load readings of park {park_id!r}: {exc}") from exc
-            raise
         return n
 
     def readings(self, park_id: str, meter_ids: list[str] | None, start: dt.datetime, end: dt.datetime) -> pd.DataFrame:
@@ -325,30 +366,26 @@ class DuckDBStore(Store):
         """Keep rejected rows: columns file, line, field, value, reason, raw."""
         if rejects.empty:
             return 0
-        df = rejects.reindex(columns=REJECT_COLUMNS).astype(str)
-        start = int(
-            self.con.execute("SELECT coalesce(max(seq), 0) FROM quarantine WHERE park_id = ?", [park_id]).fetchall()[0][
-                0
-            ]
-        )
-        df.insert(0, "seq", range(start + 1, start + 1 + len(df)))
-        self.con.register("rej_df", df)
-        self.con.execute(
-            "INSERT INTO quarantine SELECT ?, seq, file, line, field, value, reason, raw, now() FROM rej_df", [park_id]
-        )
-        self.con.unregister("rej_df")
-        return len(df)
+        with self.writing(f"keep rejected rows of park {park_id!r}") as con:
+            return _insert_quarantine(con, park_id, rejects)
 
-    def quarantine(self, park_id: str) -> pd.DataFrame:
-        """The rejected rows kept for a park, oldest first."""
+    def quarantine(self, park_id: str, limit: int | None = None, offset: int = 0) -> pd.DataFrame:
+        """The rejected rows kept for a park, oldest first (a page of them with ``limit``)."""
+        page = "" if limit is None else f" LIMIT {int(limit)} OFFSET {int(offset)}"
         return self.con.execute(
-            "SELECT file, line, field, value, reason, raw, added_at FROM quarantine WHERE park_id = ? ORDER BY seq",
+            "SELECT file, line, field, value, reason, raw, added_at FROM quarantine WHERE park_id = ? ORDER BY seq"
+            + page,
             [park_id],
         ).df()
 
+    def quarantine_count(self, park_id: str) -> int:
+        """Rows in the park's quarantine."""
+        return int(self.con.execute("SELECT count(*) FROM quarantine WHERE park_id = ?", [park_id]).fetchall()[0][0])
+
     def clear_quarantine(self, park_id: str) -> None:
         """Forget a park's rejected rows."""
-        self.con.execute("DELETE FROM quarantine WHERE park_id = ?", [park_id])
+        with self.writing(f"clear the quarantine of park {park_id!r}") as con:
+            con.execute("DELETE FROM quarantine WHERE park_id = ?", [park_id])
 
     # -- data quality ----------------------------------------------------------------------------
     def coverage(
@@ -395,22 +432,8 @@ class DuckDBStore(Store):
         """Keep held-out readings (and those accepted back, with who and when)."""
         if rows.empty:
             return 0
-        df = rows.reindex(columns=q.STORED_HELD_OUT_COLUMNS).copy()
-        df["ts"] = pd.to_datetime(df["ts"], utc=True)
-        df["accepted_at"] = pd.to_datetime(df["accepted_at"], utc=True)
-        for c in ("file", "line", "meter_id", "unit", "rule_id", "reason", "raw", "accepted_by", "note"):
-            df[c] = df[c].astype(object).where(df[c].notna(), None)
-        start = int(
-            self.con.execute("SELECT coalesce(max(seq), 0) FROM held_out WHERE park_id = ?", [park_id]).fetchall()[0][0]
-        )
-        df.insert(0, "seq", range(start + 1, start + 1 + len(df)))
-        cols = ", ".join(["seq", *q.STORED_HELD_OUT_COLUMNS])
-        self.con.register("held_df", df)
-        try:
-            self.con.execute(f"INSERT INTO held_out (park_id, {cols}) SELECT ?, {cols} FROM held_df", [park_id])
-        finally:
-            self.con.unregister("held_df")
-        return len(df)
+        with self.writing(f"keep held-out readings of park {park_id!r}") as con:
+            return _insert_held_out(con, park_id, rows)
 
     def held_out(self, park_id: str, include_accepted: bool = False) -> pd.DataFrame:
         """Held-out readings, oldest first."""
@@ -420,7 +443,8 @@ class DuckDBStore(Store):
 
     def clear_held_out(self, park_id: str) -> None:
         """Forget a park's held-out readings (accept decisions stay)."""
-        self.con.execute("DELETE FROM held_out WHERE park_id = ?", [park_id])
+        with self.writing(f"clear the held-out readings of park {park_id!r}") as con:
+            con.execute("DELETE FROM held_out WHERE park_id = ?", [park_id])
 
     def accept_held_out(
         self, park_id: str, meter_id: str, ts: dt.datetime | None, by: str, note: str = ""
@@ -429,9 +453,7 @@ class DuckDBStore(Store):
         cond = "park_id = ? AND meter_id = ? AND accepted_by IS NULL" + (" AND ts = ?" if ts is not None else "")
         params: list[object] = [park_id, meter_id, *([_utc(ts)] if ts is not None else [])]
         now = dt.datetime.now(dt.UTC)
-        con = self.con
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with self.writing(f"accept readings of meter {meter_id!r} in park {park_id!r}") as con:
             rows = con.execute(f"SELECT DISTINCT meter_id, ts, value FROM held_out WHERE {cond}", params).df()
             if len(rows):
                 con.register("acc_df", rows)
@@ -454,10 +476,6 @@ class DuckDBStore(Store):
                     f"UPDATE held_out SET accepted_by = ?, accepted_at = ?, note = ? WHERE {cond}",
                     [by, now, note, *params],
                 )
-            con.execute("COMMIT")
-        except duckdb.Error as exc:
-            con.execute("ROLLBACK")
-            raise StoreError(f"cannot accept readings of meter {meter_id!r} in park {park_id!r}: {exc}") from exc
         rows["ts"] = pd.to_datetime(rows["ts"], utc=True)
         return rows.sort_values("ts").reset_index(drop=True)
 
@@ -480,7 +498,74 @@ class DuckDBStore(Store):
 
     def set_meta(self, key: str, value: str) -> None:
         """Insert or replace a store-wide value."""
-        self.con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+        with self.writing(f"set {key!r}") as con:
+            con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+
+
+def _upsert_readings(con: duckdb.DuckDBPyConnection, park_id: str, readings: pd.DataFrame) -> int:
+    df = readings[["meter_id", "ts", "value"]].copy()
+    df["ts"] = pd.to_datetime(df["ts"], utc=True)
+    df = df.drop_duplicates(["meter_id", "ts"], keep="last")
+    con.register("batch_df", df)
+    try:
+        con.execute(
+            "DELETE FROM readings WHERE park_id = ? AND (meter_id, ts) IN (SELECT meter_id, ts FROM batch_df)",
+            [park_id],
+        )
+        con.execute("INSERT INTO readings SELECT ?, meter_id, ts, value FROM batch_df", [park_id])
+    finally:
+        con.unregister("batch_df")
+    return len(df)
+
+
+def _insert_quarantine(con: duckdb.DuckDBPyConnection, park_id: str, rejects: pd.DataFrame) -> int:
+    df = rejects.reindex(columns=REJECT_COLUMNS).astype(str)
+    start = int(
+        con.execute("SELECT coalesce(max(seq), 0) FROM quarantine WHERE park_id = ?", [park_id]).fetchall()[0][0]
+    )
+    df.insert(0, "seq", range(start + 1, start + 1 + len(df)))
+    con.register("rej_df", df)
+    try:
+        con.execute(
+            "INSERT INTO quarantine SELECT ?, seq, file, line, field, value, reason, raw, now() FROM rej_df", [park_id]
+        )
+    finally:
+        con.unregister("rej_df")
+    return len(df)
+
+
+def _insert_held_out(con: duckdb.DuckDBPyConnection, park_id: str, rows: pd.DataFrame) -> int:
+    df = rows.reindex(columns=q.STORED_HELD_OUT_COLUMNS).copy()
+    df["ts"] = pd.to_datetime(df["ts"], utc=True)
+    df["accepted_at"] = pd.to_datetime(df["accepted_at"], utc=True)
+    for c in ("file", "line", "meter_id", "unit", "rule_id", "reason", "raw", "accepted_by", "note"):
+        df[c] = df[c].astype(object).where(df[c].notna(), None)
+    start = int(con.execute("SELECT coalesce(max(seq), 0) FROM held_out WHERE park_id = ?", [park_id]).fetchall()[0][0])
+    df.insert(0, "seq", range(start + 1, start + 1 + len(df)))
+    cols = ", ".join(["seq", *q.STORED_HELD_OUT_COLUMNS])
+    con.register("held_df", df)
+    try:
+        con.execute(f"INSERT INTO held_out (park_id, {cols}) SELECT ?, {cols} FROM held_df", [park_id])
+    finally:
+        con.unregister("held_df")
+    return len(df)
+
+
+def _upsert_wastewater(con: duckdb.DuckDBPyConnection, park_id: str, rows: pd.DataFrame) -> int:
+    df = codec.wastewater_rows(rows)
+    con.register("ww_in", df)
+    try:
+        con.execute(
+            "DELETE FROM wastewater WHERE park_id = ? AND (wwtp_id, ts, point, parameter, coalesce(method, '')) IN "
+            "(SELECT wwtp_id, ts, point, parameter, coalesce(method, '') FROM ww_in)",
+            [park_id],
+        )
+        con.execute(f"INSERT INTO wastewater SELECT ?, {', '.join(codec.WASTEWATER_COLUMNS)} FROM ww_in", [park_id])
+    finally:
+        con.unregister("ww_in")
+    if not con.execute("SELECT 1 FROM record_tables WHERE park_id = ? AND name = 'wastewater'", [park_id]).fetchall():
+        con.execute("INSERT INTO record_tables VALUES (?, 'wastewater', '')", [park_id])
+    return len(df)
 
 
 def _utc(t: dt.datetime) -> dt.datetime:

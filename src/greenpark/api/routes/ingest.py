@@ -110,7 +110,8 @@ async def post_readings(request: Request, scope: ReadingsWrite, service: Service
                 f"this device may not send readings for meter(s) "
                 f"{', '.join(foreign[:10])}; its meters: {', '.join(sorted(scope.principal.meter_ids))}",
             )
-    report = await run_in_threadpool(service.ingestor.ingest, scope.park_id, raw, source)
+    sender = f"user:{scope.principal.user_id}"  # the quarantine budget is per user or device
+    report = await run_in_threadpool(service.ingestor.ingest, scope.park_id, raw, source, sender)
     return IngestReportPublic(**report.__dict__)
 
 
@@ -175,7 +176,8 @@ async def post_wastewater(request: Request, scope: WastewaterWrite, service: Ser
                 f"this device may not send values of WWTP(s) {', '.join(foreign[:10])}; "
                 f"its WWTPs: {', '.join(sorted(own)) or 'none'}",
             )
-    report = await run_in_threadpool(service.ingestor.ingest_wastewater, scope.park_id, raw, "http-wastewater")
+    sender = f"user:{scope.principal.user_id}"
+    report = await run_in_threadpool(service.ingestor.ingest_wastewater, scope.park_id, raw, "http-wastewater", sender)
     return IngestReportPublic(**report.__dict__)
 
 

@@ -156,8 +156,7 @@ def meter_readings(
     g = auto_grain(start, end, service.settings.readings_max_points) if grain == "auto" else grain
     check_points(start, end, g, service.settings.readings_max_points)
     if g == "15min":
-        with service.lock:
-            df = service.store.readings(scope.park_id, [meter_id], start, end)
+        df = service.store.readings(scope.park_id, [meter_id], start, end)
         points = [ReadingPoint(ts=t, value=float(v)) for t, v in zip(df["ts"], df["value"], strict=True)]
     else:
         df = aggregates.consumption(service, scope.park_id, start, end, g, by="meter")

@@ -1,0 +1,126 @@
+"""The service's caches and its readiness (issue 16, items 1 and 4).
+
+Single-flight: callers that ask for the same (park, year, engine) result while it is being computed wait for that
+one computation, so the engine runs once however many dashboards open at once. ``/ready`` says whether the store
+and the broker answer; ``/health`` only that the process does.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+
+import pytest
+from fastapi.testclient import TestClient
+from service_fixtures import test_settings, tiny_park
+
+from greenpark.api.service import Service
+from greenpark.server import create_app
+from greenpark.store import open_store
+
+pytestmark = pytest.mark.timeout(120)
+N = 8
+
+
+def _run_together(service: Service, compute, key: tuple[str, ...]) -> tuple[list[object], list[BaseException]]:  # type: ignore[no-untyped-def]
+    got: list[object] = []
+    errors: list[BaseException] = []
+
+    def call() -> None:
+        try:
+            got.append(service.cached_year("tiny", "Asia/Ho_Chi_Minh", 2024, key, compute))
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=call) for _ in range(N)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    return got, errors
+
+
+def _all_waiting(service: Service, key: tuple[str, ...]) -> bool:
+    """Block until the other N - 1 callers wait for the computation in flight (False if they never do)."""
+    flight_key = ("year", "tiny", 2024, *key)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        flight = service.flights.get(flight_key)
+        if flight is not None and flight.waiters == N - 1:
+            return True
+        time.sleep(0.005)
+    return False
+
+
+def test_concurrent_callers_wait_for_one_computation(client: TestClient) -> None:
+    service: Service = client.app.state.service  # type: ignore[attr-defined]
+    runs: list[int] = []
+    saw_all_waiting: list[bool] = []
+    key = ("inventory", "AR5")
+
+    def engine() -> dict[str, int]:
+        runs.append(1)
+        saw_all_waiting.append(_all_waiting(service, key))  # every other caller is inside, waiting
+        return {"total": 42}
+
+    got, errors = _run_together(service, engine, key)
+    assert errors == []
+    assert saw_all_waiting == [True]
+    assert len(runs) == 1  # the engine ran once for 8 callers
+    assert len(got) == N and all(g is got[0] for g in got)  # and every caller has its result (the same object)
+    # the result is cached: a later caller does not run it again
+    assert service.cached_year("tiny", "Asia/Ho_Chi_Minh", 2024, key, engine) is got[0] and len(runs) == 1
+
+
+def test_a_failed_computation_fails_every_waiting_caller_once(client: TestClient) -> None:
+    service: Service = client.app.state.service  # type: ignore[attr-defined]
+    runs: list[int] = []
+    key = ("water",)
+
+    def engine() -> None:
+        runs.append(1)
+        _all_waiting(service, key)
+        raise ValueError("no wastewater records for 2024")
+
+    got, errors = _run_together(service, engine, key)
+    assert got == [] and len(runs) == 1
+    assert len(errors) == N and all(isinstance(e, ValueError) for e in errors)
+    assert service.flights == {}  # nothing left in flight: the next caller computes again
+
+
+def test_ready_answers_while_the_store_does_and_503_when_it_does_not(duck_url: str) -> None:
+    store = open_store(duck_url)
+    store.save_park(tiny_park())
+    app = create_app(test_settings(), store=store)
+    with TestClient(app) as client:
+        r = client.get("/api/v1/ready")
+        assert r.status_code == 200, r.text
+        assert r.json() == {"status": "ready", "checks": ["store"]}
+        store.close()  # the database is gone for the service
+        r = client.get("/api/v1/ready")
+        assert r.status_code == 503
+        assert r.headers["content-type"] == "application/problem+json"
+        assert r.json()["down"] == ["store"] and r.json()["detail"].startswith("store: ")
+        assert client.get("/api/v1/health").status_code == 200  # liveness: the process still answers
+
+
+@pytest.mark.mqtt
+def test_ready_names_the_broker_when_mqtt_is_down(store, mqtt_broker: tuple[str, int]) -> None:  # type: ignore[no-untyped-def]
+    host, port = mqtt_broker
+    prefix = f"gpready{uuid.uuid4().hex[:6]}"
+    settings = test_settings(
+        mqtt_enabled=True, mqtt_host=host, mqtt_port=port, mqtt_topic_prefix=prefix, mqtt_client_id=f"gp-{prefix}"
+    )
+    app = create_app(settings, store=store)
+    with TestClient(app) as client:
+        r = client.get("/api/v1/ready")
+        assert r.status_code == 200, r.text
+        assert r.json()["checks"] == ["mqtt", "store"]
+        service: Service = app.state.service
+        assert service.mqtt is not None
+        service.mqtt.client.loop_stop()
+        service.mqtt.client.disconnect()  # the service has lost its broker
+        r = client.get("/api/v1/ready")
+        assert r.status_code == 503
+        assert r.json()["down"] == ["mqtt"] and f"{host}:{port}" in r.json()["detail"]
