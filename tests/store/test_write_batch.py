@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 import uuid
 
 import pandas as pd
@@ -20,6 +21,7 @@ from greenpark.errors import StoreError
 from greenpark.store import Store, StoreOptions, open_store
 from greenpark.store.base import IngestBatch, SqlSession
 
+pytestmark = pytest.mark.timeout(120)
 START, END = dt.datetime(2024, 1, 1, tzinfo=dt.UTC), dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
 
 
@@ -193,3 +195,28 @@ def test_duckdb_store_is_closed_for_every_thread(tmp_path) -> None:  # type: ign
     again = open_store(url)
     assert again.park_ids() == ["tiny"]
     again.close()
+
+
+def test_duckdb_store_closes_while_another_thread_queries(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A background thread's query still running when the service stops is interrupted; the store closes."""
+    store = open_store(f"duckdb:///{tmp_path / 's.duckdb'}")
+    outcome: list[str] = []
+    ready = threading.Event()
+
+    def long_query() -> None:
+        cur = store.con  # type: ignore[attr-defined]
+        ready.set()
+        try:
+            cur.execute("SELECT count(*) FROM range(100000000000)").fetchall()  # minutes of work
+            outcome.append("finished")
+        except Exception as exc:
+            outcome.append(type(exc).__name__)
+
+    t = threading.Thread(target=long_query)
+    t.start()
+    ready.wait()
+    time.sleep(0.2)  # let the query start (not a timing check: closing must work whether it has or not)
+    store.close()
+    t.join(timeout=30)
+    assert outcome and outcome[0] != "finished"
+    assert open_store(f"duckdb:///{tmp_path / 's.duckdb'}").park_ids() == []  # the file is free again

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+import time
 import weakref
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -37,6 +38,8 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 #: errors a written value causes itself; raised as they are, so a caller can tell them from the store's failures
 _DATA_FAULTS = (duckdb.DataError, duckdb.IntegrityError, duckdb.InvalidInputException)
+#: how long closing the store waits for an interrupted query of another thread to give its cursor back
+_CLOSE_WAIT_S = 5.0
 
 _TRUNC = {"hour": "hour", "day": "day", "month": "month", "year": "year"}
 # meter gaps (Store.meter_gaps): spacing of consecutive readings with lag(), the meter's step = its most
@@ -112,6 +115,7 @@ class DuckDBStore(Store):
         self._local = threading.local()
         self._cursors: weakref.WeakSet[duckdb.DuckDBPyConnection] = weakref.WeakSet()
         self._write_lock = threading.RLock()
+        self._cursor_lock = threading.Lock()
         self.migrate()
 
     @property
@@ -119,9 +123,10 @@ class DuckDBStore(Store):
         """This thread's cursor on the database (made on first use; closed with the store)."""
         cur = getattr(self._local, "con", None)
         if cur is None:
-            cur = self._db.cursor()
+            with self._cursor_lock:  # the database connection itself takes one call at a time (cursor() is one)
+                cur = self._db.cursor()
+                self._cursors.add(cur)
             self._local.con = cur
-            self._cursors.add(cur)
         return cur
 
     @contextmanager
@@ -179,9 +184,27 @@ class DuckDBStore(Store):
 
     def close(self) -> None:
         """Close the file (and every thread's cursor)."""
-        for cur in list(self._cursors):
-            cur.close()
-        self._db.close()
+        with self._cursor_lock:
+            busy = []
+            for cur in list(self._cursors):
+                try:
+                    cur.close()
+                except duckdb.Error:  # a query of a thread being stopped (a background recompute): interrupt it
+                    cur.interrupt()
+                    busy.append(cur)
+            deadline = time.monotonic() + _CLOSE_WAIT_S
+            for cur in busy:
+                while True:
+                    try:
+                        cur.close()
+                        break
+                    except duckdb.Error:
+                        cur.interrupt()  # again: a query still being planned at the first interrupt runs on
+                        if time.monotonic() > deadline:
+                            log.warning("a query on %s did not stop within %g s of closing", self.path, _CLOSE_WAIT_S)
+                            break
+                        time.sleep(0.01)
+            self._db.close()
 
     # -- parks -----------------------------------------------------------------------------------
     def park_ids(self) -> list[str]:
