@@ -124,9 +124,7 @@ POISON: dict[str, bytes] = {
     "raw NUL byte": b'{"ts": "2024-01-01T00:00:00Z",\x00 "value": 1}',
     "not JSON": b"value=1",
     "100,000-deep array": b"[" * 100_000 + b"]" * 100_000,
-    # a time of its own: replayed in one chunk with the NUL above, the later reading of one (meter, time) supersedes
-    # the earlier (each message is written as if alone: an upsert), and one of the two would never be judged
-    "non-finite value": b'{"ts": "2023-12-31T23:45:00Z", "value": NaN}',
+    "non-finite value": b'{"ts": "2024-01-01T00:00:00Z", "value": NaN}',
     "infinite timestamp": b'{"ts": "infinity", "value": 1}',
     "a string, not an object": b'"hello"',
 }
