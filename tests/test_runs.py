@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from greenpark.assess import assess
 from greenpark.errors import NoDataError
 from greenpark.runs import default_year, inventory_for, park_year
 from greenpark.store import open_store
@@ -74,3 +75,19 @@ def test_without_a_full_year_the_default_is_the_latest_year_with_readings(store:
 def test_no_readings_no_default_year(store: Store) -> None:
     with pytest.raises(NoDataError, match="park 'tiny' has no meter readings; add readings.csv"):
         default_year(store.load_park("tiny"), store)
+
+
+def test_assess_asks_the_store_for_the_eip_effluent_years_before_it_closes_the_store(tmp_path: Path) -> None:
+    # assess() closes the store after its load stage. The EIP effluent criteria run the water engine on the year
+    # and the years before it (reference eip/parameters effluent_years), whose tables are asked in that stage:
+    # asked later, the closed store fails ("Connection already closed"), found by the park property test.
+    url = f"duckdb:///{tmp_path / 'store.duckdb'}"
+    s = open_store(url)
+    s.save_park(tiny_park())  # a WWTP and no wastewater records: the water engine reads the meters of each year
+    s.write_readings(
+        "tiny", readings("ww1", monthly_stamps(2023, range(1, 13)) + monthly_stamps(2024, range(1, 13)), 5.0)
+    )
+    s.close()
+    a = assess("tiny", 2024, store_url=url, workers=1)
+    assert a.stages["eip"]["status"] == "ok", a.stages["eip"]
+    assert a.results["eip"]["year"] == 2024

@@ -128,6 +128,17 @@ def wait_for_health(
     pytest.fail(f"the server did not answer {base}{path} within {timeout_s:.0f} s:\n{tail()}")
 
 
+def stop(proc: subprocess.Popen[bytes], timeout_s: float = 30) -> None:
+    """End a server the test started: SIGTERM (a clean shutdown, as a service manager would), SIGKILL if it does
+    not exit within ``timeout_s``."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=timeout_s)
+
+
 def tiny_park(park_id: str = "tiny") -> ParkData:
     """The tiny park: two tenants with an electricity meter each, a park water meter, the WWTP and its flow meter.
 

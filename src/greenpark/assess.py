@@ -100,6 +100,7 @@ class _Loaded:
     assessment: Assessment
     park_year: runs.ParkYear
     inventory: Any
+    effluent_years: list[runs.ParkYear]
 
 
 def assess(
@@ -198,6 +199,11 @@ def _store_stages(
     py, choice = runs.park_year(data, store, year)
     for grain, by in _TABLES:
         py.consumption(grain, by)
+    effluent_years = runs.effluent_park_years(py)
+    if data.wwtps:  # the EIP effluent criteria run the water engine on the years before too
+        for earlier in effluent_years:
+            for by in ("meter", "tenant"):
+                earlier.consumption("month", by)
     quarantine = store.quarantine(py.park_id)
     quality = data_quality_summary(store, py.park_id)
     assessment = Assessment(
@@ -218,7 +224,7 @@ def _store_stages(
     if progress:
         progress("load", "ok")
     inventory = _run("inventory", assessment, lambda: runs.inventory_for(py, gwp), progress)
-    return _Loaded(assessment, py, inventory)
+    return _Loaded(assessment, py, inventory, effluent_years)
 
 
 def _engine_stages(loaded: _Loaded, study_date: dt.date, workers: int, progress: Progress | None) -> Assessment:
@@ -232,7 +238,7 @@ def _engine_stages(loaded: _Loaded, study_date: dt.date, workers: int, progress:
         _run("energy", assessment, lambda: runs.energy_for(py), progress)
         solar = solar_future.result()
     _run("plan", assessment, lambda: _plan(py, inventory, solar), progress)
-    _run("eip", assessment, lambda: runs.eip_for(py, inventory, water, waste, solar), progress)
+    _run("eip", assessment, lambda: runs.eip_for(py, inventory, water, waste, solar, loaded.effluent_years), progress)
     return assessment
 
 

@@ -612,19 +612,33 @@ def _or_reason(fn: Any, stages: dict[str, str], name: str) -> Any:
         return None
 
 
+def effluent_park_years(py: ParkYear) -> list[ParkYear]:
+    """The park years whose effluent the EIP criteria read: ``py`` and the years before it, oldest first.
+
+    How many is reference data (``eip/parameters`` ``effluent_years``). The earlier years share ``py``'s data
+    and readings source; a caller that closes its store afterwards asks their tables first
+    (:func:`greenpark.assess.assess` does, in its load stage).
+    """
+    years = int(lookup("eip/parameters", parameter="effluent_years").value)
+    return [py if y == py.year else ParkYear(py.data, py.readings, y) for y in range(py.year - years + 1, py.year + 1)]
+
+
 def eip_for(
     py: ParkYear,
     inventory_result: InventoryResult | None = None,
     water: WaterResult | None = None,
     waste: WasteResult | None = None,
     solar: ParkSolarResult | None = None,
+    effluent_years: list[ParkYear] | None = None,
 ) -> EipResult:
     """The park against Decree 35/2022 Art. 37 and the EIP Framework v2.0 (``greenpark.eip.assess_eip``).
 
     The evidence is the other engines' results for the year (computed here unless given): the inventory, the
     water engine for the year and the two before it (the effluent over 3 years), the waste engine (recovery and
     its symbiosis proposals) and the plan engine's candidate measures (rooftop PV only when ``solar`` is given).
-    An engine that cannot give its result leaves its criteria unknown, with its reason.
+    An engine that cannot give its result leaves its criteria unknown, with its reason. ``effluent_years``
+    (default :func:`effluent_park_years`) are the park years of the effluent criteria, their tables perhaps
+    already asked.
     """
     stages: dict[str, str] = {}
     inv = (
@@ -632,13 +646,12 @@ def eip_for(
     )
     if inv is None and inventory_result is None and "inventory" not in stages:
         stages["inventory"] = "no inventory"
-    years = int(lookup("eip/parameters", parameter="effluent_years").value)
     water_years: dict[int, Any] = {}
-    for y in range(py.year - years + 1, py.year + 1):
+    for other in effluent_years if effluent_years is not None else effluent_park_years(py):
+        y = other.year
         if y == py.year and water is not None:
             water_years[y] = water
         elif py.data.wwtps:
-            other = py if y == py.year else ParkYear(py.data, py.readings, y)
             water_years[y] = _or_reason(lambda o=other: water_for(o), stages, "water" if y == py.year else f"water {y}")
     wst = waste if waste is not None else _or_reason(lambda: waste_for(py), stages, "waste")
     plan = _or_reason(lambda: plan_inputs(py, inv, solar), stages, "plan") if inv is not None else None

@@ -32,7 +32,7 @@ import pytest
 from mqttkit import Tally, until
 
 from greenpark.store import open_store
-from testkit import PASSWORD, free_port, tiny_park, wait_for_health
+from testkit import PASSWORD, free_port, stop, tiny_park, wait_for_health
 
 pytestmark = [pytest.mark.timeout(240), pytest.mark.slow, pytest.mark.postgres]
 BATCH = 200
@@ -95,12 +95,7 @@ def served(pg_url: str, tmp_path: Path, request: pytest.FixtureRequest) -> Itera
         assert tok.status_code == 201, tok.text
         yield Served(base, url, schema, app_name, {"Authorization": f"Bearer {tok.json()['token']}"}, proc)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=30)
+        stop(proc)
         s = open_store(f"{pg_url}?schema={schema}")
         s.drop_schema()  # type: ignore[attr-defined]
         s.close()

@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from testkit import PASSWORD, free_port, wait_for_health
+from testkit import PASSWORD, free_port, stop, wait_for_health
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 
@@ -44,10 +44,5 @@ def test_serve_example_answers_the_overview(tmp_path: Path) -> None:
         assert ov["consumption_by_kind"]["electricity_import"] == pytest.approx(grid_kwh, rel=1e-3)
         assert (tmp_path / "example-park" / "park.toml").exists()
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=30)
+        stop(proc)
         log.close()

@@ -25,7 +25,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from testkit import free_port, wait_for_health
+from testkit import free_port, stop, wait_for_health
 
 PASSWORD = "a long test password"
 PARK = "longthanh-demo"
@@ -106,12 +106,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, example_park: Path, chromiu
         yield Server(base, admin, csrf, tmp / "reports")
         admin.close()
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=30)
+        stop(proc)
         log.close()
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from greenpark.ghg.electricity import electricity_consumed_kwh
 from greenpark.plan.measures import annualised_cost_vnd
 
 
@@ -119,7 +120,9 @@ def evidence_from(
     """
     kwh = None
     if inventory is not None:
-        kwh = float(_get(inventory, "grid_import_kwh") or 0.0) + float(_get(inventory, "pv_self_consumed_kwh") or 0.0)
+        kwh = electricity_consumed_kwh(
+            float(_get(inventory, "grid_import_kwh") or 0.0), float(_get(inventory, "pv_self_consumed_kwh") or 0.0)
+        )
     volume = None
     current = max(water) if water else None
     if water and water.get(current) is not None:
