@@ -120,10 +120,11 @@ class Settings(BaseSettings):
         description="base of the MQTT client id; each process adds '-<spool slot>' (default greenpark-<hostname>)",
     )
     mqtt_share_group: str = Field(
-        default="greenpark",
+        default="",
         pattern=r"^[^/#+]*$",
-        description="shared subscription group ($share/<group>/...): processes of one group split the messages; "
-        "empty for a plain subscription",
+        description="shared subscription group ($share/<group>/...) for several service processes: they split the "
+        "messages; empty (the default) for a plain subscription, which survives a broker restart (Mosquitto 2.0 "
+        "does not restore shared subscriptions: docs/service.md)",
     )
     mqtt_session_expiry_s: int = Field(
         default=7 * 24 * 3600, ge=0, description="how long the broker keeps the session (and queues) while away"

@@ -252,8 +252,8 @@ def test_a_message_is_acknowledged_once_spooled_and_written_when_the_store_answe
 
 def test_two_processes_on_one_spool_folder_get_their_own_slot_and_client_id(tmp_path: Path) -> None:
     prefix = f"gptest-{uuid.uuid4().hex[:8]}"
-    a = MqttIngestor(lambda p, r, s: None, _no_quarantine, _options(prefix, tmp_path))
-    b = MqttIngestor(lambda p, r, s: None, _no_quarantine, _options(prefix, tmp_path))
+    a = MqttIngestor(lambda p, r, s: None, _no_quarantine, _options(prefix, tmp_path, share_group="greenpark"))
+    b = MqttIngestor(lambda p, r, s: None, _no_quarantine, _options(prefix, tmp_path, share_group="greenpark"))
     try:
         assert (a.client_id, b.client_id) == (f"gp-{prefix}-0", f"gp-{prefix}-1")
         assert a.topics == [f"$share/greenpark/{prefix}/+/+"]
@@ -262,6 +262,7 @@ def test_two_processes_on_one_spool_folder_get_their_own_slot_and_client_id(tmp_
         b.slot.release()
     c = MqttIngestor(lambda p, r, s: None, _no_quarantine, _options(prefix, tmp_path))
     assert c.client_id == f"gp-{prefix}-0"  # released slots are taken again, lowest first
+    assert c.topics == [f"{prefix}/+/+"]  # no group (the default): a plain subscription, restored after a restart
     c.slot.release()
 
 

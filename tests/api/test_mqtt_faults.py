@@ -49,7 +49,12 @@ def pg_store(pg_url: str) -> Iterator[tuple[Store, str, str]]:
 
 
 def test_broker_restart_mid_stream_loses_nothing(tmp_path: Path) -> None:
-    """Our own Mosquitto (persistence on) is stopped and started again while 100 messages/s flow."""
+    """Our own Mosquitto (persistence on) is stopped and started again while 100 messages/s flow.
+
+    The service's default plain subscription: Mosquitto 2.0 restores it with the session, so what the device
+    publishes before the service reconnects is queued for it. (A shared subscription is not restored: that
+    loss, measured in docs/service.md, is why the default is plain.)
+    """
     store = open_store(f"duckdb:///{tmp_path / 'store.duckdb'}")
     store.save_park(tiny_park())
     broker = Mosquitto(tmp_path / "broker").start()
@@ -171,6 +176,7 @@ def test_two_service_processes_split_the_messages_and_write_each_once(
     env = {
         "GREENPARK_MQTT_TOPIC_PREFIX": prefix,
         "GREENPARK_MQTT_CLIENT_ID": f"gp-{prefix}",
+        "GREENPARK_MQTT_SHARE_GROUP": "greenpark",  # several processes: a shared subscription
         "GREENPARK_MQTT_SPOOL_DIR": str(tmp_path / "spool"),
         "GREENPARK_READ_CACHE_ENTRIES": "0",  # several processes on one store (docs/service.md, Caching)
     }

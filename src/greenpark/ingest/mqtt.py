@@ -20,8 +20,12 @@ Sessions. MQTT v5 with ``clean_start=False`` and a session expiry, so the broker
 and queues messages while the service restarts. Each process holds a spool slot (``slot-<n>``, a lock
 file) and its client id is ``<client_id_base>-<n>``: unique among running processes (no session
 takeovers), the same after a restart (the broker hands the restarted process the messages it queued,
-and the process replays its own spool). Several processes split the load through a shared subscription
-(``$share/<group>/<prefix>/+/+``); a message goes to one of them.
+and the process replays its own spool). The subscription is a plain one by default: it survives a broker
+restart. Several processes split the load through a shared subscription (``$share/<group>/<prefix>/+/+``,
+``share_group``); a message goes to one of them. Mosquitto 2.0 does not restore a session's shared
+subscriptions after a broker restart: what is published before the process reconnects is acknowledged to the
+device and dropped (measured: benchmarks/broker_shared_restart.py, docs/service.md); the sequence check reports
+it as missing.
 
 A PUBACK is only ever sent on the connection that received the message: after a reconnect the broker
 sends unacknowledged messages again (with the same packet id), and those are spooled and acknowledged
@@ -75,7 +79,7 @@ class MqttOptions:
     prefix: str
     spool_dir: Path
     client_id_base: str = ""  # default: greenpark-<hostname>
-    share_group: str = "greenpark"  # "" = a plain subscription
+    share_group: str = ""  # "" = a plain subscription (the default: it survives a broker restart)
     session_expiry_s: int = 7 * 24 * 3600
     keepalive_s: int = 30
     username: str | None = None
@@ -260,6 +264,13 @@ class MqttIngestor:
             "resumed" if flags.session_present else "new",
             ", ".join(self.topics),
         )
+        if self.options.share_group and not flags.session_present:
+            log.warning(
+                "MQTT shared subscription (group %r) in a new session: with Mosquitto 2.0 a broker restart loses "
+                "the shared subscription, and messages published before this connection were dropped; devices "
+                "that number their messages show the loss as sequence gaps",
+                self.options.share_group,
+            )
 
     def _on_subscribe(self, client: mqtt.Client, userdata: object, mid: int, reasons: Any, props: Any) -> None:
         refused = [str(r) for r in reasons if r.is_failure]
