@@ -2,6 +2,7 @@
 
 import itertools
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -14,6 +15,7 @@ from greenpark.plan import (
     cost_curve,
     roadmap,
 )
+from greenpark.reference import load_table
 
 G0 = 0.66  # tCO2/MWh, made-up round grid factor for the tests
 
@@ -341,3 +343,32 @@ def test_roadmap_years_split_the_abatement_by_measure_group():
     assert y[2027].abatement_by_group_tco2e == pytest.approx({"electrical_efficiency": 132.0, "heat": 100.0})
     assert y[2027].planned_tco2e == pytest.approx(1000.0 - 232.0)
     assert res.required_tco2e == pytest.approx({2027: 200.0})  # BAU 1,000 - cap 800
+
+
+def test_most_abatement_searches_each_group_of_exclusive_measures():
+    from greenpark.plan.roadmap import most_abatement
+
+    # T1's boiler-fuel measures (plan/measures.csv excludes): the biomass switch excludes boiler tuning and the
+    # heat pump; tuning and the heat pump may go together. LED (index 3) is in no pair.
+    # switch 150 t, tuning 50 t, heat pump 130 t, LED 7 t:
+    #   allowed sets of the group: {switch} 150, {tuning, heat pump} 180, {tuning} 50, {heat pump} 130 -> 180
+    #   most = 180 + 7 = 187 t  (dropping the smaller of each pair would give 330 - 50 - 130 + 7 = 157 t: wrong)
+    a = np.array([150.0, 50.0, 130.0, 7.0])
+    pairs = [(0, 1), (0, 2)]
+    assert most_abatement(a, pairs) == pytest.approx(187.0)
+    # a switch of 900 t beats both: 900 + 7 = 907 t
+    assert most_abatement(np.array([900.0, 50.0, 130.0, 7.0]), pairs) == pytest.approx(907.0)
+    assert most_abatement(a, []) == pytest.approx(337.0)
+
+
+def test_the_catalogues_boiler_fuel_measures_are_not_counted_twice():
+    # The biomass switch replaces the boiler's fossil fuel (95 %); the heat pump removes the hot-water share of
+    # that same fuel (15 %) and boiler tuning saves 5 % of it: adopted with the switch, each would count fuel
+    # that is no longer burnt. The catalogue marks both pairs exclusive, in both directions.
+    cat = load_table("plan/measures").set_index("measure")
+    excl = {m: set(str(v).split(";")) if isinstance(v, str) else set() for m, v in cat["excludes"].items()}
+    assert {"boiler_efficiency", "heat_pump_water_heating"} <= excl["biomass_fuel_switch"]
+    assert (
+        "biomass_fuel_switch" in excl["heat_pump_water_heating"] and "biomass_fuel_switch" in excl["boiler_efficiency"]
+    )
+    assert all(other in excl for m in excl for other in excl[m])  # every excluded measure is in the catalogue

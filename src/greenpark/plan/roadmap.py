@@ -75,6 +75,41 @@ class RoadmapResult(BaseModel):
     parameters: dict[str, float]
 
 
+def most_abatement(abatement_tco2e: np.ndarray, exclusive: list[tuple[int, int]]) -> float:
+    """The most the measures can abate together (tCO2e): the heaviest set with no exclusive pair in it.
+
+    ``exclusive`` pairs (indices into ``abatement_tco2e``) act on the same energy at one tenant. The pairs form
+    small groups (a tenant's boiler-fuel measures, three in the catalogue): each connected group is searched
+    exhaustively for its heaviest allowed subset; measures in no pair all count.
+    """
+    a = np.asarray(abatement_tco2e, dtype=float)
+    neighbours: dict[int, set[int]] = {}
+    for i, j in exclusive:
+        neighbours.setdefault(i, set()).add(j)
+        neighbours.setdefault(j, set()).add(i)
+    total = float(a[[i for i in range(len(a)) if i not in neighbours]].sum())
+    seen: set[int] = set()
+    for start in neighbours:
+        if start in seen:
+            continue
+        group, todo = [], [start]
+        while todo:
+            k = todo.pop()
+            if k not in seen:
+                seen.add(k)
+                group.append(k)
+                todo.extend(neighbours[k] - seen)
+        if len(group) > 16:
+            raise ValueError(f"{len(group)} mutually exclusive measures in one group: too many to search")
+        best = 0.0
+        for mask in range(1 << len(group)):
+            members = [group[b] for b in range(len(group)) if mask >> b & 1]
+            if all(neighbours[m].isdisjoint(members) for m in members):
+                best = max(best, float(a[members].sum()))
+        total += best
+    return total
+
+
 def roadmap(
     measures: list[Measure],
     baseline_tco2e: float,
@@ -143,8 +178,7 @@ def roadmap(
         need = bau(k) - cap
         required[k] = need
         a_k = np.array([m.abatement_tco2e(grid(k)) for m in ms])
-        # the most the catalogue can do: everything, keeping the larger of each exclusive pair (pairs disjoint)
-        most = float(a_k.sum() - sum(min(a_k[i], a_k[j]) for i, j in pairs))
+        most = most_abatement(a_k, pairs)
         if need > most + 1e-9:
             gaps[k] = need - most
             notes.append(
