@@ -76,3 +76,13 @@ def full_example_park(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("example48") / "park"
     write_example_park(folder)
     return folder
+
+
+@pytest.fixture(scope="session")
+def province(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated province of 4 parks (the four archetypes of ``example/province_parks``), generated once."""
+    from greenpark.example.province import write_province
+
+    folder = tmp_path_factory.mktemp("province") / "parks"
+    write_province(folder, n_parks=4)
+    return folder

@@ -112,14 +112,18 @@ def pv_generation_kwh(kwp: np.ndarray, ghi_kw_per_m2: np.ndarray, temp_c: np.nda
     return kwp[:, None] * (ghi_kw_per_m2 * 0.25 * pr * derate)[None, :]
 
 
-def choose_pv_tenants(tenants: pd.DataFrame, roofs: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+def choose_pv_tenants(
+    tenants: pd.DataFrame, roofs: pd.DataFrame, rng: np.random.Generator, n_pv: int | None = None
+) -> pd.DataFrame:
     """Tenants that already have rooftop PV, with their kWp and whether they export.
 
     The logistics tenant with the largest roof exports (big roof, small load); the
     electronics anchor and randomly chosen 2- or 3-shift tenants have zero-export
-    systems no larger than their mean load.
+    systems no larger than their mean load. ``n_pv`` (default the ``pv_existing_tenants`` row) is capped by the
+    tenants that can take a system.
     """
-    n_pv = int(assumptions.park_parameter("pv_existing_tenants"))
+    if n_pv is None:
+        n_pv = int(assumptions.park_parameter("pv_existing_tenants"))
     kwp_per_m2 = assumptions.park_parameter("pv_kwp_per_m2")
     usable = (roofs["area_m2"] * roofs["usable_fraction"]).groupby(roofs["tenant_id"]).sum()
     logistics = tenants[tenants["profile"] == "logistics"].copy()
@@ -130,7 +134,8 @@ def choose_pv_tenants(tenants: pd.DataFrame, roofs: pd.DataFrame, rng: np.random
     chosen += anchors[:1]
     shifts = assumptions.profiles().loc[tenants["profile"], "shifts"].to_numpy()
     others = tenants.loc[~tenants["anchor"] & ~tenants["tenant_id"].isin(chosen) & (shifts > 1), "tenant_id"]
-    chosen += list(rng.choice(others.to_numpy(), size=max(n_pv - len(chosen), 0), replace=False))
+    extra = min(max(n_pv - len(chosen), 0), len(others))
+    chosen += list(rng.choice(others.to_numpy(), size=extra, replace=False))
     coverage = np.where(np.array(chosen) == exporter, 0.5, rng.uniform(0.3, 0.6, len(chosen)))
     kwp = usable.reindex(chosen).to_numpy() * kwp_per_m2 * coverage
     # a zero-export system is sized to the tenant's mean load so the limiter rarely curtails

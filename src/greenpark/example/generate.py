@@ -11,6 +11,7 @@ import json
 import logging
 import zlib
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +62,39 @@ FILES = [
     "compliance_events.csv",
     "metadata.json",
 ]
+
+
+@dataclass(frozen=True)
+class ParkShape:
+    """What makes a generated park differ from the example park: the province generator's knobs.
+
+    The defaults give the example park itself (its bytes do not change).
+
+    Attributes
+    ----------
+    park : dict
+        The ``[park]`` table (id, name, province, latitude, longitude, timezone, currency, area_ha); default
+        :data:`PARK`.
+    profile_weights : dict
+        Multipliers of the ``weight`` column of ``example/sector_profiles`` by profile (a mostly-logistics park
+        multiplies ``logistics``); every profile keeps at least one tenant.
+    pv_tenants : int, optional
+        Tenants that already have rooftop PV (default the ``pv_existing_tenants`` row of
+        ``example/park_assumptions``).
+    wwtp_capacity_m3_per_day : float, optional
+        Design capacity of the central WWTP (default the ``wwtp_capacity_m3_per_day`` row).
+    first_month : int
+        Month (1-12) from which the park's meters and its WWTP analyser are read: a new park with a partial
+        year when above 1.
+    """
+
+    park: dict[str, Any] = field(default_factory=lambda: dict(PARK))
+    profile_weights: dict[str, float] = field(default_factory=dict)
+    pv_tenants: int | None = None
+    wwtp_capacity_m3_per_day: float | None = None
+    first_month: int = 1
+
+
 STEPS = [
     "tenants and roofs",
     "electricity",
@@ -93,9 +127,9 @@ def _rng(seed: int, part: str) -> np.random.Generator:
     return np.random.default_rng([seed, zlib.crc32(part.encode())])
 
 
-def _park_toml(year: int) -> str:
+def _park_toml(year: int, park: dict[str, Any]) -> str:
     lines = ["[park]"]
-    for k, v in PARK.items():
+    for k, v in park.items():
         lines.append(f"{k} = {json.dumps(v)}")
     lines.append(f"baseline_year = {year}")
     lines += ["", "[targets]"]
@@ -137,6 +171,7 @@ def write_example_park(
     n_tenants: int = DEFAULT_TENANTS,
     force: bool = False,
     progress: Callable[[str], None] | None = None,
+    shape: ParkShape | None = None,
 ) -> dict:
     """Generate the example park into ``folder`` and return its metadata (also written as metadata.json).
 
@@ -154,6 +189,8 @@ def write_example_park(
         Overwrite the park files in a non-empty folder.
     progress : callable, optional
         Called with the name of each finished step (see ``STEPS``).
+    shape : ParkShape, optional
+        Another park than the example park (the province generator's parks); default the example park.
 
     Returns
     -------
@@ -164,8 +201,10 @@ def write_example_park(
     folder = Path(folder)
     _prepare_folder(folder, force)
     done = progress or (lambda step: None)
+    shape = shape or ParkShape()
+    park = shape.park
 
-    tenant_df = tenants.draw_tenants(n_tenants, _rng(seed, "tenants"))
+    tenant_df = tenants.draw_tenants(n_tenants, _rng(seed, "tenants"), shape.profile_weights)
     roofs = tenants.draw_roofs(tenant_df, _rng(seed, "roofs"))
     done(STEPS[0])
 
@@ -174,13 +213,15 @@ def write_example_park(
     kinds = timebase.day_kinds(index, year)
     temp = timebase.ambient_temperature_c(index, _rng(seed, "weather"))
     ghi = timebase.global_horizontal_kw_per_m2(
-        index, PARK["latitude"], PARK["longitude"], PARK["timezone"], _rng(seed, "sun")
+        index, park["latitude"], park["longitude"], park["timezone"], _rng(seed, "sun")
     )
     loads = electricity.tenant_loads(tenant_df, index, kinds, temp, rng_el)
-    pv = electricity.choose_pv_tenants(tenant_df, roofs, _rng(seed, "pv"))
+    pv = electricity.choose_pv_tenants(tenant_df, roofs, _rng(seed, "pv"), shape.pv_tenants)
     done(STEPS[1])
 
-    water = wastewater.generate_water(tenant_df, loads.activity, year, index, temp, _rng(seed, "water"))
+    water = wastewater.generate_water(
+        tenant_df, loads.activity, year, index, temp, _rng(seed, "water"), shape.wwtp_capacity_m3_per_day
+    )
     common = electricity.common_loads_kwh(index, kinds, temp, water.inflow_m3_per_15min, _rng(seed, "common"))
     el_meters, el_series, el_truth = electricity.meters_and_readings(
         tenant_df, loads, pv, ghi, temp, common, index, wastewater.WWTP_ID, _rng(seed, "meters")
@@ -200,6 +241,12 @@ def write_example_park(
 
     # readings in meters.csv order: each tenant's electricity meters, common meters, then water meters
     series = el_series + water.series
+    operating_from = f"{year}-{shape.first_month:02d}-01T00:00:00"
+    if shape.first_month > 1:  # a new park: meters and analyser read from its first month (before the faults)
+        for meter_series in series:
+            keep = meter_series.timestamps >= operating_from
+            meter_series.timestamps, meter_series.values = meter_series.timestamps[keep], meter_series.values[keep]
+        water.wastewater = [frame[frame["timestamp"] >= operating_from] for frame in water.wastewater]
     meters = pd.concat([el_meters, water.meters], ignore_index=True).reindex(columns=electricity.METER_COLUMNS)
     interval_import = [
         f"EL-{t}"
@@ -213,7 +260,8 @@ def write_example_park(
     plain = [m for m in interval_import if m.removeprefix("EL-") not in anchors]
     partial_meter, spike_meter = (plain[-1], plain[-2]) if len(plain) >= 2 else (None, None)
     others = [m for m in interval_import if m not in (partial_meter, spike_meter)] or interval_import
-    reading_faults = faults.inject_reading_faults(series, others, year, fault_rng)
+    # a new park's meters start after the dates of the duplicate, negative and bad-timestamp faults: it has none
+    reading_faults = faults.inject_reading_faults(series, others, year, fault_rng) if shape.first_month == 1 else []
     if spike_meter is not None:
         reading_faults.append(faults.inject_spike(series, spike_meter, year))
     partial = faults.cut_to_partial_year(series, partial_meter, year) if partial_meter is not None else None
@@ -232,7 +280,7 @@ def write_example_park(
     readings_rows = _write_series(series, folder / "readings.csv")
     done(STEPS[6])
 
-    (folder / "park.toml").write_text(_park_toml(year), encoding="utf-8")
+    (folder / "park.toml").write_text(_park_toml(year, park), encoding="utf-8")
     _write_csv(
         tenant_df[tenants.TENANT_COLUMNS].assign(floor_area_m2=tenant_df["floor_area_m2"].astype(int)),
         folder / "tenants.csv",
@@ -284,6 +332,13 @@ def write_example_park(
         "energy_kwh": float(claims["energy_kwh"].sum()),
     }
     metadata["eip"] = eip_inputs.eip_truth(eip_frames, len(tenant_df))
+    metadata["park"] = park
+    if shape.first_month > 1:
+        metadata["operating_from"] = operating_from
+        metadata["electricity"]["note"] += (
+            f" A new park: every meter and the WWTP analyser are read from {operating_from} only; the kWh and m3 "
+            "per tenant above are the whole year as generated, before that cut."
+        )
     (folder / "metadata.json").write_text(
         json.dumps(metadata, indent=2, ensure_ascii=False, sort_keys=False) + "\n", encoding="utf-8"
     )

@@ -61,14 +61,22 @@ def allocate_profiles(n_tenants: int, weights: pd.Series) -> list[str]:
     return [name for name in weights.index for _ in range(int(counts[name]))]
 
 
-def draw_tenants(n_tenants: int, rng: np.random.Generator) -> pd.DataFrame:
+def draw_tenants(
+    n_tenants: int, rng: np.random.Generator, weight_multipliers: dict[str, float] | None = None
+) -> pd.DataFrame:
     """Tenants with their contract columns plus the generator's own (``profile``, ``annual_kwh``, ...).
 
     The first tenant of each profile with an ``anchor_gwh`` is that profile's large
     factory (``anchor`` True), sized to cross the Decree 06/2022 inventory thresholds.
+    ``weight_multipliers`` (profile -> factor) reshape the sector mix of another park than the example park.
     """
     prof = assumptions.profiles()
-    names = allocate_profiles(n_tenants, prof["weight"].astype(float))
+    weights = prof["weight"].astype(float)
+    for name, factor in (weight_multipliers or {}).items():
+        if name not in weights.index:
+            raise InputError(f"no tenant profile {name!r}; known: {', '.join(weights.index)}")
+        weights[name] *= factor
+    names = allocate_profiles(n_tenants, weights)
     p = prof.loc[names].reset_index()
     n = len(p)
     first = ~p["profile"].duplicated()

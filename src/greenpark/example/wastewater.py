@@ -287,8 +287,13 @@ def generate_water(
     index15: pd.DatetimeIndex,
     temp_c15: np.ndarray,
     rng: np.random.Generator,
+    capacity_m3_per_day: float | None = None,
 ) -> Water:
-    """Tenant water meters, the WWTP, its analyser and lab data and its sludge."""
+    """Tenant water meters, the WWTP, its analyser and lab data and its sludge.
+
+    ``capacity_m3_per_day`` is the WWTP's design capacity (default the ``wwtp_capacity_m3_per_day`` row of
+    ``example/park_assumptions``).
+    """
     n = len(tenants)
     daily = daily_discharge_m3(tenants, activity, rng)
     days = pd.date_range(pd.Timestamp(year, 1, 1), periods=daily.shape[1], freq="D")
@@ -340,7 +345,7 @@ def generate_water(
     lab, truth_lab = lab_frame(year, tenants, daily.mean(axis=1), rng)
     wastewater = [*frames, lab]
 
-    capacity = assumptions.park_parameter("wwtp_capacity_m3_per_day")
+    capacity = capacity_m3_per_day or assumptions.park_parameter("wwtp_capacity_m3_per_day")
     wwtp = pd.DataFrame(
         [
             {
