@@ -612,15 +612,21 @@ def _or_reason(fn: Any, stages: dict[str, str], name: str) -> Any:
         return None
 
 
+def effluent_years(year: int) -> list[int]:
+    """The years whose effluent the EIP criteria of ``year`` read: ``year`` and the ones before it, oldest first
+    (how many: reference ``eip/parameters`` ``effluent_years``)."""
+    n = int(lookup("eip/parameters", parameter="effluent_years").value)
+    return list(range(year - n + 1, year + 1))
+
+
 def effluent_park_years(py: ParkYear) -> list[ParkYear]:
     """The park years whose effluent the EIP criteria read: ``py`` and the years before it, oldest first.
 
-    How many is reference data (``eip/parameters`` ``effluent_years``). The earlier years share ``py``'s data
+    The years are :func:`effluent_years`. The earlier years share ``py``'s data
     and readings source; a caller that closes its store afterwards asks their tables first
     (:func:`greenpark.assess.assess` does, in its load stage).
     """
-    years = int(lookup("eip/parameters", parameter="effluent_years").value)
-    return [py if y == py.year else ParkYear(py.data, py.readings, y) for y in range(py.year - years + 1, py.year + 1)]
+    return [py if y == py.year else ParkYear(py.data, py.readings, y) for y in effluent_years(py.year)]
 
 
 def eip_for(

@@ -11,6 +11,7 @@ import threading
 import time
 import uuid
 
+import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 from service_fixtures import test_settings, tiny_park
@@ -124,3 +125,38 @@ def test_ready_names_the_broker_when_mqtt_is_down(store, mqtt_broker: tuple[str,
         r = client.get("/api/v1/ready")
         assert r.status_code == 503
         assert r.json()["down"] == ["mqtt"] and f"{host}:{port}" in r.json()["detail"]
+
+
+def test_a_result_on_earlier_years_too_is_fresh_until_their_readings_change() -> None:
+    # The EIP criteria of 2024 read the effluent of 2022-2024 (runs.effluent_years): a 2023 reading must refresh
+    # them, while the inventory of 2024 (2024's readings only) stays cached.
+    store = open_store("duckdb:///:memory:")
+    store.save_park(tiny_park())
+    service = Service(test_settings(serve_stale_results=False), store)
+    try:
+        counted: dict[str, int] = {"eip": 0, "inventory": 0}
+
+        def result(name: str, also: tuple[int, ...]) -> int:
+            def compute() -> int:
+                counted[name] += 1
+                return counted[name]
+
+            return service.cached_year("tiny", "Asia/Ho_Chi_Minh", 2024, (name,), compute, also)
+
+        eip = lambda: result("eip", (2022, 2023))  # noqa: E731
+        inventory = lambda: result("inventory", ())  # noqa: E731
+        assert (eip(), inventory()) == (1, 1)
+        service.touched("tiny", pd.DataFrame({"ts": pd.to_datetime(["2023-06-15T03:00Z"], utc=True)}))
+        assert (eip(), inventory()) == (2, 1)  # the EIP result was computed again, the inventory was not
+        service.touched("tiny", pd.DataFrame({"ts": pd.to_datetime(["2024-06-15T03:00Z"], utc=True)}))
+        assert (eip(), inventory()) == (3, 2)
+        assert (eip(), inventory()) == (3, 2)  # nothing changed: both cached
+    finally:
+        store.close()
+
+
+def test_the_eip_result_is_cached_with_the_effluent_years() -> None:
+    from greenpark import runs
+
+    # reference eip/parameters effluent_years = 3: the EIP of 2024 reads 2022, 2023 and 2024
+    assert runs.effluent_years(2024) == [2022, 2023, 2024]

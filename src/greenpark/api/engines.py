@@ -45,12 +45,21 @@ def _park_year(service: Service, scope: ParkScope, year: int, cached: bool = Tru
     return runs.ParkYear(scope.data, readings, year)
 
 
-def _cached(service: Service, scope: ParkScope, year: int, key: tuple[Any, ...], compute: Any, wait: bool) -> Any:
-    """``service.cached_year``; with ``wait=False`` the result only if ready (else None, computed behind)."""
+def _cached(
+    service: Service,
+    scope: ParkScope,
+    year: int,
+    key: tuple[Any, ...],
+    compute: Any,
+    wait: bool,
+    also_years: tuple[int, ...] = (),
+) -> Any:
+    """``service.cached_year`` (fresh while the readings of ``year`` and ``also_years`` are unchanged); with
+    ``wait=False`` the result only if ready (else None, computed behind)."""
     zone = scope.data.park.timezone
     if wait:
-        return service.cached_year(scope.park_id, zone, year, key, compute)
-    return service.cached_year_if_ready(scope.park_id, zone, year, key, compute)
+        return service.cached_year(scope.park_id, zone, year, key, compute, also_years)
+    return service.cached_year_if_ready(scope.park_id, zone, year, key, compute, also_years)
 
 
 def require_year(service: Service, scope: ParkScope, year: int) -> None:
@@ -177,8 +186,8 @@ def park_plan(service: Service, scope: ParkScope, year: int, wait: bool = True) 
 def park_eip(service: Service, scope: ParkScope, year: int, wait: bool = True) -> EipResult | None:
     """:func:`greenpark.runs.eip_for`: the park against Decree 35/2022 Art. 37 and the EIP Framework v2.0, on the
     cached inventory, water, waste and solar results of ``year`` (a result that cannot be had is left to the run,
-    which records why and leaves its criteria unknown). Cached with ``year``: new readings of the two years before
-    it (the effluent's 3 years) do not refresh it until ``year``'s own readings change."""
+    which records why and leaves its criteria unknown). Cached until a reading of ``year`` or of the years before
+    it that the effluent criteria read (:func:`greenpark.runs.effluent_years`) arrives."""
 
     def attempt(fn: Any) -> Any:
         try:
@@ -193,7 +202,8 @@ def park_eip(service: Service, scope: ParkScope, year: int, wait: bool = True) -
         solar = attempt(lambda: park_solar(service, scope, year)) if scope.data.roofs else None
         return runs.eip_for(_park_year(service, scope, year), inv, water, waste, solar)
 
-    return _cached(service, scope, year, ("eip",), compute, wait)  # type: ignore[no-any-return]
+    earlier = tuple(y for y in runs.effluent_years(year) if y != year)
+    return _cached(service, scope, year, ("eip",), compute, wait, earlier)  # type: ignore[no-any-return]
 
 
 def default_baseline_year(service: Service, scope: ParkScope, year: int) -> int:

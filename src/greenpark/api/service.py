@@ -210,7 +210,13 @@ class Service:
         return self.cached_month(park_id, months[-1] if months else "-", (stamp, *key), compute)
 
     def cached_year_if_ready(
-        self, park_id: str, zone: str, year: int, key: tuple[Any, ...], compute: Callable[[], T]
+        self,
+        park_id: str,
+        zone: str,
+        year: int,
+        key: tuple[Any, ...],
+        compute: Callable[[], T],
+        also_years: tuple[int, ...] = (),
     ) -> T | None:
         """The cached (or last, while it is recomputed) result of :meth:`cached_year`, without waiting for it.
 
@@ -218,8 +224,7 @@ class Service:
         shows the figure as pending instead of waiting seconds for a cold engine.
         """
         with self._cache_lock:
-            stamp = tuple(self._versions[(park_id, f"{year}-{m:02d}")] for m in range(1, 13))
-            fresh = (park_id, f"{year}", self._versions[(park_id, f"{year}")], stamp, *key)
+            fresh = self._year_key(park_id, year, also_years, key)
             value = self._results.get(fresh)
             last = self._latest.get((park_id, year, key))
             computing = ("year", park_id, year, *key) in self.flights
@@ -228,21 +233,37 @@ class Service:
         if self.settings.read_cache_entries <= 0:
             return compute()  # no cache: nothing to wait for in the background
         if last is not None and self.settings.serve_stale_results:
-            return self.cached_year(park_id, zone, year, key, compute)  # answers ``last``, recomputes behind
+            return self.cached_year(park_id, zone, year, key, compute, also_years)  # answers ``last``, recomputes
         if computing:  # the warm-up or another request is computing it
             return None
-        self._refresh_in_background((park_id, year, key), lambda: self.cached_year(park_id, zone, year, key, compute))
+        self._refresh_in_background(
+            (park_id, year, key), lambda: self.cached_year(park_id, zone, year, key, compute, also_years)
+        )
         return None
 
-    def cached_year(self, park_id: str, zone: str, year: int, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
-        """``compute()``, or its cached result while no reading of the park's local ``year`` changed.
+    def _year_key(self, park_id: str, year: int, also_years: tuple[int, ...], key: tuple[Any, ...]) -> tuple[Any, ...]:
+        """The cache key of a result on ``year`` (and ``also_years``): it changes with any of their readings."""
+        stamp = tuple(self._versions[(park_id, f"{y}-{m:02d}")] for y in (year, *also_years) for m in range(1, 13))
+        years = tuple(self._versions[(park_id, f"{y}")] for y in (year, *also_years))
+        return (park_id, f"{year}", years, stamp, *key)
+
+    def cached_year(
+        self,
+        park_id: str,
+        zone: str,
+        year: int,
+        key: tuple[Any, ...],
+        compute: Callable[[], T],
+        also_years: tuple[int, ...] = (),
+    ) -> T:
+        """``compute()``, or its cached result while no reading of the park's local ``year`` (nor of
+        ``also_years``: the other years the result reads) changed.
 
         With ``serve_stale_results``, once a result exists, new readings do not make callers wait for
         the engine: the last result is answered while a background thread recomputes it.
         """
         with self._cache_lock:
-            stamp = tuple(self._versions[(park_id, f"{year}-{m:02d}")] for m in range(1, 13))
-            fresh = (park_id, f"{year}", self._versions[(park_id, f"{year}")], stamp, *key)
+            fresh = self._year_key(park_id, year, also_years, key)
             if fresh in self._results:
                 self._results.move_to_end(fresh)
                 return self._results[fresh]  # type: ignore[no-any-return]
