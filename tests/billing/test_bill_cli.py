@@ -130,3 +130,40 @@ def test_bad_price_rows_are_rejected_with_file_line_field(park, tmp_path):
     c = read.counts["prices.csv"]
     assert (c.read, c.accepted, c.rejected) == (6, 4, 2)
     assert len(read.data.table("prices")) == 4
+
+
+def test_statement_in_vietnamese_and_japanese(park, tmp_path):
+    """``--statement-lang vi,ja``: every heading in both languages, numbers in the Vietnamese format, no English."""
+    url = f"duckdb:///{tmp_path / 'store.duckdb'}"
+    out = tmp_path / "bills"
+    args = ["bill", str(park), "--month", "2025-06", "--store", url, "--tenant", "T2", "--out", str(out)]
+    res = CliRunner().invoke(app, [*args, "--statement-lang", "vi,ja"])
+    assert res.exit_code == 0, res.output
+    html = (out / "statement_T2_2025-06.html").read_text(encoding="utf-8")
+    assert "Thông báo tiền điện, nước tháng 06/2025" in html
+    assert "電気・水道料金のお知らせ（2025年06月）" in html
+    assert "合計" in html and "電力（ピーク時間帯）" in html and "上水道" in html
+    # energy charge 3,027,210 VND (see test_bill_files_for_the_operator_and_statements) in the leading format
+    assert "3.027.210" in html
+    for english in ("Utility statement", "energy charge", "supply voltage", "water supply", "data coverage", "VAT on"):
+        assert english not in html, english
+
+
+def test_statement_japanese_alone_uses_japanese_numbers(park, tmp_path):
+    url = f"duckdb:///{tmp_path / 'store.duckdb'}"
+    out = tmp_path / "bills"
+    args = ["bill", str(park), "--month", "2025-06", "--store", url, "--tenant", "T2", "--out", str(out)]
+    res = CliRunner().invoke(app, [*args, "--statement-lang", "ja"])
+    assert res.exit_code == 0, res.output
+    html = (out / "statement_T2_2025-06.html").read_text(encoding="utf-8")
+    assert '<html lang="ja">' in html and "3,027,210" in html and "Thông báo" not in html
+
+
+def test_statement_refuses_an_unknown_language(park, tmp_path):
+    url = f"duckdb:///{tmp_path / 'store.duckdb'}"
+    res = CliRunner().invoke(
+        app,
+        ["bill", str(park), "--month", "2025-06", "--store", url, "--out", str(tmp_path), "--statement-lang", "vi,fr"],
+    )
+    assert res.exit_code == 2
+    assert "unknown language 'fr'" in res.output

@@ -1,7 +1,7 @@
 """CLI: ``greenpark bill PARK --month YYYY-MM [--tenant ID] [--json] [--out DIR] [--pdf]``: tenants' monthly bills.
 
 Thin: opens the park, asks :func:`greenpark.runs.bill_for` for the bills and
-renders them (a table, JSON, or files: CSV/XLSX for the operator and one bilingual statement per tenant).
+renders them (a table, JSON, or files: CSV/XLSX for the operator and one statement per tenant in vi/en/ja).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from rich.table import Table
 
 from greenpark import runs
 from greenpark.cli.common import AsJson, ParkRef, StoreUrl, console, guarded, num, opened_park, pct, print_json
-from greenpark.report.statement import write_bills
+from greenpark.report.statement import statement_langs, write_bills
 
 
 def _print(bills: Any) -> None:
@@ -60,14 +60,22 @@ def register(app: typer.Typer) -> None:
             Path | None, typer.Option("--out", help="Write CSV, XLSX, JSON and one statement per tenant here.")
         ] = None,
         pdf: Annotated[bool, typer.Option("--pdf", help="Also a PDF of each statement (with --out).")] = False,
+        statement_lang: Annotated[
+            str,
+            typer.Option(
+                "--statement-lang",
+                help="Languages of each statement, the first leading: vi,en (default), vi,ja, vi,en,ja, ja ...",
+            ),
+        ] = "vi,en",
         store: StoreUrl = None,
         as_json: AsJson = False,
     ) -> None:
         """Tenants' monthly electricity, water and wastewater bills, and the operator's purchase, margin and losses."""
+        langs = statement_langs(statement_lang)
         with opened_park(park, store) as (data, st):
             bills = runs.bill_for(data, st, month, tenant_id=tenant)
         if out is not None:
-            for p in write_bills(bills, out, data.park.name, pdf=pdf):
+            for p in write_bills(bills, out, data.park.name, pdf=pdf, langs=langs):
                 console.print(f"wrote {p}")
         if as_json:
             print_json(bills.model_dump())

@@ -1,5 +1,5 @@
-"""Tenants' monthly utility statements (bilingual Vietnamese / English HTML, PDF through WeasyPrint) and the
-operator's tables (CSV, XLSX) from ``greenpark.billing.MonthlyBills``."""
+"""Tenants' monthly utility statements (HTML in one to three languages of vi/en/ja, the first one leading, PDF
+through WeasyPrint) and the operator's tables (CSV, XLSX) from ``greenpark.billing.MonthlyBills``."""
 
 from __future__ import annotations
 
@@ -9,9 +9,11 @@ from typing import Any
 
 import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
 
 from greenpark import __version__
-from greenpark.i18n import format_number, format_percent
+from greenpark.errors import InputError
+from greenpark.i18n import check_lang, format_number, format_percent, translator
 
 _env = Environment(
     loader=PackageLoader("greenpark.report", "templates"),
@@ -20,21 +22,43 @@ _env = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-BANDS_VI_EN = (("peak", "cao điểm", "peak"), ("normal", "bình thường", "normal"), ("offpeak", "thấp điểm", "off-peak"))
+BANDS = ("peak", "normal", "offpeak")
+STATEMENT_LANGS = ("vi", "en")  # Vietnamese first: the statement a Vietnamese company is billed with
 
 
-def render_statement(bill: Any, month: str, park_name: str) -> str:
-    """One tenant's statement as a self-contained bilingual HTML page (numbers in the Vietnamese format)."""
+def statement_langs(text: str) -> tuple[str, ...]:
+    """The languages of a statement from ``"vi,ja"``: each a catalogue language, given once, one to three."""
+    langs = tuple(x.strip() for x in text.split(",") if x.strip())
+    for x in langs:
+        check_lang(x)
+    if not langs or len(set(langs)) != len(langs):
+        raise InputError(f"statement languages {text!r}: give one to three of vi, en, ja, each once (e.g. vi,ja)")
+    return langs
+
+
+def render_statement(bill: Any, month: str, park_name: str, langs: tuple[str, ...] = STATEMENT_LANGS) -> str:
+    """One tenant's statement as a self-contained HTML page: each text in ``langs`` (the first leads, the others
+    follow in grey after a slash), numbers in the first language's format."""
+    first = langs[0]
     y, m = month.split("-")
+
+    def tr(key: str, **fields: object) -> Markup:
+        """``key`` in each language; a callable field is called with the language (the month, as each writes it)."""
+        texts = [translator(x)(key, **{k: v(x) if callable(v) else v for k, v in fields.items()}) for x in langs]
+        alts = Markup("").join(Markup(' <span class="alt">/ {}</span>').format(x) for x in texts[1:])
+        return escape(texts[0]) + alts
+
     return _env.get_template("statement.html.j2").render(
         b=bill,
+        lang=first,
         month=month,
-        month_vi=f"{m}/{y}",
+        month_in=lambda lang: translator(lang)("statement.month", y=y, m=m),
         park_name=park_name,
-        bands=BANDS_VI_EN,
-        n=lambda v, d=0: format_number(v, "vi", d),
-        pct=lambda v: format_percent(v, "vi", 1),
-        prices=lambda xs: " / ".join(format_number(x, "vi") for x in xs) or "–",
+        bands=BANDS,
+        tr=tr,
+        n=lambda v, d=0: format_number(v, first, d),
+        pct=lambda v: format_percent(v, first, 1),
+        prices=lambda xs: " / ".join(format_number(x, first) for x in xs) or "–",
         version=__version__,
     )
 
@@ -68,7 +92,9 @@ def bill_table(bills: Any) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def write_bills(bills: Any, out_dir: Path, park_name: str, pdf: bool = False) -> list[Path]:
+def write_bills(
+    bills: Any, out_dir: Path, park_name: str, pdf: bool = False, langs: tuple[str, ...] = STATEMENT_LANGS
+) -> list[Path]:
     """``bills_<month>.csv`` and ``.xlsx`` (sheets tenants, operator, factors), ``bills_<month>.json`` and one
     ``statement_<tenant>_<month>.html`` (and ``.pdf`` when asked) per tenant into ``out_dir``."""
     out = Path(out_dir)
@@ -84,7 +110,7 @@ def write_bills(bills: Any, out_dir: Path, park_name: str, pdf: bool = False) ->
         pd.DataFrame(bills.factors).to_excel(xw, sheet_name="factors", index=False)
     paths[2].write_text(bills.model_dump_json(indent=1), encoding="utf-8")
     for b in bills.tenants:
-        html = render_statement(b, bills.month, park_name)
+        html = render_statement(b, bills.month, park_name, langs)
         p = out / f"statement_{b.tenant_id}_{bills.month}.html"
         p.write_text(html, encoding="utf-8")
         paths.append(p)
