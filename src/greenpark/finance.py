@@ -24,9 +24,11 @@ from pathlib import Path
 import numpy as np
 from scipy.optimize import brentq
 
-from greenpark.reference import FactorRow, lookup
+from greenpark.errors import InputError
+from greenpark.reference import FactorRow, load_table, lookup, row_to_factor
 
 TABLE = "finance/parameters"
+RATES = "finance/exchange_rates"
 
 
 def discount_rate_row(on: dt.date | None = None, extra_dirs: Iterable[Path] = ()) -> FactorRow:
@@ -37,6 +39,31 @@ def discount_rate_row(on: dt.date | None = None, extra_dirs: Iterable[Path] = ()
 def discount_rate(on: dt.date | None = None, extra_dirs: Iterable[Path] = ()) -> float:
     """The one real discount rate [1/yr] (``finance/parameters.csv``; a user folder's row wins)."""
     return discount_rate_row(on, extra_dirs).value
+
+
+def exchange_rate(currency: str, extra_dirs: Iterable[Path] = ()) -> FactorRow:
+    """The VND per unit of ``currency`` (JPY, USD) a report restates VND figures at: the latest dated row of
+    ``finance/exchange_rates.csv`` (its date is ``valid_from``; a user folder's row with a later date wins).
+
+    Raises
+    ------
+    InputError
+        No rate for ``currency``; the message lists the currencies there are.
+    """
+    df = load_table(RATES, extra_dirs)
+    rows = df[df["currency"] == currency]
+    if rows.empty:
+        known = ", ".join(sorted(df["currency"].unique()))
+        raise InputError(
+            f"no exchange rate for {currency!r}; second currencies: {known} (add a dated, sourced row to {RATES}.csv)"
+        )
+    latest = rows.assign(_date=rows["valid_from"].astype(str)).sort_values(["_date", "origin"]).iloc[-1]
+    return row_to_factor(RATES, latest, ["currency"])
+
+
+def in_currency(amount_vnd: float | None, rate: FactorRow) -> float | None:
+    """``amount_vnd`` [VND] in the rate's currency: amount / rate [VND per unit] (None stays None)."""
+    return None if amount_vnd is None else amount_vnd / rate.value
 
 
 def discount_factor(rate: float, year: float) -> float:

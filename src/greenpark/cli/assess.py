@@ -12,6 +12,7 @@ from rich.table import Table
 
 from greenpark.assess import STAGES, assess, failed_stages
 from greenpark.cli.common import ParkRef, StoreUrl, console, err_console, guarded, num, parse_date, pct, print_json
+from greenpark.finance import exchange_rate
 from greenpark.i18n import check_lang
 from greenpark.io.quality import DataQuality
 from greenpark.report import write_report
@@ -66,6 +67,14 @@ def register(app: typer.Typer) -> None:
         year: Annotated[int | None, typer.Option("--year", help="Year (default: latest complete year).")] = None,
         out: Annotated[Path | None, typer.Option("--out", help="Report folder (default <park>-<year>).")] = None,
         lang: Annotated[str, typer.Option("--lang", help="Report language: vi, en or ja.")] = "en",
+        currency2: Annotated[
+            str | None,
+            typer.Option(
+                "--currency2",
+                help="Also show money in JPY or USD, at the dated, sourced rate of finance/exchange_rates.csv "
+                "(stated on page 1 and in the appendix).",
+            ),
+        ] = None,
         gwp: Annotated[str, typer.Option("--gwp", help="GWP set: AR5 (default), AR6 or AR4.")] = "AR5",
         on: Annotated[
             str | None, typer.Option("--on", help="Study date YYYY-MM-DD for tariffs (default today).")
@@ -78,6 +87,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """The main job: inventory, solar, water, waste, energy and plan for a year; writes the report."""
         check_lang(lang)
+        if currency2 is not None:
+            exchange_rate(currency2)  # an unknown currency fails here, before the engines run
         study = parse_date(on, "--on") if on else None
         t0 = time.perf_counter()
         with Progress(
@@ -101,7 +112,7 @@ def register(app: typer.Typer) -> None:
             a = result.to_json()
             folder = out or Path(f"{a['meta']['park_id']}-{a['meta']['year']}")
             bar.update(task, description="report …")
-            paths = write_report(a, folder, lang=lang, pdf=not no_pdf)
+            paths = write_report(a, folder, lang=lang, pdf=not no_pdf, currency2=currency2)
             bar.advance(task)
         banner = DataQuality(**a["meta"]["data_quality"]).banner(park)
         if banner:

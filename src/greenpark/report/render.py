@@ -17,7 +17,9 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
+from greenpark.finance import exchange_rate, in_currency
 from greenpark.i18n import (
     format_clock,
     format_date,
@@ -312,9 +314,27 @@ def summary(a: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def render_html(assessment: dict[str, Any], lang: str = "en") -> str:
-    """The report as one self-contained HTML page in ``lang`` (a language of ``greenpark.i18n.LANGS``)."""
+def render_html(assessment: dict[str, Any], lang: str = "en", currency2: str | None = None) -> str:
+    """The report as one self-contained HTML page in ``lang`` (a language of ``greenpark.i18n.LANGS``).
+
+    ``currency2`` (JPY, USD): every money cell also in that currency, at the dated, sourced rate of
+    ``finance/exchange_rates.csv`` (:func:`greenpark.finance.exchange_rate`) stated on page 1 and in the appendix.
+    """
     t = translator(lang)
+    cur2 = None
+    if currency2 is not None:
+        row = exchange_rate(currency2)
+        # as quoted: VND per JPY to 2 decimals (179.70), VND per USD whole (24,837)
+        cur2 = {"code": currency2, "row": row, "rate": format_number(row.value, lang, 2 if row.value < 1000 else 0)}
+
+    def mvnd(v: float | None, d: int = 1) -> str:
+        """Millions of VND; with a second currency, its whole units under them (grey)."""
+        shown = format_number(None if v is None else v / 1e6, lang, d)
+        if cur2 is None or v is None:
+            return shown
+        other = format_number(in_currency(v, cur2["row"]), lang, 0)
+        return Markup('{}<br><span class="cur2">{} {}</span>').format(shown, other, cur2["code"])
+
     zone = assessment["park"].get("timezone", "UTC")
     template = _env.get_template("report.html.j2")
     return template.render(
@@ -326,7 +346,8 @@ def render_html(assessment: dict[str, Any], lang: str = "en") -> str:
         pct=lambda v, d=1: format_percent(v, lang, d),
         pct_floor=lambda v, d=2: format_percent(v, lang, d, floor=True),
         money=lambda v: format_money(v, lang, assessment["park"].get("currency", "VND")),
-        mvnd=lambda v, d=1: format_number(None if v is None else v / 1e6, lang, d),
+        mvnd=mvnd,
+        cur2=cur2,
         date=lambda v: format_date(v, lang),
         when=lambda v: format_datetime(v, lang, zone),
         clock=lambda v: format_clock(v, lang, zone),
@@ -384,13 +405,15 @@ def write_pdf(html: str, path: Path, base_url: str) -> Path:
     return path
 
 
-def write_report(assessment: dict[str, Any], out_dir: Path, lang: str = "en", pdf: bool = True) -> dict[str, Path]:
+def write_report(
+    assessment: dict[str, Any], out_dir: Path, lang: str = "en", pdf: bool = True, currency2: str | None = None
+) -> dict[str, Path]:
     """Write ``report.html``, ``report.pdf``, ``assessment.json`` and ``tables/*.csv`` into ``out_dir``."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = {"json": out_dir / "assessment.json", "html": out_dir / "report.html"}
     paths["json"].write_text(json.dumps(assessment, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
-    html = render_html(assessment, lang)
+    html = render_html(assessment, lang, currency2)
     paths["html"].write_text(html, encoding="utf-8")
     _csv_tables(assessment, out_dir / "tables")
     if pdf:
