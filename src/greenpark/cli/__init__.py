@@ -9,7 +9,21 @@ from __future__ import annotations
 
 import typer
 
-from greenpark.cli import accept, assess, bill, check, eip, energy, example, inventory, serve, solar, waste, water
+from greenpark.cli import (
+    accept,
+    assess,
+    bill,
+    check,
+    eip,
+    energy,
+    example,
+    export,
+    inventory,
+    serve,
+    solar,
+    waste,
+    water,
+)
 
 app = typer.Typer(
     name="greenpark",
@@ -19,7 +33,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (example, check, accept, inventory, solar, water, energy, waste, eip, bill, assess, serve):
+for module in (example, check, accept, inventory, solar, water, energy, waste, eip, bill, assess, export, serve):
     module.register(app)
 
 

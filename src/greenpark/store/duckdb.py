@@ -348,32 +348,7 @@ class DuckDBStore(Store):
         tenant_id: str | None = None,
     ) -> pd.DataFrame:
         """Sum of interval values per period, cut in the park's local time, in the database."""
-        zone = self._zone(park_id)
-        if grain == "15min":
-            period = "time_bucket(INTERVAL 15 MINUTE, r.ts AT TIME ZONE ?)"
-        elif grain in _TRUNC:
-            period = f"date_trunc('{_TRUNC[grain]}', r.ts AT TIME ZONE ?)"
-        else:
-            raise StoreError(f"unknown grain {grain!r}; use one of 15min, hour, day, month, year")
-        key = {"tenant": "m.tenant_id", "meter": "r.meter_id"}.get(by)
-        if key is None:
-            raise StoreError(f"unknown grouping by={by!r}; use 'tenant' or 'meter'")
-        df = self.con.execute(
-            f"""
-            SELECT {key} AS {by}_id, m.kind, {period} AS period_local,
-                   sum(r.value) AS value, count(*) AS n_values
-            FROM readings r JOIN meters m ON m.park_id = r.park_id AND m.meter_id = r.meter_id
-            WHERE r.park_id = ? AND r.ts >= ? AND r.ts < ? {"AND m.tenant_id = ?" if tenant_id is not None else ""}
-            GROUP BY ALL ORDER BY 1, 2, 3
-        """,
-            [zone, park_id, _utc(start), _utc(end), *([tenant_id] if tenant_id is not None else [])],
-        ).df()
-        df["period_start"] = pd.to_datetime(df.pop("period_local")).dt.tz_localize(
-            zone, ambiguous=False, nonexistent="shift_forward"
-        )
-        df["n_values"] = df["n_values"].astype("int64")
-        df[f"{by}_id"] = df[f"{by}_id"].astype(object).where(df[f"{by}_id"].notna(), None)  # park common: None
-        return df[[f"{by}_id", "kind", "period_start", "value", "n_values"]]
+        return consumption_in(self.con, self._zone(park_id), park_id, start, end, grain, by, tenant_id)
 
     def meter_gaps(self, park_id: str, start: dt.datetime, end: dt.datetime) -> pd.DataFrame:
         """Expected vs received intervals per meter and its longest gap, in one query (see :meth:`Store.meter_gaps`)."""
@@ -589,6 +564,48 @@ def _upsert_wastewater(con: duckdb.DuckDBPyConnection, park_id: str, rows: pd.Da
     if not con.execute("SELECT 1 FROM record_tables WHERE park_id = ? AND name = 'wastewater'", [park_id]).fetchall():
         con.execute("INSERT INTO record_tables VALUES (?, 'wastewater', '')", [park_id])
     return len(df)
+
+
+def consumption_in(
+    con: duckdb.DuckDBPyConnection,
+    zone: str,
+    park_id: str,
+    start: dt.datetime,
+    end: dt.datetime,
+    grain: Grain = "month",
+    by: Literal["meter", "tenant"] = "tenant",
+    tenant_id: str | None = None,
+) -> pd.DataFrame:
+    """:meth:`Store.consumption` on any DuckDB connection with ``readings`` and ``meters`` relations.
+
+    The one consumption query of DuckDB: the store's own tables, or Parquet files read as a view
+    (:class:`greenpark.store.parquet.ParquetReadings`). ``zone`` is the park's time zone; periods are cut in it.
+    """
+    if grain == "15min":
+        period = "time_bucket(INTERVAL 15 MINUTE, r.ts AT TIME ZONE ?)"
+    elif grain in _TRUNC:
+        period = f"date_trunc('{_TRUNC[grain]}', r.ts AT TIME ZONE ?)"
+    else:
+        raise StoreError(f"unknown grain {grain!r}; use one of 15min, hour, day, month, year")
+    key = {"tenant": "m.tenant_id", "meter": "r.meter_id"}.get(by)
+    if key is None:
+        raise StoreError(f"unknown grouping by={by!r}; use 'tenant' or 'meter'")
+    df = con.execute(
+        f"""
+        SELECT {key} AS {by}_id, m.kind, {period} AS period_local,
+               sum(r.value) AS value, count(*) AS n_values
+        FROM readings r JOIN meters m ON m.park_id = r.park_id AND m.meter_id = r.meter_id
+        WHERE r.park_id = ? AND r.ts >= ? AND r.ts < ? {"AND m.tenant_id = ?" if tenant_id is not None else ""}
+        GROUP BY ALL ORDER BY 1, 2, 3
+    """,
+        [zone, park_id, _utc(start), _utc(end), *([tenant_id] if tenant_id is not None else [])],
+    ).df()
+    df["period_start"] = pd.to_datetime(df.pop("period_local")).dt.tz_localize(
+        zone, ambiguous=False, nonexistent="shift_forward"
+    )
+    df["n_values"] = df["n_values"].astype("int64")
+    df[f"{by}_id"] = df[f"{by}_id"].astype(object).where(df[f"{by}_id"].notna(), None)  # park common: None
+    return df[[f"{by}_id", "kind", "period_start", "value", "n_values"]]
 
 
 def _utc(t: dt.datetime) -> dt.datetime:
