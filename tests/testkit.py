@@ -139,14 +139,15 @@ def stop(proc: subprocess.Popen[bytes], timeout_s: float = 30) -> None:
         proc.wait(timeout=timeout_s)
 
 
-def tiny_park(park_id: str = "tiny") -> ParkData:
+def tiny_park(park_id: str = "tiny", province: str = "") -> ParkData:
     """The tiny park: two tenants with an electricity meter each, a park water meter, the WWTP and its flow meter.
 
     t1 (electronics, <6kV, meter e1 in kWh), t2 (textile, 6-22kV, meter e2 in MWh), w0 (park water supply, m3),
     ww1 (the WWTP's discharge, m3); WWTP wwtp1 (QCVN 40:2011 column A, Kq 0.9, Kf 1.0); one waste record
-    (t1, 0.5 t incinerated, 2024-01-05). A fresh object each call: tests may add tables to it.
+    (t1, 0.5 t incinerated, 2024-01-05). A fresh object each call: tests may add tables to it. ``province``: the
+    province the park names (several tiny parks in one province for the authority's view).
     """
-    park = Park(park_id=park_id, name="Tiny Park", latitude=10.8, longitude=106.9, area_ha=12)
+    park = Park(park_id=park_id, name="Tiny Park", province=province, latitude=10.8, longitude=106.9, area_ha=12)
     tenants = [
         Tenant(
             tenant_id="t1", name="One", sector="electronics", floor_area_m2=1000, employees=10, voltage_level="<6kV"

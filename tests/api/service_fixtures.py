@@ -80,13 +80,13 @@ def client(store: Store) -> Iterator[TestClient]:
 
 
 def make_callers(service: Service) -> Callers:
-    """operator, tenant t1, tenant t2, authority, device (meter e1) and the bootstrap admin."""
+    """operator, tenant t1, tenant t2, authority (of park tiny), device (meter e1) and the bootstrap admin."""
     acc = service.accounts
     specs = {
         "operator": dict(role=Role.operator, password=PASSWORD),
         "tenant": dict(role=Role.tenant, park_id="tiny", tenant_id="t1", password=PASSWORD),
         "tenant2": dict(role=Role.tenant, park_id="tiny", tenant_id="t2", password=PASSWORD),
-        "authority": dict(role=Role.authority, password=PASSWORD),
+        "authority": dict(role=Role.authority, park_id="tiny", password=PASSWORD),  # the authority of one park
         "device": dict(role=Role.device, park_id="tiny", meter_ids=["e1"]),
     }
     headers = {}

@@ -52,7 +52,7 @@ def _callers(app: Any, park_id: str, tenant_id: str) -> dict[str, dict[str, str]
     acc = app.state.service.accounts
     specs: dict[str, dict[str, Any]] = {
         "operator": {"role": Role.operator, "password": PASSWORD},
-        "authority": {"role": Role.authority, "password": PASSWORD},
+        "authority": {"role": Role.authority, "park_id": park_id, "password": PASSWORD},
         "tenant": {"role": Role.tenant, "park_id": park_id, "tenant_id": tenant_id, "password": PASSWORD},
         "device": {
             "role": Role.device,

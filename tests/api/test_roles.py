@@ -20,75 +20,88 @@ from greenpark.store import open_store
 
 pytestmark = pytest.mark.timeout(120)
 
-ROLES = ("operator", "tenant", "authority", "device", "anonymous")
+ROLES = ("operator", "tenant", "authority", "authority_other", "device", "anonymous")
 R = "?start=2024-03-01T00:00:00&end=2024-03-02T00:00:00"
 
-# (method, path template, body key) -> expected status for operator, tenant (t1), authority, device, anonymous
-MATRIX: list[tuple[str, str, str | None, tuple[int, int, int, int, int]]] = [
-    ("GET", "/api/v1/health", None, (200, 200, 200, 200, 200)),
-    ("GET", "/api/v1/ready", None, (200, 200, 200, 200, 200)),
-    ("GET", "/api/v1/auth/me", None, (200, 200, 200, 200, 401)),
+# (method, path template, body key) -> expected status for operator, tenant (t1), the authority of Dong Nai (the
+# province of parks tiny and other), the authority of Binh Duong (park far), device, anonymous
+MATRIX: list[tuple[str, str, str | None, tuple[int, int, int, int, int, int]]] = [
+    ("GET", "/api/v1/health", None, (200, 200, 200, 200, 200, 200)),
+    ("GET", "/api/v1/ready", None, (200, 200, 200, 200, 200, 200)),
+    ("GET", "/api/v1/auth/me", None, (200, 200, 200, 200, 200, 401)),
     # a device cannot make tokens (an operator makes them for it)
-    ("POST", "/api/v1/auth/tokens", "token", (201, 201, 201, 403, 401)),
-    ("GET", "/api/v1/auth/tokens", None, (200, 200, 200, 200, 401)),
-    ("DELETE", "/api/v1/auth/tokens/{tok_t2}", None, (204, 404, 404, 404, 401)),
-    ("GET", "/api/v1/auth/sessions", None, (200, 200, 200, 200, 401)),
-    ("DELETE", "/api/v1/auth/sessions/{sess_t2}", None, (204, 404, 404, 404, 401)),
+    ("POST", "/api/v1/auth/tokens", "token", (201, 201, 201, 201, 403, 401)),
+    ("GET", "/api/v1/auth/tokens", None, (200, 200, 200, 200, 200, 401)),
+    ("DELETE", "/api/v1/auth/tokens/{tok_t2}", None, (204, 404, 404, 404, 404, 401)),
+    ("GET", "/api/v1/auth/sessions", None, (200, 200, 200, 200, 200, 401)),
+    ("DELETE", "/api/v1/auth/sessions/{sess_t2}", None, (204, 404, 404, 404, 404, 401)),
     # every role with a password changes its own (a device has none)
-    ("POST", "/api/v1/auth/password", "password_change", (200, 200, 200, 403, 401)),
-    ("POST", "/api/v1/auth/logout", None, (200, 200, 200, 200, 401)),
-    ("GET", "/api/v1/users", None, (200, 403, 403, 403, 401)),
-    ("POST", "/api/v1/users", "user", (201, 403, 403, 403, 401)),
-    ("PATCH", "/api/v1/users/{u_victim}", "deactivate", (200, 403, 403, 403, 401)),
-    ("PUT", "/api/v1/users/{u_victim}/password", "password_reset", (200, 403, 403, 403, 401)),
-    ("GET", "/api/v1/parks", None, (200, 200, 200, 403, 401)),
-    ("GET", "/api/v1/parks/tiny", None, (200, 200, 200, 403, 401)),
-    ("GET", "/api/v1/parks/other", None, (200, 404, 200, 404, 401)),
-    ("GET", "/api/v1/parks/nowhere", None, (404, 404, 404, 404, 401)),
-    ("GET", "/api/v1/parks/tiny/overview", None, (200, 200, 200, 403, 401)),
-    ("GET", "/api/v1/parks/tiny/tenants", None, (200, 200, 200, 403, 401)),
-    ("GET", "/api/v1/parks/tiny/tenants/t1", None, (200, 200, 200, 403, 401)),
-    ("GET", "/api/v1/parks/tiny/tenants/t2", None, (200, 404, 200, 403, 401)),
-    ("GET", "/api/v1/parks/tiny/meters", None, (200, 200, 403, 403, 401)),
-    ("GET", "/api/v1/parks/tiny/meters/e1", None, (200, 200, 403, 403, 401)),
-    ("GET", "/api/v1/parks/tiny/meters/e2", None, (200, 404, 403, 403, 401)),
-    ("GET", "/api/v1/parks/tiny/meters/e1/readings" + R, None, (200, 200, 403, 403, 401)),
-    ("GET", "/api/v1/parks/tiny/meters/e2/readings" + R, None, (200, 404, 403, 403, 401)),
-    ("GET", "/api/v1/parks/tiny/consumption" + R, None, (200, 200, 403, 403, 401)),
-    ("GET", "/api/v1/parks/tiny/consumption" + R + "&tenant_id=t1", None, (200, 200, 403, 403, 401)),
-    ("GET", "/api/v1/parks/tiny/consumption" + R + "&tenant_id=t2", None, (200, 404, 403, 403, 401)),
-    ("GET", "/api/v1/parks/tiny/meters/gaps" + R, None, (200, 403, 403, 403, 401)),
-    ("POST", "/api/v1/parks/tiny/readings", "reading_e1", (200, 403, 403, 200, 401)),
-    ("POST", "/api/v1/parks/tiny/readings", "reading_e2", (200, 403, 403, 403, 401)),
-    ("POST", "/api/v1/parks/tiny/wastewater", "wastewater", (200, 403, 403, 403, 401)),
-    ("GET", "/api/v1/parks/tiny/quarantine", None, (200, 403, 403, 403, 401)),
-    ("GET", "/api/v1/parks/tiny/inventory?year=2024", None, (200, 403, 200, 403, 401)),
-    ("GET", "/api/v1/parks/tiny/tenants/t1/inventory?year=2024", None, (200, 200, 200, 403, 401)),
-    ("GET", "/api/v1/parks/tiny/tenants/t2/inventory?year=2024", None, (200, 404, 200, 403, 401)),
-    ("GET", "/api/v1/parks/tiny/tenants/t1/solar?year=2024", None, (200, 200, 403, 403, 401)),
-    ("GET", "/api/v1/parks/tiny/tenants/t2/solar?year=2024", None, (200, 404, 403, 403, 401)),
-    ("GET", "/api/v1/parks/tiny/tenants/t1/savings?year=2024", None, (200, 200, 200, 403, 401)),
-    ("GET", "/api/v1/parks/tiny/energy?year=2024", None, (200, 403, 403, 403, 401)),
+    ("POST", "/api/v1/auth/password", "password_change", (200, 200, 200, 200, 403, 401)),
+    ("POST", "/api/v1/auth/logout", None, (200, 200, 200, 200, 200, 401)),
+    ("GET", "/api/v1/users", None, (200, 403, 403, 403, 403, 401)),
+    ("POST", "/api/v1/users", "user", (201, 403, 403, 403, 403, 401)),
+    ("PATCH", "/api/v1/users/{u_victim}", "deactivate", (200, 403, 403, 403, 403, 401)),
+    ("PUT", "/api/v1/users/{u_victim}/password", "password_reset", (200, 403, 403, 403, 403, 401)),
+    ("GET", "/api/v1/parks", None, (200, 200, 200, 200, 403, 401)),
+    ("GET", "/api/v1/parks/tiny", None, (200, 200, 200, 404, 403, 401)),
+    ("GET", "/api/v1/parks/other", None, (200, 404, 200, 404, 404, 401)),
+    ("GET", "/api/v1/parks/nowhere", None, (404, 404, 404, 404, 404, 401)),
+    # the province view (issue 20): the operator every province, an authority its own; another province's parks
+    # answer as if they did not exist; tenants and devices have no province view
+    ("GET", "/api/v1/provinces", None, (200, 403, 200, 200, 403, 401)),
+    ("GET", "/api/v1/provinces/dong-nai/parks?year=2024", None, (200, 403, 200, 404, 403, 401)),
+    ("GET", "/api/v1/provinces/Dong%20Nai/parks", None, (200, 403, 200, 404, 403, 401)),
+    ("GET", "/api/v1/provinces/binh-duong/parks?year=2024", None, (200, 403, 404, 200, 403, 401)),
+    ("GET", "/api/v1/provinces/nowhere/parks", None, (404, 403, 404, 404, 403, 401)),
+    ("GET", "/api/v1/parks/tiny/overview", None, (200, 200, 200, 404, 403, 401)),
+    ("GET", "/api/v1/parks/tiny/tenants", None, (200, 200, 200, 404, 403, 401)),
+    ("GET", "/api/v1/parks/tiny/tenants/t1", None, (200, 200, 200, 404, 403, 401)),
+    ("GET", "/api/v1/parks/tiny/tenants/t2", None, (200, 404, 200, 404, 403, 401)),
+    ("GET", "/api/v1/parks/tiny/meters", None, (200, 200, 403, 404, 403, 401)),
+    ("GET", "/api/v1/parks/tiny/meters/e1", None, (200, 200, 403, 404, 403, 401)),
+    ("GET", "/api/v1/parks/tiny/meters/e2", None, (200, 404, 403, 404, 403, 401)),
+    ("GET", "/api/v1/parks/tiny/meters/e1/readings" + R, None, (200, 200, 403, 404, 403, 401)),
+    ("GET", "/api/v1/parks/tiny/meters/e2/readings" + R, None, (200, 404, 403, 404, 403, 401)),
+    ("GET", "/api/v1/parks/tiny/consumption" + R, None, (200, 200, 403, 404, 403, 401)),
+    ("GET", "/api/v1/parks/tiny/consumption" + R + "&tenant_id=t1", None, (200, 200, 403, 404, 403, 401)),
+    ("GET", "/api/v1/parks/tiny/consumption" + R + "&tenant_id=t2", None, (200, 404, 403, 404, 403, 401)),
+    ("GET", "/api/v1/parks/tiny/meters/gaps" + R, None, (200, 403, 403, 404, 403, 401)),
+    ("POST", "/api/v1/parks/tiny/readings", "reading_e1", (200, 403, 403, 404, 200, 401)),
+    ("POST", "/api/v1/parks/tiny/readings", "reading_e2", (200, 403, 403, 404, 403, 401)),
+    ("POST", "/api/v1/parks/tiny/wastewater", "wastewater", (200, 403, 403, 404, 403, 401)),
+    ("GET", "/api/v1/parks/tiny/quarantine", None, (200, 403, 403, 404, 403, 401)),
+    ("GET", "/api/v1/parks/tiny/inventory?year=2024", None, (200, 403, 200, 404, 403, 401)),
+    ("GET", "/api/v1/parks/tiny/tenants/t1/inventory?year=2024", None, (200, 200, 200, 404, 403, 401)),
+    ("GET", "/api/v1/parks/tiny/tenants/t2/inventory?year=2024", None, (200, 404, 200, 404, 403, 401)),
+    ("GET", "/api/v1/parks/tiny/tenants/t1/solar?year=2024", None, (200, 200, 403, 404, 403, 401)),
+    ("GET", "/api/v1/parks/tiny/tenants/t2/solar?year=2024", None, (200, 404, 403, 404, 403, 401)),
+    ("GET", "/api/v1/parks/tiny/tenants/t1/savings?year=2024", None, (200, 200, 200, 404, 403, 401)),
+    ("GET", "/api/v1/parks/tiny/energy?year=2024", None, (200, 403, 403, 404, 403, 401)),
     # the tiny park has no targets: the operator may ask, the roadmap answers 422 saying so
-    ("GET", "/api/v1/parks/tiny/plan?year=2024", None, (422, 403, 403, 403, 401)),
-    ("GET", "/api/v1/parks/tiny/tenants/t2/savings?year=2024", None, (200, 404, 200, 403, 401)),
-    ("GET", "/api/v1/parks/tiny/water?year=2024", None, (200, 403, 200, 403, 401)),
+    ("GET", "/api/v1/parks/tiny/plan?year=2024", None, (422, 403, 403, 404, 403, 401)),
+    ("GET", "/api/v1/parks/tiny/tenants/t2/savings?year=2024", None, (200, 404, 200, 404, 403, 401)),
+    ("GET", "/api/v1/parks/tiny/water?year=2024", None, (200, 403, 200, 404, 403, 401)),
     # eco-industrial park criteria: park-wide, for the operator and the authority (Decree 35 Art. 40-41 certifiers)
-    ("GET", "/api/v1/parks/tiny/eip?year=2024", None, (200, 403, 200, 403, 401)),
-    ("GET", "/api/v1/parks/tiny/waste?year=2024", None, (200, 403, 200, 403, 401)),
-    ("GET", "/api/v1/parks/tiny/wwtps", None, (200, 403, 200, 403, 401)),
-    ("GET", "/api/v1/parks/tiny/wwtps/wwtp1/series" + R, None, (200, 403, 200, 403, 401)),
-    ("GET", "/api/v1/parks/tiny/wwtps/nope/series" + R, None, (404, 403, 404, 403, 401)),
-    ("GET", "/api/v1/parks/tiny/alerts", None, (200, 200, 200, 403, 401)),
-    ("GET", "/api/v1/parks/tiny/alerts/{a_t1}", None, (200, 200, 200, 403, 401)),
-    ("GET", "/api/v1/parks/tiny/alerts/{a_t2}", None, (200, 404, 200, 403, 401)),
-    ("POST", "/api/v1/parks/tiny/alerts/{a_t1}/acknowledge", None, (200, 403, 403, 403, 401)),
-    ("POST", "/api/v1/parks/tiny/alerts/{b_t1}/close", None, (200, 403, 403, 403, 401)),
+    ("GET", "/api/v1/parks/tiny/eip?year=2024", None, (200, 403, 200, 404, 403, 401)),
+    ("GET", "/api/v1/parks/tiny/waste?year=2024", None, (200, 403, 200, 404, 403, 401)),
+    ("GET", "/api/v1/parks/tiny/wwtps", None, (200, 403, 200, 404, 403, 401)),
+    ("GET", "/api/v1/parks/tiny/wwtps/wwtp1/series" + R, None, (200, 403, 200, 404, 403, 401)),
+    ("GET", "/api/v1/parks/tiny/wwtps/nope/series" + R, None, (404, 403, 404, 404, 403, 401)),
+    ("GET", "/api/v1/parks/tiny/alerts", None, (200, 200, 200, 404, 403, 401)),
+    ("GET", "/api/v1/parks/tiny/alerts/{a_t1}", None, (200, 200, 200, 404, 403, 401)),
+    ("GET", "/api/v1/parks/tiny/alerts/{a_t2}", None, (200, 404, 200, 404, 403, 401)),
+    ("POST", "/api/v1/parks/tiny/alerts/{a_t1}/acknowledge", None, (200, 403, 403, 404, 403, 401)),
+    ("POST", "/api/v1/parks/tiny/alerts/{b_t1}/close", None, (200, 403, 403, 404, 403, 401)),
     # a report holds every tenant: tenants get neither permission (runs and downloads: tests/api/test_reports_api.py)
-    ("POST", "/api/v1/parks/tiny/reports", "report", (202, 403, 403, 403, 401)),
-    ("GET", "/api/v1/parks/tiny/reports", None, (200, 403, 200, 403, 401)),
-    ("GET", "/api/v1/parks/tiny/reports/20240101T000000Z-00000000", None, (404, 403, 404, 403, 401)),
-    ("GET", "/api/v1/parks/tiny/reports/20240101T000000Z-00000000/files/report.html", None, (404, 403, 404, 403, 401)),
+    ("POST", "/api/v1/parks/tiny/reports", "report", (202, 403, 403, 404, 403, 401)),
+    ("GET", "/api/v1/parks/tiny/reports", None, (200, 403, 200, 404, 403, 401)),
+    ("GET", "/api/v1/parks/tiny/reports/20240101T000000Z-00000000", None, (404, 403, 404, 404, 403, 401)),
+    (
+        "GET",
+        "/api/v1/parks/tiny/reports/20240101T000000Z-00000000/files/report.html",
+        None,
+        (404, 403, 404, 404, 403, 401),
+    ),
 ]
 PUBLIC = {("POST", "/api/v1/auth/login")}  # tested in test_auth.py
 
@@ -96,14 +109,19 @@ PUBLIC = {("POST", "/api/v1/auth/login")}  # tested in test_auth.py
 @pytest.fixture
 def world(tmp_path: Any) -> Any:
     store = open_store(f"duckdb:///{tmp_path / 'store.duckdb'}")
-    store.save_park(tiny_park())
-    store.save_park(tiny_park("other"))
+    store.save_park(tiny_park(province="Dong Nai"))
+    store.save_park(tiny_park("other", province="Đồng Nai"))  # the same province, written with its tone marks
+    store.save_park(tiny_park("far", province="Binh Duong"))
     # one reading of each tenant in 2023: the baseline year of the savings rows (the year before 2024)
     ts = pd.Timestamp("2023-03-01T01:00:00Z")
     store.write_readings("tiny", pd.DataFrame({"meter_id": ["e1", "e2"], "ts": [ts, ts], "value": [1.0, 1.0]}))
     app = create_app(test_settings(reports_dir=tmp_path / "reports"), store=store)
     with TestClient(app) as client:
         callers = make_callers(app.state.service)
+        acc = app.state.service.accounts
+        for role, province in (("authority", "Dong Nai"), ("authority_other", "Binh Duong")):
+            user = acc.create_user(f"{role}-matrix", "authority", password=PASSWORD, province=province)
+            callers.headers[role] = {"Authorization": f"Bearer {acc.issue_token(user.user_id, role)}"}
         book = app.state.service.alerts
         ids = {}
         for name, tenant in (("a_t1", "t1"), ("b_t1", "t1"), ("a_t2", "t2")):
@@ -117,7 +135,9 @@ def world(tmp_path: Any) -> Any:
         # a session of tenant t2's user and a user to deactivate: only an operator may end or change them
         app.state.service.accounts.open_session(t2)
         ids["sess_t2"] = app.state.service.accounts.sessions(t2)[-1]["session_id"]
-        ids["u_victim"] = app.state.service.accounts.create_user("victim", "authority", password=PASSWORD).user_id
+        ids["u_victim"] = app.state.service.accounts.create_user(
+            "victim", "authority", password=PASSWORD, province="Dong Nai"
+        ).user_id
         yield client, callers, ids
     store.close()
 
@@ -126,7 +146,7 @@ def _body(key: str | None, n: int) -> Any:
     if key == "token":
         return {"name": "matrix"}
     if key == "user":
-        return {"username": f"matrix-user-{n}", "role": "authority", "password": PASSWORD}
+        return {"username": f"matrix-user-{n}", "role": "authority", "password": PASSWORD, "province": "Dong Nai"}
     if key == "reading_e1":
         return [{"meter_id": "e1", "timestamp": "2024-03-01T08:00:00", "value": 1.0}]
     if key == "wastewater":  # the test device feeds e1 only, not the WWTP's meter: 403

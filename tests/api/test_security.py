@@ -124,7 +124,9 @@ def test_password_policy_applies_to_every_password_set(app_for: Any) -> None:
     op = make_callers(c.app.state.service).headers["operator"]
     for weak, why in (("1", "at least 12"), ("password1234", "common"), ("admin123456!", None)):
         r = c.post(
-            "/api/v1/users", json={"username": f"u{len(weak)}", "role": "authority", "password": weak}, headers=op
+            "/api/v1/users",
+            json={"username": f"u{len(weak)}", "role": "authority", "password": weak, "park_id": "tiny"},
+            headers=op,
         )
         if why is None:  # 12 characters, not on the list: accepted
             assert r.status_code == 201, r.text
@@ -315,7 +317,7 @@ def test_deactivation_password_change_and_sessions(app_for: Any) -> None:
     c = app_for()
     svc = c.app.state.service
     h = make_callers(svc).headers
-    ana = svc.accounts.create_user("ana", Role.authority, password=PASSWORD)
+    ana = svc.accounts.create_user("ana", Role.authority, password=PASSWORD, park_id="tiny")
     token = svc.accounts.issue_token(ana.user_id, "ana-script")
     laptop, phone = TestClient(c.app), TestClient(c.app)
     csrf = laptop.post(LOGIN, json={"username": "ana", "password": PASSWORD}).json()["csrf_token"]

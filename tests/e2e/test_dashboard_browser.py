@@ -91,7 +91,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, example_park: Path, chromiu
         csrf = login.json()["csrf_token"]
         users = [
             {"username": "op", "role": "operator", "password": PASSWORD},
-            {"username": "prov", "role": "authority", "password": PASSWORD},
+            {"username": "prov", "role": "authority", "password": PASSWORD, "park_id": PARK},
             {"username": "t01", "role": "tenant", "password": PASSWORD, "park_id": PARK, "tenant_id": "T01"},
         ]
         for u in users:

@@ -27,7 +27,7 @@ def app_client(tmp_path: Path) -> Iterator[TestClient]:
     with TestClient(app) as c:
         acc = c.app.state.service.accounts  # type: ignore[attr-defined]
         acc.create_user("op", Role.operator, password=PASSWORD)
-        acc.create_user("auth", Role.authority, password=PASSWORD)
+        acc.create_user("auth", Role.authority, password=PASSWORD, park_id="tiny")
         acc.create_user("ten1", Role.tenant, password=PASSWORD, park_id="tiny", tenant_id="t1")
         yield c
     store.close()

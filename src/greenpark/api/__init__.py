@@ -26,7 +26,7 @@ from greenpark.api.engines import warm
 from greenpark.api.headers import SecurityHeaders
 from greenpark.api.problems import problem_response
 from greenpark.api.report_runs import ReportRuns, reports_folder
-from greenpark.api.routes import alerts, auth, ingest, parks, reports, results, wwtp
+from greenpark.api.routes import alerts, auth, ingest, parks, provinces, reports, results, wwtp
 from greenpark.api.schemas import Health, Ready
 from greenpark.api.service import Service, store_options
 from greenpark.settings import Settings, get_settings
@@ -125,7 +125,7 @@ def create_api(settings: Settings | None = None, store: Store | None = None) -> 
             return problem_response(503, "Not ready", detail, {"Retry-After": "5"}, down=sorted(failing))
         return Ready(status="ready", checks=sorted(down))
 
-    for module in (auth, parks, ingest, alerts, results, wwtp, reports):
+    for module in (auth, parks, provinces, ingest, alerts, results, wwtp, reports):
         api.include_router(module.router)
     app.include_router(api)
     return app

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from greenpark.api.provinces import province_key
 from greenpark.api.security import (
     check_password_policy,
     hash_password,
@@ -39,7 +40,7 @@ class Role(StrEnum):
 
     operator = "operator"  # the whole park, read and write
     tenant = "tenant"  # its own tenant's data only
-    authority = "authority"  # read-only compliance and inventories
+    authority = "authority"  # read-only compliance and inventories of the parks of its province (or its one park)
     device = "device"  # ingest only, its own meters
 
 
@@ -70,6 +71,20 @@ class Principal:
     csrf_hash: str | None = None
     credential_hash: str | None = None  # the stored hash of the token or session this call came with
     active: bool = True
+    province: str | None = None  # an authority's province, as the operator wrote it (matched by province_key)
+
+    def reaches(self, park_id: str, province: str) -> bool:
+        """Whether a park (its id and ``park.province``) is within this caller's reach.
+
+        A user bound to a park (tenant, device, an authority of one park) reaches that park only; an authority
+        bound to a province reaches the parks whose province has the same :func:`province_key`; an authority
+        bound to neither (a user made before provinces) reaches no park; an operator reaches every park.
+        """
+        if self.park_id is not None:
+            return park_id == self.park_id
+        if self.role is Role.authority:
+            return bool(self.province) and province_key(province) == province_key(self.province)
+        return True
 
 
 def _now() -> dt.datetime:
@@ -91,10 +106,11 @@ def _principal(
         csrf_hash=csrf_hash,
         credential_hash=credential_hash,
         active=bool(row.get("active", True)),
+        province=row.get("province"),
     )
 
 
-_USER_COLUMNS = "u.user_id, u.username, u.role, u.park_id, u.tenant_id, u.meter_ids, u.active"
+_USER_COLUMNS = "u.user_id, u.username, u.role, u.park_id, u.tenant_id, u.meter_ids, u.active, u.province"
 
 
 def _aware(t: dt.datetime | None) -> dt.datetime | None:
@@ -146,9 +162,19 @@ class Accounts:
         park_id: str | None = None,
         tenant_id: str | None = None,
         meter_ids: list[str] | None = None,
+        province: str | None = None,
     ) -> Principal:
-        """Add a user; a tenant user needs ``tenant_id`` and ``park_id``, a device its ``meter_ids``."""
+        """Add a user; a tenant user needs ``tenant_id`` and ``park_id``, a device its ``meter_ids``, an authority
+        the ``province`` it oversees (or the one ``park_id`` it reads)."""
         role = Role(role)
+        province = province.strip() if province and province.strip() else None
+        if province is not None and role is not Role.authority:
+            raise InputError(f"user {username!r}: only an authority user is bound to a province, not a {role.value}")
+        if role is Role.authority and bool(province_key(province)) == (park_id is not None):
+            raise InputError(
+                f'user {username!r}: an authority user needs the province it oversees (e.g. "province": '
+                '"Dong Nai": it reads every park of that province) or one park_id, not both'
+            )
         if role is Role.tenant and not (tenant_id and park_id):
             raise InputError(f"user {username!r}: a tenant user needs park_id and tenant_id")
         if role is Role.device and not (meter_ids and park_id):
@@ -163,8 +189,8 @@ class Accounts:
         pw = hash_password(password, n=self.scrypt_n) if password else None
         self.db.execute(
             "INSERT INTO service_users (user_id, username, password_hash, role, park_id, tenant_id, "
-            "meter_ids, created_at, active) VALUES (?, ?, ?, ?, ?, ?, ?, ?, TRUE)",
-            [user_id, username, pw, role.value, park_id, tenant_id, ",".join(meter_ids or []), _now()],
+            "meter_ids, created_at, active, province) VALUES (?, ?, ?, ?, ?, ?, ?, ?, TRUE, ?)",
+            [user_id, username, pw, role.value, park_id, tenant_id, ",".join(meter_ids or []), _now(), province],
         )
         return _principal(
             {
@@ -174,6 +200,7 @@ class Accounts:
                 "park_id": park_id,
                 "tenant_id": tenant_id,
                 "meter_ids": ",".join(meter_ids or []),
+                "province": province,
             }
         )
 

@@ -118,8 +118,8 @@ def allow(permission: str) -> Callable[..., ParkScope]:
     def dependency(park_id: str, service: ServiceDep, principal: CurrentPrincipal) -> ParkScope:
         if principal.park_id is not None and principal.park_id != park_id:
             raise not_found("park", park_id)
-        if not service.has_park(park_id):
-            raise not_found("park", park_id)
+        if not service.has_park(park_id) or not principal.reaches(park_id, service.park(park_id).park.province):
+            raise not_found("park", park_id)  # another province's park: as if it did not exist
         if not allowed(principal.role, permission):
             raise forbidden(principal.role.value, permission.replace(":", " "))
         return ParkScope(service, principal, service.park(park_id))

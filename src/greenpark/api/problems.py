@@ -44,7 +44,13 @@ def not_found(what: str, ident: str) -> ProblemError:
 
 
 def forbidden(role: str, action: str) -> ProblemError:
-    """403 for an action the caller's role does not allow."""
+    """403 for an action the caller's role does not allow (the authority's writes: said to be read-only access)."""
+    if role == "authority" and action.rsplit(" ", 1)[-1] in ("write", "admin"):
+        return ProblemError(
+            403,
+            "Forbidden",
+            f"the authority's access is read-only: role 'authority' may not {action}; the park operator does that",
+        )
     return ProblemError(403, "Forbidden", f"role {role!r} may not {action}; ask the park operator for access")
 
 

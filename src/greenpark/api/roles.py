@@ -33,6 +33,7 @@ PERMISSIONS: dict[Role, frozenset[str]] = {
             "reports:read",
             "reports:write",
             "users:admin",
+            "province:read",
         }
     ),
     # everything about its own tenant; nothing park-wide that would reveal another tenant (so no reports: a report
@@ -50,9 +51,11 @@ PERMISSIONS: dict[Role, frozenset[str]] = {
             "waste:read",
         }
     ),
-    # read-only compliance and inventories, and the reports the operator ran (no report of its own: no reports:write)
+    # read-only compliance and inventories, and the reports the operator ran (no report of its own: no reports:write),
+    # of every park of its province (scope: Principal.reaches), and the province's parks side by side
     Role.authority: frozenset(
         {
+            "province:read",
             "park:read",
             "overview:read",
             "tenants:read",

@@ -40,6 +40,7 @@ class UserPublic(BaseModel):
     tenant_id: str | None = None
     meter_ids: list[str] = Field(default_factory=list)
     active: bool = True
+    province: str | None = Field(default=None, description="an authority's province: it reads every park of it")
 
 
 class LoginOut(BaseModel):
@@ -62,6 +63,11 @@ class UserCreate(BaseModel):
     park_id: str | None = Field(default=None, max_length=200)
     tenant_id: str | None = Field(default=None, max_length=200)
     meter_ids: list[str] = Field(default_factory=list, max_length=10_000)
+    province: str | None = Field(
+        default=None,
+        max_length=200,
+        description="authority only: the province it oversees (it reads every park whose park.province is this one)",
+    )
 
 
 class UsersPublic(BaseModel):

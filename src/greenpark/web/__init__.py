@@ -11,6 +11,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from greenpark.web.province import router as province_router
 from greenpark.web.reports import router as reports_router
 from greenpark.web.routes import router, templates
 
@@ -24,4 +25,5 @@ def install(app: FastAPI) -> None:
     for page in sorted((Path(__file__).parent / "templates").glob("*.html")):
         templates.env.get_template(page.name)
     app.include_router(reports_router)
+    app.include_router(province_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -26,6 +26,7 @@ from greenpark.api import aggregates, engines, views
 from greenpark.api.accounts import Principal, Role
 from greenpark.api.deps import ParkScope, allow, current_principal, get_service
 from greenpark.api.problems import ProblemError
+from greenpark.api.provinces import province_key
 from greenpark.api.roles import allowed
 from greenpark.api.service import Service
 from greenpark.errors import GreenparkError
@@ -89,6 +90,10 @@ def render(request: Request, name: str, who: Principal | None, status: int = 200
     t = translator(lang)
     park_id = ctx.get("park_id")
     nav: list[tuple[str, str]] = []
+    # the province's parks side by side, from its page and from each of its parks' pages
+    province = ctx.get("province_key") or _province_of(request, who, park_id)
+    if who is not None and province and allowed(who.role, "province:read"):
+        nav.append((f"/provinces/{province}", t("nav.province")))
     if who is not None and park_id and who.role is not Role.tenant:
         nav.append((f"/parks/{park_id}", t("nav.overview")))
         if allowed(who.role, "tenants:read"):
@@ -136,6 +141,16 @@ def render(request: Request, name: str, who: Principal | None, status: int = 200
     return response
 
 
+def _province_of(request: Request, who: Principal | None, park_id: str | None) -> str:
+    """The key of a park's province when the caller reaches the park ("" otherwise: an error page for a park out of
+    reach names no province)."""
+    service = get_service(request)
+    if who is None or not park_id or not service.has_park(park_id):
+        return ""
+    province = service.park(park_id).park.province
+    return province_key(province) if who.reaches(park_id, province) else ""
+
+
 def _problem_page(request: Request, who: Principal | None, exc: ProblemError, park_id: str | None = None) -> Response:
     if exc.status == 401:
         return RedirectResponse("/login", status_code=303)
@@ -179,14 +194,17 @@ def _safe(fn: Any, *args: Any, **kw: Any) -> Any:
 # pages -----------------------------------------------------------------------------------
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request) -> Response:
-    """Where a caller lands: the sign-in page, a tenant's own page, or the first park's overview."""
+    """Where a caller lands: the sign-in page, a tenant's own page, a province's authority its province's parks, or
+    the first park's overview."""
     service = get_service(request)
     who = _who(request, service)
     if who is None:
         return RedirectResponse("/login", status_code=303)
     if who.role is Role.tenant and who.park_id and who.tenant_id:
         return RedirectResponse(f"/parks/{who.park_id}/tenants/{who.tenant_id}", status_code=303)
-    ids = [p for p in service.park_ids() if who.park_id is None or p == who.park_id]
+    if who.role is Role.authority and who.province and allowed(who.role, "province:read"):
+        return RedirectResponse(f"/provinces/{province_key(who.province)}", status_code=303)
+    ids = [p for p in service.park_ids() if who.reaches(p, service.park(p).park.province)]
     if not ids or not allowed(who.role, "park:read"):
         return render(request, "error.html", who, status=403, status_code=403)
     return RedirectResponse(f"/parks/{ids[0]}", status_code=303)

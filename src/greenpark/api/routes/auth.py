@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from greenpark.api.accounts import ROLE_RANK, Principal, Role, TokenLimitError, client_address
 from greenpark.api.deps import CurrentPrincipal, ServiceDep, require
 from greenpark.api.problems import ProblemError, not_found
+from greenpark.api.provinces import province_key
 from greenpark.api.schemas import (
     LoginIn,
     LoginOut,
@@ -45,6 +46,7 @@ def user_public(p: Principal) -> UserPublic:
         tenant_id=p.tenant_id,
         meter_ids=sorted(p.meter_ids),
         active=p.active,
+        province=p.province,
     )
 
 
@@ -222,7 +224,8 @@ def reset_password(user_id: str, body: PasswordReset, service: ServiceDep, who: 
 
 @router.post("/users", response_model=UserPublic, status_code=201, responses={403: {}, 422: {}})
 def create_user(body: UserCreate, service: ServiceDep, who: Admin) -> UserPublic:
-    """Add a user (operator only): a tenant user names its park and tenant, a device its meters."""
+    """Add a user (operator only): a tenant user names its park and tenant, a device its meters, an authority the
+    province it oversees (or one park)."""
     if body.park_id is not None and not service.has_park(body.park_id):
         raise InputError(f"park {body.park_id!r} is not in the store; known parks: {', '.join(service.park_ids())}")
     if body.park_id is not None:
@@ -235,6 +238,14 @@ def create_user(body: UserCreate, service: ServiceDep, who: Admin) -> UserPublic
         unknown = sorted(set(body.meter_ids) - {m.meter_id for m in data.meters})
         if unknown:
             raise InputError(f"meter(s) {', '.join(unknown[:10])} are not meters of park {body.park_id!r}")
+    if body.province is not None and province_key(body.province):
+        known = {province_key(service.park(p).park.province): service.park(p).park.province for p in service.park_ids()}
+        if province_key(body.province) not in known:
+            names = ", ".join(sorted(v for k, v in known.items() if k)) or "none (no park names its province)"
+            raise InputError(
+                f"no park of the store is in province {body.province!r}; provinces of the parks: {names} "
+                "(a park names its province in park.toml or the workbook's park sheet)"
+            )
     p = service.accounts.create_user(
         body.username,
         body.role,
@@ -242,5 +253,6 @@ def create_user(body: UserCreate, service: ServiceDep, who: Admin) -> UserPublic
         park_id=body.park_id,
         tenant_id=body.tenant_id,
         meter_ids=body.meter_ids,
+        province=body.province,
     )
     return user_public(p)

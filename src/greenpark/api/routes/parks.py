@@ -55,8 +55,11 @@ def list_parks(service: ServiceDep, who: CurrentPrincipal) -> ParksPublic:
     """The parks the caller may see."""
     if not allowed(who.role, "park:read"):
         raise forbidden(who.role.value, "park read")
-    ids = [p for p in service.park_ids() if who.park_id is None or p == who.park_id]
-    parks = [ParkPublic(**service.park(p).park.model_dump()) for p in ids]
+    parks = [
+        ParkPublic(**service.park(p).park.model_dump())
+        for p in service.park_ids()
+        if who.reaches(p, service.park(p).park.province)
+    ]
     return ParksPublic(data=parks, count=len(parks))
 
 
