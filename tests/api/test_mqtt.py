@@ -309,3 +309,49 @@ def test_sequence_gaps_raise_an_alert_and_count(store: Store, tmp_path: Path) ->
     finally:
         pub.close()
         forget_sessions(f"gp-{prefix}-0")
+
+
+def test_a_reading_held_out_over_mqtt_is_kept_held_out_and_can_be_accepted_back(store: Store, tmp_path: Path) -> None:
+    """Live ingestion keeps what the VEE history bound holds out, as the file import does: nothing is dropped.
+
+    One message of 100 quarter hours of e1 (no bound in the tiny park's meters): 99 x 2.0 kWh and a 5,000,000 kWh
+    spike at position 41. The history bound (reference quality/vee_rules: 10 x the 99th percentile of the meter's
+    values, 96 or more): the 99th percentile interpolates at 0.99 x (100 - 1) = 98.01 of the sorted values, between
+    2.0 (index 98) and 5,000,000 (index 99): 2 + 0.01 x (5,000,000 - 2) = 50,001.98, so the bound is 500,019.8 kWh.
+    Rows read (100) = stored (99) + rejected (0) + held out (1).
+    """
+    prefix = f"gpheld-{uuid.uuid4().hex[:8]}"
+    settings = test_settings(
+        mqtt_enabled=True,
+        mqtt_topic_prefix=prefix,
+        mqtt_client_id=f"gp-{prefix}",
+        mqtt_batch_wait_s=0.01,
+        mqtt_spool_dir=tmp_path / "spool",
+    )
+    app = create_app(settings, store=store)
+    pub = _publisher()
+    stamps = pd.date_range("2024-03-01T00:00:00+07:00", periods=100, freq="15min")
+    body = [{"ts": t.isoformat(), "value": 2.0} for t in stamps]
+    body[40]["value"] = 5_000_000
+    try:
+        with TestClient(app):
+            _publish(pub, f"{prefix}/tiny/e1", body)
+            ingest = app.state.service.mqtt
+            assert until(lambda: ingest.stats()["written"] >= 1)
+            start, end = stamps[0].to_pydatetime(), stamps[-1].to_pydatetime() + dt.timedelta(hours=1)
+            got = store.readings("tiny", ["e1"], start, end)
+            assert got["value"].tolist() == [2.0] * 99
+            held = store.held_out("tiny")
+            assert held[["file", "line", "meter_id", "value", "rule_id"]].values.tolist() == [
+                ["mqtt", "41", "e1", 5e6, "vee.history_bound"]
+            ]
+            assert held["bound"].iloc[0] == pytest.approx(500_019.8)
+            assert held["ts"].iloc[0] == pd.Timestamp("2024-03-01T10:00:00+07:00")  # 40 quarter hours after 00:00
+            assert store.quality_counts("tiny")["held_out"] == 1
+            back = store.accept_held_out("tiny", "e1", None, by="operator", note="furnace test")
+            assert back["value"].tolist() == [5e6]
+            assert len(store.readings("tiny", ["e1"], start, end)) == 100
+    finally:
+        pub.loop_stop()
+        pub.disconnect()
+        forget_sessions(f"gp-{prefix}-0")
