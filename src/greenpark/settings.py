@@ -170,6 +170,12 @@ class Settings(BaseSettings):
     serve_stale_results: bool = Field(
         default=True, description="answer the last engine result while new readings are folded in (background)"
     )
+    stale_recompute_min_s: float = Field(
+        default=30.0,
+        ge=0,
+        description="seconds between the starts of two background recomputes of one stale result (new readings "
+        "arriving all the time then cost one engine run per interval, not one after another)",
+    )
     warm_results: bool = Field(default=True, description="compute the last two years' results at start")
     query_max_days: float = Field(default=3_700, gt=0, description="longest range a read query may span")
     readings_max_points: int = Field(default=10_000, ge=1, description="points per series before downsampling")

@@ -49,6 +49,33 @@ def test_results_are_warmed_at_start_and_served_stale_while_recomputed(store: St
         assert _until(lambda: client.get(INV, headers=op).json()["grid_import_kwh"] == 15.0)
 
 
+def test_a_stale_result_is_recomputed_at_most_once_per_interval(store: Store) -> None:
+    """Under continuous ingestion the engines run once per ``stale_recompute_min_s``, not back to back: the second
+    recompute waits for the interval (here an hour), the last result is answered meanwhile, and stopping the
+    service ends the wait."""
+    store.write_readings(
+        "tiny", pd.DataFrame({"meter_id": ["e1"], "ts": [pd.Timestamp("2024-03-01T01:00Z")], "value": [10.0]})
+    )
+    app = create_app(test_settings(warm_results=True, stale_recompute_min_s=3600), store=store)
+    post = "/api/v1/parks/tiny/readings"
+    with TestClient(app) as client:
+        service = app.state.service
+        op = make_callers(service).headers["operator"]
+        assert _until(lambda: ("tiny", 2024, ("inventory", "default")) in service._latest)
+        assert client.get(INV, headers=op).json()["grid_import_kwh"] == 10.0
+        client.post(post, headers=op, json=[{"meter_id": "e1", "timestamp": "2024-03-01T08:15:00", "value": 5.0}])
+        # the first recompute after the warm-up starts at once: 10 + 5 kWh
+        assert _until(lambda: client.get(INV, headers=op).json()["grid_import_kwh"] == 15.0)
+        client.post(post, headers=op, json=[{"meter_id": "e1", "timestamp": "2024-03-01T08:30:00", "value": 7.0}])
+        assert client.get(INV, headers=op).json()["grid_import_kwh"] == 15.0  # the last result ...
+        key = ("tiny", 2024, ("inventory", "default"))
+        assert _until(lambda: key in service._refreshing)  # ... while the next recompute waits for its interval
+        time.sleep(1.0)
+        assert client.get(INV, headers=op).json()["grid_import_kwh"] == 15.0
+        stopped_at = time.monotonic()
+    assert time.monotonic() - stopped_at < 30  # the waiting recompute did not hold the shutdown for an hour
+
+
 def test_without_stale_results_the_answer_is_always_fresh(store: Store) -> None:
     app = create_app(test_settings(serve_stale_results=False), store=store)
     with TestClient(app) as client:

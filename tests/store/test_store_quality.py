@@ -116,6 +116,30 @@ def test_data_span_and_years(filled, store):
     assert filled.years_with_data("q") == [2024, 2025]
 
 
+def test_years_with_a_year_skipped_and_another_park(store):
+    # the PostgreSQL queries skip along (meter, ts) from each meter's first reading to the next local year's first:
+    # A has readings in 2021 and 2023 (none in 2022), B only in 2022; park "other" has 2019, which is not q's
+    store.save_park(_park())
+    other = _park()
+    other.park = other.park.model_copy(update={"park_id": "other"})
+    store.save_park(other)
+
+    def one(park: str, meter: str, utc: str) -> None:
+        store.write_readings(park, pd.DataFrame({"meter_id": [meter], "ts": [pd.Timestamp(utc)], "value": [1.0]}))
+
+    one("q", "A", "2020-12-31T17:00Z")  # 2021-01-01 00:00 local: 2021
+    one("q", "A", "2021-06-01T00:00Z")
+    one("q", "A", "2023-12-31T16:45Z")  # 23:45 local: still 2023
+    one("q", "B", "2022-03-01T00:00Z")
+    one("other", "A", "2019-01-01T00:00Z")
+    assert store.years_with_data("q") == [2021, 2022, 2023]
+    assert store.data_span("q") == (
+        pd.Timestamp("2021-01-01 00:00", tz="Asia/Ho_Chi_Minh"),
+        pd.Timestamp("2023-12-31 23:45", tz="Asia/Ho_Chi_Minh"),
+    )
+    assert store.years_with_data("other") == [2019]
+
+
 def test_data_span_without_readings_is_none(store):
     store.save_park(_park())
     assert store.data_span("q") is None

@@ -33,9 +33,10 @@ log = logging.getLogger(__name__)
 
 
 def default_year(service: Service, scope: ParkScope) -> int:
-    """:func:`greenpark.runs.default_year` of the park (cached until its readings change)."""
+    """:func:`greenpark.runs.default_year` of the park (cached until its readings change; the months it looks at
+    come from the month cache the overview fills, so a new reading costs one month's query, not the year's)."""
     choice = service.cached_park(
-        scope.park_id, ("default_year",), lambda: runs.default_year(scope.data, UncachedReadings(service))
+        scope.park_id, ("default_year",), lambda: runs.default_year(scope.data, CachedReadings(service))
     )
     return choice.year
 

@@ -18,6 +18,7 @@ import datetime as dt
 import logging
 import tempfile
 import threading
+import time
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -101,6 +102,7 @@ class Service:
         # year's inventory and make every page recompute it in the background
         self._results: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
         self._refreshing: set[tuple[Any, ...]] = set()
+        self._refreshed_at: dict[tuple[Any, ...], float] = {}  # monotonic start of each key's last background refresh
         self.flights: dict[tuple[Any, ...], Flight] = {}  # computations in progress (any thread), by cache key
         self.stopping = threading.Event()
         self.ingestor = Ingestor(
@@ -289,13 +291,23 @@ class Service:
         return refresh()
 
     def _refresh_in_background(self, key: tuple[Any, ...], refresh: Callable[[], Any]) -> None:
+        """Recompute a stale result in a background thread: one at a time per key, and a key's next recompute starts
+        no sooner than ``stale_recompute_min_s`` after its last one started (it waits, the stale result is answered
+        meanwhile). Under continuous ingestion every batch makes the year's results stale; without the interval the
+        engines would run back to back and take the CPU from the requests (issue 16, item 7)."""
         with self._cache_lock:
             if key in self._refreshing:
                 return
             self._refreshing.add(key)
+            last = self._refreshed_at.get(key)
+        delay_s = 0.0 if last is None else last + self.settings.stale_recompute_min_s - time.monotonic()
 
         def run() -> None:
             try:
+                if delay_s > 0:
+                    self.stopping.wait(delay_s)
+                with self._cache_lock:
+                    self._refreshed_at[key] = time.monotonic()
                 if not self.stopping.is_set():
                     refresh()
             except Exception:  # the stale result stays; the next request tries again

@@ -582,7 +582,7 @@ class PostgresStore(Store):
         """(first, last) interval start of the park's readings, park local time; None without readings."""
         with self._tx() as con:
             zone = self._zone(con, park_id)
-            row = con.execute(q.render(q.SPAN_QUERY, self.backend), {"park": park_id}).fetchone()  # type: ignore[arg-type]
+            row = con.execute(q.render(q.PG_SPAN_QUERY, self.backend), {"park": park_id}).fetchone()  # type: ignore[arg-type]
         if row is None or row[0] is None:
             return None
         return pd.Timestamp(row[0]).tz_convert(zone), pd.Timestamp(row[1]).tz_convert(zone)
@@ -593,7 +593,7 @@ class PostgresStore(Store):
         with self._tx() as con:
             zone = self._zone(con, park_id)
             rows = con.execute(
-                q.render(q.YEARS_QUERY, self.backend),  # type: ignore[arg-type]
+                q.render(q.PG_YEARS_QUERY, self.backend),  # type: ignore[arg-type]
                 {"park": park_id, "zone": zone},
             ).fetchall()
         return [int(r[0]) for r in rows]

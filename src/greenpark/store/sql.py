@@ -120,6 +120,31 @@ SPAN_QUERY = "SELECT min(ts), max(ts) FROM readings WHERE park_id = :park"
 YEARS_QUERY = """
 SELECT DISTINCT CAST(extract(year FROM ts AT TIME ZONE :zone) AS INTEGER) AS y
 FROM readings WHERE park_id = :park ORDER BY y"""
+# PostgreSQL: the same answers by skipping along the readings key (park_id, meter_id, ts) -- a few index probes per
+# meter (and per year) instead of reading every row: 2 million readings, 130 meters: 8.9 s -> 0.13 s (years) and
+# 3.0 s -> 0.16 s (span), measured with psql on 2026-12-06 on a loaded 2-core machine. DuckDB scans its columns
+# faster than it would run these correlated probes, so it keeps the queries above.
+_PG_METERS = """meter AS (
+  SELECT min(meter_id) AS id FROM readings WHERE park_id = :park
+  UNION ALL
+  SELECT (SELECT min(meter_id) FROM readings WHERE park_id = :park AND meter_id > meter.id)
+  FROM meter WHERE meter.id IS NOT NULL
+)"""
+PG_SPAN_QUERY = f"""WITH RECURSIVE {_PG_METERS}
+SELECT min(s.lo), max(s.hi) FROM meter CROSS JOIN LATERAL (
+  SELECT (SELECT min(ts) FROM readings WHERE park_id = :park AND meter_id = meter.id) AS lo,
+         (SELECT max(ts) FROM readings WHERE park_id = :park AND meter_id = meter.id) AS hi) s
+WHERE meter.id IS NOT NULL"""
+PG_YEARS_QUERY = f"""WITH RECURSIVE {_PG_METERS}, first_of_year AS (
+  SELECT meter.id, (SELECT min(ts) FROM readings WHERE park_id = :park AND meter_id = meter.id) AS ts
+  FROM meter WHERE meter.id IS NOT NULL
+  UNION ALL
+  SELECT f.id, (SELECT min(ts) FROM readings WHERE park_id = :park AND meter_id = f.id
+                AND ts >= (date_trunc('year', f.ts AT TIME ZONE :zone) + interval '1 year') AT TIME ZONE :zone)
+  FROM first_of_year f WHERE f.ts IS NOT NULL
+)
+SELECT DISTINCT CAST(extract(year FROM ts AT TIME ZONE :zone) AS INTEGER) AS y
+FROM first_of_year WHERE ts IS NOT NULL ORDER BY y"""
 QUALITY_QUERY = """
 SELECT (SELECT count(*) FROM (SELECT DISTINCT file, line FROM quarantine WHERE park_id = :park) q) AS rejected,
        (SELECT count(*) FROM held_out WHERE park_id = :park AND accepted_by IS NULL) AS held_out,
