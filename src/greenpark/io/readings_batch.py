@@ -150,7 +150,11 @@ def parse_values(text: list[str]) -> np.ndarray:
 
 def texts(values: pd.Series) -> list[str]:
     """A column as a list of str ("" for a missing field)."""
-    return ["" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v) for v in values.tolist()]
+    # text first (most fields are, and need no conversion); ``v != v`` is a float's NaN test
+    return [
+        v if type(v) is str else ("" if v is None or (isinstance(v, float) and v != v) else str(v))
+        for v in values.tolist()
+    ]
 
 
 def check_readings(frame: pd.DataFrame, meters: list[Meter], zone: str, file: str) -> CheckedReadings:
@@ -365,8 +369,8 @@ def _held(cand: pd.DataFrame, table: MeterTable) -> np.ndarray:
     if hist.any():
         rate = np.where(cum, cand["v"].to_numpy() / np.where(span_cum > 0, span_cum, np.nan), cand["v"].to_numpy())
         h = pd.DataFrame({"m": mi[hist], "x": rate[hist]})
-        stats = h.groupby("m")["x"].agg(["count", lambda x: x.quantile(qn)])
-        stats.columns = ["n", "q"]
+        g = h.groupby("m")["x"]
+        stats = pd.DataFrame({"n": g.count(), "q": g.quantile(qn)})  # linear interpolation, as Series.quantile
         stats = stats[stats["n"] >= min_n]
         q[hist] = stats["q"].reindex(mi[hist]).to_numpy(dtype=float)
     with np.errstate(invalid="ignore"):
