@@ -16,6 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 from service_fixtures import PASSWORD, test_settings, tiny_park
 
+from greenpark.api.provinces import province_key
 from greenpark.server import create_app
 from greenpark.store import open_store
 
@@ -172,3 +173,19 @@ def test_an_authority_user_is_bound_to_a_known_province(world: Any) -> None:
     token = service.accounts.issue_token(legacy.user_id)
     parks = client.get("/api/v1/parks", headers={"Authorization": f"Bearer {token}"}).json()
     assert parks == {"data": [], "count": 0}
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("Đồng Nai", "dong-nai"),
+        ("Dong Nai", "dong-nai"),
+        ("  DONG   nai ", "dong-nai"),
+        ("Bà Rịa – Vũng Tàu", "ba-ria-vung-tau"),
+        ("Thành phố Hồ Chí Minh", "thanh-pho-ho-chi-minh"),
+        ("", ""),
+        (None, ""),
+    ],
+)
+def test_a_province_is_matched_without_tone_marks_or_case(name: str | None, key: str) -> None:
+    assert province_key(name) == key
