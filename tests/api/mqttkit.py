@@ -47,6 +47,23 @@ def until(cond: Callable[[], bool], timeout: float = 30, every: float = 0.05) ->
     return bool(cond())
 
 
+def until_settled(value: Callable[[], float], target: float, stall_s: float = 30, every: float = 0.1) -> bool:
+    """Wait until ``value()`` equals ``target``; False once it has not moved for ``stall_s`` seconds.
+
+    A backlog being worked off passes however slowly it goes (a loaded machine, a busy shared database), a
+    stall fails: the tests assert that nothing is lost or stuck, not a speed (the benchmarks measure that).
+    """
+    last, moved = value(), time.monotonic()
+    while last != target:
+        time.sleep(every)
+        now = value()
+        if now != last:
+            last, moved = now, time.monotonic()
+        elif time.monotonic() - moved > stall_s:
+            return False
+    return True
+
+
 class Mosquitto:
     """A Mosquitto broker of the test's own on 127.0.0.1:<free port>, with persistence in ``folder``.
 

@@ -21,7 +21,7 @@ import httpx
 import psycopg
 import pytest
 from fastapi.testclient import TestClient
-from mqttkit import Mosquitto, Publisher, stored_messages, tally, until
+from mqttkit import Mosquitto, Publisher, stored_messages, tally, until, until_settled
 from service_fixtures import test_settings
 from test_durability import _serve
 from test_mqtt import forget_sessions
@@ -73,12 +73,12 @@ def test_broker_restart_mid_stream_loses_nothing(tmp_path: Path) -> None:
                     broker.start()
 
             pub.stream(range(n), 100, during=restart)
-            assert until(lambda: len(pub.acked) == n, 40), f"the broker acknowledged {len(pub.acked)} of {n}"
+            assert until_settled(lambda: len(pub.acked), n), f"the broker acknowledged {len(pub.acked)} of {n}"
 
             def stored() -> int:  # the store serves this thread beside the service's (no lock to take)
                 return len(stored_messages(store))
 
-            assert until(lambda: stored() == n, 90), f"{stored()} of {n} stored; service: {ingest.stats()}"
+            assert until_settled(stored, n), f"{stored()} of {n} stored; service: {ingest.stats()}"
             stats = ingest.stats()
             t = tally(store, pub.sent, pub.acked)
             print(t.line("broker restart mid-stream"), f"(service: {stats['repeated']} redeliveries written once)")
@@ -148,8 +148,10 @@ def test_a_15_s_store_outage_at_150_messages_per_s_loses_nothing(
             pub.stream(range(n), rate, during=inject)
             fault_thread.join(timeout=30)
             assert outage_over.is_set()
-            assert until(lambda: len(pub.acked) == n, 30), f"the broker acknowledged {len(pub.acked)} of {n}"
-            assert until(lambda: ingest.stats()["spool_pending_bytes"] == 0, 40), "the spool was not replayed"
+            assert until_settled(lambda: len(pub.acked), n), f"the broker acknowledged {len(pub.acked)} of {n}"
+            assert until_settled(lambda: ingest.stats()["spool_pending_bytes"], 0), (
+                f"the spool's replay stalled; service: {ingest.stats()}"
+            )
             t = tally(store, pub.sent, pub.acked)
             print(
                 t.line(f"15 s store outage ({fault}) at {rate}/s"),
@@ -201,8 +203,8 @@ def test_two_service_processes_split_the_messages_and_write_each_once(
 
         assert until(lambda: all(s["connected"] for s in stats()), 20)
         pub.stream(range(n), 100)
-        assert until(lambda: len(pub.acked) == n, 30)
-        assert until(lambda: sum(int(s["written"]) for s in stats()) >= n, 40)  # type: ignore[call-overload]
+        assert until_settled(lambda: len(pub.acked), n)
+        assert until_settled(lambda: min(n, sum(int(s["written"]) for s in stats())), n)  # type: ignore[call-overload]
         time.sleep(1.0)  # a message written twice would show now
         final = stats()
         written = [int(s["written"]) for s in final]  # type: ignore[call-overload]
