@@ -160,3 +160,51 @@ def test_the_eip_result_is_cached_with_the_effluent_years() -> None:
 
     # reference eip/parameters effluent_years = 3: the EIP of 2024 reads 2022, 2023 and 2024
     assert runs.effluent_years(2024) == [2022, 2023, 2024]
+
+
+def test_a_background_computation_that_fails_on_the_data_is_answered_as_that_failure() -> None:
+    # A page asks without waiting (cached_year_if_ready): None while the engine runs behind. When the engine fails
+    # on the data (here NoDataError: no wastewater records for the year), later callers get that error, not None
+    # for ever (the page showed "computing" without end); a reading of the year makes it computed again.
+    from greenpark.errors import NoDataError
+
+    store = open_store("duckdb:///:memory:")
+    store.save_park(tiny_park())
+    service = Service(test_settings(serve_stale_results=False), store)
+    try:
+        calls: list[int] = []
+
+        def water() -> int:
+            calls.append(1)
+            if len(calls) == 1:
+                raise NoDataError("no wastewater records for 2024")
+            return 7
+
+        ask = lambda: service.cached_year_if_ready("tiny", "Asia/Ho_Chi_Minh", 2024, ("water",), water)  # noqa: E731
+        assert ask() is None  # computed behind
+        failed = False
+        deadline = time.monotonic() + 30
+        while not failed and time.monotonic() < deadline:
+            try:
+                ask()
+                time.sleep(0.02)
+            except NoDataError as exc:
+                failed = "no wastewater records" in str(exc)
+        assert failed and len(calls) == 1
+        with pytest.raises(NoDataError):  # asked again: the same answer, the engine not run again
+            ask()
+        assert len(calls) == 1
+        service.touched("tiny", pd.DataFrame({"ts": pd.to_datetime(["2024-03-01T03:00Z"], utc=True)}))
+        assert ask() is None  # new readings: computed again behind
+        assert until_value(ask, 7) and len(calls) == 2
+    finally:
+        store.close()
+
+
+def until_value(fn, expected, timeout_s: float = 30) -> bool:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if fn() == expected:
+            return True
+        time.sleep(0.02)
+    return False

@@ -29,7 +29,7 @@ import pandas as pd
 
 from greenpark.api.accounts import Accounts, LoginLimiter
 from greenpark.api.servicedb import service_db_for
-from greenpark.errors import ParkNotFoundError
+from greenpark.errors import GreenparkError, ParkNotFoundError, StoreError
 from greenpark.ingest.alerts import AlertBook, WebhookPusher
 from greenpark.ingest.mqtt import MqttIngestor, MqttOptions
 from greenpark.ingest.pipeline import Ingestor, RejectBudget
@@ -102,6 +102,9 @@ class Service:
         # year's inventory and make every page recompute it in the background
         self._results: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
         self._refreshing: set[tuple[Any, ...]] = set()
+        # a background computation that failed on the data (not on the store), by its fresh key: answered again
+        # until the readings change, so a page shows why instead of "computing" for ever
+        self._failures: dict[tuple[Any, ...], GreenparkError] = {}
         self._refreshed_at: dict[tuple[Any, ...], float] = {}  # monotonic start of each key's last background refresh
         self.flights: dict[tuple[Any, ...], Flight] = {}  # computations in progress (any thread), by cache key
         self.stopping = threading.Event()
@@ -223,13 +226,18 @@ class Service:
         """The cached (or last, while it is recomputed) result of :meth:`cached_year`, without waiting for it.
 
         When no result exists yet, ``compute()`` starts in a background thread and None is answered: a page
-        shows the figure as pending instead of waiting seconds for a cold engine.
+        shows the figure as pending instead of waiting seconds for a cold engine. When that computation failed on
+        the park's data (a :class:`GreenparkError` other than a store failure, e.g. no wastewater records for the
+        year), its error is raised to every later caller until the readings change.
         """
         with self._cache_lock:
             fresh = self._year_key(park_id, year, also_years, key)
+            failed = self._failures.get(fresh)
             value = self._results.get(fresh)
             last = self._latest.get((park_id, year, key))
             computing = ("year", park_id, year, *key) in self.flights
+        if failed is not None:
+            raise failed
         if value is not None:
             return value  # type: ignore[no-any-return]
         if self.settings.read_cache_entries <= 0:
@@ -238,9 +246,19 @@ class Service:
             return self.cached_year(park_id, zone, year, key, compute, also_years)  # answers ``last``, recomputes
         if computing:  # the warm-up or another request is computing it
             return None
-        self._refresh_in_background(
-            (park_id, year, key), lambda: self.cached_year(park_id, zone, year, key, compute, also_years)
-        )
+
+        def attempt() -> T:
+            try:
+                return self.cached_year(park_id, zone, year, key, compute, also_years)
+            except GreenparkError as exc:
+                if not isinstance(exc, StoreError):  # the store's failures are retried by the next caller
+                    with self._cache_lock:
+                        self._failures[fresh] = exc
+                        while len(self._failures) > max(self.settings.read_cache_entries, 1):
+                            del self._failures[next(iter(self._failures))]
+                raise
+
+        self._refresh_in_background((park_id, year, key), attempt)
         return None
 
     def _year_key(self, park_id: str, year: int, also_years: tuple[int, ...], key: tuple[Any, ...]) -> tuple[Any, ...]:

@@ -175,8 +175,13 @@ def _year(request: Request, service: Service, scope: ParkScope) -> int:
 
 
 def _ready(pending: list[str], name: str, fn: Any, *args: Any) -> Any:
-    """An engine result asked with ``wait=False``: the result, or None with ``name`` added to ``pending``."""
-    value = _safe(fn, *args, wait=False)
+    """An engine result asked with ``wait=False``: the result, or None with ``name`` added to ``pending`` while it
+    is computed; None and not pending when it cannot be had (:func:`_safe`: the page leaves the gap)."""
+    try:
+        value = fn(*args, wait=False)
+    except (ProblemError, GreenparkError) as exc:
+        log.info("dashboard: %s unavailable: %s", getattr(fn, "__name__", fn), exc)
+        return None
     if value is None:
         pending.append(name)
     return value
