@@ -34,7 +34,7 @@ WHITELIST = frozenset(
     BTNMT Kq Kf GL AR4 AR5 AR6 R2 R² CV RMSE NMBE LED HID VSD DO jrc re.jrc.ec.europa.eu pvg_tools power.larc.nasa.gov
     solar climate_monthly waste route_fees.csv symbiosis_values.csv route_fees symbiosis_values Table biogas compost
     Dong Nai Kobe Long Thanh SBV Vietcombank x TJ Gg kgCO2e kgCH4 kgCOD kgN kgN2O-N kgN2O tC bar m A B Z Cmax Cmin
-    UNIDO GIZ
+    UNIDO GIZ GWP
     """.split()  # noqa: SIM905 (a word list reads better as text)
 )  # fmt: skip
 FUNCTION_WORDS = frozenset(

@@ -11,50 +11,70 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from greenpark.assess import STAGES, assess, failed_stages
-from greenpark.cli.common import ParkRef, StoreUrl, console, err_console, guarded, num, parse_date, pct, print_json
+from greenpark.cli.common import (
+    LANG_ENV,
+    ParkRef,
+    StoreUrl,
+    console,
+    current_lang,
+    err_console,
+    guarded,
+    lbl,
+    note,
+    num,
+    parse_date,
+    pct,
+    print_json,
+    say,
+    use_lang,
+)
 from greenpark.finance import exchange_rate
-from greenpark.i18n import check_lang
+from greenpark.i18n import translator
 from greenpark.io.quality import DataQuality
 from greenpark.report import write_report
 
 
 def _summary(a: dict, out: dict[str, Path], seconds: float) -> None:
     """One screen: totals by scope, renewable share now and potential, WWTP, waste, stages."""
-    table = Table(title=f"{a['park']['name']} · {a['meta']['year']}", show_header=False)
+    table = Table(title=say("assess.title", park=a["park"]["name"], year=a["meta"]["year"]), show_header=False)
     table.add_column("", style="bold")
     table.add_column("", justify="right")
     inv, solar, water, waste = (a.get(k) for k in ("inventory", "solar", "water", "waste"))
     if inv:
+        table.add_row(say("assess.total"), f"{num(inv['total_tco2e'])} / {num(inv['total_market_tco2e'])}")
         table.add_row(
-            "Total tCO2e (location / market)", f"{num(inv['total_tco2e'])} / {num(inv['total_market_tco2e'])}"
-        )
-        table.add_row(
-            "  Scope 1 / 2 (location) / 3",
+            "  " + say("assess.scopes"),
             f"{num(inv['scope1_tco2e'])} / {num(inv['scope2_location_tco2e'])} / {num(inv['scope3_tco2e'])}",
         )
-        table.add_row("Renewable share now", pct(inv["renewable_share"]))
+        table.add_row(say("assess.renewable"), pct(inv["renewable_share"]))
         required = [t["tenant_id"] for t in inv["tenants"] if t["decree06_inventory_required"]]
-        table.add_row("Decree 06 inventory required", ", ".join(required) or "none")
+        table.add_row(say("assess.decree06"), ", ".join(required) or say("none"))
     if solar:
         p = solar["portfolio"]
-        table.add_row("Rooftop PV potential", f"{num(p['total_pv_kwp'])} kWp → {pct(p['renewable_share'])} renewable")
+        table.add_row(
+            say("assess.pv"), say("assess.pv_value", kwp=num(p["total_pv_kwp"]), share=pct(p["renewable_share"]))
+        )
     if water:
         for w in water["wwtps"]:
             table.add_row(
-                f"WWTP {w['wwtp_id']} compliance",
-                f"{pct(w['compliance_rate'], 2)}, {len(w['exceedances'])} exceedance events",
+                say("assess.wwtp", wwtp=w["wwtp_id"]),
+                say("assess.wwtp_value", rate=pct(w["compliance_rate"], 2), n=len(w["exceedances"])),
             )
     if waste:
-        table.add_row("Waste recovery rate", f"{pct(waste['recovery_rate'])} of {num(waste['total_t'])} t")
+        table.add_row(
+            say("assess.waste"), say("assess.waste_value", rate=pct(waste["recovery_rate"]), t=num(waste["total_t"]))
+        )
     plan = a.get("plan")
     if plan and plan.get("cost_curve"):
-        top = ", ".join(f"{m['tenant_id']} {m['measure']}" for m in plan.get("top_measures", [])[:3])
-        table.add_row("Top measures", top)
+        top = ", ".join(f"{m['tenant_id']} {lbl('measure', m['measure'])}" for m in plan.get("top_measures", [])[:3])
+        table.add_row(say("assess.top"), top)
     for name, s in a["stages"].items():
         if s["status"] != "ok":
-            table.add_row(f"[yellow]{name}[/]", f"{s['status']}: {s['note'][:70]}")
+            status = translator(current_lang())(f"status.{s['status']}")
+            table.add_row(f"[yellow]{name}[/]", f"{status}: {note(s['note'])[:70]}")
     console.print(table)
-    console.print(f"Report: {out['html']}" + (f" and {out['pdf']}" if "pdf" in out else "") + f" ({num(seconds, 1)} s)")
+    files = str(out["html"]) + (say("and", path=out["pdf"]) if "pdf" in out else "")
+    console.print(say("assess.report", files=files, seconds=num(seconds, 1)))
 
 
 def register(app: typer.Typer) -> None:
@@ -66,7 +86,14 @@ def register(app: typer.Typer) -> None:
         park: ParkRef,
         year: Annotated[int | None, typer.Option("--year", help="Year (default: latest complete year).")] = None,
         out: Annotated[Path | None, typer.Option("--out", help="Report folder (default <park>-<year>).")] = None,
-        lang: Annotated[str, typer.Option("--lang", help="Report language: vi, en or ja.")] = "en",
+        lang: Annotated[
+            str,
+            typer.Option(
+                "--lang",
+                envvar=LANG_ENV,
+                help="Language of the report and the summary: vi, en or ja (default GREENPARK_LANG, else en).",
+            ),
+        ] = "en",
         currency2: Annotated[
             str | None,
             typer.Option(
@@ -86,7 +113,7 @@ def register(app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """The main job: inventory, solar, water, waste, energy and plan for a year; writes the report."""
-        check_lang(lang)
+        use_lang(lang)
         if currency2 is not None:
             exchange_rate(currency2)  # an unknown currency fails here, before the engines run
         study = parse_date(on, "--on") if on else None
@@ -111,7 +138,7 @@ def register(app: typer.Typer) -> None:
             result = assess(park, year=year, store_url=store, gwp=gwp, study_date=study, progress=progress)
             a = result.to_json()
             folder = out or Path(f"{a['meta']['park_id']}-{a['meta']['year']}")
-            bar.update(task, description="report …")
+            bar.update(task, description=say("assess.writing"))
             paths = write_report(a, folder, lang=lang, pdf=not no_pdf, currency2=currency2)
             bar.advance(task)
         banner = DataQuality(**a["meta"]["data_quality"]).banner(park)
@@ -124,6 +151,10 @@ def register(app: typer.Typer) -> None:
         failed = failed_stages(result)
         if failed:
             for name, reason in failed.items():
-                err_console.print(f"[bold red]stage {name} failed:[/] {reason}", highlight=False, soft_wrap=True)
-            err_console.print(f"completed with failed stages ({', '.join(failed)}); the report says so on page 1")
+                err_console.print(
+                    f"[bold red]{say('assess.stage_failed', stage=name)}:[/] {note(reason)}",
+                    highlight=False,
+                    soft_wrap=True,
+                )
+            err_console.print(say("assess.failed", stages=", ".join(failed)))
             raise typer.Exit(3)

@@ -13,18 +13,30 @@ import typer
 from rich.table import Table
 
 from greenpark import runs
-from greenpark.cli.common import AsJson, ParkRef, StoreUrl, console, guarded, num, opened_park, pct, print_json
+from greenpark.cli.common import (
+    AsJson,
+    Lang,
+    ParkRef,
+    StoreUrl,
+    console,
+    guarded,
+    note,
+    num,
+    opened_park,
+    pct,
+    print_json,
+    say,
+    use_lang,
+)
 from greenpark.report.statement import statement_langs, write_bills
 
 
 def _print(bills: Any) -> None:
-    t = Table(
-        title=f"Bills {bills.park_id} {bills.month} (VND; energy at the EVN retail price of each tenant's voltage)"
-    )
-    cols = ("tenant", "voltage", "kWh peak", "kWh normal", "kWh off-peak", "energy", "VAT", "water", "wastewater",
+    t = Table(title=say("bill.title", park=bills.park_id, month=bills.month))
+    cols = ("tenant", "voltage", "kwh_peak", "kwh_normal", "kwh_offpeak", "energy", "vat", "water", "wastewater",
             "total", "coverage", "tariff")  # fmt: skip
     for c in cols:
-        t.add_column(c, justify="left" if c in ("tenant", "voltage", "tariff") else "right")
+        t.add_column(say(f"col.{c}"), justify="left" if c in ("tenant", "voltage", "tariff") else "right")
     for b in bills.tenants:
         k = b.kwh_by_band
         t.add_row(
@@ -38,13 +50,16 @@ def _print(bills: Any) -> None:
     op = bills.operator
     if op.purchase_vnd is not None:
         console.print(
-            f"Operator: incoming {num(op.incoming_kwh)} kWh bought at {num(op.purchase_vnd)} VND "
-            f"({op.wholesale_connection}, {', '.join(op.wholesale_source)}); tenants billed {num(op.tenants_kwh)} kWh, "
-            f"{num(op.tenants_energy_charge_vnd)} VND; retail margin {num(op.retail_margin_vnd)} VND; "
-            f"common {num(op.common_kwh)} kWh; losses {num(op.losses_kwh)} kWh ({pct(op.losses_share)})"
-        )
+            say(
+                "bill.operator", incoming=num(op.incoming_kwh), purchase=num(op.purchase_vnd),
+                connection=op.wholesale_connection, sources=", ".join(op.wholesale_source),
+                tenants_kwh=num(op.tenants_kwh), tenants_vnd=num(op.tenants_energy_charge_vnd),
+                margin=num(op.retail_margin_vnd), common=num(op.common_kwh), losses=num(op.losses_kwh),
+                losses_share=pct(op.losses_share),
+            )
+        )  # fmt: skip
     for n in op.notes:
-        console.print(f"[yellow]{n}[/]")
+        console.print(f"[yellow]{note(n)}[/]")
 
 
 def register(app: typer.Typer) -> None:
@@ -69,14 +84,16 @@ def register(app: typer.Typer) -> None:
         ] = "vi,en",
         store: StoreUrl = None,
         as_json: AsJson = False,
+        lang: Lang = "en",
     ) -> None:
         """Tenants' monthly electricity, water and wastewater bills, and the operator's purchase, margin and losses."""
+        use_lang(lang)
         langs = statement_langs(statement_lang)
         with opened_park(park, store) as (data, st):
             bills = runs.bill_for(data, st, month, tenant_id=tenant)
         if out is not None:
             for p in write_bills(bills, out, data.park.name, pdf=pdf, langs=langs):
-                console.print(f"wrote {p}")
+                console.print(say("wrote", path=p))
         if as_json:
             print_json(bills.model_dump())
         elif out is None:

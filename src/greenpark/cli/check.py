@@ -11,12 +11,12 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from greenpark.cli.common import console, err_console, guarded, num, print_json
+from greenpark.cli.common import Lang, console, err_console, guarded, note, num, print_json, say, use_lang
 from greenpark.errors import ParkNotFoundError
 from greenpark.io import read_park_folder
 from greenpark.io.folder import ParkRead, park_from_settings
 from greenpark.io.importer import default_store_url, import_park
-from greenpark.io.quality import cause_text, group_rejects, unusable_required_files
+from greenpark.io.quality import group_rejects, unusable_required_files
 from greenpark.io.quarantine import WARNING_COLUMNS
 from greenpark.io.sources import LINE, ParkSource
 from greenpark.io.timestamps import local_series
@@ -48,17 +48,17 @@ def _progress() -> tuple[Progress, object]:
 
     def update(file: str, rows: int) -> None:
         if file not in tasks:
-            tasks[file] = bar.add_task(f"reading {file}", total=None)
+            tasks[file] = bar.add_task(say("reading", file=file), total=None)
         bar.update(tasks[file], completed=rows)  # type: ignore[arg-type]
 
     return bar, update
 
 
 def _counts_table(counts: pd.DataFrame) -> Table:
-    t = Table(title="Rows per file (read = accepted + rejected + held out)")
-    cols = (("file", "left"), ("read", "right"), ("accepted", "right"), ("rejected", "right"), ("held out", "right"))
+    t = Table(title=say("check.counts"))
+    cols = (("file", "left"), ("read", "right"), ("accepted", "right"), ("rejected", "right"), ("held_out", "right"))
     for c, j in cols:
-        t.add_column(c, justify=j)  # type: ignore[arg-type]
+        t.add_column(say(f"col.{c}"), justify=j)  # type: ignore[arg-type]
     for r in counts.itertuples(index=False):
         held = int(getattr(r, "held_out", 0) or 0)
         t.add_row(
@@ -88,13 +88,16 @@ def _records(df: pd.DataFrame) -> list[dict]:
     return out.astype(object).where(out.notna(), None).to_dict("records")
 
 
+def _more(limit: int, n: int) -> str:
+    return say("check.more", limit=limit) if 0 < limit < n else ""
+
+
 def _held_table(held: pd.DataFrame, limit: int, title: str) -> Table:
-    more = f"; first {limit} shown, --limit 0 for all" if 0 < limit < len(held) else ""
-    t = Table(title=f"{title} ({num(len(held))}{more})")
-    for c in ("file", "line", "meter", "local time", "value", "bound", "rule", "raw"):
-        t.add_column(c, overflow="fold")
+    t = Table(title=f"{title} ({num(len(held))}{_more(limit, len(held))})")
+    for c in ("file", "line", "meter", "local_time", "value", "bound", "rule", "raw"):
+        t.add_column(say(f"col.{c}"), overflow="fold")
     if "accepted_by" in held:
-        t.add_column("accepted by", overflow="fold")
+        t.add_column(say("col.accepted_by"), overflow="fold")
     shown = held if limit <= 0 else held.head(limit)
     for r in shown.itertuples(index=False):
         row = [
@@ -102,8 +105,8 @@ def _held_table(held: pd.DataFrame, limit: int, title: str) -> Table:
             str(r.line),
             str(r.meter_id),
             str(r.local_time),
-            f"{r.value:,.10g} {r.unit}",
-            f"{r.bound:,.10g} {r.unit}",
+            f"{_g(r.value)} {r.unit}",
+            f"{_g(r.bound)} {r.unit}",
             str(r.rule_id),
             str(r.raw),
         ]
@@ -115,28 +118,47 @@ def _held_table(held: pd.DataFrame, limit: int, title: str) -> Table:
     return t
 
 
-def _rejects_table(rejects: pd.DataFrame, limit: int, title: str = "Rejected rows") -> Table:
-    more = f"; first {limit} shown, --limit 0 for all" if 0 < limit < len(rejects) else ""
-    t = Table(title=f"{title} ({num(len(rejects))}{more})")
+def _g(x: float) -> str:
+    """A reading's value with its own significant digits (up to 10) in the reader's number format."""
+    text = f"{x:.10g}"
+    return text if "e" in text else num(x, len(text.split(".")[1]) if "." in text else 0)
+
+
+def _rejects_table(rejects: pd.DataFrame, limit: int, title: str) -> Table:
+    t = Table(title=f"{title} ({num(len(rejects))}{_more(limit, len(rejects))})")
     for c in ("file", "line", "column", "value", "reason"):
-        t.add_column(c, overflow="fold")
+        t.add_column(say(f"col.{c}"), overflow="fold")
     shown = rejects if limit <= 0 else rejects.head(limit)
     for r in shown.itertuples(index=False):
-        t.add_row(str(r.file), str(r.line), str(r.field), str(r.value)[:40], str(r.reason))
+        t.add_row(str(r.file), str(r.line), str(r.field), str(r.value)[:40], reject_reason(r.reason))
     return t
 
 
 def _warnings_table(warnings: pd.DataFrame, limit: int) -> Table:
-    more = f"; first {limit} shown, --limit 0 for all" if 0 < limit < len(warnings) else ""
-    t = Table(title=f"Warnings and findings ({num(len(warnings))}; not rejected{more})")
+    t = Table(title=say("check.warnings", n=num(len(warnings)), more=_more(limit, len(warnings))))
     for c in ("file", "line", "code", "severity", "subject", "message"):
-        t.add_column(c, overflow="fold")
+        t.add_column(say(f"col.{c}"), overflow="fold")
     shown = warnings if limit <= 0 else warnings.head(limit)
     for r in shown.itertuples(index=False):
         line = "" if pd.isna(r.line) else str(r.line)
-        sev = f"[red]{r.severity}[/]" if r.severity == "error" else str(r.severity)
-        t.add_row(str(r.file), line, str(r.code), sev, str(r.subject), str(r.message))
+        sev = say(f"severity.{r.severity}")
+        t.add_row(str(r.file), line, str(r.code), f"[red]{sev}[/]" if r.severity == "error" else sev, str(r.subject),
+                  note(r.message))  # fmt: skip
     return t
+
+
+def _cause(cause: pd.Series) -> str:
+    """:func:`greenpark.io.quality.cause_text` in the reader's language: a rejected row and its knock-on rows."""
+    return say(
+        "check.cause_text", rows=num(int(cause["rows"])), subject=cause["subject"], field=cause["field"],
+        value=repr(cause["value"]), reason=reject_reason(cause["reason"]), file=cause["file"], line=cause["line"],
+        files=cause["files"],
+    )  # fmt: skip
+
+
+def reject_reason(text: object) -> str:
+    """A rejected row's English reason in the reader's language."""
+    return str(text)
 
 
 #: Manifest findings about the reconciliation with manifests.csv (reported against that file).
@@ -201,12 +223,14 @@ def register(app: typer.Typer) -> None:
         strict: Annotated[
             bool, typer.Option(help="Exit 2 when any row is rejected or any reading held out (for CI).")
         ] = False,
+        lang: Lang = "en",
     ) -> None:
         """Validate a park folder or workbook without importing it.
 
         Exit 0: the park can be used (rejected rows and held-out readings, if any, are listed); 2: every row
         of a required file (tenants, meters) was rejected, or with --strict any row rejected or held out.
         """
+        use_lang(lang)
         bar, update = _progress()
         with bar:
             result = read_park_folder(park, progress=update)  # type: ignore[arg-type]
@@ -239,27 +263,30 @@ def register(app: typer.Typer) -> None:
         else:
             console.print(_counts_table(counts))
             for _, c in causes.iterrows():
-                console.print(f"[bold red]cause:[/] {cause_text(c)}", highlight=False, soft_wrap=True)
+                console.print(f"[bold red]{say('check.cause')}:[/] {_cause(c)}", highlight=False, soft_wrap=True)
             if len(own):
-                title = "Rejected rows" + (" (other causes; knock-on rows counted above)" if len(causes) else "")
+                title = say("check.rejected") + (" " + say("check.other_causes") if len(causes) else "")
                 console.print(_rejects_table(own, limit, title=title))
             if len(held):
-                console.print(_held_table(held, limit, f"Readings held out of every result (times in {zone})"))
+                console.print(_held_table(held, limit, say("check.held_out", zone=zone)))
             if len(back):
-                console.print(_held_table(back, limit, f"Readings above a bound, accepted back (times in {zone})"))
+                console.print(_held_table(back, limit, say("check.accepted_back", zone=zone)))
             if len(warnings):
                 console.print(_warnings_table(warnings, limit))
             n_rej = int(counts["rejected"].sum())
-            verdict = "[green]no row rejected[/]" if result.ok else f"[red]{num(n_rej)} row(s) rejected[/]"
+            verdict = (
+                f"[green]{say('check.none_rejected')}[/]"
+                if result.ok
+                else f"[red]{say('check.n_rejected', n=num(n_rej))}[/]"
+            )
             if len(held):
-                verdict += f", [red]{num(len(held))} reading(s) held out[/]"
-            console.print(f"park {result.data.park.park_id}: {verdict}, {num(len(warnings))} warning(s)")
+                verdict += f", [red]{say('check.n_held', n=num(len(held)))}[/]"
+            console.print(
+                say("check.verdict", park=result.data.park.park_id, verdict=verdict, warnings=num(len(warnings)))
+            )
             for f in unusable:
                 err_console.print(
-                    f"[bold red]error:[/] every row of {f} was rejected: no result can be computed; "
-                    "fix the cause listed first and check again",
-                    highlight=False,
-                    soft_wrap=True,
+                    f"[bold red]{say('error')}:[/] {say('check.unusable', file=f)}", highlight=False, soft_wrap=True
                 )
         if unusable or (strict and (not result.ok or len(held))):
             raise typer.Exit(2)
@@ -273,8 +300,10 @@ def register(app: typer.Typer) -> None:
             bool, typer.Option(help="Import even if the files are unchanged since the last import.")
         ] = False,
         as_json: JsonOpt = False,
+        lang: Lang = "en",
     ) -> None:
         """Import a park folder or workbook into the store; rejected rows go to the quarantine."""
+        use_lang(lang)
         url = store or os.environ.get("GREENPARK_STORE") or default_store_url(park)
         st = open_store(url)
         try:
@@ -299,16 +328,17 @@ def register(app: typer.Typer) -> None:
             )
             return
         if report.skipped:
-            console.print(f"park {report.park_id}: unchanged since the last import into {url} (use --force to redo)")
+            console.print(say("import.unchanged", park=report.park_id, url=url))
             return
         console.print(_counts_table(counts))
         n_rej = int(counts["rejected"].sum())
         n_held = int(counts["held_out"].sum())
         console.print(
-            f"park {report.park_id} imported into {url}: {num(report.readings_written)} interval readings; "
-            f"{num(n_rej)} rejected row(s) kept in the quarantine and {num(n_held)} reading(s) held out "
-            f"('greenpark quarantine {park}'); rows read = accepted + rejected + held out"
-        )
+            say(
+                "import.done", park=report.park_id, url=url, readings=num(report.readings_written), rejected=num(n_rej),
+                held=num(n_held), folder=park,
+            )
+        )  # fmt: skip
 
     @app.command("quarantine")
     @guarded
@@ -318,8 +348,10 @@ def register(app: typer.Typer) -> None:
         export: Annotated[Path | None, typer.Option("--export", help="Write the rejected rows to this CSV.")] = None,
         as_json: JsonOpt = False,
         limit: Annotated[int, typer.Option(help="Rows to show (0 = all).")] = 50,
+        lang: Lang = "en",
     ) -> None:
         """List (or export) the rows rejected when the park was imported."""
+        use_lang(lang)
         url = store or os.environ.get("GREENPARK_STORE")
         park_id = park
         if Path(park).exists():
@@ -340,19 +372,22 @@ def register(app: typer.Typer) -> None:
             st.close()
         if export is not None:
             rows.to_csv(export, index=False)
-            err_console.print(f"{num(len(rows))} rejected row(s) written to {export}")
+            err_console.print(say("quarantine.exported", n=num(len(rows)), path=export))
         if as_json:
             print_json(rows.astype(object).where(rows.notna(), None).to_dict("records"))
         elif export is None:
-            console.print(_rejects_table(rows, limit, title=f"Quarantine of park {park_id}"))
+            console.print(_rejects_table(rows, limit, title=say("quarantine.title", park=park_id)))
             if len(held):
-                console.print(_held_table(held, limit, f"Readings held out (times in {zone})"))
+                console.print(_held_table(held, limit, say("quarantine.held_out", zone=zone)))
 
     @app.command("template")
     @guarded
-    def template(folder: Annotated[Path, typer.Argument(help="Folder to create (must not hold a park yet).")]) -> None:
+    def template(
+        folder: Annotated[Path, typer.Argument(help="Folder to create (must not hold a park yet).")], lang: Lang = "en"
+    ) -> None:
         """Write an empty, annotated park: park.toml, CSV headers and park-template.xlsx (Vietnamese notes)."""
+        use_lang(lang)
         from greenpark.io.template import write_template  # deferred: openpyxl (~0.1 s), only this command writes xlsx
 
         paths = write_template(folder)
-        console.print(f"wrote {len(paths)} files into {folder}: fill them in, then 'greenpark check {folder}'")
+        console.print(say("template.wrote", n=len(paths), folder=folder))

@@ -1,4 +1,11 @@
-"""What every CLI command shares: error handling, JSON output, console."""
+"""What every CLI command shares: error handling, JSON output, console, the reader's language.
+
+Tables and messages are written in the language a command is given (``--lang vi|en|ja``, default
+``GREENPARK_LANG``, else English) through the one i18n package: headings are ``cli.*`` catalogue keys, codes are
+:func:`greenpark.i18n.label`, engine sentences :func:`greenpark.i18n.phrase`, numbers the one Babel formatter.
+``--json`` stays language-neutral (codes and numbers). A command calls :func:`use_lang` first; the language is
+then the process's (a CLI process runs one command).
+"""
 
 from __future__ import annotations
 
@@ -18,7 +25,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from greenpark import runs
 from greenpark.errors import GreenparkError, InputError
-from greenpark.i18n import format_number, format_percent
+from greenpark.i18n import SOURCE_LANG, check_lang, format_number, format_percent, label, phrase, translator
 from greenpark.io.importer import open_park
 from greenpark.io.quality import data_quality_summary
 from greenpark.model import ParkData
@@ -32,6 +39,16 @@ F = TypeVar("F", bound=Callable[..., Any])
 ParkRef = Annotated[str, typer.Argument(help="Park folder, .xlsx workbook, or a park id in the store.")]
 StoreUrl = Annotated[str | None, typer.Option("--store", help="Store URL (default GREENPARK_STORE).")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+LANG_ENV = "GREENPARK_LANG"
+Lang = Annotated[
+    str,
+    typer.Option(
+        "--lang",
+        envvar=LANG_ENV,
+        help="Language of tables and messages: en, vi or ja (default GREENPARK_LANG, else en); --json is not "
+        "translated.",
+    ),
+]
 
 
 def guarded(func: F) -> F:
@@ -42,16 +59,42 @@ def guarded(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except GreenparkError as exc:
-            err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+            err_console.print(f"[bold red]{say('error')}:[/] {exc}", highlight=False, soft_wrap=True)
             raise typer.Exit(2) from None
         except (FileNotFoundError, PermissionError, IsADirectoryError) as exc:
-            err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+            err_console.print(f"[bold red]{say('error')}:[/] {exc}", highlight=False, soft_wrap=True)
             raise typer.Exit(2) from None
 
     return wrapper  # type: ignore[return-value]
 
 
-LANG = "en"  # the CLI speaks English; its numbers go through the one formatter (greenpark.i18n, Babel)
+_lang = [SOURCE_LANG]  # the language of this process's command (use_lang)
+
+
+def use_lang(lang: str) -> str:
+    """Speak ``lang`` from now on (an InputError naming the languages there are, if it has no catalogue)."""
+    _lang[0] = check_lang(lang)
+    return lang
+
+
+def current_lang() -> str:
+    """The language the CLI speaks now."""
+    return _lang[0]
+
+
+def say(key: str, **fields: object) -> str:
+    """The ``cli.<key>`` message in the CLI's language, fields filled in."""
+    return translator(_lang[0])(f"cli.{key}", **fields)
+
+
+def lbl(kind: str, code: object) -> str:
+    """A code's label in the CLI's language (``lbl("route", "landfill")``)."""
+    return label(kind, code, _lang[0])
+
+
+def note(text: object) -> str:
+    """An engine's English sentence in the CLI's language, as written when no template matches (free text)."""
+    return phrase(text, _lang[0], free=True)
 
 
 def parse_date(text: str, option: str) -> dt.date:
@@ -64,12 +107,12 @@ def parse_date(text: str, option: str) -> dt.date:
 
 def num(value: Any, decimals: int = 0) -> str:
     """A number as the CLI shows it: grouped thousands, ``decimals`` decimals ('–' when missing)."""
-    return format_number(value, LANG, decimals)
+    return format_number(value, _lang[0], decimals)
 
 
 def pct(fraction: Any, decimals: int = 1) -> str:
-    """A fraction as a percentage ('12.3%')."""
-    return format_percent(fraction, LANG, decimals)
+    """A fraction as a percentage ('12.3%', '12,3%')."""
+    return format_percent(fraction, _lang[0], decimals)
 
 
 def print_json(obj: Any) -> None:
@@ -112,7 +155,7 @@ def opened_park(arg: str, store_url: str | None = None) -> Iterator[tuple[ParkDa
 
         def progress(file: str, rows: int) -> None:
             if file not in tasks:
-                tasks[file] = bar.add_task(f"reading {file}", total=None)
+                tasks[file] = bar.add_task(say("reading", file=file), total=None)
             bar.update(tasks[file], completed=rows)
 
         data, store = open_park(arg, store_url, progress)
@@ -136,5 +179,5 @@ def park_year(
             err_console.print(f"[yellow]{banner}[/]", highlight=False, soft_wrap=True)
         py, choice = runs.park_year(data, store, year, require=require_readings)
         if year is None and not quiet:
-            err_console.print(f"year {py.year}: {choice.reason} (give --year to choose)", highlight=False)
+            err_console.print(say("year_chosen", year=py.year, reason=note(choice.reason)), highlight=False)
         yield py

@@ -13,10 +13,24 @@ import typer
 from rich.table import Table
 
 from greenpark import runs
-from greenpark.cli.common import LANG, console, err_console, guarded, num, park_year, pct, print_json
+from greenpark.cli.common import (
+    Lang,
+    console,
+    current_lang,
+    err_console,
+    guarded,
+    lbl,
+    note,
+    num,
+    park_year,
+    pct,
+    print_json,
+    say,
+    use_lang,
+)
 from greenpark.eip import EipResult
 from greenpark.errors import NoDataError
-from greenpark.i18n import translator
+from greenpark.i18n import SOURCE_LANG, format_date, material_label, translator
 from greenpark.report.dossier import write_dossier
 
 _COLOUR = {"met": "green", "not_met": "red", "unknown": "yellow"}
@@ -30,43 +44,64 @@ def _fmt(v: Any, unit: str) -> str:
     return pct(v) if unit == "fraction" else num(v, 2 if abs(v) < 10 and v != int(v) else 0)
 
 
+def _step(a: Any, t: Any) -> str:
+    """A roadmap step: the engine's English description, or in another language as the report writes it
+    (``_eip.html.j2``'s ``step``): the action, then what it acts on."""
+    if current_lang() == SOURCE_LANG:
+        return a.description
+    what = t(f"eip.action.{a.action}")
+    if getattr(a, "measure", None):
+        return f"{what}: {a.tenant_id} {lbl('measure', a.measure)}"
+    if getattr(a, "material", None):
+        return f"{what}: {a.tenant_id} → {a.taker} {material_label(a.material, current_lang())}"
+    if a.action == "wait":
+        return f"{what}: {format_date(a.subject, current_lang())}"
+    return f"{what}: {t(f'eip.criterion.{a.criterion_id}')}"
+
+
 def _print(r: EipResult) -> None:
+    t = translator(current_lang())
     colour = {"eligible": "green", "not_eligible": "red", "unknown": "yellow"}[r.park_status]
-    console.print(
-        f"[bold]Eco-industrial park {r.park_id} {r.year}[/] (judged on {r.as_of}; compliance window after "
-        f"{r.window_start}): Decree 35 Art. 37 [{colour}]{r.park_status}[/]"
-        + (f" (not met: {', '.join(r.not_met)})" if r.not_met else "")
-        + (f" (cannot be decided: {', '.join(r.unknown)})" if r.unknown else "")
+    judged = t(
+        "eip.judged_on", date=format_date(r.as_of, current_lang()), start=format_date(r.window_start, current_lang())
     )
-    t = Table(title="Criteria (Decree 35/2022 Art. 37; International EIP Framework v2.0)")
-    for c in ("id", "requirement", "status", "value", "threshold", "basis", "conf.", "missing"):
-        t.add_column(c, overflow="fold", justify="right" if c in ("value", "threshold") else "left")
-    say = translator(LANG)
+    console.print(
+        f"[bold]{t('eip.title')} {r.park_id} {r.year}[/] ({judged}): "
+        f"{t('eip.park_status')} [{colour}]{t(f'eip.park_status.{r.park_status}')}[/]"
+        + (f" ({t('eip.not_met_list', ids=', '.join(r.not_met))})" if r.not_met else "")
+        + (f" ({t('eip.unknown_list', ids=', '.join(r.unknown))})" if r.unknown else "")
+    )
+    table = Table(title=say("eip.criteria"))
+    for c in ("id", "title", "status", "value", "threshold", "basis", "confidence", "missing"):
+        table.add_column(t(f"eip.col.{c}"), overflow="fold", justify="right" if c in ("value", "threshold") else "left")
     for c in r.criteria:
-        t.add_row(
+        table.add_row(
             c.id,
-            say(f"eip.criterion.{c.id}"),
-            f"[{_COLOUR[c.status]}]{c.status}[/]",
+            t(f"eip.criterion.{c.id}"),
+            f"[{_COLOUR[c.status]}]{t(f'eip.status.{c.status}')}[/]",
             _fmt(c.value, c.unit),
             (c.comparator if c.comparator in (">=", "<=") else "") + _fmt(c.threshold, c.unit),
-            c.basis,
-            c.confidence,
+            t(f"eip.basis.{c.basis}"),
+            t(f"confidence.{c.confidence}") if c.confidence else "",
             "; ".join(m.subject for m in c.missing),
         )
-    console.print(t)
+    console.print(table)
     counts = {s: sum(1 for e in r.eco_enterprises if e.status == s) for s in ("met", "not_met", "unknown")}
     console.print(
-        f"Eco-enterprises: {counts['met']} met, {counts['not_met']} not met, {counts['unknown']} unknown "
-        f"of {len(r.eco_enterprises)} tenants"
-    )
+        f"{t('eip.enterprises')}: "
+        + t(
+            "eip.enterprises_summary", met=counts["met"], not_met=counts["not_met"], unknown=counts["unknown"],
+            total=len(r.eco_enterprises),
+        )
+    )  # fmt: skip
     if r.roadmap:
-        g = Table(title="Roadmap: what would meet each unmet criterion")
-        for c in ("criterion", "step", "capex (M VND)", "annual (M VND/yr)", "months", "value after"):
-            g.add_column(c, overflow="fold", justify="left" if c in ("criterion", "step") else "right")
+        g = Table(title=t("eip.roadmap"))
+        for c in ("id", "step", "capex", "annual", "months", "effect"):
+            g.add_column(t(f"eip.col.{c}"), overflow="fold", justify="left" if c in ("id", "step") else "right")
         for a in r.roadmap:
             g.add_row(
                 a.criterion_id,
-                a.description,
+                _step(a, t),
                 num(a.capex_vnd / 1e6, 0) if a.capex_vnd is not None else "–",
                 num(a.annual_cost_vnd / 1e6, 0) if a.annual_cost_vnd is not None else "–",
                 num(a.months, 0) if a.months is not None else "–",
@@ -74,7 +109,7 @@ def _print(r: EipResult) -> None:
             )
         console.print(g)
     for n in r.notes:
-        console.print(f"[yellow]note:[/] {n}", highlight=False)
+        console.print(f"[yellow]{say('note')}:[/] {note(n)}", highlight=False)
 
 
 def write_outputs(result: EipResult, out: Path) -> list[Path]:
@@ -104,8 +139,10 @@ def register(app: typer.Typer) -> None:
         no_solar: Annotated[
             bool, typer.Option("--no-solar", help="Do not size rooftop PV (faster; the roadmap lists no PV step).")
         ] = False,
+        lang: Lang = "en",
     ) -> None:
         """Eco-industrial park: Decree 35/2022 Art. 37 and EIP Framework v2.0 criteria, eco-enterprises, roadmap."""
+        use_lang(lang)
         with park_year(park, year, store, quiet=as_json) as py:
             solar = None if no_solar or not py.data.roofs else runs.solar_for(py, dt.date.today())
             result = runs.eip_for(py, solar=solar)
@@ -115,7 +152,7 @@ def register(app: typer.Typer) -> None:
             _print(result)
         if out is not None:
             for p in write_outputs(result, out):
-                err_console.print(f"wrote {p}", highlight=False)
+                err_console.print(say("wrote", path=p), highlight=False)
         if not any(result.inputs.values()):
             raise NoDataError(
                 "the park has none of the EIP inputs (certificates.csv, recp_measures.csv, exchanges.csv, "

@@ -11,24 +11,29 @@ import typer
 from rich.table import Table
 
 from greenpark import runs
-from greenpark.cli.common import AsJson, ParkRef, StoreUrl, console, guarded, num, park_year, pct, print_json
+from greenpark.cli.common import (
+    AsJson,
+    Lang,
+    ParkRef,
+    StoreUrl,
+    console,
+    guarded,
+    lbl,
+    note,
+    num,
+    park_year,
+    pct,
+    print_json,
+    say,
+    use_lang,
+)
 
 
 def _print_energy(r: dict[str, Any]) -> None:
-    t = Table(title=f"Load analytics {r['park_id']} {r['year']}")
-    for c in (
-        "tenant",
-        "MWh",
-        "base kW",
-        "peak kW",
-        "LF",
-        "peak %",
-        "normal %",
-        "offpeak %",
-        "out-of-hours %",
-        "unusual days",
-    ):
-        t.add_column(c, justify="left" if c == "tenant" else "right")
+    t = Table(title=say("energy.title", park=r["park_id"], year=r["year"]))
+    for c in ("tenant", "mwh", "base_kw", "peak_kw", "lf", "peak_pct", "normal_pct", "offpeak_pct", "out_of_hours",
+              "unusual_days"):  # fmt: skip
+        t.add_column(say(f"col.{c}"), justify="left" if c == "tenant" else "right")
     loads = r["loads"]
     for s in [*loads["tenants"], loads["park"]]:
         t.add_row(
@@ -42,48 +47,51 @@ def _print_energy(r: dict[str, Any]) -> None:
             str(len(s["unusual_days"])),
         )
     console.print(t)
-    b = Table(title="Benchmarks and monthly baselines (kWh on production, ASHRAE 14)")
-    for c in ("tenant", "sector", "kWh/m2", "kWh/unit", "rank", "outlier", "baseline"):
-        b.add_column(c)
+    b = Table(title=say("energy.benchmarks"))
+    for c in ("tenant", "sector", "kwh_m2", "kwh_unit", "rank", "outlier", "baseline"):
+        b.add_column(say(f"col.{c}"))
     for x in r["benchmarks"]:
         bl = r["baselines"].get(x["tenant_id"])
         if bl is None:
             bl_s = "-"
         elif "rejected" in bl:
-            bl_s = bl["rejected"].split(" (")[0].replace("baseline ", "")
+            bl_s = note(bl["rejected"].split(" (")[0].replace("baseline ", ""))
         else:
             bl_s = f"R2 {num(bl['r2'], 2)}, CV {pct(bl['cvrmse'])}"
         per_unit = "-" if x["kwh_per_unit"] is None else f"{num(x['kwh_per_unit'])}/{x['production_unit']}"
         b.add_row(
-            x["tenant_id"], x["sector"], num(x['kwh_per_m2']), per_unit,
-            f"{x['rank_in_sector']}/{x['sector_size']}", x["outlier"] or "", bl_s,
+            x["tenant_id"], lbl("sector", x["sector"]), num(x['kwh_per_m2']), per_unit,
+            f"{x['rank_in_sector']}/{x['sector_size']}", lbl("outlier", x["outlier"]) if x["outlier"] else "", bl_s,
         )  # fmt: skip
     console.print(b)
     for n in r.get("notes", []):
-        console.print(f"[yellow]note:[/] {n}", highlight=False)
+        console.print(f"[yellow]{say('note')}:[/] {note(n)}", highlight=False)
 
 
 def _print_plan(r: dict[str, Any]) -> None:
-    t = Table(title=f"Marginal abatement cost curve {r['park_id']} (baseline {r['baseline_year']})")
-    for c in ("tenant", "measure", "tCO2e/yr", "M VND/yr", "k VND/tCO2e", "cumulative t"):
-        t.add_column(c, justify="left" if c in ("tenant", "measure") else "right")
+    t = Table(title=say("plan.title", park=r["park_id"], year=r["baseline_year"]))
+    for c in ("tenant", "measure", "tco2e_yr", "mvnd_yr", "kvnd_per_t", "cumulative_t"):
+        t.add_column(say(f"col.{c}"), justify="left" if c in ("tenant", "measure") else "right")
     for c in r["cost_curve"]:
         t.add_row(
-            c["tenant_id"], c["measure"], num(c['abatement_tco2e'], 1), num(c['annualised_cost_vnd'] / 1e6, 1),
-            num(c['cost_vnd_per_tco2e'] / 1e3), num(c['cumulative_abatement_tco2e']),
+            c["tenant_id"], lbl("measure", c["measure"]), num(c['abatement_tco2e'], 1),
+            num(c['annualised_cost_vnd'] / 1e6, 1), num(c['cost_vnd_per_tco2e'] / 1e3),
+            num(c['cumulative_abatement_tco2e']),
         )  # fmt: skip
     console.print(t)
     rm = r["roadmap"]
-    y = Table(title=f"Roadmap ({rm['status']}; discounted cost {num(rm['discounted_cost_vnd'] / 1e9, 1)} bn VND)")
-    for c in ("year", "BAU tCO2e", "planned tCO2e", "cap tCO2e", "measures starting"):
-        y.add_column(c, justify="right")
+    y = Table(
+        title=say("plan.roadmap", status=say(f"status.{rm['status']}"), cost=num(rm["discounted_cost_vnd"] / 1e9, 1))
+    )
+    for c in ("year", "bau", "planned", "cap", "starting"):
+        y.add_column(say(f"col.{c}"), justify="right")
     for yr in rm["years"]:
         starting = [f"{a['tenant_id']}:{a['measure']}" for a in rm["adoptions"] if a["start_year"] == yr["year"]]
         cap = "" if yr["cap_tco2e"] is None else num(yr["cap_tco2e"])
         y.add_row(str(yr["year"]), num(yr["bau_tco2e"]), num(yr["planned_tco2e"]), cap, str(len(starting)))
     console.print(y)
     for n in [*r.get("notes", []), *rm["notes"]]:
-        console.print(f"[yellow]note:[/] {n}", highlight=False)
+        console.print(f"[yellow]{say('note')}:[/] {note(n)}", highlight=False)
 
 
 def register(app: typer.Typer) -> None:
@@ -98,8 +106,10 @@ def register(app: typer.Typer) -> None:
         ] = None,
         store: StoreUrl = None,
         as_json: AsJson = False,
+        lang: Lang = "en",
     ) -> None:
         """Load analytics, monthly baselines and energy-intensity benchmarks per tenant."""
+        use_lang(lang)
         with park_year(park, year, store, quiet=as_json) as py:
             result = runs.energy_for(py)
         if as_json:
@@ -120,8 +130,10 @@ def register(app: typer.Typer) -> None:
         ] = None,
         store: StoreUrl = None,
         as_json: AsJson = False,
+        lang: Lang = "en",
     ) -> None:
         """A tenant's verified electricity savings (IPMVP Option C, ASHRAE Guideline 14) against a baseline year."""
+        use_lang(lang)
         with park_year(park, year, store, quiet=as_json) as py:
             result = runs.savings_for(py.data, py.readings, tenant, py.year, baseline_year)
         if as_json:
@@ -142,8 +154,10 @@ def register(app: typer.Typer) -> None:
         no_solar: Annotated[bool, typer.Option("--no-solar", help="Leave rooftop PV out of the measures.")] = False,
         store: StoreUrl = None,
         as_json: AsJson = False,
+        lang: Lang = "en",
     ) -> None:
         """Candidate measures, marginal abatement cost curve and least-cost roadmap to the park's targets."""
+        use_lang(lang)
         with park_year(park, year, store, quiet=as_json) as py:
             inv = runs.inventory_for(py)
             solar = None if no_solar or not py.data.roofs else runs.solar_for(py, dt.date.today())
@@ -155,27 +169,28 @@ def register(app: typer.Typer) -> None:
 
 
 def _print_savings(r: Any) -> None:
-    console.print(f"[bold]Verified savings {r.tenant_id}[/]: {r.reporting_year} against a {r.baseline_year} baseline")
+    head = say("savings.head", reporting=r.reporting_year, baseline=r.baseline_year)
+    console.print(f"[bold]{say('savings.title', tenant=r.tenant_id)}[/]: {head}")
     t = Table(show_header=False)
-    t.add_column("item")
-    t.add_column("value", justify="right")
+    t.add_column(say("col.item"))
+    t.add_column(say("col.value"), justify="right")
     b = r.baseline
     if b is not None:
-        t.add_row("baseline months (n)", str(b.n))
+        t.add_row(say("savings.months"), str(b.n))
         t.add_row("R2", "-" if b.r2 is None else num(b.r2, 3))
-        t.add_row("CV(RMSE)", "-" if b.cvrmse is None else f"{num(100 * b.cvrmse, 1)} %")
-        t.add_row("NMBE", "-" if b.nmbe is None else f"{num(100 * b.nmbe, 2)} %")
+        t.add_row("CV(RMSE)", "-" if b.cvrmse is None else pct(b.cvrmse, 1))
+        t.add_row("NMBE", "-" if b.nmbe is None else pct(b.nmbe, 2))
     sv = r.savings
     if sv is not None:
-        t.add_row("adjusted baseline kWh", num(sv.adjusted_baseline_kwh))
-        t.add_row("actual kWh", num(sv.actual_kwh))
-        t.add_row("avoided kWh", num(sv.avoided_kwh))
+        t.add_row(say("savings.adjusted"), num(sv.adjusted_baseline_kwh))
+        t.add_row(say("savings.actual"), num(sv.actual_kwh))
+        t.add_row(say("savings.avoided"), num(sv.avoided_kwh))
         t.add_row(
-            f"uncertainty at {num(100 * sv.confidence_level)} %",
-            f"{num(sv.uncertainty_kwh)} kWh (FSU {num(100 * sv.fractional_savings_uncertainty, 1)} %)",
+            say("savings.uncertainty", level=pct(sv.confidence_level, 0)),
+            say("savings.uncertainty_value", kwh=num(sv.uncertainty_kwh), fsu=pct(sv.fractional_savings_uncertainty)),
         )
     console.print(t)
     if r.verified:
-        console.print("[green]verified[/]")
+        console.print(f"[green]{say('savings.verified')}[/]")
     else:
-        console.print(f"[yellow]not verified[/] ({r.refused_by}): {r.message}")
+        console.print(f"[yellow]{say('savings.not_verified')}[/] ({r.refused_by}): {note(r.message)}")

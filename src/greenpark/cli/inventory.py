@@ -10,7 +10,23 @@ import typer
 from rich.table import Table
 
 from greenpark import runs
-from greenpark.cli.common import AsJson, ParkRef, StoreUrl, console, guarded, num, park_year, parse_date, print_json
+from greenpark.cli.common import (
+    AsJson,
+    Lang,
+    ParkRef,
+    StoreUrl,
+    console,
+    guarded,
+    lbl,
+    note,
+    num,
+    park_year,
+    parse_date,
+    pct,
+    print_json,
+    say,
+    use_lang,
+)
 from greenpark.errors import InputError
 
 log = logging.getLogger(__name__)
@@ -27,60 +43,58 @@ def _fmt(x: float) -> str:
 
 
 def _print_table(r: Any) -> None:
-    head = Table(title=f"GHG inventory {r.park_id} {r.year} (GWP {r.gwp}), tCO2e")
-    head.add_column("item")
+    head = Table(title=say("inventory.title", park=r.park_id, year=r.year, gwp=r.gwp))
+    head.add_column(say("col.item"))
     head.add_column("tCO2e", justify="right")
-    for label, v in (
-        ("Scope 1", r.scope1_tco2e),
-        ("  stationary combustion", r.scope1_combustion_tco2e),
-        ("  refrigerant leaks", r.scope1_refrigerant_tco2e),
-        ("  WWTP CH4 + N2O", r.scope1_wastewater_tco2e),
-        ("Scope 2 location-based", r.scope2_location_tco2e),
-        ("Scope 2 market-based", r.scope2_market_tco2e),
-        ("Scope 3 cat.5 waste", r.scope3_tco2e),
-        ("Total (S1 + S2 location + S3)", r.total_tco2e),
-        ("memo: biogenic CO2 (t)", r.biogenic_co2_t),
-        ("memo: HCFC leaks (Montreal gases)", r.montreal_gases_tco2e),
-        ("memo: avoided by recycling", r.scope3_avoided_tco2e),
+    for key, v in (
+        ("scope1", r.scope1_tco2e),
+        ("combustion", r.scope1_combustion_tco2e),
+        ("refrigerant", r.scope1_refrigerant_tco2e),
+        ("wastewater", r.scope1_wastewater_tco2e),
+        ("scope2_location", r.scope2_location_tco2e),
+        ("scope2_market", r.scope2_market_tco2e),
+        ("scope3", r.scope3_tco2e),
+        ("total", r.total_tco2e),
+        ("biogenic", r.biogenic_co2_t),
+        ("montreal", r.montreal_gases_tco2e),
+        ("avoided", r.scope3_avoided_tco2e),
     ):
-        head.add_row(label, _fmt(v))
+        indent = "  " if key in ("combustion", "refrigerant", "wastewater") else ""
+        head.add_row(indent + say(f"inventory.{key}"), _fmt(v))
     console.print(head)
-    t = Table(
-        title="By tenant, as measured (Decree 06 screen: >= 3,000 tCO2e/yr or >= 1,000 TOE/yr; the duty follows "
-        "the Prime Minister's list)"
-    )
-    for c in ("tenant", "S1", "S2 loc", "S2 mkt", "S3", "TOE", "coverage", "full-year est. tCO2e", "Decree 06"):
-        t.add_column(c, justify="left" if c == "tenant" else "right")
-    words = {"required": "[bold]required[/]", "not_required": "not required", "insufficient_data": "insufficient data"}
+    t = Table(title=say("inventory.by_tenant"))
+    for c in ("tenant", "s1", "s2_loc", "s2_mkt", "s3", "toe", "coverage", "full_year", "decree06"):
+        t.add_column(say(f"col.{c}"), justify="left" if c == "tenant" else "right")
     for x in [*sorted(r.tenants, key=lambda x: -x.total_tco2e), r.park_common]:
+        status = lbl("decree06", x.decree06_status) if x.tenant_id else ""
         t.add_row(
-            x.tenant_id or "(park common)",
+            x.tenant_id or say("park_common"),
             _fmt(x.scope1_tco2e),
             _fmt(x.scope2_location_tco2e),
             _fmt(x.scope2_market_tco2e),
             _fmt(x.scope3_tco2e),
             _fmt(x.energy_toe),
-            "not measured" if x.coverage is None else f"{x.coverage:.1%} {x.coverage_status}",
-            "" if x.full_year_estimate_tco2e is None else f"ESTIMATE {_fmt(x.full_year_estimate_tco2e)}",
-            words.get(x.decree06_status, x.decree06_status) if x.tenant_id else "",
+            say("not_measured") if x.coverage is None else f"{pct(x.coverage)} {lbl('coverage', x.coverage_status)}",
+            "" if x.full_year_estimate_tco2e is None else say("estimate", n=_fmt(x.full_year_estimate_tco2e)),
+            f"[bold]{status}[/]" if x.decree06_status == "required" else status,
         )
     console.print(t)
-    f = Table(title="Factors used")
+    f = Table(title=say("inventory.factors"))
     for c in ("name", "value", "unit", "source", "flags"):
-        f.add_column(c, overflow="fold")
+        f.add_column(say(f"col.{c}"), overflow="fold")
     for x in r.factors:
-        f.add_row(x.name, f"{x.value:g}", x.unit, x.source, ", ".join(x.flags))
+        f.add_row(x.name, f"{x.value:g}", x.unit, x.source, "; ".join(lbl("flag", fl) for fl in x.flags))
     console.print(f)
     cal = r.decree06_calendar
     report = (
-        f"facility inventory report (covers {cal.inventory_report_covers}) due {cal.inventory_report_due}"
+        say("decree06.report_due", covers=cal.inventory_report_covers, due=cal.inventory_report_due)
         if cal.inventory_report_due
-        else "no facility inventory report covers this year"
+        else say("decree06.no_report")
     )
-    due = cal.activity_data_due or "not required for this year"
-    console.print(f"Decree 06 calendar for {r.year}: activity data due {due}; {report}")
+    due = cal.activity_data_due or say("decree06.not_required_year")
+    console.print(say("decree06.calendar", year=r.year, due=due, report=report))
     for n in r.notes:
-        console.print(f"[yellow]note:[/] {n}")
+        console.print(f"[yellow]{say('note')}:[/] {note(n)}")
 
 
 def register(app: typer.Typer) -> None:
@@ -120,8 +134,10 @@ def register(app: typer.Typer) -> None:
             typer.Option("--submitted", help="Submission date YYYY-MM-DD for --decree06 (default: all announcements)."),
         ] = None,
         as_json: AsJson = False,
+        lang: Lang = "en",
     ) -> None:
         """GHG inventory by scope, tenant and month, with the Decree 06 duty check."""
+        use_lang(lang)
         submission = parse_date(submitted, "--submitted") if submitted else None
         if submission is not None and not decree06:
             raise InputError("--submitted applies to --decree06 only; add --decree06")

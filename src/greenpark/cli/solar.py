@@ -11,16 +11,23 @@ from rich.table import Table
 from greenpark import runs
 from greenpark.cli.common import (
     AsJson,
+    Lang,
     ParkRef,
     StoreUrl,
     console,
+    current_lang,
     guarded,
+    lbl,
+    note,
     num,
     park_year,
     parse_date,
     pct,
     print_json,
+    say,
+    use_lang,
 )
+from greenpark.i18n import format_date
 
 
 def solar_json(result: Any) -> dict[str, Any]:
@@ -32,22 +39,23 @@ def _print(r: Any) -> None:
     p = r.portfolio
     w = r.assumptions["weather"]
     if r.estimate:
-        console.print(f"[bold yellow]{w['source']}[/]")
-        console.print(f"  for a bankable study use {w['bankable_data_source']}")
+        console.print(f"[bold yellow]{note(w['source'])}[/]")
+        console.print("  " + say("solar.bankable", source=w["bankable_data_source"]))
     else:
-        console.print(f"weather: {w['source']}")
+        console.print(say("solar.weather", source=note(w["source"])))
     for rep in w.get("repairs", []):
-        console.print(f"[yellow]weather repair:[/] {rep}")
+        console.print(f"[yellow]{say('solar.repair')}:[/] {note(rep)}")
     ys = [x.specific_yield_kwh_per_kwp for x in r.roofs]
     if ys:
         console.print(
-            f"{len(r.roofs)} roofs, {num(sum(x.kwp for x in r.roofs))} kWp possible, specific yield "
-            f"{num(min(ys))}-{num(max(ys))} kWh/kWp/yr"
+            say(
+                "solar.roofs", n=len(r.roofs), kwp=num(sum(x.kwp for x in r.roofs)), low=num(min(ys)), high=num(max(ys))
+            )
         )
-    t = Table(title=f"Rooftop PV + battery per tenant, {r.park_id}, load year {r.year} (sorted by NPV)")
-    for c in ("tenant", "kWp", "roof kWp", "bat kWh", "bat kW", "self-cons.", "self-suff.", "savings M VND/yr",
-              "NPV M VND", "payback yr", "NPV PV-only", "tCO2e/yr"):  # fmt: skip
-        t.add_column(c, justify="left" if c == "tenant" else "right")
+    t = Table(title=say("solar.title", park=r.park_id, year=r.year))
+    for c in ("tenant", "kwp", "roof_kwp", "bat_kwh", "bat_kw", "self_cons", "self_suff", "savings_mvnd_yr",
+              "npv_mvnd", "payback_yr", "npv_pv_only", "tco2e_yr"):  # fmt: skip
+        t.add_column(say(f"col.{c}"), justify="left" if c == "tenant" else "right")
     for x in r.tenants:
         t.add_row(
             x.tenant_id,
@@ -65,18 +73,23 @@ def _print(r: Any) -> None:
         )
     console.print(t)
     console.print(
-        f"Portfolio: {num(p.total_pv_kwp)} kWp PV, {num(p.total_battery_kwh)} kWh battery, "
-        f"{num(p.total_generation_kwh / 1e6, 2)} GWh/yr, renewable share {pct(p.renewable_share)} of tenants' "
-        f"{num(p.park_consumption_kwh / 1e6, 1)} GWh, avoided {num(p.total_avoided_tco2e)} tCO2e/yr, capex "
-        f"{num(p.total_capex_vnd / 1e9, 1)} bn VND, NPV {num(p.total_npv_vnd / 1e9, 1)} bn VND"
-    )
+        say(
+            "solar.portfolio", kwp=num(p.total_pv_kwp), kwh=num(p.total_battery_kwh),
+            gwh=num(p.total_generation_kwh / 1e6, 2), share=pct(p.renewable_share),
+            consumption=num(p.park_consumption_kwh / 1e6, 1), avoided=num(p.total_avoided_tco2e),
+            capex=num(p.total_capex_vnd / 1e9, 1), npv=num(p.total_npv_vnd / 1e9, 1),
+        )
+    )  # fmt: skip
     a = r.assumptions
     console.print(
-        f"rules on {a['study_date']}: surplus {a['surplus_rule']['rule']}, VAT {pct(a['vat']['value'], 0)}, "
-        f"region {a['price_region']}; money VND excl. VAT, real terms"
-    )
+        say(
+            "solar.rules", date=format_date(a["study_date"], current_lang()),
+            rule=lbl("surplus_rule", a["surplus_rule"]["rule"]), vat=pct(a["vat"]["value"], 0),
+            region=a["price_region"],
+        )
+    )  # fmt: skip
     for n in r.notes:
-        console.print(f"[yellow]note:[/] {n}")
+        console.print(f"[yellow]{say('note')}:[/] {note(n)}")
 
 
 def register(app: typer.Typer) -> None:
@@ -99,8 +112,10 @@ def register(app: typer.Typer) -> None:
         workers: Annotated[int, typer.Option("--workers", help="Processes for the per-tenant LPs.")] = 2,
         store: StoreUrl = None,
         as_json: AsJson = False,
+        lang: Lang = "en",
     ) -> None:
         """Roof PV potential and the PV + battery size that maximises each tenant's NPV."""
+        use_lang(lang)
         study = parse_date(on, "--on") if on else dt.date.today()
         with park_year(park, year, store, quiet=as_json) as py:
             result = runs.solar_for(py, study, workers, weather)

@@ -9,7 +9,23 @@ import typer
 from rich.table import Table
 
 from greenpark import runs
-from greenpark.cli.common import LANG, AsJson, ParkRef, StoreUrl, console, guarded, num, park_year, pct, print_json
+from greenpark.cli.common import (
+    AsJson,
+    Lang,
+    ParkRef,
+    StoreUrl,
+    console,
+    current_lang,
+    guarded,
+    lbl,
+    note,
+    num,
+    park_year,
+    pct,
+    print_json,
+    say,
+    use_lang,
+)
 from greenpark.i18n import symbiosis_explanation
 
 
@@ -28,48 +44,49 @@ def _pct(x: float | None) -> str:
 
 
 def _print(r: Any) -> None:
-    console.print(
-        f"[bold]Waste {r.park_id} {r.year}[/]: {_n(r.total_t)} t, hazardous {_n(r.hazardous_t)} t "
-        f"({_pct(r.hazardous_share)}), recovery rate {_pct(r.recovery_rate)}, landfill {_pct(r.landfill_share)}"
-    )
-    t = Table(title=f"By route (GHG {r.gwp_set}; avoided is a memo, never netted)")
-    for c in ("route", "t", "tCO2e"):
-        t.add_column(c, justify="left" if c == "route" else "right")
+    head = say(
+        "waste.head", total=_n(r.total_t), hazardous=_n(r.hazardous_t), hazardous_share=_pct(r.hazardous_share),
+        recovery=_pct(r.recovery_rate), landfill=_pct(r.landfill_share),
+    )  # fmt: skip
+    console.print(f"[bold]{say('waste.title', park=r.park_id, year=r.year)}[/]: {head}")
+    t = Table(title=say("waste.by_route", gwp=r.gwp_set))
+    for c in ("route", "t", "tco2e"):
+        t.add_column(say(f"col.{c}"), justify="left" if c == "route" else "right")
     for route in sorted(set(r.by_route) | set(r.tco2e)):
-        t.add_row(route, _n(r.by_route.get(route, 0.0)), _n(r.tco2e.get(route, 0.0)))
-    t.add_row("[bold]total[/]", _n(r.total_t), _n(r.tco2e_total))
-    t.add_row("memo: avoided by recycling/reuse", "", _n(r.avoided_tco2e))
+        t.add_row(lbl("route", route), _n(r.by_route.get(route, 0.0)), _n(r.tco2e.get(route, 0.0)))
+    t.add_row(f"[bold]{say('total')}[/]", _n(r.total_t), _n(r.tco2e_total))
+    t.add_row(say("waste.avoided"), "", _n(r.avoided_tco2e))
     console.print(t)
-    s = Table(title="Top streams")
-    for c in ("code", "description", "t", "share", "main route", "tenants"):
-        s.add_column(c, justify="right" if c in ("t", "share", "tenants") else "left", overflow="fold")
+    s = Table(title=say("waste.streams"))
+    for c in ("code", "description", "t", "share", "main_route", "tenants"):
+        s.add_column(say(f"col.{c}"), justify="right" if c in ("t", "share", "tenants") else "left", overflow="fold")
     for x in r.indicators.top_streams:
         s.add_row(
-            x.waste_code + (" (HW)" if x.hazardous else ""),
+            x.waste_code + (f" ({say('hw')})" if x.hazardous else ""),
             x.description,
             _n(x.total_t),
             _pct(x.share),
-            x.main_route,
+            lbl("route", x.main_route),
             str(x.tenants),
         )
     console.print(s)
     counts = Counter(f.code for f in r.manifest_issues)
-    console.print(
-        "Manifest checks: " + (", ".join(f"{k} x{v}" for k, v in sorted(counts.items())) if counts else "no issues")
-    )
+    found = ", ".join(f"{k} x{v}" for k, v in sorted(counts.items())) if counts else say("waste.no_issues")
+    console.print(say("waste.manifests", found=found))
     for f in r.manifest_issues[:10]:
-        where = f" line {f.line}" if f.line else ""
-        console.print(f"  [yellow]{f.code}[/]{where}: {f.message}", highlight=False)
+        where = " " + say("line", line=f.line) if f.line else ""
+        console.print(f"  [yellow]{f.code}[/]{where}: {note(f.message)}", highlight=False)
     m = Table(
-        title=f"Symbiosis proposals: net {_n(r.symbiosis.net_benefit_vnd / 1e6, 0)} M VND/yr, "
-        f"{_n(r.symbiosis.avoided_tco2e)} tCO2e/yr avoided"
+        title=say(
+            "waste.symbiosis", net=_n(r.symbiosis.net_benefit_vnd / 1e6, 0), avoided=_n(r.symbiosis.avoided_tco2e)
+        )
     )
-    m.add_column("proposal", overflow="fold")
+    m.add_column(say("col.proposal"), overflow="fold")
     for x in r.symbiosis_matches:
-        m.add_row(symbiosis_explanation(x, LANG))
+        m.add_row(symbiosis_explanation(x, current_lang()))
     console.print(m)
     for n in r.notes:
-        console.print(f"[yellow]note:[/] {n}", highlight=False)
+        console.print(f"[yellow]{say('note')}:[/] {note(n)}", highlight=False)
 
 
 def register(app: typer.Typer) -> None:
@@ -85,8 +102,10 @@ def register(app: typer.Typer) -> None:
         gwp: Annotated[str, typer.Option("--gwp", help="GWP set: AR5 (default), AR6 or AR4.")] = "AR5",
         store: StoreUrl = None,
         as_json: AsJson = False,
+        lang: Lang = "en",
     ) -> None:
         """Waste: recovery rate, GHG by route, manifest checks and industrial-symbiosis proposals."""
+        use_lang(lang)
         with park_year(park, year, store, quiet=as_json, require_readings=False) as py:
             result = runs.waste_for(py, gwp)
         if as_json:
