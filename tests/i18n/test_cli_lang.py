@@ -13,11 +13,11 @@ import json
 import tomllib
 
 import pytest
-from langkit import english_left
 from rich.table import Table
 from typer.testing import CliRunner
 
 from greenpark.cli import app, common
+from langkit import english_left
 
 pytestmark = pytest.mark.slow  # imports the example park once (10-40 s) and runs five commands per language
 runner = CliRunner()
@@ -80,7 +80,7 @@ def test_english_by_default_and_no_missing_key(example_park, monkeypatch):
 
 
 def test_language_from_the_environment(example_park, monkeypatch):
-    headings, out = _run(monkeypatch, ["inventory", str(example_park), "--year", "2024"], env={"GREENPARK_LANG": "ja"})
+    headings, _ = _run(monkeypatch, ["inventory", str(example_park), "--year", "2024"], env={"GREENPARK_LANG": "ja"})
     assert "使用した係数" in headings and "温室効果ガスインベントリ longthanh-demo 2024年（GWP AR5）、tCO2e" in headings
     # Japanese numbers group thousands with ',' as English does; Vietnamese with '.': 1 decimal either way
     headings, out_vi = _run(monkeypatch, ["inventory", str(example_park), "--year", "2024", "--lang", "vi"])
