@@ -117,3 +117,40 @@ def test_every_page_in_vietnamese_and_japanese_has_no_english_left(app_client: T
         r = app_client.get(f"/parks/tiny{path}?lang={lang}")
         assert r.status_code == 200, path
         assert english_left(visible_texts(r.text), lang, names) == [], path
+
+
+@pytest.mark.parametrize(
+    ("lang", "shown"),
+    [
+        ("en", "negative interval consumption"),
+        ("vi", "điện năng tiêu thụ trong khoảng đo bị âm"),
+        ("ja", "区間消費量が負"),
+    ],
+)
+def test_quarantine_reasons_in_the_readers_language(app_client: TestClient, lang: str, shown: str) -> None:
+    """The store keeps the English reason; the quality page shows it by its code in the reader's language."""
+    import pandas as pd
+
+    from langkit import english_left, visible_texts
+
+    rows = pd.DataFrame(
+        [
+            {"file": "readings.csv", "line": "3", "field": "value", "value": "-2",
+             "reason": "negative interval consumption", "raw": "E1,2024-01-01 00:15,-2"},
+            {"file": "meters.csv", "line": "4", "field": "kq", "value": "2",
+             "reason": "kq out of range [0.6, 1.2]", "raw": "x"},
+        ]
+    )  # fmt: skip
+    service = app_client.app.state.service  # type: ignore[attr-defined]
+    service.store.add_quarantine("tiny", rows)
+    sign_in(app_client, "op")
+    page = app_client.get(f"/parks/tiny/quality?lang={lang}").text
+    assert f'<td data-reason="negative_interval">{shown}</td>' in page
+    assert 'data-reason="out_of_range"' in page
+    api = app_client.get("/api/v1/parks/tiny/quarantine").json()["data"]
+    assert {r["reason"] for r in api} == {"negative interval consumption", "kq out of range [0.6, 1.2]"}
+    assert {r["reason_code"] for r in api} == {"negative_interval", "out_of_range"}
+    if lang != "en":
+        park = tiny_park()
+        names = {park.park.name, *(t.name for t in park.tenants), *(w.name for w in park.wwtps), "greenpark", "op"}
+        assert english_left(visible_texts(page), lang, names) == []

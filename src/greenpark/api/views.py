@@ -8,7 +8,7 @@ module. Engine results live in :mod:`greenpark.api.engines`.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
 import pandas as pd
 from pydantic import BaseModel, Field
@@ -30,6 +30,7 @@ from greenpark.api.schemas import (
     WwtpsPublic,
 )
 from greenpark.api.service import Service
+from greenpark.io.reasons import reason_code
 from greenpark.periods import month_bounds, year_bounds
 
 API_PREFIX = "/api/v1"  # greenpark.api.API_PREFIX (not imported: that package imports the routers that import this)
@@ -99,11 +100,17 @@ def quarantine(service: Service, scope: ParkScope, limit: int, offset: int) -> Q
     page = service.store.quarantine(scope.park_id, limit=limit, offset=offset).astype(object)  # paged in SQL
     page = page.where(page.notna(), None)
     return QuarantinePublic(
-        data=[
-            {str(k): (str(v) if v is not None else None) for k, v in r.items()} for r in page.to_dict(orient="records")
-        ],
+        data=[_quarantine_row(r) for r in page.to_dict(orient="records")],
         count=service.store.quarantine_count(scope.park_id),
     )
+
+
+def _quarantine_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A stored rejected row as text, with its reason's code and parameters (:func:`greenpark.io.reasons.reason_code`,
+    read from the English ``reason`` the store keeps) so a reader can show the reason in its language."""
+    out: dict[str, Any] = {str(k): (str(v) if v is not None else None) for k, v in row.items()}
+    out["reason_code"], out["reason_params"] = reason_code(out.get("reason"))
+    return out
 
 
 def wwtps(scope: ParkScope) -> WwtpsPublic:

@@ -11,13 +11,26 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from greenpark.cli.common import Lang, console, err_console, guarded, note, num, print_json, say, use_lang
+from greenpark.cli.common import (
+    Lang,
+    console,
+    current_lang,
+    err_console,
+    guarded,
+    note,
+    num,
+    print_json,
+    say,
+    use_lang,
+)
 from greenpark.errors import ParkNotFoundError
+from greenpark.i18n import reason_label
 from greenpark.io import read_park_folder
 from greenpark.io.folder import ParkRead, park_from_settings
 from greenpark.io.importer import default_store_url, import_park
 from greenpark.io.quality import group_rejects, unusable_required_files
 from greenpark.io.quarantine import WARNING_COLUMNS
+from greenpark.io.reasons import reason_code
 from greenpark.io.sources import LINE, ParkSource
 from greenpark.io.timestamps import local_series
 from greenpark.store import open_store, store_exists
@@ -157,8 +170,8 @@ def _cause(cause: pd.Series) -> str:
 
 
 def reject_reason(text: object) -> str:
-    """A rejected row's English reason in the reader's language."""
-    return str(text)
+    """A rejected row's English reason (the quarantine's ``reason``) in the reader's language."""
+    return reason_label(*reason_code(text), current_lang())
 
 
 #: Manifest findings about the reconciliation with manifests.csv (reported against that file).

@@ -7,12 +7,13 @@ The presentation layer (report, dashboard, CLI) imports this package; engines ne
   Babel (CLDR) formats of the language's locale.
 - :func:`label`, :func:`phrase`: codes (routes, parameters, measures, sectors, rules ...) and engine sentences
   (notes, Decree 06 reasons, alert messages) in the reader's language (``labels.py``).
+- :func:`reason_label`: a rejected row's reason (code and parameters) in the reader's language.
 - :func:`symbiosis_explanation`: the sentence about a proposed symbiosis exchange.
 - Strict mode (:func:`set_strict`, ``GREENPARK_I18N_STRICT=1``): a missing message key is an error.
 """
 
 from greenpark.i18n.explain import material_label, route_label, symbiosis_explanation
-from greenpark.i18n.labels import has_label, label, labels, phrase, unit_label
+from greenpark.i18n.labels import has_label, label, labels, phrase, reason_label, unit_label
 from greenpark.i18n.messages import (
     LANG_COOKIE,
     LANGS,
@@ -70,6 +71,7 @@ __all__ = [
     "message",
     "month_names",
     "phrase",
+    "reason_label",
     "request_lang",
     "route_label",
     "separators",

@@ -177,3 +177,13 @@ def phrase(text: object, lang: str, free: bool = False) -> str:
     if not free:
         _missing(lang, f"no note.* template matching {s!r}", "note.<name>")
     return s
+
+
+def reason_label(code: str, params: dict[str, str] | None, lang: str) -> str:
+    """A rejected row's reason in ``lang``: the catalogue's ``reason.<code>`` filled with ``params`` (the code and
+    parameters :func:`greenpark.io.reasons.reason_code` reads from the stored English reason); code ``other`` is a
+    reason no template knows, shown as it was written (``params["text"]``)."""
+    fields = params or {}
+    if code == "other":
+        return str(fields.get("text", ""))
+    return message(lang, f"reason.{code}").format(**fields)

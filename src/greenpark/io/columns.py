@@ -14,6 +14,7 @@ import pandas as pd
 
 from greenpark.errors import UnknownUnitError
 from greenpark.io.quarantine import REJECT_COLUMNS
+from greenpark.io.reasons import reason_text
 from greenpark.io.schema import Attribute, choice_aliases, choice_key, file_schema
 from greenpark.io.sources import LINE, Sheet
 from greenpark.io.timestamps import parse_timestamps
@@ -82,8 +83,12 @@ def type_sheet(name: str, sheet: Sheet, zone: str) -> tuple[pd.DataFrame, list[p
                         pd.Series(True, index=frame.index),
                         attr.name,
                         pd.Series("", index=frame.index),
-                        f"file has no column {attr.name!r} (required; columns: "
-                        f"{', '.join(a.name for a in file_schema(name))}){_separator_hint(frame)}",
+                        reason_text(
+                            "no_column",
+                            column=attr.name,
+                            columns=", ".join(a.name for a in file_schema(name)),
+                            hint=_separator_hint(frame),
+                        ),
                     )
                 )
             raw = pd.Series(attr.default or "", index=frame.index, dtype=object)
@@ -95,7 +100,12 @@ def type_sheet(name: str, sheet: Sheet, zone: str) -> tuple[pd.DataFrame, list[p
                 missing = raw == ""
                 problems.append(
                     problems_frame(
-                        sheet.file, frame, missing, attr.name, raw, f"{attr.name} is required: {attr.description}"
+                        sheet.file,
+                        frame,
+                        missing,
+                        attr.name,
+                        raw,
+                        reason_text("required", field=attr.name, description=attr.description),
                     )
                 )
         if attr.choices:
@@ -176,13 +186,13 @@ def _type_column(
     if t in ("float", "int"):
         num = pd.to_numeric(raw.where(present), errors="coerce").astype(float)
         bad = present & ~np.isfinite(num)
-        reason: str | pd.Series = f"{attr.name} is not a number (use a decimal point, no thousands separator)"
+        reason: str | pd.Series = reason_text("not_a_number", field=attr.name)
         if t == "int":
             nonint = present & ~bad & (num != np.round(num))
             bad_i = bad | nonint
             num = num.where(~bad_i)
             out_of = _range(attr, num, present & ~bad_i)
-            reason_s = pd.Series(reason, index=raw.index).mask(nonint, f"{attr.name} must be a whole number")
+            reason_s = pd.Series(reason, index=raw.index).mask(nonint, reason_text("not_whole", field=attr.name))
             if out_of is not None:
                 reason_s = reason_s.mask(out_of[0], out_of[1])
                 bad_i = bad_i | out_of[0]
@@ -199,23 +209,23 @@ def _type_column(
         bad = ~low.isin(_TRUE | _FALSE)
         if attr.default is None and not attr.required:  # optional, no default: empty means unknown (None)
             val = val.astype(object).where(present, None)
-        return val, (bad, f"{attr.name} must be true or false")
+        return val, (bad, reason_text("not_bool", field=attr.name))
     if t == "date":
         d = pd.to_datetime(raw.where(present), errors="coerce", format="ISO8601")
         bad = present & d.isna()
         dates = pd.Series([x.date() if pd.notna(x) else None for x in d], index=raw.index, dtype=object)
-        return dates, (bad, f"{attr.name} is not an ISO date (YYYY-MM-DD)")
+        return dates, (bad, reason_text("not_date", field=attr.name))
     if t == "period":
         # a month that Excel turned into a date (2024-03-01, 2024-03-01T00:00:00) is read as its month
         as_date = raw.str.fullmatch(r"\d{4}-(0[1-9]|1[0-2])-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?")
         raw = raw.where(~as_date.fillna(False), raw.str.slice(0, 7))
         ok = raw.str.fullmatch(r"\d{4}-(0[1-9]|1[0-2])")
         bad = present & ~ok
-        return raw.where(ok, None), (bad, f"{attr.name} must be a month written YYYY-MM")
+        return raw.where(ok, None), (bad, reason_text("not_month", field=attr.name))
     if t == "timestamp":
         ts = parse_timestamps(raw, zone)
         bad = present & ts.isna()
-        return ts, (bad, f"{attr.name} does not parse as ISO 8601 (e.g. 2024-03-01T08:15:00 or ...+07:00)")
+        return ts, (bad, reason_text("not_timestamp", field=attr.name))
     if t == "unit":
         uniq = raw[present].unique()
         unknown: dict[str, str] = {}
@@ -232,7 +242,10 @@ def _type_column(
         canon = {c.lower(): c for c in attr.choices}
         val = raw.str.lower().map(canon)
         bad = present & val.isna()
-        return val.where(present, None), (bad, f"{attr.name} must be one of: {', '.join(attr.choices)}")
+        return val.where(present, None), (
+            bad,
+            reason_text("not_a_choice", field=attr.name, choices=", ".join(attr.choices)),
+        )
     return raw.where(present, None), None
 
 
@@ -244,7 +257,7 @@ def _range(attr: Attribute, num: pd.Series, check: pd.Series) -> tuple[pd.Series
     bad = check & (low | high)
     lo = "" if attr.min is None else f"{attr.min:g}"
     hi = "" if attr.max is None else f"{attr.max:g}"
-    return bad, f"{attr.name} out of range [{lo}, {hi}]{' ' + attr.unit if attr.unit else ''}"
+    return bad, reason_text("out_of_range", field=attr.name, lo=lo, hi=hi, unit=" " + attr.unit if attr.unit else "")
 
 
 def _separator_hint(frame: pd.DataFrame) -> str:

@@ -37,6 +37,7 @@ import pandas as pd
 from greenpark.io.plausibility import HELD_OUT_COLUMNS, empty_held_out, held_out_reasons, vee_rule
 from greenpark.io.quarantine import REJECT_COLUMNS, empty_rejects
 from greenpark.io.readings import READING_COLUMNS, validation_threshold
+from greenpark.io.reasons import reason_text
 from greenpark.io.sources import LINE
 from greenpark.model import Meter
 from greenpark.units import base_unit, conversion_factor
@@ -44,9 +45,9 @@ from greenpark.units import base_unit, conversion_factor
 _DATE_FIRST = r"^[+-]?\d{4,}-\d{1,2}-\d{1,2}"
 # an offset after the date part (Z, +07, +07:00, -0500): the date's own '-' are in its first 10 characters
 _OFFSET_AFTER_DATE = r"[zZ+-]"
-_UNKNOWN_METER = "unknown meter id: not a meter of this park (ask the park operator)"
-_BAD_TS = "timestamp does not parse as ISO 8601 (e.g. 2024-03-01T08:15:00 or ...+07:00)"
-_BAD_VALUE = "value is not a finite number (use a decimal point)"
+_UNKNOWN_METER = reason_text("unknown_meter")
+_BAD_TS = reason_text("not_timestamp", field="timestamp")
+_BAD_VALUE = reason_text("not_finite")
 
 
 @dataclass
@@ -197,8 +198,8 @@ def check_readings(frame: pd.DataFrame, meters: list[Meter], zone: str, file: st
         mark(~known, _UNKNOWN_METER, "meter_id", raw_cols[0])
         mark(np.isnat(ts), _BAD_TS, "timestamp", raw_cols[1])
         mark(~np.isfinite(vnum), _BAD_VALUE, "value", raw_cols[2])
-        mark(~cumulative & (vnum < 0), "negative interval consumption", "value", raw_cols[2])
-        mark(cumulative & (vnum < 0), "negative register value", "value", raw_cols[2])
+        mark(~cumulative & (vnum < 0), reason_text("negative_interval"), "value", raw_cols[2])
+        mark(cumulative & (vnum < 0), reason_text("negative_register"), "value", raw_cols[2])
     v = vnum * table.factor[mk]
     t_us = ts.astype(np.int64)
 
@@ -213,14 +214,14 @@ def check_readings(frame: pd.DataFrame, meters: list[Meter], zone: str, file: st
         first = g["line"].transform("min").to_numpy()
         lines = g["line"].transform(lambda s: ", ".join(map(str, s))).to_numpy()
         vals = g["v"].transform(lambda s: ", ".join(_num(x) for x in s)).to_numpy()
-        why = np.where(
-            nv > 1,
-            "duplicate (meter, timestamp) with different values ("
-            + vals.astype(object)
-            + " on lines "
-            + lines.astype(object)
-            + "); none kept: fix the source and re-import",
-            "identical duplicate of line " + first.astype(str).astype(object) + " (kept once)",
+        why = np.array(
+            [
+                reason_text("duplicate_values", values=vs, lines=ls)
+                if k > 1
+                else reason_text("duplicate_identical", line=f)
+                for k, vs, ls, f in zip(nv, vals, lines, first, strict=True)
+            ],
+            dtype=object,
         )
         hit = (nv > 1) | (d["line"].to_numpy() != first)
         idx = d["i"].to_numpy()[hit]

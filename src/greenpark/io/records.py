@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 from greenpark.errors import UnknownUnitError
 from greenpark.io.columns import problems_frame, raw_rows, type_sheet
 from greenpark.io.quarantine import REJECT_COLUMNS, FileCount, ProblemLog
+from greenpark.io.reasons import reason_text
 from greenpark.io.schema import canonical_parameters, file_schema, wastewater_parameters
 from greenpark.io.sources import LINE, Sheet
 from greenpark.model import Meter, Roof, Tenant, Wwtp
@@ -49,7 +50,7 @@ def _dup_problems(
     first = frame.drop_duplicates(keys).set_index(keys)[LINE]
     lines = frame[dup].apply(lambda r: first.loc[tuple(r[k] for k in keys) if len(keys) > 1 else r[keys[0]]], axis=1)
     reason = pd.Series("", index=frame.index, dtype=object)
-    reason[dup] = [f"duplicate {what}; first given on line {ln}" for ln in lines]
+    reason[dup] = [reason_text("duplicate_key", what=what, line=ln) for ln in lines]
     return problems_frame(
         file, frame if raw_frame is None else raw_frame, dup, keys[-1], frame[keys[-1]].astype(str), reason
     )
@@ -76,7 +77,7 @@ def _fk_problems(
         bad & frame.index.to_series().notna(),
         column,
         val.astype(str),
-        f"unknown {column}: not in {target} (known: {sample or 'none'})",
+        reason_text("unknown_reference", column=column, target=target, known=sample or "none"),
     )
 
 
@@ -200,14 +201,14 @@ def _factor_to(units: pd.Series, target: str) -> pd.Series:
 
 
 def _fuels(sheet: Sheet, typed: pd.DataFrame, wwtps: set[str], tenants: set[str]):
-    reason = "fuel unit must be a volume, mass or energy unit (l, kg, t, m3, GJ, kWh)"
+    reason = reason_text("fuel_unit")
     p = _unit_problems(sheet, typed, ("energy", "volume", "mass"), reason)
     typed["unit"] = _umap(typed["unit"], _canon_unit)
     return typed, [p]
 
 
 def _waste(sheet: Sheet, typed: pd.DataFrame, wwtps: set[str], tenants: set[str]):
-    reason = "waste unit must be kg, t, or m3 (with density_t_per_m3)"
+    reason = reason_text("waste_unit")
     probs = [_unit_problems(sheet, typed, ("mass", "volume"), reason)]
     no_code = (typed["category"] == "hazardous") & typed["waste_code"].isna()
     probs.append(

@@ -42,6 +42,7 @@ from greenpark.i18n import (
     label,
     material_label,
     phrase,
+    reason_label,
     request_lang,
     separators,
     translator,
@@ -122,6 +123,7 @@ def render(request: Request, name: str, who: Principal | None, status: int = 200
             "pct_floor": lambda v, d=2: format_percent(v, lang, d, floor=True),
             "label": lambda kind, code: label(kind, code, lang),
             "phrase": lambda text: phrase(text, lang),
+            "reason": lambda code, params: reason_label(code, params, lang),
             "material": lambda m: material_label(m, lang),
             "when": lambda v: format_datetime(v, lang, zone),
             "tz": zone,
@@ -478,7 +480,8 @@ def quality_page(park_id: str, request: Request) -> Response:
         return gate
     service, who, scope = gate
     page = views.quarantine(service, scope, 500, 0)
-    columns = list(page.data[0].keys()) if page.data else []
+    # the reason's code and parameters are shown through the reason, in the reader's language
+    columns = [c for c in page.data[0] if c not in ("reason_code", "reason_params")] if page.data else []
     gaps = views.meter_gaps(service, scope)
     with_gaps = [g for g in gaps.data if g.expected and g.received < g.expected]  # meters at 0 % missing: not listed
     return render(
