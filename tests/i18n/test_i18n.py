@@ -24,7 +24,10 @@ from greenpark.i18n import messages
 SAME_IN_BOTH = frozenset(
     {"col.kwp", "col.kwh", "unit.tco2e", "unit.kwh", "unit.mwh", "unit.kwp", "abbr.toe", "abbr.npv", "abbr.irr",
      "abbr.lcoe", "abbr.cod", "abbr.tss", "overview.unit", "param.ph", "param.cod", "param.bod5", "list.separator",
-     "note.prefixed", "unitname.degC"}
+     "note.prefixed", "unitname.degC",
+     # the CLI's unit-only headings and an R2/FSU line of figures
+     "cli.col.kwh_m2", "cli.col.kwp", "cli.col.mwh", "cli.col.t", "cli.col.tco2e", "cli.col.toe",
+     "cli.water.kwh_per_m3", "cli.savings.uncertainty_value"}
 )  # fmt: skip
 
 
