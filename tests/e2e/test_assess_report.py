@@ -23,7 +23,7 @@ def report(tmp_path_factory, example_park) -> Path:
         capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     assert run.returncode == 0, run.stderr
-    assert "Report:" in run.stdout
+    assert "Báo cáo:" in run.stdout  # the summary speaks the report's language (--lang vi)
     return out
 
 
