@@ -176,6 +176,9 @@ class Settings(BaseSettings):
         description="seconds between the starts of two background recomputes of one stale result (new readings "
         "arriving all the time then cost one engine run per interval, not one after another)",
     )
+    background_recomputes: int = Field(
+        default=1, ge=1, description="engine results recomputed at once in the background (the others wait)"
+    )
     warm_results: bool = Field(default=True, description="compute the last two years' results at start")
     query_max_days: float = Field(default=3_700, gt=0, description="longest range a read query may span")
     readings_max_points: int = Field(default=10_000, ge=1, description="points per series before downsampling")

@@ -125,3 +125,28 @@ def test_decree06_inventory_uses_the_announced_grid_factor(store: Store) -> None
         assert analysis["scope2_location_tco2e"] == pytest.approx(10 * 0.6811 / 1000)
         assert submission["scope2_location_tco2e"] == pytest.approx(10 * 0.6592 / 1000)
         assert client.get(INV + "&purpose=audit", headers=op).status_code == 422
+
+
+def test_background_recomputes_run_one_at_a_time(store: Store) -> None:
+    """``background_recomputes`` (1) bounds the engines recomputing side by side; the others wait, then run."""
+    import threading
+
+    app = create_app(test_settings(background_recomputes=1), store=store)
+    with TestClient(app):
+        service = app.state.service
+        lock = threading.Lock()
+        running, most, done = [0], [0], []
+
+        def compute(name: str) -> None:
+            with lock:
+                running[0] += 1
+                most[0] = max(most[0], running[0])
+            time.sleep(0.2)  # an engine at work: without the bound the three would overlap here
+            with lock:
+                running[0] -= 1
+                done.append(name)
+
+        for name in ("inventory", "water", "solar"):
+            service._refresh_in_background(("tiny", 2024, (name,)), lambda n=name: compute(n))
+        assert _until(lambda: len(done) == 3)
+        assert most[0] == 1

@@ -164,8 +164,12 @@ class CachedReadings:
         """:meth:`Store.coverage`, cached while no reading of the range's local months changes."""
         months = [a.strftime("%Y-%m") for a, _ in month_chunks(start, end, self.service.park(park_id).park.zone)]
         key = ("coverage", start.isoformat(), end.isoformat(), by, grain)
-        u = UncachedReadings(self.service)
-        return self.service.cached_span(park_id, months, key, lambda: u.coverage(park_id, start, end, by, grain))
+
+        def compute() -> pd.DataFrame:
+            _refuse_when_stopping(self.service)
+            return self.service.store.coverage(park_id, start, end, by=by, grain=grain)
+
+        return self.service.cached_span(park_id, months, key, compute)
 
     def years_with_data(self, park_id: str) -> list[int]:
         """The park's years with readings (cached until any reading of the park changes)."""
@@ -180,7 +184,9 @@ class CachedReadings:
 class UncachedReadings(CachedReadings):
     """The store itself, nothing kept: for an engine whose own result is cached (one
     tenant's solar offer or savings); kept per month, 48 tenants' hourly years would push the pages' aggregates out
-    of the cache."""
+    of the cache. Coverage stays cached (:meth:`CachedReadings.coverage`): a small table per tenant or meter, and
+    every tenant's solar offer asks the same year's (48 queries of the year after each batch, seen under live
+    ingestion on PostgreSQL, issue 16 item 7)."""
 
     def consumption(
         self,
@@ -192,17 +198,6 @@ class UncachedReadings(CachedReadings):
         tenant_id: str | None = None,
     ) -> pd.DataFrame:
         return consumption_uncached(self.service, park_id, start, end, grain, by, tenant_id)
-
-    def coverage(
-        self,
-        park_id: str,
-        start: dt.datetime,
-        end: dt.datetime,
-        by: Literal["meter", "tenant"] = "meter",
-        grain: Literal["month", "year"] = "month",
-    ) -> pd.DataFrame:
-        _refuse_when_stopping(self.service)
-        return self.service.store.coverage(park_id, start, end, by=by, grain=grain)
 
     def years_with_data(self, park_id: str) -> list[int]:
         _refuse_when_stopping(self.service)

@@ -106,6 +106,9 @@ class Service:
         # until the readings change, so a page shows why instead of "computing" for ever
         self._failures: dict[tuple[Any, ...], GreenparkError] = {}
         self._refreshed_at: dict[tuple[Any, ...], float] = {}  # monotonic start of each key's last background refresh
+        # background recomputes that run at once (the others wait, asleep): engines hold the GIL for seconds, and
+        # a recompute per tenant page viewed took the interpreter from the requests (issue 16, item 7)
+        self._recompute_slots = threading.BoundedSemaphore(settings.background_recomputes)
         self.flights: dict[tuple[Any, ...], Flight] = {}  # computations in progress (any thread), by cache key
         self.stopping = threading.Event()
         self.ingestor = Ingestor(
@@ -309,10 +312,11 @@ class Service:
         return refresh()
 
     def _refresh_in_background(self, key: tuple[Any, ...], refresh: Callable[[], Any]) -> None:
-        """Recompute a stale result in a background thread: one at a time per key, and a key's next recompute starts
-        no sooner than ``stale_recompute_min_s`` after its last one started (it waits, the stale result is answered
-        meanwhile). Under continuous ingestion every batch makes the year's results stale; without the interval the
-        engines would run back to back and take the CPU from the requests (issue 16, item 7)."""
+        """Recompute a stale result in a background thread: one at a time per key, at most
+        ``background_recomputes`` keys at once, and a key's next recompute starts no sooner than
+        ``stale_recompute_min_s`` after its last one started (it waits, the stale result is answered meanwhile).
+        Under continuous ingestion every batch makes the year's results stale; without these bounds the engines
+        ran back to back, side by side, and took the CPU from the requests (issue 16, item 7)."""
         with self._cache_lock:
             if key in self._refreshing:
                 return
@@ -324,10 +328,16 @@ class Service:
             try:
                 if delay_s > 0:
                     self.stopping.wait(delay_s)
-                with self._cache_lock:
-                    self._refreshed_at[key] = time.monotonic()
-                if not self.stopping.is_set():
-                    refresh()
+                while not self._recompute_slots.acquire(timeout=0.5):
+                    if self.stopping.is_set():
+                        return
+                try:
+                    with self._cache_lock:
+                        self._refreshed_at[key] = time.monotonic()
+                    if not self.stopping.is_set():
+                        refresh()
+                finally:
+                    self._recompute_slots.release()
             except Exception:  # the stale result stays; the next request tries again
                 if not self.stopping.is_set():
                     log.exception("background recompute of %s failed", key)
