@@ -29,6 +29,7 @@ SAMPLE = {  # parameters for each code, as the validation fills them
     "duplicate_identical": {"line": "3"},
     "duplicate_key": {"what": "tenant_id", "line": "2"},
     "unknown_reference": {"column": "tenant_id", "target": "tenants.csv", "known": "T1, T2"},
+    "unknown_unit": {"unit": "kWhh", "units": "%, 1, GJ, kWh"},
 }
 
 
@@ -60,6 +61,17 @@ def test_code_and_parameters_read_back_from_the_text(code):
 def test_a_reason_no_template_knows_is_shown_as_written():
     assert reason_code("meter sent a checksum error") == (OTHER, {"text": "meter sent a checksum error"})
     assert reason_label(OTHER, {"text": "meter sent a checksum error"}, "ja") == "meter sent a checksum error"
+
+
+def test_an_unknown_unit_reads_back_from_the_units_error():
+    from greenpark.errors import UnknownUnitError
+    from greenpark.units import parse_unit
+
+    with pytest.raises(UnknownUnitError) as exc:
+        parse_unit("kWhh")
+    code, params = reason_code(str(exc.value))
+    assert code == "unknown_unit" and params["unit"] == "kWhh" and "kWh" in params["units"].split(", ")
+    assert reason_label(code, params, "vi").startswith("đơn vị không xác định 'kWhh'; các đơn vị đã biết: ")
 
 
 def test_reasons_in_each_language():
