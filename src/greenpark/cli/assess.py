@@ -25,6 +25,7 @@ from greenpark.cli.common import (
     parse_date,
     pct,
     print_json,
+    quality_banner,
     say,
     use_lang,
 )
@@ -141,7 +142,7 @@ def register(app: typer.Typer) -> None:
             bar.update(task, description=say("assess.writing"))
             paths = write_report(a, folder, lang=lang, pdf=not no_pdf, currency2=currency2)
             bar.advance(task)
-        banner = DataQuality(**a["meta"]["data_quality"]).banner(park)
+        banner = quality_banner(DataQuality(**a["meta"]["data_quality"]), park)
         if banner:
             err_console.print(f"[yellow]{banner}[/]", highlight=False, soft_wrap=True)
         if as_json:

@@ -27,7 +27,7 @@ from greenpark import runs
 from greenpark.errors import GreenparkError, InputError
 from greenpark.i18n import SOURCE_LANG, check_lang, format_number, format_percent, label, phrase, translator
 from greenpark.io.importer import open_park
-from greenpark.io.quality import data_quality_summary
+from greenpark.io.quality import DataQuality, data_quality_summary
 from greenpark.model import ParkData
 from greenpark.store.base import Store
 
@@ -95,6 +95,15 @@ def lbl(kind: str, code: object) -> str:
 def note(text: object) -> str:
     """An engine's English sentence in the CLI's language, as written when no template matches (free text)."""
     return phrase(text, _lang[0], free=True)
+
+
+def quality_banner(quality: DataQuality, park_arg: str) -> str | None:
+    """:meth:`DataQuality.banner` in the CLI's language (None when the data are clean)."""
+    if quality.clean or _lang[0] == SOURCE_LANG:
+        return quality.banner(park_arg)
+    counts = (("rejected", quality.rejected), ("held_out", quality.held_out), ("warnings", quality.warnings))
+    parts = [say(f"quality.{key}", n=num(n)) for key, n in counts if n]
+    return say("quality.banner", parts=translator(_lang[0])("list.separator").join(parts), park=park_arg)
 
 
 def parse_date(text: str, option: str) -> dt.date:
@@ -174,7 +183,7 @@ def park_year(
     ``require_readings=False`` for results that stand on other records than meter readings (waste).
     """
     with opened_park(arg, store_url) as (data, store):
-        banner = data_quality_summary(store, data.park.park_id).banner(arg)
+        banner = quality_banner(data_quality_summary(store, data.park.park_id), arg)
         if banner:  # what the result stands on, before the result (stderr: --json output stays clean)
             err_console.print(f"[yellow]{banner}[/]", highlight=False, soft_wrap=True)
         py, choice = runs.park_year(data, store, year, require=require_readings)
