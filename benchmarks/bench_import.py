@@ -8,8 +8,12 @@ readings.csv of N meters x 35,136 intervals of 2024, naive park-local timestamps
 2. the reference way: DuckDB's own ``read_csv`` + ``INSERT`` of the same file into a
    fresh DuckDB file, with the same local-to-UTC conversion and no validation.
 
-Prints rows, seconds, rows/s, peak RSS of this process during each step (psutil,
-sampled every 50 ms) and the ratio greenpark / reference, all measured in this run.
+Each way runs in its own child process (``--way``), so neither inherits the other's memory: peak RSS
+is the child's ``ru_maxrss`` (the kernel's high-water mark, nothing sampled) and CPU its user + system
+seconds (all threads), from ``resource.getrusage``. Prints rows, seconds, rows/s, CPU seconds, peak RSS
+and the ratios greenpark / reference, all measured in this run, with the load average of the machine.
+
+Targets (issue 20): greenpark <= 2x the reference's CPU and <= 1 GiB peak RSS.
 
 Run: ``.venv/bin/python benchmarks/bench_import.py [--meters 1000]``
 """
@@ -17,11 +21,12 @@ Run: ``.venv/bin/python benchmarks/bench_import.py [--meters 1000]``
 from __future__ import annotations
 
 import argparse
+import json
+import resource
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -29,34 +34,6 @@ import psutil
 
 INTERVALS_2024 = 366 * 96
 MEMORY_LIMIT = "1GB"  # DuckDB memory_limit of the store, the same for both ways
-
-
-class PeakRSS:
-    """Sample this process's RSS in a thread; ``peak`` in MiB."""
-
-    def __init__(self) -> None:
-        self.proc = psutil.Process()
-        self.peak = 0.0
-        self._stop = threading.Event()
-
-    def __enter__(self) -> PeakRSS:
-        self.peak = self.proc.memory_info().rss / 2**20
-        c = self.proc.cpu_times()
-        self._cpu0 = c.user + c.system
-        self._t = threading.Thread(target=self._run, daemon=True)
-        self._t.start()
-        return self
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            self.peak = max(self.peak, self.proc.memory_info().rss / 2**20)
-            time.sleep(0.05)
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._t.join()
-        c = self.proc.cpu_times()
-        self.cpu = c.user + c.system - self._cpu0  # CPU seconds of this process (all threads)
 
 
 def make_park(folder: Path, meters: int) -> None:
@@ -83,43 +60,61 @@ def make_park(folder: Path, meters: int) -> None:
     subprocess.run([sys.executable, "-c", f"import duckdb; duckdb.connect().execute({sql!r})"], check=True)
 
 
-def run_greenpark(folder: Path, store_path: Path) -> tuple[int, float, float, float]:
+def run_greenpark(folder: Path, store_path: Path) -> int:
     from greenpark.io.importer import import_park
     from greenpark.store.duckdb import DuckDBStore
 
-    with PeakRSS() as mem:
-        t0 = time.perf_counter()
-        store = DuckDBStore(store_path, memory_limit=MEMORY_LIMIT)
-        report = import_park(folder, store, force=True)
-        store.close()
-        seconds = time.perf_counter() - t0
-    return report.readings_written, seconds, mem.peak, mem.cpu
+    store = DuckDBStore(store_path, memory_limit=MEMORY_LIMIT)
+    report = import_park(folder, store, force=True)
+    store.close()
+    return report.readings_written
 
 
-def run_reference(folder: Path, store_path: Path) -> tuple[int, float, float, float]:
+def run_reference(folder: Path, store_path: Path) -> int:
     import duckdb
 
-    with PeakRSS() as mem:
-        t0 = time.perf_counter()
-        con = duckdb.connect(str(store_path))
-        con.execute("SET TimeZone='UTC'")
-        con.execute(f"SET memory_limit='{MEMORY_LIMIT}'")
-        con.execute("CREATE TABLE readings (park_id VARCHAR, meter_id VARCHAR, ts TIMESTAMPTZ, value DOUBLE)")
-        con.execute(
-            f"INSERT INTO readings SELECT 'bench', meter_id, timezone('Asia/Ho_Chi_Minh', timestamp), value "
-            f"FROM read_csv('{folder / 'readings.csv'}', header=true, "
-            f"columns={{'meter_id': 'VARCHAR', 'timestamp': 'TIMESTAMP', 'value': 'DOUBLE'}})"
-        )
-        n = con.execute("SELECT count(*) FROM readings").fetchall()[0][0]
-        con.close()
-        seconds = time.perf_counter() - t0
-    return n, seconds, mem.peak, mem.cpu
+    con = duckdb.connect(str(store_path))
+    con.execute("SET TimeZone='UTC'")
+    con.execute(f"SET memory_limit='{MEMORY_LIMIT}'")
+    con.execute("CREATE TABLE readings (park_id VARCHAR, meter_id VARCHAR, ts TIMESTAMPTZ, value DOUBLE)")
+    con.execute(
+        f"INSERT INTO readings SELECT 'bench', meter_id, timezone('Asia/Ho_Chi_Minh', timestamp), value "
+        f"FROM read_csv('{folder / 'readings.csv'}', header=true, "
+        f"columns={{'meter_id': 'VARCHAR', 'timestamp': 'TIMESTAMP', 'value': 'DOUBLE'}})"
+    )
+    n = con.execute("SELECT count(*) FROM readings").fetchall()[0][0]
+    con.close()
+    return n
+
+
+def child(way: str, folder: Path, store_path: Path) -> None:
+    """Run one way in this (child) process and print its figures as one JSON line."""
+    t0 = time.perf_counter()
+    n = (run_greenpark if way == "greenpark" else run_reference)(folder, store_path)
+    seconds = time.perf_counter() - t0
+    ru = resource.getrusage(resource.RUSAGE_SELF)
+    print(
+        json.dumps({"rows": n, "seconds": seconds, "cpu": ru.ru_utime + ru.ru_stime, "peak_mib": ru.ru_maxrss / 1024})
+    )
+
+
+def measure(way: str, folder: Path, store_path: Path) -> dict[str, float]:
+    """Run ``way`` in a child process; its figures (rows, seconds, CPU s, peak RSS MiB)."""
+    args = [sys.executable, __file__, "--way", way, "--folder", str(folder), "--store", str(store_path)]
+    out = subprocess.run(args, check=True, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--meters", type=int, default=1000)
+    ap.add_argument("--way", choices=("greenpark", "reference"), help=argparse.SUPPRESS)
+    ap.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--store", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.way:
+        child(args.way, args.folder, args.store)
+        return
     tmp = Path(tempfile.mkdtemp(prefix="greenpark-bench-"))
     try:
         folder = tmp / "park"
@@ -130,22 +125,28 @@ def main() -> None:
             f"input: {args.meters} meters x {INTERVALS_2024} intervals = {args.meters * INTERVALS_2024:,} rows, "
             f"readings.csv {size:,.0f} MiB (generated in {time.perf_counter() - t0:.1f} s, not measured)"
         )
-        base = psutil.Process().memory_info().rss / 2**20
-        n_ref, s_ref, m_ref, c_ref = run_reference(folder, tmp / "ref.duckdb")
-        n_gp, s_gp, m_gp, c_gp = run_greenpark(folder, tmp / "store.duckdb")
-        print(f"RSS before the runs: {base:,.0f} MiB")
-        print(f"{'way':<34}{'rows':>14}{'seconds':>10}{'rows/s':>14}{'CPU s':>8}{'peak RSS MiB':>14}")
-        for way, n, s, c, m in (
-            ("greenpark import_park (validated)", n_gp, s_gp, c_gp, m_gp),
-            ("DuckDB read_csv + INSERT (ref.)", n_ref, s_ref, c_ref, m_ref),
-        ):
-            print(f"{way:<34}{n:>14,}{s:>10.1f}{n / s:>14,.0f}{c:>8.1f}{m:>14,.0f}")
+        load0 = psutil.getloadavg()[0]
+        ref = measure("reference", folder, tmp / "ref.duckdb")
+        gp = measure("greenpark", folder, tmp / "store.duckdb")
+        head = f"{'rows':>14}{'seconds':>10}{'rows/s':>14}{'CPU s':>8}{'peak RSS MiB':>14}"
+        print(f"{'way (one child process each)':<34}{head}")
+        for way, m in (("greenpark import_park (validated)", gp), ("DuckDB read_csv + INSERT (ref.)", ref)):
+            print(
+                f"{way:<34}{m['rows']:>14,}{m['seconds']:>10.1f}{m['rows'] / m['seconds']:>14,.0f}"
+                f"{m['cpu']:>8.1f}{m['peak_mib']:>14,.0f}"
+            )
+        cpu_ratio = gp["cpu"] / ref["cpu"]
         print(
-            f"ratio greenpark / reference: time {s_gp / s_ref:.2f}x, CPU {c_gp / c_ref:.2f}x, "
-            f"peak RSS {m_gp / m_ref:.2f}x (load average {psutil.getloadavg()[0]:.1f} on {psutil.cpu_count()} cores)"
+            f"ratio greenpark / reference: time {gp['seconds'] / ref['seconds']:.2f}x, CPU {cpu_ratio:.2f}x, "
+            f"peak RSS {gp['peak_mib'] / ref['peak_mib']:.2f}x (load average {load0:.1f} -> "
+            f"{psutil.getloadavg()[0]:.1f} on {psutil.cpu_count()} cores)"
         )
-        if n_gp != n_ref:
-            print(f"WARNING: row counts differ ({n_gp} vs {n_ref})")
+        print(
+            f"targets: CPU <= 2x -> {'OK' if cpu_ratio <= 2 else 'MISSED'}; peak RSS <= 1024 MiB -> "
+            f"{'OK' if gp['peak_mib'] <= 1024 else 'MISSED'} ({gp['peak_mib']:,.0f} MiB)"
+        )
+        if gp["rows"] != ref["rows"]:
+            print(f"WARNING: row counts differ ({gp['rows']} vs {ref['rows']})")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

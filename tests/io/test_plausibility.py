@@ -256,3 +256,51 @@ def test_empty_template_workbook_beside_csv_files_is_fine(make_park):
     write_template(tpl)
     (park / "park-template.xlsx").write_bytes((tpl / "park-template.xlsx").read_bytes())
     assert read_park_folder(park).ok
+
+
+def test_history_quantile_is_duckdbs_quantile_cont_without_holding_every_value():
+    # The stage computes each meter's 0.99 quantile from a window sort (which spills to disk) instead of
+    # DuckDB's quantile_cont aggregate (which holds every value of every meter in memory: 35 M values overflowed
+    # the stage, issue 20). Both must give the same number: quantile_cont itself is the reference here, on
+    # meters of 95 (too few), 96, 97 and 1000 values with ties, and a cumulative register with a zero-length
+    # interval (its rate is NULL: counted in n, left out of the quantile).
+    import duckdb
+    import numpy as np
+
+    from greenpark.io.plausibility import find_held_out
+
+    rng = np.random.default_rng(7)
+    con = duckdb.connect()
+    con.execute("SET TimeZone='UTC'")
+    con.execute(
+        "CREATE TABLE meters (meter_id VARCHAR, cumulative BOOLEAN, max_kw DOUBLE, max_per_interval DOUBLE, "
+        "interval_s DOUBLE, base_unit VARCHAR)"
+    )
+    con.execute("CREATE TABLE accepted (meter_id VARCHAR, ts TIMESTAMPTZ)")
+    rows = []
+    for meter, n, cumulative in (("A", 95, False), ("B", 96, False), ("C", 97, False), ("D", 1000, False),
+                                 ("R", 200, True)):  # fmt: skip
+        con.execute("INSERT INTO meters VALUES (?, ?, NULL, NULL, 900, 'kWh')", [meter, cumulative])
+        values = np.round(rng.gamma(2.0, 3.0, n), 1)  # rounded: ties
+        for i, v in enumerate(values):
+            span = 0 if (cumulative and i == 5) else 900
+            rows.append((meter, i, span, float(v)))
+    con.execute("CREATE TABLE c_in (meter_id VARCHAR, i INTEGER, span INTEGER, value DOUBLE)")
+    con.executemany("INSERT INTO c_in VALUES (?, ?, ?, ?)", rows)
+    con.execute("""
+        CREATE VIEW candidates AS
+        SELECT i + 2 AS line, meter_id, TIMESTAMPTZ '2024-01-01 00:00:00+00' + to_seconds(900 * i) AS ts,
+               TIMESTAMPTZ '2024-01-01 00:00:00+00' + to_seconds(900 * i + span) AS end_ts, value FROM c_in
+    """)
+    find_held_out(con, "readings.csv", "UTC")
+    got = dict(con.execute("SELECT meter_id, q FROM vee_hist").fetchall())
+    want = dict(
+        con.execute("""
+        SELECT c.meter_id, quantile_cont(CASE WHEN m.cumulative THEN c.value / nullif(epoch(c.end_ts) - epoch(c.ts), 0)
+                                              ELSE c.value END, 0.99)
+        FROM candidates c JOIN meters m USING (meter_id) GROUP BY c.meter_id HAVING count(*) >= 96
+    """).fetchall()
+    )
+    assert set(got) == {"B", "C", "D", "R"} == set(want)  # A has 95 readings, below min_readings 96
+    for meter in want:
+        assert got[meter] == pytest.approx(want[meter], rel=1e-12)
