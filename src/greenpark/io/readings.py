@@ -228,18 +228,17 @@ class ReadingsStage:
         con = self.con
         # one pass in (meter, time) order finds both the duplicates and the gaps
         thr = validation_threshold("gap_warning_steps")
-        con.execute("""
-            CREATE TEMP TABLE stats AS
-            SELECT meter_id, (epoch(max(ts)) - epoch(min(ts))) / nullif(count(*) - 1, 0) AS mean_s
-            FROM stage WHERE reason IS NULL GROUP BY meter_id
-        """)
+        # the meter's mean step comes from the same window (its whole partition), not from a second scan
+        # of the stage joined back to every row
         con.execute(f"""
             CREATE TEMP TABLE steps AS
-            SELECT x.meter_id, x.prev_ts, x.ts, s.mean_s FROM (
-              SELECT meter_id, ts, lag(ts) OVER (PARTITION BY meter_id ORDER BY ts) AS prev_ts
-              FROM stage WHERE reason IS NULL) x
-            JOIN stats s USING (meter_id)
-            WHERE x.prev_ts = x.ts OR epoch(x.ts) - epoch(x.prev_ts) > {thr} * s.mean_s
+            SELECT meter_id, prev_ts, ts, mean_s FROM (
+              SELECT meter_id, ts, lag(ts) OVER w AS prev_ts,
+                     (epoch(max(ts) OVER p) - epoch(min(ts) OVER p)) / nullif(count(*) OVER p - 1, 0) AS mean_s
+              FROM stage WHERE reason IS NULL
+              WINDOW w AS (PARTITION BY meter_id ORDER BY ts),
+                     p AS (PARTITION BY meter_id ORDER BY ts ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING))
+            WHERE prev_ts = ts OR epoch(ts) - epoch(prev_ts) > {thr} * mean_s
         """)
         # duplicates (meter, ts)
         con.execute("CREATE TEMP TABLE dupkeys AS SELECT DISTINCT meter_id, ts FROM steps WHERE prev_ts = ts")
@@ -392,7 +391,10 @@ class ReadingsStage:
         is done after this: only :meth:`close` is left.
         """
         out = self._dir / "out.parquet"
-        self.con.execute(f"COPY (SELECT meter_id, ts, value FROM out) TO {sql_quote(str(out))} (FORMAT parquet)")
+        self.con.execute(
+            f"COPY (SELECT meter_id, ts, value FROM out) TO {sql_quote(str(out))} "
+            "(FORMAT parquet, COMPRESSION uncompressed)"
+        )
         self.con.close()
         pf = pq.ParquetFile(out)
         try:
