@@ -40,7 +40,10 @@ Before the storage LP is built, ``battery_screen`` checks the PV-only optimum: i
 trading at that optimum's marginal prices (balance-row duals) cannot pay (its value is computed exactly by a
 small dynamic programme at eight power/energy ratios and bounded in between by concavity), the PV-only
 solution satisfies the full LP's optimality conditions, so the optimum has no battery and the storage LP
-is not built. The full storage LP is the slow case (seconds to tens of seconds at 8,760 hours).
+is not built. The full storage LP is the slow case (seconds to tens of seconds at 8,760 hours): interior point
+without crossover is the fastest of the HiGHS methods and formulations measured on it (warm-started primal or
+dual simplex from the PV-only basis, HiPO, PDLP, fewer export columns, a state-of-charge-only form: all slower
+or equal, same optimum; figures in docs/solar.md).
 
 Steps (``greenpark.optimisation``): build (column/row arrays in numpy, one CSC matrix, ``LinearProgram``) ->
 solve (HiGHS interior point, then interior point with crossover if it stalls) -> read back (P, E, W, hourly
