@@ -61,3 +61,21 @@ def test_untranscribed_limits_are_a_finding_and_the_pillar_still_runs(cli_park, 
     cli_park.wwtps = [wwtp(wwtp_id="wwtp1", standard="QCVN40:2025", column="B", commissioned=dt.date(2020, 1, 1))]
     codes = [f["code"] for f in water(cli_park, tmp_path)["findings"]]
     assert "water.standard.limits_missing" in codes
+
+
+def test_the_table_never_rounds_a_compliance_rate_with_an_exceedance_up_to_100(tiny_park, tmp_path):
+    # 2,500 hours at ~40.5 mg/l COD and 1 hour at 90.5 mg/l (> 67.5, QCVN 40:2011 A x Kq 0.9 x Kf 1.0): 2,500 of
+    # 2,501 one-hour windows comply = 99.960 %, which rounds half up to "100.0%"; the table floors it: "99.9%".
+    tiny_park.tables["wastewater"] = analyser(
+        "cod", "2025-01-01 00:00", [40.0, 41.0] * 6 * 2500 + [90.0, 91.0] * 6, wwtp_id="wwtp1"
+    )
+    url = f"duckdb:///{tmp_path / 'store.duckdb'}"
+    store = open_store(url)
+    try:
+        store.save_park(tiny_park)
+    finally:
+        store.close()
+    res = CliRunner().invoke(app, ["water", "tiny", "--store", url, "--year", "2025", "--lang", "en"])
+    assert res.exit_code == 0, res.output
+    (row,) = [line for line in res.output.splitlines() if "compliance rate" in line]
+    assert "99.9%" in row and "100.0%" not in row, row

@@ -14,6 +14,7 @@ import datetime as dt
 import functools
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Iterator
 from typing import Annotated, Any, TypeVar
@@ -31,8 +32,18 @@ from greenpark.io.quality import DataQuality, data_quality_summary
 from greenpark.model import ParkData
 from greenpark.store.base import Store
 
-console = Console()
-err_console = Console(stderr=True)
+
+def _console(stderr: bool = False) -> Console:
+    """A rich console. On a terminal it takes the terminal's width; written to a file or a pipe (not a terminal,
+    no ``COLUMNS``) it is 160 columns wide instead of rich's 80, so a table keeps its rows on few lines rather than
+    wrapping every cell word by word."""
+    stream = sys.stderr if stderr else sys.stdout
+    piped = not stream.isatty() and not os.environ.get("COLUMNS")
+    return Console(stderr=stderr, width=160 if piped else None)
+
+
+console = _console()
+err_console = _console(stderr=True)
 F = TypeVar("F", bound=Callable[..., Any])
 
 # the arguments every result command takes, written once
@@ -119,9 +130,10 @@ def num(value: Any, decimals: int = 0) -> str:
     return format_number(value, _lang[0], decimals)
 
 
-def pct(fraction: Any, decimals: int = 1) -> str:
-    """A fraction as a percentage ('12.3%', '12,3%')."""
-    return format_percent(fraction, _lang[0], decimals)
+def pct(fraction: Any, decimals: int = 1, floor: bool = False) -> str:
+    """A fraction as a percentage ('12.3%', '12,3%'); ``floor`` rounds down (a compliance rate must not read
+    100.0 % when an exceedance happened)."""
+    return format_percent(fraction, _lang[0], decimals, floor=floor)
 
 
 def print_json(obj: Any) -> None:

@@ -33,8 +33,8 @@ from greenpark.cli.common import (
 from greenpark.i18n import format_datetime, format_sig, translator
 
 
-def _pct(x: float | None) -> str:
-    return "-" if x is None else pct(x)
+def _pct(x: float | None, floor: bool = False) -> str:
+    return "-" if x is None else pct(x, floor=floor)
 
 
 def _num(x: float | None, decimals: int = 2) -> str:
@@ -62,7 +62,7 @@ def _print(result: Any) -> None:
         head.add_column(say("col.value"), justify="right")
         p = w.performance
         for key, value in (
-            ("compliance_rate", _pct(w.compliance_rate)),
+            ("compliance_rate", _pct(w.compliance_rate, floor=True)),  # 99.97 % with 4 events is not 100.0 %
             ("exceedances", str(len(w.exceedances))),
             ("sensor_faults", str(len(w.sensor_faults))),
             ("alerts", str(len(w.alerts))),
@@ -89,7 +89,7 @@ def _print(result: Any) -> None:
                 str(c.n_compliant),
                 str(c.n_exceeded),
                 str(c.n_inconclusive),
-                _pct(c.compliance_rate),
+                _pct(c.compliance_rate, floor=True),
             )
         console.print(t)
         if w.exceedances:
