@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
@@ -37,13 +37,49 @@ log = logging.getLogger(__name__)
 API_PREFIX = "/api/v1"
 
 
+def _start_up(service: Service, prepare: Prepare | None, on_ready: Callable[[], None] | None) -> None:
+    """The work after the start, in order: the park's preparation, the warm-up; then ``on_ready()``."""
+    startup = service.startup
+    try:
+        if prepare is not None:
+            startup.stage = "park"
+            prepare(service)
+        if service.settings.warm_results and not service.stopping.is_set():
+            startup.stage = "warm-up"
+            warm(service)
+    except Exception as exc:  # the service stays up (the API answers); /ready names the failure
+        log.exception("the work after the start failed")
+        startup.failed = f"{type(exc).__name__}: {exc}"
+        startup.stage = None
+        return
+    startup.stage = None
+    startup.done.set()
+    if on_ready is not None and not service.stopping.is_set():
+        on_ready()
+
+
 def _operation_id(route: APIRoute) -> str:
     return f"{route.tags[0]}-{route.name}" if route.tags else route.name
 
 
-def create_api(settings: Settings | None = None, store: Store | None = None) -> FastAPI:
+#: work run once the service is up (``serve --example``: the example park prepared), given the running service
+Prepare = Callable[[Service], None]
+
+
+def create_api(
+    settings: Settings | None = None,
+    store: Store | None = None,
+    prepare: Prepare | None = None,
+    on_ready: Callable[[], None] | None = None,
+) -> FastAPI:
     """The API's FastAPI app (no dashboard); opens (and migrates) the store from ``settings.store_url`` unless one
-    is given."""
+    is given.
+
+    ``prepare(service)`` runs in a background thread once the service is up, then the warm-up (``WARM_RESULTS``);
+    until both are done ``/ready`` answers 503 naming ``startup`` while ``/health`` and the pages answer (the pages
+    say the park is being prepared, then show figures still computed as pending). ``on_ready()`` is called once
+    they are done (``greenpark serve`` prints "ready").
+    """
     settings = settings or get_settings()
 
     @asynccontextmanager
@@ -59,17 +95,24 @@ def create_api(settings: Settings | None = None, store: Store | None = None) -> 
         app.state.reports = ReportRuns(service, reports_folder(settings))
         if stale := app.state.reports.recover():
             log.warning("%d report run(s) left unfinished by a stopped service marked failed", stale)
-        warmer = None
-        if settings.warm_results:
-            warmer = threading.Thread(target=warm, args=(service,), name="greenpark-warm", daemon=True)
-            warmer.start()
+        worker = None
+        service.startup.work = prepare is not None or settings.warm_results
+        if service.startup.work:
+            worker = threading.Thread(
+                target=_start_up, args=(service, prepare, on_ready), name="greenpark-start-up", daemon=True
+            )
+            worker.start()
+        else:
+            service.startup.done.set()
+            if on_ready is not None:
+                on_ready()
         try:
             yield
         finally:
             app.state.reports.stop(settings.report_stop_wait_s)  # before the store closes
             service.stop()
-            if warmer is not None:
-                warmer.join(timeout=30)
+            if worker is not None:
+                worker.join(timeout=30)
             if own:
                 s.close()
 

@@ -62,6 +62,36 @@ def store_options(settings: Settings) -> StoreOptions:
 
 
 @dataclass
+class Startup:
+    """What the service does after it listens and before it is ready (``/ready`` names it until it is done).
+
+    ``stage``: ``"park"`` while a park is prepared (``serve --example``: generated, imported through the validated
+    import, its WWTP episodes replayed through the live pipeline), ``"warm-up"`` while the dashboard's results are
+    computed (``WARM_RESULTS``), None when done (``done`` is set then). ``failed``: why the preparation stopped.
+    """
+
+    work: bool = False  # whether there is anything to do after the start (else /ready does not list it)
+    stage: str | None = None
+    failed: str | None = None
+    done: threading.Event = field(default_factory=threading.Event)
+
+    @property
+    def preparing(self) -> bool:
+        """True while the park is being prepared: pages say so instead of showing a half-imported park."""
+        return self.stage == "park"
+
+    def problem(self) -> str | None:
+        """Why the service is not ready yet (None when it is)."""
+        if self.failed is not None:
+            return f"the park's preparation failed: {self.failed}"
+        if self.stage == "park":
+            return "the park is being prepared (generated, imported and its WWTP episodes replayed)"
+        if self.stage == "warm-up":
+            return "the dashboard's results are being computed (warm-up)"
+        return None if self.done.is_set() else "starting"
+
+
+@dataclass
 class Flight:
     """One computation in progress that other callers of the same key wait for (single-flight)."""
 
@@ -111,6 +141,7 @@ class Service:
         self._recompute_slots = threading.BoundedSemaphore(settings.background_recomputes)
         self.flights: dict[tuple[Any, ...], Flight] = {}  # computations in progress (any thread), by cache key
         self.stopping = threading.Event()
+        self.startup = Startup()  # the work after the start: create_api's lifespan runs it
         self.ingestor = Ingestor(
             store,
             self.park,
@@ -146,6 +177,14 @@ class Service:
         except ParkNotFoundError:
             return False
         return True
+
+    def forget_park(self, park_id: str) -> None:
+        """Drop everything cached about a park (its data, aggregates and results): it was imported again."""
+        with self._cache_lock:
+            self._parks.pop(park_id, None)
+            for table in (self._cache, self._results, self._latest):
+                for k in [k for k in table if k[0] == park_id]:
+                    del table[k]
 
     # read cache: results of store aggregations, dropped when the park's data changes -----
     def touched(self, park_id: str, readings: pd.DataFrame) -> None:
@@ -379,8 +418,11 @@ class Service:
 
     def readiness(self) -> dict[str, str | None]:
         """What the service depends on and whether it answers: ``store`` (a cheap query) and, when MQTT is
-        configured, ``mqtt`` (connected to the broker). Each is None when fine, else why not."""
+        configured, ``mqtt`` (connected to the broker), and while there is work after the start (a park prepared,
+        the warm-up), ``startup``. Each is None when fine, else why not."""
         out: dict[str, str | None] = {}
+        if self.startup.work:
+            out["startup"] = self.startup.problem()
         try:
             self.store.ping()
             out["store"] = None

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import secrets
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from greenpark.cli.common import err_console, guarded, setup_logging
 from greenpark.errors import GreenparkError
 from greenpark.example import write_example_park
+from greenpark.example.live import RAW_COLUMNS, episode_day
 from greenpark.io.importer import import_park
 from greenpark.settings import Settings
-from greenpark.store import open_store
+
+if TYPE_CHECKING:
+    from greenpark.api.service import Service
 
 log = logging.getLogger(__name__)
 
@@ -48,21 +53,38 @@ def admin_password_rule(password: str | None, min_length: int, username: str, ex
     return password
 
 
-def load_example(store_url: str, data_dir: Path) -> str:
-    """Generate the example park into ``data_dir`` (if not there yet) and import it into the store.
+def prepare_example(data_dir: Path) -> Callable[[Service], None]:
+    """The work ``serve --example`` does once the service listens: the example park, ready to look at.
 
-    Returns the park id.
+    1. generate the example park into ``data_dir/example-park`` (unless it is there);
+    2. import it into the service's store through the validated import every park goes through
+       (:func:`greenpark.io.importer.import_park`: unchanged files are not imported again);
+    3. replay its WWTP episodes (four exceedances, the stuck COD probe) as the last 24 hours of live analyser
+       data through the service's ingestion pipeline, the one HTTP and MQTT batches go through, so the alert
+       rules open their alerts and the live WWTP panel shows them (:func:`greenpark.example.live.episode_day`).
     """
-    folder = data_dir / "example-park"
-    if not (folder / "park.toml").exists():
-        write_example_park(folder)
-    store = open_store(store_url)
-    try:
-        store.migrate()
-        result = import_park(folder, store)
-    finally:
-        store.close()
-    return result.park_id
+
+    def prepare(service: Service) -> None:
+        folder = data_dir / "example-park"
+        if not (folder / "park.toml").exists():
+            log.warning("generating the example park in %s", folder)
+            write_example_park(folder)
+        log.warning("importing the example park from %s", folder)
+        report = import_park(folder, service.store)
+        park_id = report.park_id
+        service.forget_park(park_id)  # a page may have read the park while it was being imported
+        data = service.park(park_id)
+        window = dt.timedelta(hours=service.settings.water_alert_window_h)
+        day = episode_day(folder, data.park.timezone, dt.datetime.now(dt.UTC), window)
+        replayed = service.ingestor.ingest_wastewater(park_id, day[list(RAW_COLUMNS)], "example-replay")
+        log.warning(
+            "example park %s: %d analyser values of its WWTP episodes replayed as the last %g h (%d accepted, "
+            "%d alerts opened)",
+            *(park_id, replayed.received, window.total_seconds() / 3600, replayed.accepted),
+            len(replayed.alerts_opened),
+        )
+
+    return prepare
 
 
 def register(app: typer.Typer) -> None:
@@ -123,10 +145,19 @@ def register(app: typer.Typer) -> None:
         if example and store is None:
             overrides["store_url"] = f"duckdb://{where.resolve() / 'store.duckdb'}"
         settings = Settings(**overrides)  # type: ignore[arg-type]
-        if example:
-            park_id = load_example(settings.store_url, where)
-            log.warning("example park %s loaded from %s", park_id, where)
-        app = create_app(settings)
+        url = f"http://{settings.host}:{settings.port}/"
+        err_console.print(
+            f"greenpark serve: {url} (answers now; 'ready' follows once "
+            + ("the example park is imported and " if example else "")
+            + "the dashboard's results are computed)",
+            highlight=False,
+            soft_wrap=True,
+        )
+
+        def ready() -> None:
+            err_console.print(f"greenpark serve: ready at {url}", highlight=False, soft_wrap=True)
+
+        app = create_app(settings, prepare=prepare_example(where) if example else None, on_ready=ready)
         # X-Forwarded-For is read by the app itself, and only from GREENPARK_TRUSTED_PROXIES (uvicorn's own reading
         # would believe any local peer): greenpark.api.accounts.client_address
         uvicorn.run(

@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 
 from greenpark.web.province import router as province_router
 from greenpark.web.reports import router as reports_router
-from greenpark.web.routes import router, templates
+from greenpark.web.routes import ParkPreparingError, preparing_page, router, templates
 
 STATIC = Path(__file__).parent / "static"
 
@@ -21,6 +21,7 @@ STATIC = Path(__file__).parent / "static"
 def install(app: FastAPI) -> None:
     """Mount the dashboard pages and static files on the API app."""
     app.include_router(router)
+    app.add_exception_handler(ParkPreparingError, preparing_page)  # park pages while the park is being prepared
     # compile every page template now: a first visit would otherwise pay Jinja's compile (tens of ms a page)
     for page in sorted((Path(__file__).parent / "templates").glob("*.html")):
         templates.env.get_template(page.name)

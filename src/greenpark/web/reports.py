@@ -8,7 +8,7 @@ downloads; a tenant is sent to its own page (a report holds every tenant).
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
 from greenpark.api import views
@@ -16,9 +16,9 @@ from greenpark.api.pagination import PAGE_SIZE_DEFAULT
 from greenpark.api.report_runs import RUN_STAGES
 from greenpark.api.roles import allowed
 from greenpark.i18n import request_lang
-from greenpark.web.routes import data_years, park_wide, render
+from greenpark.web.routes import data_years, park_prepared, park_wide, render
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[Depends(park_prepared)])
 STATUS_POLL_MS = 2000  # how often the page asks for a running report's status (a run takes about a minute)
 
 

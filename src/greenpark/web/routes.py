@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 
 import pandas as pd
 import plotly
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
@@ -51,7 +51,35 @@ from greenpark.model import MeterKind
 from greenpark.periods import year_bounds
 
 log = logging.getLogger(__name__)
-router = APIRouter(include_in_schema=False)
+PREPARING_REFRESH_S = 3  # how often the "being prepared" page reloads itself
+
+
+class ParkPreparingError(Exception):
+    """A park page was asked while the service prepares the park (``serve --example`` imports it)."""
+
+
+def park_prepared(request: Request) -> None:
+    """Every page's dependency: while the service prepares the park, the start page and the park pages of a signed-in
+    caller answer the "being prepared" page (:func:`preparing_page`) instead of a 404 or a half-imported park."""
+    service = get_service(request)
+    if not service.startup.preparing:
+        return
+    if request.url.path != "/" and "park_id" not in request.path_params:
+        return
+    if _who(request, service) is not None:  # signed out: the page itself sends the caller to sign in
+        raise ParkPreparingError
+
+
+def preparing_page(request: Request, exc: Exception) -> Response:
+    """503 with ``Retry-After``: the park is being prepared; the page reloads itself until it is there."""
+    response = render(
+        request, "preparing.html", _who(request, get_service(request)), status=503, refresh_s=PREPARING_REFRESH_S
+    )
+    response.headers["Retry-After"] = str(PREPARING_REFRESH_S)
+    return response
+
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(park_prepared)])
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 
 
