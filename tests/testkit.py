@@ -107,8 +107,9 @@ def wait_for_health(
 ) -> None:
     """Wait until ``base + path`` answers 200; fail the test if ``proc`` exits first or time runs out.
 
-    For tests that start ``greenpark serve`` (or uvicorn in a thread: no ``proc``). The failure shows the
-    end of the server's ``log`` when given.
+    For tests that start ``greenpark serve`` (or uvicorn in a thread: no ``proc``). ``/api/v1/health`` counts once
+    the app itself answers (``"status": "ok"``), not ``greenpark serve``'s stand-in while it builds the app
+    (``"starting"``, :class:`greenpark.server.ServedApp`). The failure shows the end of the server's ``log`` when given.
     """
     import httpx
 
@@ -120,7 +121,8 @@ def wait_for_health(
         if proc is not None and proc.poll() is not None:
             pytest.fail(f"the server exited (code {proc.returncode}) before answering {path}:\n{tail()}")
         try:
-            if httpx.get(f"{base}{path}", timeout=1).status_code == 200:
+            r = httpx.get(f"{base}{path}", timeout=1)
+            if r.status_code == 200 and (path != "/api/v1/health" or r.json().get("status") == "ok"):
                 return
         except httpx.HTTPError:
             pass

@@ -96,7 +96,7 @@ def test_no_default_admin_password_and_serve_refuses_to_start(monkeypatch: pytes
     from greenpark.cli import app as cli
 
     started: list[Any] = []
-    monkeypatch.setattr(uvicorn, "run", lambda *a, **k: started.append(k))
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self, *a, **k: started.append(self.config))
     out = CliRunner().invoke(cli, ["serve", "--store", f"duckdb:///{tmp_path / 'x.duckdb'}"])
     assert out.exit_code == 2, out.output
     assert "GREENPARK_ADMIN_PASSWORD is not set" in out.output and "12 characters" in out.output
@@ -110,7 +110,7 @@ def test_no_default_admin_password_and_serve_refuses_to_start(monkeypatch: pytes
     monkeypatch.setenv("GREENPARK_ADMIN_PASSWORD", PASSWORD)
     out = CliRunner().invoke(cli, ["serve", "--store", f"duckdb:///{tmp_path / 'x.duckdb'}"])
     assert out.exit_code == 0, out.output
-    assert started and started[0]["proxy_headers"] is False
+    assert started and started[0].proxy_headers is False
 
 
 def test_password_policy_applies_to_every_password_set(app_for: Any) -> None:

@@ -1,5 +1,8 @@
 """The work after the start (issue 18, item 7): the service answers at once, prepares the park behind, then is ready.
 
+``greenpark serve`` runs :class:`~greenpark.server.ServedApp`: it answers from the moment uvicorn listens (health
+"starting", everything else 503) while the app is built in a thread, then hands every request to the app.
+
 ``create_app(..., prepare=...)`` runs ``prepare(service)`` in a background thread once the service is up, then
 the warm-up; meanwhile ``/health`` answers, ``/ready`` answers 503 naming ``startup``, and a signed-in caller's
 park pages say the park is being prepared (in vi, en, ja) instead of a 404 or a half-imported park. With the
@@ -14,15 +17,19 @@ import threading
 import time
 from pathlib import Path
 
+import httpx
 import pytest
+import uvicorn
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from service_fixtures import PASSWORD, test_settings, tiny_park
 
 from greenpark.api.service import Service
 from greenpark.cli.serve import prepare_example
 from greenpark.i18n import translator
-from greenpark.server import create_app
+from greenpark.server import ServedApp, create_app
 from greenpark.store import open_store
+from testkit import free_port
 
 pytestmark = pytest.mark.timeout(600)
 
@@ -136,3 +143,60 @@ def test_serve_example_replays_the_wwtp_episodes_through_the_live_pipeline(tmp_p
         assert max(p["value"] for p in series[0]["points"]) == next(
             e["peak"] for e in truth["episodes"] if e["parameter"] == "cod"
         )
+
+
+def _serve(served: ServedApp) -> tuple[uvicorn.Server, threading.Thread, str]:
+    server = uvicorn.Server(uvicorn.Config(served, host="127.0.0.1", port=free_port(), log_level="warning"))
+    served.stop = lambda: setattr(server, "should_exit", True)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started and thread.is_alive():
+        assert time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    return server, thread, f"http://127.0.0.1:{server.config.port}"
+
+
+def test_served_app_answers_while_the_app_is_built_then_is_the_app(duck_url: str) -> None:
+    built = threading.Event()
+
+    def build() -> FastAPI:  # importing the stack takes seconds: here it ends when the test says so
+        assert built.wait(60)
+        return create_app(test_settings(duck_url))
+
+    served = ServedApp(build, stop=lambda: None)
+    server, thread, base = _serve(served)
+    try:
+        r = httpx.get(f"{base}/api/v1/health")
+        assert r.status_code == 200 and r.json()["status"] == "starting"  # alive, the app not built yet
+        r = httpx.get(f"{base}/api/v1/ready")
+        assert r.status_code == 503 and r.headers["retry-after"] == "2"
+        assert r.headers["content-type"] == "application/problem+json" and r.json()["down"] == ["startup"]
+        assert httpx.post(f"{base}/api/v1/auth/login", json={}).status_code == 503
+        page = httpx.get(f"{base}/parks/tiny")
+        assert page.status_code == 503 and "data-starting" in page.text
+        for lang in ("vi", "en", "ja"):
+            assert translator(lang)("startup.starting") in page.text
+        assert page.headers["x-frame-options"] == "DENY"
+        assert "default-src 'none'" in page.headers["content-security-policy"]
+        built.set()
+        deadline = time.monotonic() + 60
+        while httpx.get(f"{base}/api/v1/health").json()["status"] != "ok":
+            assert time.monotonic() < deadline, "the app did not take over"
+            time.sleep(0.05)
+        assert httpx.get(f"{base}/api/v1/ready").status_code == 200  # the app's own answer (its store)
+        assert httpx.get(f"{base}/login").status_code == 200
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+    assert not thread.is_alive() and served.failed is None
+
+
+def test_served_app_stops_the_server_when_the_app_cannot_start(tmp_path: Path) -> None:
+    # a store that cannot be opened: the app's lifespan fails, the server stops, the CLI reports the failure
+    url = f"duckdb:///{tmp_path / 'not-a-folder.txt' / 'store.duckdb'}"
+    (tmp_path / "not-a-folder.txt").write_text("a file where the store's folder should be")
+    served = ServedApp(lambda: create_app(test_settings(url)), stop=lambda: None)
+    _, thread, _ = _serve(served)
+    thread.join(timeout=60)
+    assert not thread.is_alive() and served.failed is not None

@@ -90,7 +90,6 @@ def server(tmp_path_factory: pytest.TempPathFactory, example_park: Path, chromiu
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_for_health(base, proc, tmp / "serve.log", timeout_s=90)
         wait_for_health(base, proc, tmp / "serve.log", timeout_s=600, path="/api/v1/ready")
         admin = httpx.Client(base_url=base, timeout=60)
         login = admin.post("/api/v1/auth/login", json={"username": "admin", "password": PASSWORD})

@@ -6,8 +6,9 @@ from typing import Annotated
 
 import typer
 
-from greenpark.cli.common import AsJson, console, guarded, num, open_park, print_json
+from greenpark.cli.common import AsJson, console, guarded, num, print_json
 from greenpark.io.accept import accept_readings
+from greenpark.io.importer import open_park
 from greenpark.io.timestamps import local_series, local_text
 
 

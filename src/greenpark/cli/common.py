@@ -17,20 +17,21 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Iterator
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import numpy as np
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from greenpark import runs
 from greenpark.errors import GreenparkError, InputError
 from greenpark.i18n import SOURCE_LANG, check_lang, format_number, format_percent, label, phrase, translator
-from greenpark.io.importer import open_park
-from greenpark.io.quality import DataQuality, data_quality_summary
-from greenpark.model import ParkData
-from greenpark.store.base import Store
+
+if TYPE_CHECKING:  # the engines and io load in the commands that use them (greenpark serve starts without them)
+    from greenpark import runs
+    from greenpark.io.quality import DataQuality
+    from greenpark.model import ParkData
+    from greenpark.store.base import Store
 
 
 def _console(stderr: bool = False) -> Console:
@@ -179,6 +180,8 @@ def opened_park(arg: str, store_url: str | None = None) -> Iterator[tuple[ParkDa
                 tasks[file] = bar.add_task(say("reading", file=file), total=None)
             bar.update(tasks[file], completed=rows)
 
+        from greenpark.io.importer import open_park  # deferred: io (pandas, pyarrow) only for commands on a park
+
         data, store = open_park(arg, store_url, progress)
     try:
         yield data, store
@@ -194,6 +197,9 @@ def park_year(
     chosen by :func:`greenpark.runs.default_year`, said on stderr unless ``quiet``); the store closed on leaving.
     ``require_readings=False`` for results that stand on other records than meter readings (waste).
     """
+    from greenpark import runs  # deferred: the application layer imports every engine (seconds of CPU)
+    from greenpark.io.quality import data_quality_summary
+
     with opened_park(arg, store_url) as (data, store):
         banner = quality_banner(data_quality_summary(store, data.park.park_id), arg)
         if banner:  # what the result stands on, before the result (stderr: --json output stays clean)

@@ -14,9 +14,6 @@ import typer
 
 from greenpark.cli.common import err_console, guarded, setup_logging
 from greenpark.errors import GreenparkError
-from greenpark.example import write_example_park
-from greenpark.example.live import RAW_COLUMNS, episode_day
-from greenpark.io.importer import import_park
 from greenpark.settings import Settings
 
 if TYPE_CHECKING:
@@ -65,6 +62,11 @@ def prepare_example(data_dir: Path) -> Callable[[Service], None]:
     """
 
     def prepare(service: Service) -> None:
+        # imported here, in the background thread: the service listens before the generator and io load
+        from greenpark.example import write_example_park
+        from greenpark.example.live import RAW_COLUMNS, episode_day
+        from greenpark.io.importer import import_park
+
         folder = data_dir / "example-park"
         if not (folder / "park.toml").exists():
             log.warning("generating the example park in %s", folder)
@@ -112,10 +114,11 @@ def register(app: typer.Typer) -> None:
         verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
     ) -> None:
         """Run the live service: REST API under /api/v1, OpenAPI at /docs, ingestion, alerts."""
-        # deferred: the service stack (uvicorn, FastAPI, the dashboard: ~0.5 s) is only for serve
+        # deferred: uvicorn is only for serve; the app itself (FastAPI, the dashboard, every engine: seconds of CPU)
+        # is built by ServedApp in a thread once the socket listens
         import uvicorn
 
-        from greenpark.server import create_app
+        from greenpark.server import ServedApp, create_app
 
         setup_logging(verbose)
         overrides: dict[str, object] = {}
@@ -157,14 +160,22 @@ def register(app: typer.Typer) -> None:
         def ready() -> None:
             err_console.print(f"greenpark serve: ready at {url}", highlight=False, soft_wrap=True)
 
-        app = create_app(settings, prepare=prepare_example(where) if example else None, on_ready=ready)
+        prepare = prepare_example(where) if example else None
+        served = ServedApp(
+            lambda: create_app(settings, prepare=prepare, on_ready=ready),
+            stop=lambda: setattr(server, "should_exit", True),
+        )
         # X-Forwarded-For is read by the app itself, and only from GREENPARK_TRUSTED_PROXIES (uvicorn's own reading
         # would believe any local peer): greenpark.api.accounts.client_address
-        uvicorn.run(
-            app,
+        config = uvicorn.Config(
+            served,
             host=settings.host,
             port=settings.port,
             log_level="info" if verbose else "warning",
             access_log=verbose,
             proxy_headers=False,
         )
+        server = uvicorn.Server(config)
+        server.run()
+        if served.failed is not None:  # the app could not be built or started: said as before the socket listened
+            raise served.failed

@@ -434,12 +434,15 @@ def wwtp_page(park_id: str, request: Request) -> Response:
     calendar = _ready(pending, "calendar", engines.water_calendar, service, scope, year)
     lang = request_lang(request)[0]
     param_labels = {k.removeprefix("param."): v for k, v in catalogue(lang).items() if k.startswith("param.")}
+    # the live figures' units as the reader writes them (m3/day -> m3/ngày), filled in by the page's script
+    unit_labels = {k.removeprefix("unitname."): v for k, v in catalogue(lang).items() if k.startswith("unitname.")}
     return render(
         request,
         "wwtp.html",
         who,
         zone=scope.data.park.timezone,
         param_labels=param_labels,
+        unit_labels=unit_labels,
         park_id=park_id,
         wwtps=wwtps,
         poll_s=max(1, min(60, int(poll))) if poll.isdigit() else 5,

@@ -68,15 +68,16 @@ const gp = (() => {
         const last = s.points[s.points.length - 1];
         const limit = s.limit_max ?? s.limit_min;
         const pname = (text.params || {})[s.parameter] || s.parameter;
+        const unit = (text.units || {})[s.unit] || s.unit || "";
         rows.push(`<tr data-parameter="${s.parameter}"><td>${pname}</td><td class="n">${last ? fmt(last.value) : "–"}</td>` +
-          `<td>${s.unit || ""}</td><td class="n">${limit === null || limit === undefined ? "–" : fmt(limit)}</td>` +
+          `<td>${unit}</td><td class="n">${limit === null || limit === undefined ? "–" : fmt(limit)}</td>` +
           `<td>${last ? new Date(last.ts).toLocaleString(lang, {timeZone: document.body.dataset.tz || undefined}) : ""}</td></tr>`);
         const id = `chart-${sec.dataset.wwtp}-${s.parameter}`;
         let el = document.getElementById(id);
         if (!el) {
           el = document.createElement("div");
           el.id = id; el.className = "chart"; el.setAttribute("role", "img");
-          el.setAttribute("aria-label", `${pname} (${s.unit || ""})`);
+          el.setAttribute("aria-label", `${pname} (${unit})`);
           charts.appendChild(el);
         }
         const x = s.points.map((p) => p.ts), y = s.points.map((p) => p.value);
@@ -87,7 +88,7 @@ const gp = (() => {
               y: [s[key], s[key]], line: {color: "#a4161a", dash: "dash"}});
           }
         }
-        if (window.Plotly) Plotly.react(el, traces, layout({title: {text: `${pname} (${s.unit || ""})`, font: {size: 14}},
+        if (window.Plotly) Plotly.react(el, traces, layout({title: {text: `${pname} (${unit})`, font: {size: 14}},
           margin: {l: 50, r: 10, t: 36, b: 40}, xaxis: {range: [start.toISOString(), end.toISOString()], tickformat: "%H:%M"}}), config);
       }
       tbody.innerHTML = rows.length ? rows.join("") : `<tr><td colspan="5">${text.none}</td></tr>`;
