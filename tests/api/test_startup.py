@@ -134,7 +134,8 @@ def test_serve_example_replays_the_wwtp_episodes_through_the_live_pipeline(tmp_p
         assert found[("water.sensor_fault.flat_line", "WWTP1/cod")]["data"]["peak"] == truth["flatline"]["value"]
         # the live panel's last 24 hours hold them: the outlet COD series of the replayed day
         end = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 300))
-        start = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 86400 - 300))
+        # (an hour more than the panel's 24 h: the day ended at the replay, minutes before this check)
+        start = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 86400 - 3600))
         series = c.get(
             "/api/v1/parks/longthanh-demo/wwtps/WWTP1/series",
             params={"start": start, "end": end, "point": "outlet", "method": "analyser", "parameter": "cod"},
