@@ -182,7 +182,7 @@ class Service:
         """Drop everything cached about a park (its data, aggregates and results): it was imported again."""
         with self._cache_lock:
             self._parks.pop(park_id, None)
-            for table in (self._cache, self._results, self._latest):
+            for table in (self._cache, self._results, self._latest, self._failures):
                 for k in [k for k in table if k[0] == park_id]:
                     del table[k]
 
