@@ -74,7 +74,7 @@ class ReadingsStage:
         file: str,
         meters: list[Meter],
         zone: str,
-        memory_limit: str = "512MB",
+        memory_limit: str = "256MB",
         accepted: pd.DataFrame | None = None,
     ) -> None:
         self.file = file

@@ -338,7 +338,7 @@ def _csv_batches(file: str, path: Path, batch_rows: int, arrow: bool = False, th
         reader = pacsv.open_csv(
             path,
             read_options=pacsv.ReadOptions(
-                use_threads=threads, block_size=16 << 20, column_names=header, skip_rows=1, encoding="utf8"
+                use_threads=threads, block_size=4 << 20, column_names=header, skip_rows=1, encoding="utf8"
             ),
             parse_options=pacsv.ParseOptions(invalid_row_handler=on_invalid, newlines_in_values=True),
             convert_options=pacsv.ConvertOptions(
