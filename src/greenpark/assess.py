@@ -218,7 +218,12 @@ def _store_stages(
             "quarantined_rows": len(quarantine),
             "data_quality": quality.as_dict(),
         },
-        park=data.park.model_dump(mode="json") | {"tenants": len(data.tenants), "roofs": len(data.roofs)},
+        park=data.park.model_dump(mode="json")
+        | {
+            "tenants": len(data.tenants),
+            "roofs": len(data.roofs),
+            "employees": sum(t.employees for t in data.tenants),
+        },
     )
     assessment.stages["load"] = {"status": "ok", "note": "", "seconds": round(time.perf_counter() - t_load, 2)}
     if progress:

@@ -55,3 +55,16 @@ def test_the_written_province_has_its_archetypes(province):
     assert (meters["kind"] == "pv_generation").sum() == 10 == index["parks"][3]["pv_tenants"]
     park_toml = (province / "dn-ip04" / "park.toml").read_text()
     assert 'id = "dn-ip04"' in park_toml and "Rooftop-solar park" in park_toml
+
+
+def test_cli_writes_a_province_and_refuses_a_folder_too(tmp_path):
+    from typer.testing import CliRunner
+
+    from greenpark.cli import app
+
+    result = CliRunner().invoke(app, ["example", "--province", str(tmp_path / "p"), "--parks", "1", "--json"])
+    assert result.exit_code == 0, result.output
+    index = json.loads((tmp_path / "p" / "province.json").read_text())
+    assert [p["archetype"] for p in index["parks"]] == ["large_wwtp"] and index["parks"][0]["tenants"] == 12
+    both = CliRunner().invoke(app, ["example", str(tmp_path / "x"), "--province", str(tmp_path / "y")])
+    assert both.exit_code == 2 and "not both" in both.output

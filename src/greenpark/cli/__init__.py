@@ -33,6 +33,7 @@ COMMANDS = {
     "eip": "eip",
     "bill": "bill",
     "assess": "assess",
+    "portfolio": "portfolio",
     "export": "export",
     "serve": "serve",
 }

@@ -1,0 +1,118 @@
+"""Many parks: the portfolio's main job one park after another versus on a Dask LocalCluster, in one run.
+
+Generates a province (``greenpark example --province``; not timed) unless ``--folder`` already holds one, imports
+every park into its own store (not timed: both runs read the same stores), then assesses every park for 2024:
+
+- sequential: ``greenpark.portfolio.cluster.run_sequential`` in this process (each park's ``assess``, solar in
+  the same process, ``workers=1``), the reference;
+- cluster: ``run_on_cluster`` on a ``LocalCluster`` of ``--workers`` single-threaded worker processes (its start
+  and shutdown timed apart and also included in a second ratio).
+
+Prints wall time, CPU time of this process and its children, the speed-up (sequential / cluster), that every
+park's assessment is identical in both runs (timing fields aside) and each worker's peak resident memory, with
+the machine's load average (other work on the machine slows both runs). Target (issue 20): >= 1.7x on 2 workers.
+
+Run: ``.venv/bin/python benchmarks/bench_portfolio.py [--parks 32] [--workers 2] [--folder DIR]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import resource
+import tempfile
+import time
+from pathlib import Path
+
+from distributed import Client, LocalCluster
+
+from greenpark.example.province import write_province
+from greenpark.io.importer import open_park
+from greenpark.portfolio import side_by_side
+from greenpark.portfolio.cluster import PortfolioJob, run_on_cluster, run_sequential, without_timing
+
+
+def _import(folder: str) -> str:
+    """Import one park folder into its store (the first run of any command does this)."""
+    data, store = open_park(folder)
+    store.close()
+    return data.park.park_id
+
+
+def _peak_rss_mib() -> float:
+    """This process's peak resident memory (MiB; Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _cpu_s() -> float:
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--parks", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--folder", type=Path, default=None, help="A generated province (written if empty).")
+    args = parser.parse_args()
+    root = args.folder or Path(tempfile.mkdtemp(prefix="gp-province-"))
+    if not (root / "province.json").exists():
+        t = time.perf_counter()
+        write_province(root, args.parks)
+        print(f"generated {args.parks} parks in {root} ({time.perf_counter() - t:.0f} s, not timed below)")
+    parks = sorted(str(p) for p in root.iterdir() if (p / "park.toml").exists())[: args.parks]
+    print(f"{len(parks)} parks, {args.workers} workers, {os.cpu_count()} cores; load average {os.getloadavg()}")
+
+    t = time.perf_counter()
+    with (
+        LocalCluster(n_workers=args.workers, threads_per_worker=1, dashboard_address=None) as cluster,
+        Client(cluster) as client,
+    ):
+        client.gather(client.map(_import, parks, pure=False))
+    print(f"imported (not timed below): {time.perf_counter() - t:.0f} s")
+
+    job = PortfolioJob(year=2024, study_date=dt.date.today())
+    cpu0, t0 = _cpu_s(), time.perf_counter()
+    sequential = run_sequential(parks, job)
+    seq_s, seq_cpu = time.perf_counter() - t0, _cpu_s() - cpu0
+    seq_rss = _peak_rss_mib()
+
+    t_start = time.perf_counter()
+    cluster = LocalCluster(n_workers=args.workers, threads_per_worker=1, dashboard_address=None)
+    start_s = time.perf_counter() - t_start
+    try:
+        t1 = time.perf_counter()
+        on_cluster = run_on_cluster(parks, job, scheduler=cluster.scheduler_address)
+        cluster_s = time.perf_counter() - t1
+        with Client(cluster) as client:
+            peaks = client.run(_peak_rss_mib)
+            worker_cpu = client.run(_cpu_s)
+    finally:
+        t_stop = time.perf_counter()
+        cluster.close()
+        stop_s = time.perf_counter() - t_stop
+
+    same = [
+        (a.status, a.reason) == (b.status, b.reason)
+        and (a.status != "ok" or without_timing(a.assessment) == without_timing(b.assessment))
+        for a, b in zip(sequential, on_cluster, strict=True)
+    ]
+    view_same = side_by_side(sequential) == side_by_side(on_cluster)
+    ok = sum(o.status == "ok" for o in sequential)
+    print(f"sequential : {seq_s:7.1f} s wall, {seq_cpu:7.1f} s CPU, peak {seq_rss:.0f} MiB, {ok} parks ok")
+    print(
+        f"cluster    : {cluster_s:7.1f} s wall on {args.workers} workers, {sum(worker_cpu.values()):7.1f} s CPU in "
+        f"workers (cluster start {start_s:.1f} s, stop {stop_s:.1f} s)"
+    )
+    for address, mib in sorted(peaks.items()):
+        print(f"  worker {address}: peak {mib:.0f} MiB")
+    print(f"per park   : sequential {seq_s / len(parks):.1f} s, cluster {cluster_s / len(parks):.1f} s")
+    print(f"speed-up   : {seq_s / cluster_s:.2f}x (target >= 1.7x)")
+    print(f"speed-up with the cluster's start and stop: {seq_s / (cluster_s + start_s + stop_s):.2f}x")
+    print(f"identical  : {sum(same)}/{len(same)} parks, side-by-side view {'equal' if view_same else 'DIFFERENT'}")
+    print(f"load average after: {os.getloadavg()}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,135 @@
+"""Run the main job for many parks: one task per park on Dask distributed, or one park after another.
+
+Each park is one call of :func:`assess_one` (``greenpark.assess.assess`` on the park, then its own report written
+beside the portfolio's). On a cluster (:func:`run_on_cluster`) the parks are tasks of a ``distributed`` client:
+without a scheduler address a ``LocalCluster`` sized to the machine (one single-threaded worker process per core)
+is started and shut down; with one, the tasks go to that cluster (``dask scheduler`` + ``dask worker``
+elsewhere; the parks' folders or store and the report folder must then be reachable from every worker).
+:func:`run_sequential` is the same calls in this process, the reference the cluster's results must equal.
+
+A park whose data cannot give an assessment (any :class:`~greenpark.errors.GreenparkError`: a broken folder, no
+readings for the year) comes back ``failed`` with its one-line reason and the others go on; any other exception
+is a bug and propagates. A worker lost mid-run (killed, out of memory) is the scheduler's business: its tasks are
+run again on another worker (``distributed.scheduler.allowed-failures``), and because a park's assessment depends
+only on its data, the result is the same.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from greenpark.assess import assess
+from greenpark.errors import GreenparkError
+from greenpark.portfolio.side_by_side import ParkOutcome
+from greenpark.report import write_report
+
+log = logging.getLogger(__name__)
+#: fields of an assessment that say when and how fast it ran, not what it found (left out when runs are compared)
+TIMING_FIELDS = ("meta.generated_at", "stages.*.seconds")
+
+
+@dataclass(frozen=True)
+class PortfolioJob:
+    """What every park's task is asked: the year, the options of ``assess`` and where its report goes.
+
+    ``report_dir`` None: no per-park report (tests, benchmarks); else ``report_dir/<park_id>/`` in ``lang``.
+    """
+
+    year: int | None
+    store_url: str | None = None
+    gwp: str = "AR5"
+    study_date: dt.date | None = None
+    report_dir: str | None = None
+    lang: str = "en"
+    pdf: bool = True
+
+
+def assess_one(park: str, job: PortfolioJob) -> ParkOutcome:
+    """Assess one park for the portfolio (the task a worker runs); a park whose data fails is ``failed``.
+
+    The solar sizing runs in the task's own process (``workers=1``): the parallelism is across parks.
+    """
+    try:
+        result = assess(park, year=job.year, store_url=job.store_url, gwp=job.gwp, study_date=job.study_date, workers=1)
+    except GreenparkError as exc:
+        return ParkOutcome(park, "failed", reason=str(exc))
+    except (FileNotFoundError, PermissionError, IsADirectoryError) as exc:
+        return ParkOutcome(park, "failed", reason=str(exc))
+    assessment = result.to_json()
+    if job.report_dir is not None:
+        folder = Path(job.report_dir) / assessment["meta"]["park_id"]
+        write_report(assessment, folder, lang=job.lang, pdf=job.pdf)
+    return ParkOutcome(park, "ok", assessment=assessment)
+
+
+def run_sequential(parks: list[str], job: PortfolioJob) -> list[ParkOutcome]:
+    """Every park's :func:`assess_one`, one after another in this process (the reference run)."""
+    return [assess_one(park, job) for park in parks]
+
+
+def local_workers() -> int:
+    """Worker processes of the default ``LocalCluster``: one per core of this machine."""
+    return os.cpu_count() or 1
+
+
+def run_on_cluster(
+    parks: list[str],
+    job: PortfolioJob,
+    scheduler: str | None = None,
+    n_workers: int | None = None,
+    on_client: Callable[[Any], None] | None = None,
+) -> list[ParkOutcome]:
+    """Every park's :func:`assess_one` as a task on Dask distributed; outcomes in the order of ``parks``.
+
+    Parameters
+    ----------
+    parks : list of str
+        Park folders, workbooks or park ids (in ``job.store_url``).
+    job : PortfolioJob
+        The year and options every task gets.
+    scheduler : str, optional
+        Address of a running scheduler (``tcp://host:8786``). None: a ``LocalCluster`` of ``n_workers``
+        single-threaded worker processes (default :func:`local_workers`) is started and shut down here.
+    n_workers : int, optional
+        Workers of the local cluster (ignored with ``scheduler``).
+    on_client : callable, optional
+        Called with the connected ``distributed.Client`` once the tasks are submitted (tests kill a worker
+        there; the benchmark asks the workers' peak memory).
+    """
+    from distributed import Client, LocalCluster  # the cluster's packages load only when a cluster is used
+
+    cluster = None
+    if scheduler is None:
+        cluster = LocalCluster(
+            n_workers=n_workers or local_workers(),
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        )
+    try:
+        with Client(cluster if cluster is not None else scheduler) as client:
+            # pure=False: a park is assessed again when asked again (its data may have changed since)
+            futures = client.map(assess_one, parks, job=job, pure=False)
+            if on_client is not None:
+                on_client(client)
+            return list(client.gather(futures))
+    finally:
+        if cluster is not None:
+            cluster.close()
+
+
+def without_timing(assessment: dict[str, Any]) -> dict[str, Any]:
+    """An assessment without :data:`TIMING_FIELDS`: what two runs of the same park must agree on exactly."""
+    out = dict(assessment)
+    out["meta"] = {k: v for k, v in assessment["meta"].items() if k != "generated_at"}
+    out["stages"] = {
+        name: {k: v for k, v in stage.items() if k != "seconds"} for name, stage in assessment["stages"].items()
+    }
+    return out
