@@ -41,8 +41,15 @@ def _import(folder: str) -> str:
 
 
 def _peak_rss_mib() -> float:
-    """This process's peak resident memory (MiB; Linux reports KiB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """This process's peak resident memory (MiB): ``VmHWM`` of /proc/self/status.
+
+    Not ``getrusage``'s ``ru_maxrss``: Linux keeps it across fork and exec, so a worker spawned after the sequential
+    run reported the driver's peak (806 MiB for the driver and both workers in a first run).
+    """
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmHWM in /proc/self/status (Linux only)")
 
 
 def _cpu_s() -> float:

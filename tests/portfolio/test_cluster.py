@@ -22,6 +22,7 @@ from distributed import LocalCluster
 from typer.testing import CliRunner
 
 from greenpark.cli import app
+from greenpark.io.importer import open_park
 from greenpark.portfolio import side_by_side
 from greenpark.portfolio.cluster import PortfolioJob, run_on_cluster, run_sequential, without_timing
 
@@ -40,6 +41,12 @@ def parks(province: Path, tmp_path_factory: pytest.TempPathFactory) -> list[str]
     (broken / "park.toml").write_text(
         "\n".join('latitude = "north"' if line.startswith("latitude") else line for line in toml) + "\n"
     )
+    for folder in (new, wwtp):
+        # imported before any run, so every run loads the park from its store: the first run of a fresh folder
+        # reads its records from the files and later runs from the store, and the waste tables come back from the
+        # store in another row order (their sums then differ in the last bits: 452.052 vs 452.05199999999996 t)
+        _data, store = open_park(str(folder))
+        store.close()
     return [str(new), str(broken), str(wwtp)]
 
 
@@ -54,11 +61,20 @@ def sequential(parks: list[str], job: PortfolioJob):
     return run_sequential(parks, job)
 
 
+def _differences(x, y, path: str = "") -> list[str]:
+    """The leaf paths where two JSON values differ, with both values (what a failure shows)."""
+    if isinstance(x, dict) and isinstance(y, dict):
+        return [d for k in sorted(set(x) | set(y)) for d in _differences(x.get(k), y.get(k), f"{path}.{k}")]
+    if isinstance(x, list) and isinstance(y, list) and len(x) == len(y):
+        return [d for i, (u, v) in enumerate(zip(x, y, strict=True)) for d in _differences(u, v, f"{path}[{i}]")]
+    return [] if x == y else [f"{path}: {x!r} != {y!r}"]
+
+
 def _same(a, b) -> None:
     assert [(o.park, o.status, o.reason) for o in a] == [(o.park, o.status, o.reason) for o in b]
     for x, y in zip(a, b, strict=True):
-        if x.status == "ok":
-            assert without_timing(x.assessment) == without_timing(y.assessment)  # exact, every figure
+        if x.status == "ok":  # exact, every figure
+            assert _differences(without_timing(x.assessment), without_timing(y.assessment))[:20] == []
     assert side_by_side(a) == side_by_side(b)
 
 
