@@ -6,9 +6,11 @@ the charts' SVG <text>. Not checked, each for a stated reason:
 - elements marked as quotations of a source, ``class="cite"`` (a factor's bibliographic source is quoted as
   published, as a Japanese or Vietnamese report quotes an English standard), and as identifiers,
   ``translate="no"`` (a factor's stable name, a meter id);
+- unit symbols that greenpark knows (``greenpark.units.known_units``: ``m3/day``, ``ug/l``; a rejected unit's
+  reason lists them) and a value quoted from the user's file in a reason (``'kWhh'``);
 - the whitelist below: units, chemical formulae, standards and their symbols (QCVN 40's Cmax), acronyms and
-  names of organisations, tools and file
-  names that are written in Latin letters in Vietnamese and Japanese technical writing too;
+  names of organisations, tools and file names that are written in Latin letters in Vietnamese and Japanese
+  technical writing too;
 - the page's proper names (park, tenants, WWTP, province): passed in by the test from the data.
 
 In Japanese any remaining word in Latin letters is English. In Vietnamese (written in Latin letters) a word is
@@ -24,6 +26,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from greenpark.i18n import LOCALE_DIR
+from greenpark.units import known_units
 
 WHITELIST = frozenset(
     """
@@ -44,6 +47,10 @@ _CODE = re.compile(r"\b[a-z][a-z0-9]*_[a-z0-9_]+\b")
 _LATIN = "A-Za-zÀ-ÖØ-öø-ɏḀ-ỿ"  # Latin letters with Vietnamese diacritics
 _LATIN_WORD = re.compile(rf"[{_LATIN}][{_LATIN}0-9'’\-._]*[{_LATIN}0-9]|[{_LATIN}]")
 _ROMAN = re.compile(r"[IVX]+")
+_QUOTED = re.compile(r"'[^'\s]{1,40}'")  # a value quoted from the user's file in a reason ('kWhh'): data
+_UNITS = re.compile(  # a known unit symbol standing alone (not inside a word or a longer symbol)
+    "|".join(rf"(?<![\w/]){re.escape(u)}(?![\w/])" for u in sorted(known_units(), key=len, reverse=True))
+)
 
 
 class _Text(HTMLParser):
@@ -113,6 +120,7 @@ def english_left(texts: list[str], lang: str, proper_names: set[str] = frozenset
     english = english_words("vi") if lang == "vi" else None
     found = []
     for text in texts:
+        text = _UNITS.sub(" ", _QUOTED.sub(" ", text))
         bad = [c for c in _CODE.findall(text) if c.lower() not in allowed]
         for word in _LATIN_WORD.findall(text):
             w = word.lower().strip(".-'’")
