@@ -6,6 +6,8 @@ the charts' SVG <text>. Not checked, each for a stated reason:
 - elements marked as quotations of a source, ``class="cite"`` (a factor's bibliographic source is quoted as
   published, as a Japanese or Vietnamese report quotes an English standard), and as identifiers,
   ``translate="no"`` (a factor's stable name, a meter id);
+- the park folder's file names and column headers (``greenpark.io.schema``: ``meters.csv``, ``timestamp``,
+  ``meter_id``; a reject's reason names the file and column of the user's data);
 - unit symbols that greenpark knows (``greenpark.units.known_units``: ``m3/day``, ``ug/l``; a rejected unit's
   reason lists them) and a value quoted from the user's file in a reason (``'kWhh'``);
 - the whitelist below: units, chemical formulae, standards and their symbols (QCVN 40's Cmax), acronyms and
@@ -26,6 +28,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from greenpark.i18n import LOCALE_DIR
+from greenpark.io.schema import FILES, columns, park_files
 from greenpark.units import known_units
 
 WHITELIST = frozenset(
@@ -47,6 +50,8 @@ _CODE = re.compile(r"\b[a-z][a-z0-9]*_[a-z0-9_]+\b")
 _LATIN = "A-Za-zÀ-ÖØ-öø-ɏḀ-ỿ"  # Latin letters with Vietnamese diacritics
 _LATIN_WORD = re.compile(rf"[{_LATIN}][{_LATIN}0-9'’\-._]*[{_LATIN}0-9]|[{_LATIN}]")
 _ROMAN = re.compile(r"[IVX]+")
+# identifiers of the user's own files: the park folder's file names and column headers
+_COLUMN_HEADERS = {c.lower() for f in FILES for c in columns(f)} | {f.lower() for f in park_files()}
 _QUOTED = re.compile(r"'[^'\s]{1,40}'")  # a value quoted from the user's file in a reason ('kWhh'): data
 _UNITS = re.compile(  # a known unit symbol standing alone (not inside a word or a longer symbol)
     "|".join(rf"(?<![\w/]){re.escape(u)}(?![\w/])" for u in sorted(known_units(), key=len, reverse=True))
@@ -112,7 +117,7 @@ def english_words(lang: str) -> set[str]:
 
 def english_left(texts: list[str], lang: str, proper_names: set[str] = frozenset()) -> list[str]:
     """The texts (with the offending words) that still hold English in a page of ``lang`` ('vi' or 'ja')."""
-    allowed = {w.lower() for w in WHITELIST}
+    allowed = {w.lower() for w in WHITELIST} | _COLUMN_HEADERS
     names: set[str] = set()
     for name in proper_names:
         names |= {w.lower().strip(".,()") for w in re.split(r"[\s/]+", name) if w}

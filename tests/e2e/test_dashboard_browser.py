@@ -477,7 +477,7 @@ def test_every_page_in_three_languages(server: Server, browser: object, example_
     truth = json.loads((example_park / "metadata.json").read_text())["water"]
     assert len(truth["episodes"]) == 4  # the generator's four exceedance episodes, and the stuck COD probe
     names = {data.park.name, data.park.province, *(t.name for t in data.tenants), *(w.name for w in data.wwtps)}
-    names |= {"op", "greenpark"}
+    names |= {"op", "greenpark"} | {m.meter_id for m in data.meters}  # meter ids: the data's own identifiers
     for width in (1280, 820):
         s = Session(browser, server, f"op-{lang}-{width}", width=width)
         s.sign_in("op")
@@ -487,7 +487,8 @@ def test_every_page_in_three_languages(server: Server, browser: object, example_
             assert s.page.evaluate(NO_OVERFLOW), (lang, width, path or "/", "overflows sideways")
             if lang != "en":
                 html = s.page.content()
-                assert english_left(visible_texts(html), lang, names) == [], (lang, path)
+                left = english_left(visible_texts(html), lang, names)
+                assert left == [], (lang, path, left)
             if width == 1280:
                 s.shot(f"{lang}-{(path or '/overview').strip('/').replace('/', '-')}")
         # the example's WWTP episodes, replayed through the live pipeline at start: one alert per designed event

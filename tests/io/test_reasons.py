@@ -29,6 +29,7 @@ SAMPLE = {  # parameters for each code, as the validation fills them
     "duplicate_identical": {"line": "3"},
     "duplicate_key": {"what": "tenant_id", "line": "2"},
     "unknown_reference": {"column": "tenant_id", "target": "tenants.csv", "known": "T1, T2"},
+    "unknown_meter_id": {"target": "meters.csv", "known": "E1, E2"},
     "unknown_unit": {"unit": "kWhh", "units": "%, 1, GJ, kWh"},
 }
 
@@ -93,12 +94,12 @@ def test_check_keeps_the_english_reason_in_json_and_translates_the_table(make_pa
         "4": "unknown meter id: not in meters.csv (known: C1, C2, E1, E2, W1)",
     }
     assert reason_code(reasons["4"]) == (
-        "unknown_reference",
-        {"column": "meter id", "target": "meters.csv", "known": "C1, C2, E1, E2, W1"},
+        "unknown_meter_id",
+        {"target": "meters.csv", "known": "C1, C2, E1, E2, W1"},
     )
     for lang, words in (
         ("vi", ("điện năng tiêu thụ trong khoảng đo bị âm", "không xác định: không có trong meters.csv (đã biết: C1")),
-        ("ja", ("区間消費量が負", "不明な meter id：meters.csv にない（既知：C1")),
+        ("ja", ("区間消費量が負", "不明なメーター番号：meters.csv にありません（既知：C1")),
     ):
         res = runner.invoke(app, ["check", str(park), "--lang", lang], env={"COLUMNS": "250"})
         assert res.exit_code == 0, res.output

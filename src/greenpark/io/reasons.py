@@ -38,6 +38,7 @@ REASONS: dict[str, str] = {
     "duplicate_identical": "identical duplicate of line {line} (kept once)",
     "duplicate_key": "duplicate {what}; first given on line {line}",
     "unknown_reference": "unknown {column}: not in {target} (known: {known})",
+    "unknown_meter_id": "unknown meter id: not in {target} (known: {known})",  # io.readings' SQL writes it
     "unknown_unit": "unknown unit '{unit}'; known units: {units}",  # greenpark.units.parse_unit's UnknownUnitError
     "fuel_unit": "fuel unit must be a volume, mass or energy unit (l, kg, t, m3, GJ, kWh)",
     "waste_unit": "waste unit must be kg, t, or m3 (with density_t_per_m3)",
