@@ -16,6 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from greenpark.cli import app
+from greenpark.i18n import label
 from testkit import example_truth
 
 pytestmark = pytest.mark.slow
@@ -105,7 +106,7 @@ def test_text_report_lists_the_episodes(report):
     _, meta, text = report
     assert "Exceedance events" in text and "Tenants" in text
     for ep in meta["water"]["episodes"]:
-        assert ep["parameter"] in text
+        assert label("param", ep["parameter"], "en") in text  # the table names a parameter, not its code
 
 
 def test_alerts_are_the_episodes_the_flat_line_and_the_gap(report):
