@@ -14,6 +14,7 @@ import uuid
 import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
+from mqttkit import until
 from service_fixtures import test_settings, tiny_park
 
 from greenpark.api.service import Service
@@ -196,15 +197,6 @@ def test_a_background_computation_that_fails_on_the_data_is_answered_as_that_fai
         assert len(calls) == 1
         service.touched("tiny", pd.DataFrame({"ts": pd.to_datetime(["2024-03-01T03:00Z"], utc=True)}))
         assert ask() is None  # new readings: computed again behind
-        assert until_value(ask, 7) and len(calls) == 2
+        assert until(lambda: ask() == 7) and len(calls) == 2
     finally:
         store.close()
-
-
-def until_value(fn, expected, timeout_s: float = 30) -> bool:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if fn() == expected:
-            return True
-        time.sleep(0.02)
-    return False
