@@ -51,6 +51,10 @@ F = TypeVar("F", bound=Callable[..., Any])
 ParkRef = Annotated[str, typer.Argument(help="Park folder, .xlsx workbook, or a park id in the store.")]
 StoreUrl = Annotated[str | None, typer.Option("--store", help="Store URL (default GREENPARK_STORE).")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+Year = Annotated[
+    int | None,
+    typer.Option("--year", help="Calendar year, park local (default: the latest year with all 12 months of readings)."),
+]
 LANG_ENV = "GREENPARK_LANG"
 Lang = Annotated[
     str,

@@ -15,6 +15,7 @@ from rich.table import Table
 from greenpark import runs
 from greenpark.cli.common import (
     Lang,
+    Year,
     console,
     current_lang,
     err_console,
@@ -128,9 +129,7 @@ def register(app: typer.Typer) -> None:
     @guarded
     def eip_cmd(
         park: Annotated[str, typer.Argument(help="Park folder, .xlsx workbook, or a park id in the store.")],
-        year: Annotated[
-            int | None, typer.Option("--year", help="Calendar year (default: latest with 12 months of readings).")
-        ] = None,
+        year: Year = None,
         store: Annotated[str | None, typer.Option("--store", help="Store URL (default GREENPARK_STORE).")] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
         out: Annotated[

@@ -16,6 +16,7 @@ from greenpark.cli.common import (
     Lang,
     ParkRef,
     StoreUrl,
+    Year,
     console,
     guarded,
     lbl,
@@ -101,9 +102,7 @@ def register(app: typer.Typer) -> None:
     @guarded
     def energy_cmd(
         park: ParkRef,
-        year: Annotated[
-            int | None, typer.Option("--year", help="Data year (default: the latest year with all 12 months).")
-        ] = None,
+        year: Year = None,
         store: StoreUrl = None,
         as_json: AsJson = False,
         lang: Lang = "en",

@@ -15,6 +15,7 @@ from greenpark.cli.common import (
     Lang,
     ParkRef,
     StoreUrl,
+    Year,
     console,
     guarded,
     lbl,
@@ -104,9 +105,7 @@ def register(app: typer.Typer) -> None:
     @guarded
     def inventory_cmd(
         park: ParkRef,
-        year: Annotated[
-            int | None, typer.Option("--year", help="Data year (default: the latest year with all 12 months).")
-        ] = None,
+        year: Year = None,
         gwp: Annotated[str, typer.Option("--gwp", help="GWP set: AR5 (default), AR6 or AR4.")] = "AR5",
         strict_factors: Annotated[
             bool,

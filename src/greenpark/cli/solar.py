@@ -14,6 +14,7 @@ from greenpark.cli.common import (
     Lang,
     ParkRef,
     StoreUrl,
+    Year,
     console,
     current_lang,
     guarded,
@@ -103,9 +104,7 @@ def register(app: typer.Typer) -> None:
             str | None,
             typer.Option("--weather", help="Weather file: EPW, PVGIS TMY (json/csv), TMY3 or CSV (ghi, temp_air...)."),
         ] = None,
-        year: Annotated[
-            int | None, typer.Option("--year", help="Load year (default: latest with all 12 months).")
-        ] = None,
+        year: Year = None,
         on: Annotated[
             str | None, typer.Option("--on", help="Study date YYYY-MM-DD for tariffs and rules (default today).")
         ] = None,

@@ -14,6 +14,7 @@ from greenpark.cli.common import (
     Lang,
     ParkRef,
     StoreUrl,
+    Year,
     console,
     current_lang,
     guarded,
@@ -96,9 +97,7 @@ def register(app: typer.Typer) -> None:
     @guarded
     def waste_cmd(
         park: ParkRef,
-        year: Annotated[
-            int | None, typer.Option("--year", help="Calendar year (default: latest with 12 months of readings).")
-        ] = None,
+        year: Year = None,
         gwp: Annotated[str, typer.Option("--gwp", help="GWP set: AR5 (default), AR6 or AR4.")] = "AR5",
         store: StoreUrl = None,
         as_json: AsJson = False,

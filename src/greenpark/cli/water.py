@@ -18,6 +18,7 @@ from greenpark.cli.common import (
     Lang,
     ParkRef,
     StoreUrl,
+    Year,
     console,
     current_lang,
     guarded,
@@ -143,9 +144,7 @@ def register(app: typer.Typer) -> None:
     @guarded
     def water_cmd(
         park: ParkRef,
-        year: Annotated[
-            int | None, typer.Option("--year", help="Calendar year, park local (default: latest with all 12 months).")
-        ] = None,
+        year: Year = None,
         window: Annotated[
             float | None, typer.Option("--window", help="Averaging window of analyser data, minutes (default 60).")
         ] = None,

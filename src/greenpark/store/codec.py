@@ -28,7 +28,7 @@ METER_COLUMNS = [
     *("max_kw", "max_per_interval", "interval_min", "position"),
 ]
 WASTEWATER_COLUMNS = ["wwtp_id", "ts", "point", "parameter", "value", "unit", "method", "censored"]
-#: columns restored to a type when a record table is read back
+#: columns restored to a type when a record table of an earlier version (no types in its JSON) is read back
 _DATE_COLUMNS = {"date", "commissioned"}
 _TS_COLUMNS = {"timestamp", "ts"}
 
@@ -82,19 +82,64 @@ def meters_from_rows(rows: pd.DataFrame) -> list[Meter]:
 
 
 def table_doc(df: pd.DataFrame) -> str:
-    """A small record table as JSON (split orient; dates and timestamps as ISO text)."""
-    out = df.copy()
-    for c in out.columns:
-        if isinstance(out[c].dtype, pd.DatetimeTZDtype):
-            out[c] = out[c].dt.strftime("%Y-%m-%dT%H:%M:%S%z")
-        elif out[c].dtype == object:
-            out[c] = out[c].map(lambda v: v.isoformat() if isinstance(v, (dt.date, dt.datetime)) else v)
-    return out.to_json(orient="split", index=False, date_format="iso")
+    """A small record table as JSON that reads back equal: columns, each column's type, rows.
+
+    Floats are written with Python's shortest round-trip repr (``2.506`` reads back as ``2.506``, where pandas'
+    ``to_json`` wrote ``2.5060000000000002`` after its 10-digit rounding), dates and timestamps as ISO text with
+    the type noted, so :func:`table_from_doc` gives the same values and dtypes as the table read from the park's
+    files (the first run of a command, which reads the files, and later runs, which read the store, must agree
+    to the last bit).
+    """
+    types = {str(c): _column_type(df[c]) for c in df.columns}
+    cols = [[_json_value(v, types[str(c)]) for v in df[c].tolist()] for c in df.columns]
+    rows = [list(r) for r in zip(*cols, strict=True)] if cols else []
+    return json.dumps({"columns": [str(c) for c in df.columns], "types": types, "data": rows}, allow_nan=False)
 
 
 def table_from_doc(doc: str) -> pd.DataFrame:
-    """A record table from :func:`table_doc` JSON."""
+    """A record table from :func:`table_doc` JSON (or from the untyped ``split`` JSON of earlier stores)."""
     payload = json.loads(doc)
+    if "types" not in payload:
+        return _untyped_table(payload)
+    columns: list[str] = payload["columns"]
+    values = list(zip(*payload["data"], strict=True)) if payload["data"] else [() for _ in columns]
+    out = {c: _column_from_json(list(v), payload["types"][c]) for c, v in zip(columns, values, strict=True)}
+    return pd.DataFrame(out, columns=columns)
+
+
+def _column_type(col: pd.Series) -> str:
+    """``date`` (datetime.date values), ``timestamp:<tz>`` or the pandas dtype's name."""
+    if isinstance(col.dtype, pd.DatetimeTZDtype):
+        return f"timestamp:{col.dtype.tz}"
+    if col.dtype == object:
+        present = [v for v in col.tolist() if not _isnull(v)]
+        if present and all(isinstance(v, dt.date) and not isinstance(v, dt.datetime) for v in present):
+            return "date"
+    return str(col.dtype)
+
+
+def _json_value(v: Any, kind: str) -> Any:
+    if _isnull(v):
+        return None
+    if kind == "date" or kind.startswith("timestamp:"):
+        return v.isoformat()
+    if hasattr(v, "item"):  # numpy scalar -> Python (float repr round-trips exactly)
+        return v.item()
+    return v
+
+
+def _column_from_json(values: list[Any], kind: str) -> pd.Series:
+    if kind == "date":
+        return pd.Series([None if v is None else dt.date.fromisoformat(v) for v in values], dtype=object)
+    if kind.startswith("timestamp:"):
+        return pd.Series(pd.to_datetime(values, utc=True, format="ISO8601")).dt.tz_convert(kind.split(":", 1)[1])
+    if kind == "object":
+        return pd.Series(values, dtype=object)
+    return pd.Series([pd.NA if v is None and kind not in ("float64", "float32") else v for v in values]).astype(kind)
+
+
+def _untyped_table(payload: dict[str, Any]) -> pd.DataFrame:
+    """A table of the ``split`` JSON earlier versions wrote: dates and timestamps restored by column name."""
     df = pd.read_json(StringIO(json.dumps(payload)), orient="split", dtype=False)
     for c in df.columns:
         if c in _DATE_COLUMNS:
