@@ -41,6 +41,7 @@ from greenpark.errors import GreenparkError, NoDataError
 from greenpark.io.importer import open_park
 from greenpark.io.quality import data_quality_summary
 from greenpark.model import ParkData
+from greenpark.store.parquet import ParquetReadings, park_folder
 
 log = logging.getLogger(__name__)
 STAGES = ("load", "inventory", "water", "waste", "energy", "solar", "plan", "eip")
@@ -111,6 +112,7 @@ def assess(
     study_date: dt.date | None = None,
     workers: int = 2,
     progress: Progress | None = None,
+    readings_dir: str | None = None,
 ) -> Assessment:
     """Assess park ``park`` (folder, workbook or id in the store) for ``year``.
 
@@ -129,6 +131,10 @@ def assess(
         Date whose tariffs and rooftop-solar rules apply to the solar offers (default today).
     workers : int
         Processes for the per-tenant solar sizing.
+    readings_dir : str, optional
+        A Parquet dataset written by ``greenpark export --parquet`` (:mod:`greenpark.store.parquet`): the park's
+        meter readings are read from its partitions there instead of the store (a worker of a cluster reads them
+        from shared storage); the park's records, quarantine and data-quality counts still come from the store.
 
     Raises
     ------
@@ -140,11 +146,28 @@ def assess(
     if progress:
         progress("load", "start")
     data, store = open_park(park, store_url=store_url)
+    readings = None
     try:
-        loaded = _store_stages(data, store, year, gwp, study_date, progress, t_load)
+        if readings_dir is not None:
+            readings = _parquet_readings(readings_dir, data, park)
+        loaded = _store_stages(data, store, year, gwp, study_date, progress, t_load, readings)
     finally:
         store.close()
+        if readings is not None:
+            readings.close()
     return _engine_stages(loaded, study_date, workers, progress)
+
+
+def _parquet_readings(root: str, data: ParkData, park: str) -> ParquetReadings:
+    """The park's readings in a Parquet dataset; a dataset without the park's partitions is an error that says
+    how to write them (not an assessment of zeros)."""
+    folder = park_folder(root, data.park.park_id)
+    if not any(folder.glob("month=*/*.parquet")):
+        raise NoDataError(
+            f"no readings of park {data.park.park_id!r} in the Parquet dataset {root} (nothing in "
+            f"{folder}/month=*/); write them with 'greenpark export {park} --parquet {root}'"
+        )
+    return ParquetReadings(root, data)
 
 
 def assess_park(
@@ -194,9 +217,13 @@ def _store_stages(
     study_date: dt.date,
     progress: Progress | None,
     t_load: float,
+    readings: runs.Readings | None = None,
 ) -> _Loaded:
-    """The stages that ask the store: load (the year's tables, the quarantine count) and the inventory."""
-    py, choice = runs.park_year(data, store, year)
+    """The stages that ask the store: load (the year's tables, the quarantine count) and the inventory.
+
+    ``readings``: where the meter readings come from when not the store (Parquet partitions).
+    """
+    py, choice = runs.park_year(data, store if readings is None else readings, year)
     for grain, by in _TABLES:
         py.consumption(grain, by)
     effluent_years = runs.effluent_park_years(py)

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 import testkit
 from greenpark import runs
 from greenpark.cli import app
-from greenpark.errors import InputError, ParkNotFoundError
+from greenpark.errors import InputError, NoDataError, ParkNotFoundError
 from greenpark.store.parquet import ParquetReadings, export_readings
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -109,3 +109,27 @@ def test_the_engines_run_unchanged_on_the_files(example_park, tmp_path):
 
 def _year(data) -> tuple[dt.datetime, dt.datetime]:
     return dt.datetime(2023, 1, 1, tzinfo=HCM), dt.datetime(2026, 1, 1, tzinfo=HCM)
+
+
+def test_assess_on_the_files_equals_assess_on_the_store(example_park, tmp_path):
+    """``assess --parquet``: the readings from the exported files, the records from the store; every figure equal."""
+    from greenpark.assess import assess
+    from greenpark.portfolio.cluster import without_timing
+
+    root = tmp_path / "parquet"
+    assert CliRunner().invoke(app, ["export", str(example_park), "--parquet", str(root)]).exit_code == 0
+    on_store = assess(str(example_park), year=2024, study_date=dt.date(2025, 6, 1), workers=1).to_json()
+    on_files = assess(
+        str(example_park), year=2024, study_date=dt.date(2025, 6, 1), workers=1, readings_dir=str(root)
+    ).to_json()
+    assert without_timing(on_files) == without_timing(on_store)
+    assert on_files["stages"]["inventory"]["status"] == "ok"
+
+
+def test_assess_on_a_dataset_without_the_park_says_so(example_park, tmp_path):
+    """A dataset that does not hold the park: no readings, the error names the years there are (none)."""
+    from greenpark.assess import assess
+
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(NoDataError, match="no readings of park .* in the Parquet dataset .*greenpark export"):
+        assess(str(example_park), year=2024, workers=1, readings_dir=str(tmp_path / "empty"))

@@ -109,6 +109,14 @@ def register(app: typer.Typer) -> None:
         ] = None,
         no_pdf: Annotated[bool, typer.Option("--no-pdf", help="Skip the PDF.")] = False,
         store: StoreUrl = None,
+        parquet: Annotated[
+            Path | None,
+            typer.Option(
+                "--parquet",
+                help="Read the meter readings from this Parquet dataset (written by 'greenpark export --parquet') "
+                "instead of the store; the park's records still come from the folder or store.",
+            ),
+        ] = None,
         as_json: Annotated[
             bool, typer.Option("--json", help="Print the assessment JSON instead of the summary.")
         ] = False,
@@ -136,7 +144,15 @@ def register(app: typer.Typer) -> None:
                 else:
                     bar.advance(task)
 
-            result = assess(park, year=year, store_url=store, gwp=gwp, study_date=study, progress=progress)
+            result = assess(
+                park,
+                year=year,
+                store_url=store,
+                gwp=gwp,
+                study_date=study,
+                progress=progress,
+                readings_dir=None if parquet is None else str(parquet),
+            )
             a = result.to_json()
             folder = out or Path(f"{a['meta']['park_id']}-{a['meta']['year']}")
             bar.update(task, description=say("assess.writing"))
