@@ -194,10 +194,10 @@ def _highs_lp(lp: LinearProgram) -> highspy.HighsLp:
     out.num_col_ = lp.n_cols
     out.num_row_ = lp.n_rows
     out.col_cost_ = np.asarray(lp.cost, float)
-    out.col_lower_ = np.nan_to_num(np.asarray(lp.col_lower, float), neginf=-INF, posinf=INF)
-    out.col_upper_ = np.nan_to_num(np.asarray(lp.col_upper, float), neginf=-INF, posinf=INF)
-    out.row_lower_ = np.nan_to_num(np.asarray(lp.row_lower, float), neginf=-INF, posinf=INF)
-    out.row_upper_ = np.nan_to_num(np.asarray(lp.row_upper, float), neginf=-INF, posinf=INF)
+    out.col_lower_ = _finite(lp.col_lower)
+    out.col_upper_ = _finite(lp.col_upper)
+    out.row_lower_ = _finite(lp.row_lower)
+    out.row_upper_ = _finite(lp.row_upper)
     out.a_matrix_.format_ = highspy.MatrixFormat.kColwise
     out.a_matrix_.start_ = a.indptr
     out.a_matrix_.index_ = a.indices
@@ -278,3 +278,77 @@ def solve(
         time_limit_reached=bool(limited),
         options=used,
     )
+
+
+class Resolver:
+    """One LP's matrix solved again and again with new costs and bounds, each time from the last optimal basis.
+
+    For a sequence of LPs that share their constraint matrix and differ only in costs, column bounds and row
+    bounds (e.g. a battery's dispatch week after week at fixed sizes): HiGHS keeps its simplex basis between
+    runs, so after the first solve each one starts from the previous optimum (a hot start) and needs a few
+    hundred pivots instead of a cold solve. The dual simplex suits this best: a change of costs or bounds
+    leaves the last basis dual or primal feasible for nearly every pivot.
+
+    ``lp`` gives the matrix and the first costs and bounds; :meth:`solve` takes the arrays that change (full
+    length, ``None`` keeps the previous ones) and returns a :class:`Solution` (objective in the model's own
+    sense, including every column's cost), or raises :class:`~greenpark.errors.SolverError` like :func:`solve`.
+    """
+
+    def __init__(
+        self, lp: LinearProgram, *, options: Mapping[str, bool | float | str] | None = None, hint: str = ""
+    ) -> None:
+        lp.check()
+        self.name = lp.name
+        self.hint = hint
+        self._h = quiet_highs()
+        self._options = dict({"solver": "simplex", "simplex_strategy": 1} if options is None else options)
+        for key, value in self._options.items():
+            self._h.setOptionValue(key, value)
+        self._h.passModel(_highs_lp(lp))
+        self._cols = np.arange(lp.n_cols, dtype=np.int32)
+        self._rows = np.arange(lp.n_rows, dtype=np.int32)
+        self._col_bounds = (np.asarray(lp.col_lower, float), np.asarray(lp.col_upper, float))
+        self._row_bounds = (np.asarray(lp.row_lower, float), np.asarray(lp.row_upper, float))
+
+    def solve(
+        self,
+        cost: np.ndarray | None = None,
+        col_lower: np.ndarray | None = None,
+        col_upper: np.ndarray | None = None,
+        row_lower: np.ndarray | None = None,
+        row_upper: np.ndarray | None = None,
+    ) -> Solution:
+        """Change what is given, re-solve from the last basis and return the optimum."""
+        h = self._h
+        if cost is not None:
+            h.changeColsCost(len(self._cols), self._cols, np.asarray(cost, float))
+        if col_lower is not None or col_upper is not None:
+            lo = self._col_bounds[0] if col_lower is None else np.asarray(col_lower, float)
+            hi = self._col_bounds[1] if col_upper is None else np.asarray(col_upper, float)
+            self._col_bounds = (lo, hi)
+            h.changeColsBounds(len(self._cols), self._cols, _finite(lo), _finite(hi))
+        if row_lower is not None or row_upper is not None:
+            lo = self._row_bounds[0] if row_lower is None else np.asarray(row_lower, float)
+            hi = self._row_bounds[1] if row_upper is None else np.asarray(row_upper, float)
+            self._row_bounds = (lo, hi)
+            h.changeRowsBounds(len(self._rows), self._rows, _finite(lo), _finite(hi))
+        h.run()
+        status = h.getModelStatus()
+        text = h.modelStatusToString(status)
+        if status != highspy.HighsModelStatus.kOptimal:
+            advice = _ADVICE.get(text, "HiGHS stopped without an optimum")
+            raise SolverError(f"{self.name}: HiGHS ended with status {text!r} ({advice})"
+                              + (f"; {self.hint}" if self.hint else ""))  # fmt: skip
+        solution = h.getSolution()
+        return Solution(
+            x=np.asarray(solution.col_value, float),
+            objective=float(h.getInfo().objective_function_value),
+            status=text,
+            row_dual=np.asarray(solution.row_dual, float) if solution.dual_valid else None,
+            options=dict(self._options),
+        )
+
+
+def _finite(bounds: np.ndarray) -> np.ndarray:
+    """Bounds with infinities as HiGHS' own infinity."""
+    return np.nan_to_num(np.asarray(bounds, float), neginf=-INF, posinf=INF)
