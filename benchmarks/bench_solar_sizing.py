@@ -7,15 +7,18 @@ given, imports it into a DuckDB store (not timed), then measures in this run:
    median, 90th percentile and worst seconds, and how many needed the storage LP;
 2. one tenant's full storage LP (``screen=False``) for the median tenant, build included;
 3. the whole park (``assess_solar``: weather, roofs, all tenants) with 1 process and with ``--workers``;
-4. ``--pays N`` tenants with storage at half the reference cost, where a battery pays and the storage LP
-   must run (the slow case; printed so that it is not hidden by the screen).
+4. ``--pays N`` tenants with storage at half the reference cost, where a battery pays and the storage must
+   be sized (the slow case; printed so that it is not hidden by the screen): ``size_both`` with the default
+   two-stage storage sizing against ``size_both(method="exact")`` (the full-year storage LP, the reference
+   way) in the same run, their time ratio, and how far the two-stage answer is from the exact one (NPV loss
+   as a share of the value the battery adds, battery kWh / kW and PV kWp differences).
 
 Targets (issue 4): one tenant <= 2 s including build; the whole park <= 60 s. Issue 20: a tenant whose
 battery pays (case 4) under 1 s. Each case 4 tenant also prints its PV-only LP time measured in the same run
-(the reference way: the same tenant's LP without storage) and the ratio, with the machine's load average, so
-that figures from a shared machine can be compared.
+and the load average, so that figures from a shared machine can be compared. ``--storage-only`` runs case 4
+alone (cases 1-3 skipped).
 
-Run: ``.venv/bin/python benchmarks/bench_solar_sizing.py [--park DIR] [--workers 2]``
+Run: ``.venv/bin/python benchmarks/bench_solar_sizing.py [--park DIR] [--workers 2] [--pays 4] [--storage-only]``
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ def main() -> None:
     ap.add_argument("--park", type=Path, default=None)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--pays", type=int, default=4, help="tenants re-sized with storage at half cost")
+    ap.add_argument("--storage-only", action="store_true", help="only case 4 (two-stage vs exact storage)")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="bench_solar_"))
     park_dir = args.park
@@ -72,6 +76,14 @@ def main() -> None:
     pf._solve_tenants = lambda batch: (jobs.extend(batch), real(batch))[1]
     pf.assess_solar(data, consumption, weather, year, STUDY_DATE, gf, workers=1)
     pf._solve_tenants = real
+    if not args.storage_only:
+        _park_cases(args, jobs, data, consumption, weather, year, gf, costs)
+    _storage_cases(jobs[: args.pays])
+    print(f"load average {psutil.getloadavg()[0]:.1f} on {psutil.cpu_count()} cores (shared: compare within a run)")
+
+
+def _park_cases(args, jobs, data, consumption, weather, year, gf, costs) -> None:
+    """Cases 1-3: every tenant alone, the median tenant's full storage LP, the whole park."""
     per_tenant, lp_used = [], 0
     for inputs, c in jobs:
         t0 = time.perf_counter()
@@ -91,18 +103,6 @@ def main() -> None:
     pf.assess_solar(data, consumption, weather, year, STUDY_DATE, gf, workers=args.workers)
     t_park = time.perf_counter() - t0
 
-    pays: list[tuple[str, float, float, float]] = []
-    for inputs, c in jobs[: args.pays]:
-        half = dataclasses.replace(
-            c, battery_capex_energy=c.battery_capex_energy / 2, battery_capex_power=c.battery_capex_power / 2
-        )
-        t0 = time.perf_counter()
-        best, _ = size_both(inputs, half)
-        took = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        size_system(inputs, half, with_battery=False)
-        pays.append((inputs.tenant_id, took, time.perf_counter() - t0, best.battery_kwh))
-
     q = statistics.quantiles(per_tenant, n=10)
     print(f"tenants                         : {len(jobs)} (load year {year}, rules of {STUDY_DATE})")
     print(f"one tenant, median              : {statistics.median(per_tenant):.2f} s   target <= 2 s -> "
@@ -110,16 +110,51 @@ def main() -> None:
     print(f"one tenant, 90th percentile     : {q[-1]:.2f} s")
     slow = sum(t > 2 for t in per_tenant)
     print(f"one tenant, worst               : {max(per_tenant):.2f} s   ({slow} tenants > 2 s)")
-    print(f"tenants needing the storage LP  : {lp_used} of {len(jobs)} (others: battery = 0 proven by the screen)")
-    print(f"median tenant, full storage LP  : {t_full:.2f} s (screen off)")
+    print(f"tenants needing storage sizing  : {lp_used} of {len(jobs)} (others: battery = 0 proven by the screen)")
+    print(f"median tenant, storage sized    : {t_full:.2f} s (screen off, two-stage)")
     print(f"whole park, 1 process           : {t_park1:.1f} s")
     print(f"whole park, {args.workers} processes         : {t_park:.1f} s   target <= 60 s -> "
           f"{'OK' if t_park <= 60 else 'MISSED'}   (speed-up {t_park1 / t_park:.2f}x)")  # fmt: skip
-    for tenant_id, took, pv_only, kwh in pays:
-        print(f"storage at half cost, {tenant_id:<6}: {took:.2f} s (PV-only LP {pv_only:.2f} s, "
-              f"ratio {took / pv_only:.1f}x), battery {kwh:,.0f} kWh "
-              f"{'(storage LP ran)' if kwh > 0 else ''}; target < 1 s -> {'OK' if took < 1 else 'MISSED'}")  # fmt: skip
-    print(f"load average {psutil.getloadavg()[0]:.1f} on {psutil.cpu_count()} cores (shared: compare within a run)")
+
+
+def _storage_cases(jobs) -> None:
+    """Case 4: storage at half cost; ``size_both`` two-stage (default) vs exact, same tenant, same run."""
+    ratios = []
+    for inputs, c in jobs:
+        half = dataclasses.replace(
+            c, battery_capex_energy=c.battery_capex_energy / 2, battery_capex_power=c.battery_capex_power / 2
+        )
+        t0 = time.perf_counter()
+        fast, pv_only = size_both(inputs, half)
+        t_fast = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        exact, _ = size_both(inputs, half, method="exact")
+        t_exact = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        size_system(inputs, half, with_battery=False)
+        t_pv = time.perf_counter() - t0
+        ratios.append(t_fast / t_exact)
+        added = exact.npv_vnd - pv_only.npv_vnd
+        loss = (exact.npv_vnd - fast.npv_vnd) / added if added > 0 else 0.0
+
+        def rel(a: float, b: float) -> str:
+            return f"{(a - b) / b:+.2%}" if b > 1e-9 else f"{a - b:+.3f}"
+
+        print(f"storage at half cost, {inputs.tenant_id:<6}: two-stage {t_fast:.2f} s vs exact {t_exact:.2f} s "
+              f"(ratio {t_fast / t_exact:.3f}; PV-only LP {t_pv:.2f} s); target < 1 s -> "
+              f"{'OK' if t_fast < 1 else 'MISSED'}")  # fmt: skip
+        d_npv = fast.npv_vnd - exact.npv_vnd
+        print(
+            f"    exact: PV {exact.pv_kwp:,.1f} kWp, battery {exact.battery_kwh:,.1f} kWh / "
+            f"{exact.battery_kw:,.1f} kW, NPV {exact.npv_vnd / 1e6:,.2f} M VND (battery adds {added / 1e6:,.2f} M)"
+        )
+        print(
+            f"    two-stage - exact: NPV {d_npv / 1e6:+,.3f} M VND ({loss:.3%} of the battery's value lost; "
+            f"{-d_npv / exact.npv_vnd:.4%} of NPV), battery kWh {rel(fast.battery_kwh, exact.battery_kwh)}, "
+            f"kW {rel(fast.battery_kw, exact.battery_kw)}, PV kWp {rel(fast.pv_kwp, exact.pv_kwp)}"
+        )
+    if ratios:
+        print(f"two-stage / exact time, median over {len(ratios)} tenants: {statistics.median(ratios):.3f}")
 
 
 if __name__ == "__main__":

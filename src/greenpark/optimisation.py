@@ -11,6 +11,10 @@ PyPSA does:
 3. **read back**: :class:`Solution` holds the column values, the row duals (LPs), the objective and the status;
    the model's module turns them into its typed result.
 
+A sequence of LPs that share one matrix and differ in costs and bounds (a battery's dispatch week after week)
+goes through :class:`Resolver` instead of :func:`solve`: one HiGHS instance, each solve started from the last
+optimal basis.
+
 References
 ----------
 .. [1] Q. Huangfu, J. A. J. Hall, "Parallelizing the dual revised simplex method", Math. Prog. Comp. 10,

@@ -43,7 +43,12 @@ solution satisfies the full LP's optimality conditions, so the optimum has no ba
 is not built. The full storage LP is the slow case (seconds to tens of seconds at 8,760 hours): interior point
 without crossover is the fastest of the HiGHS methods and formulations measured on it (warm-started primal or
 dual simplex from the PV-only basis, HiPO, PDLP, fewer export columns, a state-of-charge-only form: all slower
-or equal, same optimum; figures in docs/solar.md).
+or equal, same optimum; figures in docs/solar.md). So when the screen cannot rule a battery out, the storage is
+sized in two stages by default (``_size_two_stage``): the same LP over about 24 representative days fixes the
+sizes, the year is then dispatched exactly at those sizes week by week (small LPs on one hot-started HiGHS
+``Resolver``), and a golden-section search on the battery's scale refines it on that exact yearly cost. Its
+answer is a feasible point of the full LP, within a stated tolerance of its optimum (0.5 % of the value the
+battery adds; docs/solar.md, tests/solar/test_storage_two_stage.py); ``method="exact"`` solves the full LP.
 
 Steps (``greenpark.optimisation``): build (column/row arrays in numpy, one CSC matrix, ``LinearProgram``) ->
 solve (HiGHS interior point, then interior point with crossover if it stalls) -> read back (P, E, W, hourly
