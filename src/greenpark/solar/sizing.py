@@ -808,9 +808,11 @@ def _size_two_stage(inputs: SizingInputs, costs: CostParams) -> SizingResult:
        re-solved from the last week's basis; its cost is the full LP's objective at those sizes (up to the
        weekly cycles). Bills, NPV and every reported figure come from this dispatch.
     3. **Refinement**: a golden-section search on one scale factor of the battery (E and W together, P kept)
-       over ``_REFINE_RANGE`` of the coarse size, each point costed by step 2; the lifecycle cost is convex
-       along that line (an LP's optimal value is convex in its right-hand side), so the search converges to
-       the line's minimum. The best point evaluated is kept, so the refinement never makes the answer worse.
+       over ``_REFINE_RANGE`` of the coarse size, each point costed by step 2. Where the yearly export cap does
+       not bind, that cost is convex along the line (an LP's optimal value is convex in its right-hand side),
+       so the search converges to the line's minimum; where it binds, the weeks' shares of the cap depend on
+       the point and the search is a heuristic. The best point evaluated is kept either way, so the
+       refinement never makes the answer worse than the coarse size's.
 
     The answer is a feasible point of the full LP (each week cyclic, and a week's export within its share of the
     year's cap, restrict the yearly cycle and cap), so its NPV is never above the full LP's;
