@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,7 @@ from greenpark.io.quarantine import FileCount, ProblemLog, empty_rejects
 from greenpark.io.readings import ReadingsStage
 from greenpark.io.records import OBJECT_MODELS, _finish, _fk_problems, read_objects, read_records
 from greenpark.io.schema import OBJECT_FILES, RECORD_FILES, REQUIRED_FILES
-from greenpark.io.sources import LINE, LineNumbersLost, ParkSource
+from greenpark.io.sources import LINE, LineNumbersLost, ParkSource, Sheet
 from greenpark.io.timestamps import local_text
 from greenpark.model import Meter, MeterKind, Park, ParkData
 from greenpark.units import parse_unit
@@ -148,13 +148,19 @@ def scan_park(
     stage = None
     if src.has("readings"):
         meters: list[Meter] = objects["meters"]
-        stage = ReadingsStage(src.file_name("readings"), meters, zone, accepted=decisions)
+        threads = True  # how the file reads with its line numbers; the stage reads it again the same way
+
+        def again() -> Iterator[Sheet]:
+            return src.iter_batches("readings", batch_rows, arrow=True, threads=threads)
+
+        stage = ReadingsStage(src.file_name("readings"), meters, zone, accepted=decisions, source=again)
         try:
             try:
                 _feed(src, stage, batch_rows, progress, threads=True)
             except LineNumbersLost:
                 log.info("%s has malformed rows: reading it again in one thread to know their lines", stage.file)
                 stage.reset()
+                threads = False
                 _feed(src, stage, batch_rows, progress, threads=False)
             counts[stage.file] = stage.finish(problems)
         except BaseException:

@@ -19,9 +19,11 @@ import pandas as pd
 from greenpark.errors import ParkNotFoundError
 from greenpark.io.folder import ParkRead, Progress, park_from_settings, scan_park
 from greenpark.io.quarantine import FileCount
+from greenpark.io.readings import ReadingsStage
 from greenpark.io.sources import ParkSource
 from greenpark.model import ParkData
 from greenpark.store import Store, open_store, store_exists
+from greenpark.store.duckdb import DuckDBStore
 
 log = logging.getLogger(__name__)
 SCHEMA_TAG = "io-4"  # bump when the importer's output changes, so old imports are redone
@@ -78,7 +80,7 @@ def import_park(
     pid = read.data.park.park_id
     try:
         store.save_park(read.data)
-        written = store.replace_readings(pid, stage.iter_batches(batch_rows)) if stage else 0
+        written = _load_readings(store, pid, stage, batch_rows) if stage else 0
     finally:
         if stage is not None:
             stage.close()
@@ -95,6 +97,13 @@ def import_park(
         *(pid, path, written, len(read.rejects), len(read.held_out)),
     )
     return ImportReport(pid, read, readings_written=written, counts=read.counts)
+
+
+def _load_readings(store: Store, park_id: str, stage: ReadingsStage, batch_rows: int) -> int:
+    """The stage's interval readings into the store: a DuckDB store reads the stage's parquet file itself."""
+    if isinstance(store, DuckDBStore):
+        return store.replace_readings_parquet(park_id, stage.write_parquet())
+    return store.replace_readings(park_id, stage.iter_batches(batch_rows))
 
 
 def quality_key(park_id: str) -> str:
