@@ -31,6 +31,10 @@ import pandas as pd
 from greenpark.io.timestamps import local_text
 from greenpark.reference.quality import vee_rule  # re-exported: the rules' thresholds
 
+#: Equal-width buckets of a meter's value range in the history-quantile passes (a cost setting: any number
+#: gives the same quantile; more buckets, more groups to count but fewer values to sort).
+_QUANTILE_BUCKETS = 256
+
 #: Columns of a held-out listing (``ParkRead.held_out``, ``Store.held_out``); ts = interval start, UTC.
 HELD_OUT_COLUMNS = ["file", "line", "meter_id", "ts", "value", "bound", "unit", "rule_id", "reason", "raw"]
 
@@ -73,31 +77,52 @@ def find_held_out(con: duckdb.DuckDBPyConnection, file: str, zone: str) -> None:
         SELECT m.meter_id, coalesce(m.interval_s, arg_max(c.d, c.n * 1e12 - c.d)) AS step_s
         FROM meters m LEFT JOIN c USING (meter_id) GROUP BY m.meter_id, m.interval_s
     """)
-    # history quantile of the value (interval meters) or of the rate per second (cumulative registers)
-    # quantile_cont(x, q) of each meter, computed from one window sort instead of DuckDB's holistic aggregate:
-    # that one holds every value of every meter in memory at once (35 M doubles overflowed the stage's 512 MB,
-    # issue 20), a window sort spills to disk. Same definition: position h = (k - 1) q among the meter's k
-    # non-null values in ascending order, linear between the values at floor(h) and ceil(h); meters with
-    # fewer than min_readings rows (null or not) get none.
+    # history quantile of the value (interval meters) or of the rate per second (cumulative registers):
+    # quantile_cont(x, q) of each meter, position h = (k - 1) q among the meter's k non-null values in ascending
+    # order, linear between the values at floor(h) and ceil(h); meters with fewer than min_readings rows (null
+    # or not) get none. DuckDB's holistic quantile_cont holds every value of every meter in memory at once
+    # (35 M doubles overflowed the stage's 512 MB, issue 20) and a window sort of all values cost 3.7 of 24
+    # CPU-s at 7 M rows; instead three hash-aggregate passes: each meter's count and range, a count per
+    # equal-width bucket of that range, then a sort of only the values in the bucket(s) holding ranks floor(h)
+    # and ceil(h). The bucket of a value is a monotone function of it, so the counts of the buckets before
+    # give the exact rank of each value sorted: the result is the same number.
+    x_sql = """
+        SELECT c.meter_id, CASE WHEN m.cumulative THEN c.value / nullif(epoch(c.end_ts) - epoch(c.ts), 0)
+                                ELSE c.value END AS x
+        FROM candidates c JOIN meters m USING (meter_id)
+        WHERE m.max_kw IS NULL AND m.max_per_interval IS NULL"""
+    bucket = f"""CASE WHEN s.hi > s.lo
+        THEN least({_QUANTILE_BUCKETS - 1}, CAST(floor((x.x - s.lo) / (s.hi - s.lo) * {_QUANTILE_BUCKETS}) AS BIGINT))
+        ELSE 0 END"""
+    con.execute(f"""
+        CREATE TEMP TABLE vee_range AS
+        SELECT meter_id, n, lo, hi, h, CAST(floor(h) AS BIGINT) AS r0, CAST(ceil(h) AS BIGINT) AS r1 FROM (
+            SELECT meter_id, count(*) AS n, min(x) AS lo, max(x) AS hi,
+                   CAST(count(x) - 1 AS DOUBLE) * CAST({q} AS DOUBLE) AS h
+            FROM ({x_sql}) GROUP BY meter_id HAVING count(*) >= {min_n} AND count(x) > 0)
+    """)
+    con.execute(f"""
+        CREATE TEMP TABLE vee_bucket AS
+        WITH c AS (
+            SELECT x.meter_id, {bucket} AS b, count(*) AS c
+            FROM ({x_sql}) x JOIN vee_range s USING (meter_id) WHERE x.x IS NOT NULL GROUP BY ALL),
+        b AS (SELECT meter_id, b, c, sum(c) OVER (PARTITION BY meter_id ORDER BY b) - c AS before FROM c)
+        SELECT s.meter_id, s.n, s.lo, s.hi, s.h, s.r0, s.r1,
+               min(b.b) FILTER (WHERE s.r0 >= b.before AND s.r0 < b.before + b.c) AS b0,
+               min(b.b) FILTER (WHERE s.r1 >= b.before AND s.r1 < b.before + b.c) AS b1,
+               min(b.before) FILTER (WHERE s.r0 >= b.before AND s.r0 < b.before + b.c) AS before0
+        FROM vee_range s JOIN b USING (meter_id) GROUP BY ALL
+    """)
     con.execute(f"""
         CREATE TEMP TABLE vee_hist AS
-        WITH x AS (
-            SELECT c.meter_id, CASE WHEN m.cumulative THEN c.value / nullif(epoch(c.end_ts) - epoch(c.ts), 0)
-                                    ELSE c.value END AS x
-            FROM candidates c JOIN meters m USING (meter_id)
-            WHERE m.max_kw IS NULL AND m.max_per_interval IS NULL),
-        ranked AS (
-            SELECT meter_id, x, row_number() OVER w - 1 AS i, count(*) OVER whole AS n,
-                   CAST(count(x) OVER whole - 1 AS DOUBLE) * CAST({q} AS DOUBLE) AS h
-            FROM x
-            WINDOW w AS (PARTITION BY meter_id ORDER BY x NULLS LAST),
-                   whole AS (PARTITION BY meter_id ORDER BY x NULLS LAST
-                             ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING))
-        SELECT meter_id, any_value(n) AS n,
-               max(x) FILTER (WHERE i = floor(h)) + (any_value(h) - floor(any_value(h)))
-               * (max(x) FILTER (WHERE i = ceil(h)) - max(x) FILTER (WHERE i = floor(h))) AS q
-        FROM ranked WHERE n >= {min_n} AND x IS NOT NULL AND (i = floor(h) OR i = ceil(h))
-        GROUP BY meter_id
+        WITH ranked AS (
+            SELECT x.meter_id, x.x, s.before0 + row_number() OVER (PARTITION BY x.meter_id ORDER BY x.x) - 1 AS i
+            FROM ({x_sql}) x JOIN vee_bucket s USING (meter_id)
+            WHERE x.x IS NOT NULL AND {bucket} BETWEEN s.b0 AND s.b1)
+        SELECT s.meter_id, any_value(s.n) AS n,
+               max(r.x) FILTER (WHERE r.i = s.r0) + (any_value(s.h) - floor(any_value(s.h)))
+               * (max(r.x) FILTER (WHERE r.i = s.r1) - max(r.x) FILTER (WHERE r.i = s.r0)) AS q
+        FROM ranked r JOIN vee_bucket s USING (meter_id) GROUP BY s.meter_id
     """)
     con.execute(f"""
         CREATE TEMP TABLE held AS
@@ -190,28 +215,26 @@ def held_out_reasons(df: pd.DataFrame, file: str, zone: str) -> pd.DataFrame:
 def run_warnings(con: duckdb.DuckDBPyConnection, file: str, zone: str) -> list[dict[str, object]]:
     """Flat-line and zero-run warnings (file, code, subject, line, message) over view ``out``.
 
-    Needs view ``out`` (meter_id, ts, value, line) and table ``meters`` (meter_id, tenant_id).
+    Needs view ``out`` (meter_id, ts, value, line), table ``meters`` (meter_id, tenant_id) and table
+    ``repeats``: the rows of ``out`` whose value equals the one before on their meter (meter_id, ts, value,
+    prev_ts and prev_line of the reading before, rn = row number in the meter's time order).
     """
     flat_h = vee_rule("vee.flat_line", "min_hours")
     flat_n = int(vee_rule("vee.flat_line", "min_readings"))
     zero_h = vee_rule("vee.zero_run", "min_hours")
     share = vee_rule("vee.zero_run", "min_nonzero_share")
     min_h = min(flat_h, zero_h)
-    # Runs of one value, from one pass in (meter, time) order: only a row that repeats the value before it
-    # (a "repeat") can belong to a run longer than one reading, and in real data repeats are few. Repeats
-    # with consecutive row numbers form one run (an island: row number minus the repeat's own rank is
-    # constant along it); the run starts at the row before its first repeat. The earlier form numbered
-    # every row's run and grouped all of them (as many groups as readings: 10 of 25 CPU-s at 7 M rows).
+    # Runs of one value: only a row that repeats the value before it (a "repeat") can belong to a run longer
+    # than one reading, and in real data repeats are few. Repeats with consecutive row numbers form one run
+    # (an island: row number minus the repeat's own rank is constant along it); the run starts at the row
+    # before its first repeat. The earlier form numbered every row's run and grouped all of them (as many
+    # groups as readings: 10 of 25 CPU-s at 7 M rows).
     con.execute(f"""
         CREATE TEMP TABLE vee_runs AS
-        WITH o AS (
-            SELECT meter_id, ts, value, line, lag(value) OVER w AS prev_value, lag(ts) OVER w AS prev_ts,
-                   lag(line) OVER w AS prev_line, row_number() OVER w AS rn
-            FROM out WINDOW w AS (PARTITION BY meter_id ORDER BY ts)),
-        r AS (
+        WITH r AS (
             SELECT meter_id, ts, value, prev_ts, prev_line, rn,
                    rn - row_number() OVER (PARTITION BY meter_id ORDER BY rn) AS grp
-            FROM o WHERE value = prev_value)
+            FROM repeats)
         SELECT meter_id, grp, any_value(value) AS value, min(prev_ts) AS t0, max(ts) AS t1, count(*) + 1 AS n,
                arg_min(prev_line, rn) AS first_line
         FROM r GROUP BY meter_id, grp
