@@ -259,3 +259,45 @@ def test_line_numbers_exact_in_a_big_file_with_a_malformed_row(make_park):
     }
     c = read.counts["readings.csv"]
     assert (c.read, c.accepted, c.rejected) == (200_000, 199_998, 2)
+
+
+def test_set_rule_rejects_keep_the_line_as_written(make_park):
+    # The stage keeps the raw text only of rows a row rule rejects; the rows a set rule rejects (a
+    # duplicate, a register drop) get theirs by reading the file again. Fields as the CSV reader
+    # splits them, joined with ','; the spaces around ' 7' are part of what was written.
+    read = read_park_folder(
+        make_park(
+            readings=HEADER
+            + (
+                "E1,2024-01-01 00:00,1\n"  # line 2, kept
+                "E1,2024-01-01T00:00:00+07:00, 7\n"  # line 3: the same instant, another value
+                "C2,2024-01-01 00:00,500\n"  # line 4, register base
+                "C2,2024-01-01 00:15,3\n"  # line 5: 500 -> 3, a reset (no register_max)
+                "E9,2024-01-01 00:00,1\n"  # line 6: unknown meter (a row rule)
+            )
+        )
+    )
+    raw = {str(r.line): str(r.raw) for r in read.rejects.itertuples()}
+    assert raw == {
+        "2": "E1,2024-01-01 00:00,1",
+        "3": "E1,2024-01-01T00:00:00+07:00, 7",
+        "5": "C2,2024-01-01 00:15,3",
+        "6": "E9,2024-01-01 00:00,1",
+    }
+
+
+def test_set_rule_reject_after_a_one_thread_read_keeps_its_line(make_park):
+    # A malformed row makes the reader start again in one thread; the second read for the raw text of
+    # a duplicate must number the lines the same way (line 100,001 is the duplicate of line 100,000).
+    rows = [
+        f"E1,{(pd.Timestamp('2024-01-01T00:00Z') + pd.Timedelta(minutes=15 * i)).isoformat()},1" for i in range(200_000)
+    ]
+    rows[49_998] = "E1,2024-01-01 00:00,1,extra"  # line 50,000
+    rows[99_999] = rows[99_998].replace(",1", ",2")  # line 100,001: time of line 100,000, value 2
+    read = read_park_folder(make_park(readings=HEADER + "\n".join(rows) + "\n"))
+    raw = {str(r.line): str(r.raw) for r in read.rejects.itertuples()}
+    assert raw == {
+        "50000": "E1,2024-01-01 00:00,1,extra",
+        "100000": rows[99_998],
+        "100001": rows[99_999],
+    }
