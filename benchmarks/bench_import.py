@@ -12,6 +12,9 @@ Each way runs in its own child process (``--way``), so neither inherits the othe
 is the child's ``ru_maxrss`` (the kernel's high-water mark, nothing sampled) and CPU its user + system
 seconds (all threads), from ``resource.getrusage``. Prints rows, seconds, rows/s, CPU seconds, peak RSS
 and the ratios greenpark / reference, all measured in this run, with the load average of the machine.
+After its figures are taken, each child fingerprints the readings it stored (their count and an order-free
+hash of every (meter, time, value): a sum of doubles would depend on the order); the two ways must store the
+same readings (the generated file has no row a rule rejects or holds out), and a difference is printed.
 
 Targets (issue 20): greenpark <= 2x the reference's CPU and <= 1 GiB peak RSS.
 
@@ -29,6 +32,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import psutil
 
@@ -87,19 +91,31 @@ def run_reference(folder: Path, store_path: Path) -> int:
     return n
 
 
+def fingerprint(store_path: Path) -> list[object]:
+    """The stored readings' count and the xor of the hashes of every (meter_id, ts, value)."""
+    import duckdb
+
+    con = duckdb.connect(str(store_path), read_only=True)
+    row = con.execute("SELECT count(*), CAST(bit_xor(hash(meter_id, ts, value)) AS VARCHAR) FROM readings").fetchall()[
+        0
+    ]
+    con.close()
+    return list(row)
+
+
 def child(way: str, folder: Path, store_path: Path) -> None:
-    """Run one way in this (child) process and print its figures as one JSON line."""
+    """Run one way in this (child) process and print its figures (and then the stored fingerprint) as JSON."""
     t0 = time.perf_counter()
     n = (run_greenpark if way == "greenpark" else run_reference)(folder, store_path)
     seconds = time.perf_counter() - t0
     ru = resource.getrusage(resource.RUSAGE_SELF)
-    print(
-        json.dumps({"rows": n, "seconds": seconds, "cpu": ru.ru_utime + ru.ru_stime, "peak_mib": ru.ru_maxrss / 1024})
-    )
+    figures = {"rows": n, "seconds": seconds, "cpu": ru.ru_utime + ru.ru_stime, "peak_mib": ru.ru_maxrss / 1024}
+    figures["fingerprint"] = fingerprint(store_path)  # after the figures: not measured
+    print(json.dumps(figures))
 
 
-def measure(way: str, folder: Path, store_path: Path) -> dict[str, float]:
-    """Run ``way`` in a child process; its figures (rows, seconds, CPU s, peak RSS MiB)."""
+def measure(way: str, folder: Path, store_path: Path) -> dict[str, Any]:
+    """Run ``way`` in a child process; its figures (rows, seconds, CPU s, peak RSS MiB, stored fingerprint)."""
     args = [sys.executable, __file__, "--way", way, "--folder", str(folder), "--store", str(store_path)]
     out = subprocess.run(args, check=True, capture_output=True, text=True).stdout
     return json.loads(out.strip().splitlines()[-1])
@@ -145,8 +161,10 @@ def main() -> None:
             f"targets: CPU <= 2x -> {'OK' if cpu_ratio <= 2 else 'MISSED'}; peak RSS <= 1024 MiB -> "
             f"{'OK' if gp['peak_mib'] <= 1024 else 'MISSED'} ({gp['peak_mib']:,.0f} MiB)"
         )
-        if gp["rows"] != ref["rows"]:
-            print(f"WARNING: row counts differ ({gp['rows']} vs {ref['rows']})")
+        same = gp["fingerprint"] == ref["fingerprint"]
+        print(f"stored readings identical (count, hash): {'yes' if same else 'NO'} {gp['fingerprint']}")
+        if not same:
+            print(f"WARNING: stored readings differ: greenpark {gp['fingerprint']} vs reference {ref['fingerprint']}")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
