@@ -31,8 +31,8 @@ from greenpark.store.duckdb import consumption_in
 PARTITIONS = ("park_id", "month")
 
 
-def _connect() -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(":memory:")
+def _connect(threads: int | None = None) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(":memory:", config={} if threads is None else {"threads": threads})
     con.execute("SET GLOBAL TimeZone='UTC'")  # timestamps read and written as UTC instants
     return con
 
@@ -110,12 +110,15 @@ class ParquetReadings:
         The dataset folder written by :func:`export_readings`.
     data : ParkData
         The park.
+    threads : int, optional
+        DuckDB threads for the queries (default: one per core). A Dask worker that runs one park at a time beside
+        other workers on the same cores sets 1, so that N workers run N threads, not N x cores.
     """
 
-    def __init__(self, root: str | Path, data: ParkData) -> None:
+    def __init__(self, root: str | Path, data: ParkData, threads: int | None = None) -> None:
         self.park_id = data.park.park_id
         self.zone = data.park.timezone
-        self._db = _connect()
+        self._db = _connect(threads)
         self._lock = threading.Lock()
         files = sorted(park_folder(root, self.park_id).glob("month=*/*.parquet"))
         if files:
