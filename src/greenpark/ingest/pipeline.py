@@ -34,14 +34,23 @@ import numpy as np
 import pandas as pd
 
 from greenpark.ingest.alerts import AlertBook, Finding
+from greenpark.ingest.payload import RAW_COLUMNS
+from greenpark.ingest.small_batch import SMALL_BATCH_ROWS, clean_readings
 from greenpark.ingest.validate import TimeWindow, screen, validate_batch
 from greenpark.ingest.wastewater import RAW_COLUMNS as WASTEWATER_COLUMNS
 from greenpark.ingest.wastewater import merge_into, merged_wastewater, validate_wastewater, water_findings
+from greenpark.io.plausibility import empty_held_out
+from greenpark.io.quarantine import empty_rejects
+from greenpark.io.readings_batch import CheckedReadings
 from greenpark.io.sources import LINE
 from greenpark.model import ParkData
 from greenpark.store.base import IngestBatch, SqlSession, Store
 
 log = logging.getLogger(__name__)
+
+# the answer of a clean batch: built once (about 5 ms of pandas each), shared, never modified
+_NO_REJECTS = empty_rejects()
+_NO_HELD_OUT = empty_held_out()
 
 #: rules run on arriving data: (park data, accepted readings) -> findings
 Rule = Callable[[ParkData, pd.DataFrame], list[Finding]]
@@ -163,7 +172,7 @@ class Ingestor:
         StoreError : the write failed (nothing is written then, nothing may be acknowledged).
         """
         data = self.park(park_id)
-        checked = validate_batch(data, raw, source, self.time_window)
+        checked = self._validate(data, raw, source)
         findings = self._findings(park_id, data, checked.accepted) if len(checked.accepted) else []
         kept, summarised = self._budgeted(checked.rejects, sender or source)
         batch = IngestBatch(readings=checked.accepted, rejects=kept, held_out=checked.held_out)
@@ -237,6 +246,16 @@ class Ingestor:
         if opened:
             alerts.changed.set()  # committed: the webhook pusher may deliver them now
         return opened
+
+    def _validate(self, data: ParkData, raw: pd.DataFrame, source: str) -> CheckedReadings:
+        """The rules on a batch; a small batch whose every row certainly passes them skips their pandas frames."""
+        if 0 < len(raw) <= SMALL_BATCH_ROWS and set(RAW_COLUMNS) <= set(raw.columns):
+            accepted = clean_readings(
+                data, raw["meter_id"].tolist(), raw["timestamp"].tolist(), raw["value"].tolist(), self.time_window
+            )
+            if accepted is not None:
+                return CheckedReadings(accepted, _NO_REJECTS, _NO_HELD_OUT)
+        return validate_batch(data, raw, source, self.time_window)
 
     def _budgeted(self, rejects: pd.DataFrame, sender: str) -> tuple[pd.DataFrame, int]:
         """The rejected rows to keep (within the sender's budget, the rest summarised) and how many were summarised."""
