@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 
@@ -43,6 +44,8 @@ from greenpark.store.base import Store, StoreOptions
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+
+_FEW_ROWS = 64  # batches up to this many readings mark their stale months in plain Python (a speed choice)
 
 
 def store_options(settings: Settings) -> StoreOptions:
@@ -190,7 +193,14 @@ class Service:
     def touched(self, park_id: str, readings: pd.DataFrame) -> None:
         """Record that readings of a park changed: cached aggregates of their local months are stale."""
         zone = self.park(park_id).park.timezone
-        months = pd.to_datetime(readings["ts"], utc=True).dt.tz_convert(zone).dt.strftime("%Y-%m").unique()
+        ts = readings["ts"]
+        if not isinstance(ts.dtype, pd.DatetimeTZDtype):  # already tz-aware: no conversion (about 1 ms)
+            ts = pd.to_datetime(ts, utc=True)
+        if len(ts) <= _FEW_ROWS:  # a small batch: its distinct months without pandas' vectorised round trip (~1 ms)
+            tz = ZoneInfo(zone)
+            months = {t.astimezone(tz).strftime("%Y-%m") for t in set(ts.tolist())}
+        else:
+            months = ts.dt.tz_convert(zone).dt.strftime("%Y-%m").unique()
         with self._cache_lock:
             for m in months:
                 self._versions[(park_id, str(m))] += 1

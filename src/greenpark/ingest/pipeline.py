@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from greenpark.ingest.alerts import AlertBook, Finding
+from greenpark.ingest.commit import GroupCommit
 from greenpark.ingest.payload import RAW_COLUMNS
 from greenpark.ingest.small_batch import SMALL_BATCH_ROWS, clean_readings
 from greenpark.ingest.validate import TimeWindow, screen, validate_batch
@@ -160,6 +161,7 @@ class Ingestor:
         # it, so two batches cannot both open the same alert; batches without findings never wait for this
         self._alert_locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
         self._merge_lock = threading.Lock()
+        self._commit = GroupCommit(store)
 
     def ingest(self, park_id: str, raw: pd.DataFrame, source: str, sender: str | None = None) -> IngestReport:
         """Validate and durably write one batch of raw rows (columns meter_id, timestamp, value).
@@ -235,7 +237,14 @@ class Ingestor:
         """The batch and the alerts of its findings in one transaction; the ids of the alerts opened."""
         alerts = self.alerts
         if alerts is None or not findings:
-            self.store.write_batch(park_id, batch)
+            if sum(
+                len(f) for f in (batch.readings, batch.rejects, batch.held_out, batch.wastewater) if f is not None
+            ) <= (
+                SMALL_BATCH_ROWS
+            ):  # small: written together with the other small batches waiting (one transaction's fixed cost)
+                self._commit.write(park_id, batch)
+            else:
+                self.store.write_batch(park_id, batch)
             return []
 
         def raise_alerts(db: SqlSession) -> list[str]:

@@ -13,6 +13,7 @@ from greenpark.api.deps import ParkScope, ServiceDep, allow
 from greenpark.api.pagination import PAGE_SIZE_DEFAULT, Limit, Offset
 from greenpark.api.problems import ProblemError
 from greenpark.api.schemas import IngestReportPublic, QuarantinePublic
+from greenpark.api.service import Service
 from greenpark.ingest.payload import (
     BatchTooLargeError,
     check_csv_batch,
@@ -21,6 +22,7 @@ from greenpark.ingest.payload import (
     rows_from_csv_bytes,
     rows_from_json_bytes,
 )
+from greenpark.ingest.pipeline import IngestReport
 from greenpark.ingest.wastewater import RAW_COLUMNS as WASTEWATER_COLUMNS
 
 router = APIRouter(tags=["ingest"])
@@ -86,19 +88,25 @@ async def post_readings(request: Request, scope: ReadingsWrite, service: Service
             415, "Unsupported media type", f"content type {ctype!r} is not taken; send application/json or text/csv"
         )
     body = await _body(request, service)
+    csv = ctype in ("text/csv", "application/csv")
+    # one hop to the thread pool for the whole batch: a one-reading POST used to make three (check, decode, ingest)
+    report = await run_in_threadpool(_ingest_readings, service, scope, body, csv)
+    return IngestReportPublic(**report.__dict__)
+
+
+def _ingest_readings(service: Service, scope: ParkScope, body: bytes, csv: bool) -> IngestReport:
+    """Check, decode and ingest a reading batch (in a worker thread); refusals as :class:`ProblemError`."""
     s = service.settings
     try:  # depth and row count from the bytes, before a document that could take gigabytes is decoded
-        if ctype in ("text/csv", "application/csv"):
+        if csv:
             check_csv_batch(body, max_rows=s.ingest_max_rows)
-            raw, source = await run_in_threadpool(rows_from_csv_bytes, body), "http-csv"
+            raw, source = rows_from_csv_bytes(body), "http-csv"
         else:
-            await run_in_threadpool(
-                check_json_batch, body, max_depth=s.ingest_max_json_depth, max_rows=s.ingest_max_rows
-            )
-            raw, source = await run_in_threadpool(rows_from_json_bytes, body), "http"
+            check_json_batch(body, max_depth=s.ingest_max_json_depth, max_rows=s.ingest_max_rows)
+            raw, source = rows_from_json_bytes(body), "http"
     except BatchTooLargeError as exc:
         raise ProblemError(413, "Batch too large", str(exc)) from None
-    limit = service.settings.ingest_max_rows
+    limit = s.ingest_max_rows
     if len(raw) > limit:
         raise ProblemError(413, "Batch too large", f"{len(raw)} rows in one batch; send at most {limit} per request")
     if scope.principal.role is Role.device:
@@ -111,8 +119,7 @@ async def post_readings(request: Request, scope: ReadingsWrite, service: Service
                 f"{', '.join(foreign[:10])}; its meters: {', '.join(sorted(scope.principal.meter_ids))}",
             )
     sender = f"user:{scope.principal.user_id}"  # the quarantine budget is per user or device
-    report = await run_in_threadpool(service.ingestor.ingest, scope.park_id, raw, source, sender)
-    return IngestReportPublic(**report.__dict__)
+    return service.ingestor.ingest(scope.park_id, raw, source, sender)
 
 
 _WW_BODY_DOC = {
