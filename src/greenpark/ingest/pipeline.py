@@ -3,13 +3,15 @@
 A batch is validated whole, in memory, before anything is written: the screen of
 :mod:`greenpark.ingest.validate` (NUL bytes, lone surrogates, unknown meters, timestamps that are
 not finite or not plausible), then the file import's rules and the plausibility bounds (VEE),
-vectorised over the batch (:mod:`greenpark.io.readings_batch`). The alert rules run on the
+vectorised over the batch (:mod:`greenpark.io.readings_batch`); a small batch whose every row certainly passes them
+skips their pandas frames (:mod:`greenpark.ingest.small_batch`). The alert rules run on the
 accepted readings before the write too. Only then is the batch written, in one transaction
 (:meth:`greenpark.store.base.Store.write_batch`): the accepted readings (upserted on meter_id,
 ts, so a resent batch changes nothing), the rejected rows (the quarantine, with the source
 ``http``, ``http-csv``, ``mqtt`` as their file and their position in the batch as their line;
 text escaped, storable by every backend), the values held out by a plausibility rule, and the
-alerts the batch raised. Either all of it is stored or none of it (the caller then gets an
+alerts the batch raised (small batches waiting at the same time share one transaction:
+:mod:`greenpark.ingest.commit`). Either all of it is stored or none of it (the caller then gets an
 error and may resend), so caches and alerts never disagree with the store. The write returns
 once the store has made it durable, so the caller may then acknowledge.
 
