@@ -45,6 +45,14 @@ def register(app: typer.Typer) -> None:
         ] = None,
         no_pdf: Annotated[bool, typer.Option("--no-pdf", help="Skip the PDFs.")] = False,
         store: StoreUrl = None,
+        parquet: Annotated[
+            Path | None,
+            typer.Option(
+                "--parquet",
+                help="Read every park's readings from this Parquet dataset ('greenpark export PARK --parquet DIR'); "
+                "with --scheduler it must be reachable from every worker at the same path.",
+            ),
+        ] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print the side-by-side view as JSON.")] = False,
     ) -> None:
         """Assess every park (tasks on Dask distributed) and write the side-by-side report (vi/en/ja), JSON, CSV."""
@@ -58,6 +66,7 @@ def register(app: typer.Typer) -> None:
             report_dir=str(folder.resolve()),
             lang=lang,
             pdf=not no_pdf,
+            readings_dir=None if parquet is None else str(parquet.resolve()),
         )
         t0 = time.perf_counter()
         if sequential:

@@ -39,6 +39,8 @@ class PortfolioJob:
     """What every park's task is asked: the year, the options of ``assess`` and where its report goes.
 
     ``report_dir`` None: no per-park report (tests, benchmarks); else ``report_dir/<park_id>/`` in ``lang``.
+    ``readings_dir``: a Parquet dataset (``greenpark export --parquet``) the parks' readings are read from on the
+    workers instead of each park's store (``assess(readings_dir=...)``).
     """
 
     year: int | None
@@ -48,6 +50,7 @@ class PortfolioJob:
     report_dir: str | None = None
     lang: str = "en"
     pdf: bool = True
+    readings_dir: str | None = None
 
 
 def assess_one(park: str, job: PortfolioJob) -> ParkOutcome:
@@ -56,7 +59,15 @@ def assess_one(park: str, job: PortfolioJob) -> ParkOutcome:
     The solar sizing runs in the task's own process (``workers=1``): the parallelism is across parks.
     """
     try:
-        result = assess(park, year=job.year, store_url=job.store_url, gwp=job.gwp, study_date=job.study_date, workers=1)
+        result = assess(
+            park,
+            year=job.year,
+            store_url=job.store_url,
+            gwp=job.gwp,
+            study_date=job.study_date,
+            workers=1,
+            readings_dir=job.readings_dir,
+        )
     except GreenparkError as exc:
         return ParkOutcome(park, "failed", reason=str(exc))
     except (FileNotFoundError, PermissionError, IsADirectoryError) as exc:
