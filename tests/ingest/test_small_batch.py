@@ -163,3 +163,27 @@ def test_ingestor_uses_the_clean_path_only_for_clean_batches() -> None:
     assert store.batches[0].readings["value"].tolist() == [3.0]
     assert len(store.batches[1].rejects) == 1 and len(store.batches[1].held_out) == 1
     assert np.isnan(store.batches[1].held_out["bound"]).sum() == 0
+
+
+def test_ingest_fields_answers_as_ingest() -> None:
+    """The same batches given as lists (the HTTP JSON path) or as a raw table (MQTT, CSV): the same answers."""
+
+    class Store:
+        def __init__(self) -> None:
+            self.batches: list[IngestBatch] = []
+
+        def write_batch(self, park_id: str, batch: IngestBatch, also: object = None) -> None:
+            self.batches.append(batch)
+
+    for rows in (
+        [("w1", "2024-03-01T08:15:00+07:00", "3"), ("e2", "2024-03-01 08:15", "0.05")],  # clean: the list path
+        [("w1", "2024-03-01T08:15:00+07:00", "6"), ("x", "y", "z"), (None, None, None)],  # held, rejected: the rules
+    ):
+        by_table, by_lists = Store(), Store()
+        a = Ingestor(by_table, lambda park_id: PARK, time_window=WINDOW).ingest("p", _raw(rows), "http")  # type: ignore[arg-type]
+        fields = tuple(list(c) for c in zip(*rows, strict=True))
+        b = Ingestor(by_lists, lambda park_id: PARK, time_window=WINDOW).ingest_fields("p", fields, "http")  # type: ignore[arg-type]
+        assert a == b
+        for x, y in zip(by_table.batches, by_lists.batches, strict=True):
+            for part in ("readings", "rejects", "held_out"):
+                pd.testing.assert_frame_equal(getattr(x, part), getattr(y, part))

@@ -98,8 +98,10 @@ def _text(v: Any) -> str | None:
         return "(nested too deep)"
 
 
-def rows_from_json(obj: Any, *, meter_id: str | None = None) -> pd.DataFrame:
-    """Raw rows (all text) from a decoded JSON batch; ``meter_id`` fills rows that lack one.
+def fields_from_json(obj: Any, *, meter_id: str | None = None) -> tuple[list[str | None], ...]:
+    """The raw fields (meter ids, timestamps, values: text, None where missing) of a decoded JSON batch.
+
+    ``meter_id`` fills rows that lack one.
 
     Raises
     ------
@@ -126,12 +128,28 @@ def rows_from_json(obj: Any, *, meter_id: str | None = None) -> pd.DataFrame:
         meters.append(_text(item.get("meter_id", meter_id)))
         stamps.append(_text(item.get("timestamp", item.get("ts"))))
         values.append(_text(item.get("value")))
-    return pd.DataFrame({"meter_id": meters, "timestamp": stamps, "value": values}, dtype=object)
+    return meters, stamps, values
+
+
+def rows_frame(fields: tuple[list[str | None], ...]) -> pd.DataFrame:
+    """The raw table (text columns meter_id, timestamp, value) of fields as :func:`fields_from_json` gives them."""
+    return pd.DataFrame(dict(zip(RAW_COLUMNS, fields, strict=True)), dtype=object)
+
+
+def rows_from_json(obj: Any, *, meter_id: str | None = None) -> pd.DataFrame:
+    """Raw rows (all text) from a decoded JSON batch; ``meter_id`` fills rows that lack one (see
+    :func:`fields_from_json`)."""
+    return rows_frame(fields_from_json(obj, meter_id=meter_id))
 
 
 def rows_from_json_bytes(body: bytes, *, meter_id: str | None = None) -> pd.DataFrame:
     """Decode and read a JSON batch (see :func:`rows_from_json`)."""
     return rows_from_json(_loads(body, "reading objects"), meter_id=meter_id)
+
+
+def fields_from_json_bytes(body: bytes, *, meter_id: str | None = None) -> tuple[list[str | None], ...]:
+    """Decode a JSON batch into its raw fields (see :func:`fields_from_json`)."""
+    return fields_from_json(_loads(body, "reading objects"), meter_id=meter_id)
 
 
 def rows_from_csv_bytes(body: bytes) -> pd.DataFrame:

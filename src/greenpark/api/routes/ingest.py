@@ -15,12 +15,13 @@ from greenpark.api.problems import ProblemError
 from greenpark.api.schemas import IngestReportPublic, QuarantinePublic
 from greenpark.api.service import Service
 from greenpark.ingest.payload import (
+    RAW_COLUMNS,
     BatchTooLargeError,
     check_csv_batch,
     check_json_batch,
+    fields_from_json_bytes,
     records_from_json_bytes,
     rows_from_csv_bytes,
-    rows_from_json_bytes,
 )
 from greenpark.ingest.pipeline import IngestReport
 from greenpark.ingest.wastewater import RAW_COLUMNS as WASTEWATER_COLUMNS
@@ -100,17 +101,18 @@ def _ingest_readings(service: Service, scope: ParkScope, body: bytes, csv: bool)
     try:  # depth and row count from the bytes, before a document that could take gigabytes is decoded
         if csv:
             check_csv_batch(body, max_rows=s.ingest_max_rows)
-            raw, source = rows_from_csv_bytes(body), "http-csv"
+            raw = rows_from_csv_bytes(body)
+            fields = tuple(raw[c].tolist() for c in RAW_COLUMNS)
         else:
             check_json_batch(body, max_depth=s.ingest_max_json_depth, max_rows=s.ingest_max_rows)
-            raw, source = rows_from_json_bytes(body), "http"
+            fields = fields_from_json_bytes(body)
     except BatchTooLargeError as exc:
         raise ProblemError(413, "Batch too large", str(exc)) from None
-    limit = s.ingest_max_rows
-    if len(raw) > limit:
-        raise ProblemError(413, "Batch too large", f"{len(raw)} rows in one batch; send at most {limit} per request")
+    limit, n = s.ingest_max_rows, len(fields[0])
+    if n > limit:
+        raise ProblemError(413, "Batch too large", f"{n} rows in one batch; send at most {limit} per request")
     if scope.principal.role is Role.device:
-        foreign = sorted(set(raw["meter_id"].dropna().astype(str)) - scope.principal.meter_ids)
+        foreign = sorted({str(m) for m in fields[0] if m is not None} - scope.principal.meter_ids)
         if foreign:
             raise ProblemError(
                 403,
@@ -119,7 +121,9 @@ def _ingest_readings(service: Service, scope: ParkScope, body: bytes, csv: bool)
                 f"{', '.join(foreign[:10])}; its meters: {', '.join(sorted(scope.principal.meter_ids))}",
             )
     sender = f"user:{scope.principal.user_id}"  # the quarantine budget is per user or device
-    return service.ingestor.ingest(scope.park_id, raw, source, sender)
+    if csv:
+        return service.ingestor.ingest(scope.park_id, raw, "http-csv", sender)
+    return service.ingestor.ingest_fields(scope.park_id, fields, "http", sender)
 
 
 _WW_BODY_DOC = {
