@@ -29,8 +29,8 @@ from distributed import Client, LocalCluster
 
 from greenpark.example.province import write_province
 from greenpark.io.importer import open_park
-from greenpark.portfolio import side_by_side
-from greenpark.portfolio.cluster import PortfolioJob, run_on_cluster, run_sequential, without_timing
+from greenpark.portfolio import ParkOutcome, side_by_side
+from greenpark.portfolio.cluster import PortfolioJob, expected_cost, run_on_cluster, run_sequential, without_timing
 
 
 def _import(folder: str) -> str:
@@ -55,6 +55,24 @@ def _peak_rss_mib() -> float:
 def _cpu_s() -> float:
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _busy_s(stream: list[dict]) -> dict[str, tuple[float, float]]:
+    """Per worker address: seconds spent computing tasks and the time its last task ended (scheduler's task stream)."""
+    out: dict[str, tuple[float, float]] = {}
+    for task in stream:
+        for ss in task["startstops"]:
+            if ss["action"] == "compute":
+                spent, last = out.get(task["worker"], (0.0, 0.0))
+                out[task["worker"]] = (spent + ss["stop"] - ss["start"], max(last, ss["stop"]))
+    return out
+
+
+def _stages_s(outcome: ParkOutcome) -> float:
+    """Wall seconds of a park's stages as the assessment records them (0 for a failed park)."""
+    if outcome.status != "ok":
+        return 0.0
+    return sum(stage["seconds"] for stage in outcome.assessment["stages"].values())
 
 
 def main() -> None:
@@ -89,12 +107,15 @@ def main() -> None:
     cluster = LocalCluster(n_workers=args.workers, threads_per_worker=1, dashboard_address=None)
     start_s = time.perf_counter() - t_start
     try:
-        t1 = time.perf_counter()
-        on_cluster = run_on_cluster(parks, job, scheduler=cluster.scheduler_address)
-        cluster_s = time.perf_counter() - t1
         with Client(cluster) as client:
+            worker_cpu0 = client.run(_cpu_s)
+            client.get_task_stream()  # the scheduler records each task's compute start and stop from here
+            t1, wall1 = time.perf_counter(), time.time()
+            on_cluster = run_on_cluster(parks, job, scheduler=cluster.scheduler_address)
+            cluster_s, wall2 = time.perf_counter() - t1, time.time()
             peaks = client.run(_peak_rss_mib)
-            worker_cpu = client.run(_cpu_s)
+            worker_cpu = {w: cpu - worker_cpu0[w] for w, cpu in client.run(_cpu_s).items()}
+            busy = _busy_s(client.get_task_stream(start=wall1))
     finally:
         t_stop = time.perf_counter()
         cluster.close()
@@ -107,14 +128,27 @@ def main() -> None:
     ]
     view_same = side_by_side(sequential) == side_by_side(on_cluster)
     ok = sum(o.status == "ok" for o in sequential)
+    cluster_cpu = sum(worker_cpu.values())
     print(f"sequential : {seq_s:7.1f} s wall, {seq_cpu:7.1f} s CPU, peak {seq_rss:.0f} MiB, {ok} parks ok")
     print(
-        f"cluster    : {cluster_s:7.1f} s wall on {args.workers} workers, {sum(worker_cpu.values()):7.1f} s CPU in "
+        f"cluster    : {cluster_s:7.1f} s wall on {args.workers} workers, {cluster_cpu:7.1f} s CPU in "
         f"workers (cluster start {start_s:.1f} s, stop {stop_s:.1f} s)"
     )
     for address, mib in sorted(peaks.items()):
-        print(f"  worker {address}: peak {mib:.0f} MiB")
-    print(f"per park   : sequential {seq_s / len(parks):.1f} s, cluster {cluster_s / len(parks):.1f} s")
+        idle = cluster_s - busy.get(address, (0.0, wall1))[0]
+        tail = wall2 - busy.get(address, (0.0, wall1))[1]
+        print(
+            f"  worker {address}: peak {mib:.0f} MiB, {worker_cpu[address]:.1f} s CPU, idle {idle:.1f} s "
+            f"of which {tail:.1f} s after its last park"
+        )
+    n = len(parks)
+    print(f"per park   : sequential {seq_s / n:.1f} s wall, {seq_cpu / n:.1f} s CPU; ", end="")
+    print(
+        f"cluster {cluster_s / n:.1f} s wall, {cluster_cpu / n:.1f} s CPU (x{cluster_cpu / seq_cpu:.2f} of sequential)"
+    )
+    print("park        data MB  sequential s  cluster s  (sum of the stages' seconds; submitted largest data first)")
+    for park, a, b in zip(parks, sequential, on_cluster, strict=True):
+        print(f"  {Path(park).name:9s} {expected_cost(park) / 1e6:7.1f} {_stages_s(a):12.1f} {_stages_s(b):10.1f}")
     print(f"speed-up   : {seq_s / cluster_s:.2f}x (target >= 1.7x)")
     print(f"speed-up with the cluster's start and stop: {seq_s / (cluster_s + start_s + stop_s):.2f}x")
     print(f"identical  : {sum(same)}/{len(same)} parks, side-by-side view {'equal' if view_same else 'DIFFERENT'}")

@@ -4,7 +4,9 @@ Each park is one call of :func:`assess_one` (``greenpark.assess.assess`` on the 
 beside the portfolio's). On a cluster (:func:`run_on_cluster`) the parks are tasks of a ``distributed`` client:
 without a scheduler address a ``LocalCluster`` sized to the machine (one single-threaded worker process per core)
 is started and shut down; with one, the tasks go to that cluster (``dask scheduler`` + ``dask worker``
-elsewhere; the parks' folders or store and the report folder must then be reachable from every worker).
+elsewhere; the parks' folders or store and the report folder must then be reachable from every worker). Each task
+computes on one core (:class:`~greenpark.portfolio.task_threads.OneThreadPerTask`: DuckDB ``threads=1`` on the
+workers), and the largest parks go first (:func:`expected_cost`) so that a large park does not end the run alone.
 :func:`run_sequential` is the same calls in this process, the reference the cluster's results must equal.
 
 A park whose data cannot give an assessment (any :class:`~greenpark.errors.GreenparkError`: a broken folder, no
@@ -84,6 +86,26 @@ def run_sequential(parks: list[str], job: PortfolioJob) -> list[ParkOutcome]:
     return [assess_one(park, job) for park in parks]
 
 
+def expected_cost(park: str) -> int:
+    """What a park's task is expected to cost, to start the largest first: the bytes of its data files.
+
+    A folder: the files directly in it (``readings.csv`` and ``wastewater.csv`` are most of it; the readings grow
+    with the meters and the months read); a workbook: its size; a park id in a store: 0 (unknown, so last).
+    """
+    path = Path(park)
+    if path.is_dir():
+        return sum(f.stat().st_size for f in path.iterdir() if f.is_file())
+    if path.is_file():
+        return path.stat().st_size
+    return 0
+
+
+def largest_first(parks: list[str]) -> list[int]:
+    """Positions of ``parks`` by decreasing :func:`expected_cost` (ties in the given order)."""
+    costs = [expected_cost(p) for p in parks]
+    return sorted(range(len(parks)), key=lambda i: -costs[i])
+
+
 def local_workers() -> int:
     """Worker processes of the default ``LocalCluster``: one per core of this machine."""
     return os.cpu_count() or 1
@@ -97,6 +119,9 @@ def run_on_cluster(
     on_client: Callable[[Any], None] | None = None,
 ) -> list[ParkOutcome]:
     """Every park's :func:`assess_one` as a task on Dask distributed; outcomes in the order of ``parks``.
+
+    The tasks are submitted largest park first (:func:`largest_first`), and each worker runs DuckDB on one thread
+    per task (:class:`~greenpark.portfolio.task_threads.OneThreadPerTask`, registered on every worker).
 
     Parameters
     ----------
@@ -115,6 +140,8 @@ def run_on_cluster(
     """
     from distributed import Client, LocalCluster  # the cluster's packages load only when a cluster is used
 
+    from greenpark.portfolio.task_threads import OneThreadPerTask
+
     cluster = None
     if scheduler is None:
         cluster = LocalCluster(
@@ -126,11 +153,21 @@ def run_on_cluster(
         )
     try:
         with Client(cluster if cluster is not None else scheduler) as client:
-            # pure=False: a park is assessed again when asked again (its data may have changed since)
-            futures = client.map(assess_one, parks, job=job, pure=False)
+            client.register_plugin(OneThreadPerTask())
+            order = largest_first(parks)
+            # pure=False: a park is assessed again when asked again (its data may have changed since); the
+            # priorities make the scheduler start them in this order (the first submitted runs first anyway)
+            futures = [
+                client.submit(assess_one, parks[i], job, pure=False, priority=len(order) - rank)
+                for rank, i in enumerate(order)
+            ]
             if on_client is not None:
                 on_client(client)
-            return list(client.gather(futures))
+            outcomes = client.gather(futures)
+            if scheduler is not None:  # a cluster we do not own: its workers back to DuckDB's default
+                client.unregister_worker_plugin(OneThreadPerTask.name)
+            by_park = dict(zip(order, outcomes, strict=True))
+            return [by_park[i] for i in range(len(parks))]
     finally:
         if cluster is not None:
             cluster.close()

@@ -20,7 +20,7 @@ import weakref
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import ClassVar, Literal, TypeVar
 
 import duckdb
 import pandas as pd
@@ -98,6 +98,9 @@ class DuckDBStore(Store):
     """
 
     backend = "duckdb"
+    #: DuckDB ``threads`` of every store opened in this process; None: DuckDB's default (one per core). A Dask
+    #: worker of the portfolio sets 1 (``greenpark.portfolio.cluster``): the parallelism is across its tasks.
+    threads: ClassVar[int | None] = None
 
     def __init__(self, path: str | Path, memory_limit: str | None = None) -> None:
         self.path = str(path)
@@ -112,6 +115,8 @@ class DuckDBStore(Store):
         self._db.execute("SET GLOBAL TimeZone='UTC'")  # every cursor made after this reads and writes UTC
         if memory_limit:
             self._db.execute(f"SET memory_limit='{memory_limit}'")
+        if self.threads is not None:
+            self._db.execute(f"SET threads={int(self.threads)}")
         self._local = threading.local()
         self._cursors: weakref.WeakSet[duckdb.DuckDBPyConnection] = weakref.WeakSet()
         self._write_lock = threading.RLock()

@@ -1,0 +1,63 @@
+"""How the portfolio's tasks are placed: the largest parks first, one DuckDB thread per task on a worker.
+
+The expected cost of a park is the bytes of the files directly in its folder (its store in ``.greenpark/`` does not
+count), a workbook's size, and 0 for a park id (unknown: last). On a worker with
+:class:`~greenpark.portfolio.task_threads.OneThreadPerTask` registered, a store a task opens runs DuckDB on one
+thread; the driver's stores keep DuckDB's default.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+from distributed import Client, LocalCluster
+
+from greenpark.portfolio.cluster import expected_cost, largest_first
+from greenpark.portfolio.task_threads import OneThreadPerTask
+from greenpark.store.duckdb import DuckDBStore
+
+
+def _park(folder: Path, sizes: dict[str, int]) -> str:
+    folder.mkdir(parents=True)
+    for name, size in sizes.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(b"x" * size)
+    return str(folder)
+
+
+def test_the_largest_park_goes_first_and_a_park_id_last(tmp_path: Path) -> None:
+    small = _park(tmp_path / "small", {"readings.csv": 100, "park.toml": 20})  # 120 bytes
+    large = _park(tmp_path / "large", {"readings.csv": 300, "wastewater.csv": 50, ".greenpark/store.duckdb": 9000})
+    middle = _park(tmp_path / "middle", {"readings.csv": 200})  # 200 bytes
+    workbook = tmp_path / "park.xlsx"
+    workbook.write_bytes(b"x" * 150)
+    parks = [small, "dn-ip99", large, str(workbook), middle]
+    # 120, 0 (a park id), 300 + 50 = 350 (the store's 9000 bytes are not data), 150, 200
+    assert [expected_cost(p) for p in parks] == [120, 0, 350, 150, 200]
+    assert largest_first(parks) == [2, 4, 3, 0, 1]
+    assert largest_first(["dn-ip01", "dn-ip02"]) == [0, 1]  # ties keep the caller's order
+
+
+def _store_threads() -> int:
+    store = DuckDBStore(":memory:")
+    try:
+        return int(store.con.execute("SELECT current_setting('threads')").fetchone()[0])
+    finally:
+        store.close()
+
+
+@pytest.mark.slow
+def test_a_worker_with_the_plugin_opens_its_stores_on_one_thread() -> None:
+    default = int(duckdb.connect().execute("SELECT current_setting('threads')").fetchone()[0])
+    with (
+        LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        Client(cluster) as client,
+    ):
+        assert client.submit(_store_threads, pure=False).result() == default  # before: DuckDB's default
+        client.register_plugin(OneThreadPerTask())
+        assert client.submit(_store_threads, pure=False).result() == 1
+        client.unregister_worker_plugin(OneThreadPerTask.name)
+        assert client.submit(_store_threads, pure=False).result() == default
+    assert _store_threads() == default  # the driver's stores never changed
