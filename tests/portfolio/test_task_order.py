@@ -3,18 +3,21 @@
 The expected cost of a park is the bytes of the files directly in its folder (its store in ``.greenpark/`` does not
 count), a workbook's size, and 0 for a park id (unknown: last). On a worker with
 :class:`~greenpark.portfolio.task_threads.OneThreadPerTask` registered, a store a task opens runs DuckDB on one
-thread; the driver's stores keep DuckDB's default.
+thread; the driver's stores keep DuckDB's default. The portfolio's local cluster starts its workers without
+``distributed``'s ``MALLOC_TRIM_THRESHOLD_`` and statistical profiler (both cost CPU in every task).
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
-from distributed import Client, LocalCluster
+from distributed import Client
 
-from greenpark.portfolio.cluster import expected_cost, largest_first
+from greenpark.portfolio.cluster import expected_cost, largest_first, local_cluster
 from greenpark.portfolio.task_threads import OneThreadPerTask
 from greenpark.store.duckdb import DuckDBStore
 
@@ -48,13 +51,19 @@ def _store_threads() -> int:
         store.close()
 
 
+def _worker_setup(dask_worker: Any) -> tuple[str | None, str | None, bool]:
+    """The worker's malloc trim threshold and OpenMP threads (its environment) and whether its profiler runs."""
+    env = os.environ
+    return env.get("MALLOC_TRIM_THRESHOLD_"), env.get("OMP_NUM_THREADS"), "profile" in dask_worker.periodic_callbacks
+
+
 @pytest.mark.slow
 def test_a_worker_with_the_plugin_opens_its_stores_on_one_thread() -> None:
+    """On the portfolio's local cluster: DuckDB's default until the plugin is registered, one thread while it is."""
     default = int(duckdb.connect().execute("SELECT current_setting('threads')").fetchone()[0])
-    with (
-        LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
-        Client(cluster) as client,
-    ):
+    with local_cluster(1) as cluster, Client(cluster) as client:
+        # distributed's defaults would be ("65536", "1", True): no aggressive trim, OpenMP on one thread, no profiler
+        assert list(client.run(_worker_setup).values()) == [(None, "1", False)]
         assert client.submit(_store_threads, pure=False).result() == default  # before: DuckDB's default
         client.register_plugin(OneThreadPerTask())
         assert client.submit(_store_threads, pure=False).result() == 1
