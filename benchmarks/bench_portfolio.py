@@ -29,7 +29,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from distributed import Client, LocalCluster
+from distributed import Client
 
 from greenpark.example.province import write_province
 from greenpark.io.importer import open_park
@@ -101,10 +101,9 @@ def main() -> None:
     print(f"{len(parks)} parks, {args.workers} workers, {os.cpu_count()} cores; load average {os.getloadavg()}")
 
     t = time.perf_counter()
-    with (
-        LocalCluster(n_workers=args.workers, threads_per_worker=1, dashboard_address=None) as cluster,
-        Client(cluster) as client,
-    ):
+    # the CLI's cluster here too: a cluster with distributed's defaults would leave MALLOC_TRIM_THRESHOLD_ in this
+    # process's environment (its Nanny writes it there), and the measured cluster's workers would inherit it
+    with local_cluster(args.workers) as cluster, Client(cluster) as client:
         client.gather(client.map(_import, parks, pure=False))
     print(f"imported (not timed below): {time.perf_counter() - t:.0f} s")
 

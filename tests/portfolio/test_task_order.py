@@ -58,8 +58,11 @@ def _worker_setup(dask_worker: Any) -> tuple[str | None, str | None, bool]:
 
 
 @pytest.mark.slow
-def test_a_worker_with_the_plugin_opens_its_stores_on_one_thread() -> None:
+def test_a_worker_with_the_plugin_opens_its_stores_on_one_thread(monkeypatch: pytest.MonkeyPatch) -> None:
     """On the portfolio's local cluster: DuckDB's default until the plugin is registered, one thread while it is."""
+    # a cluster with distributed's defaults started earlier in this process (test_cluster.py) left the variable in
+    # this process's environment (the Nanny writes it there), and workers inherit their parent's environment
+    monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_", raising=False)
     default = int(duckdb.connect().execute("SELECT current_setting('threads')").fetchone()[0])
     with local_cluster(1) as cluster, Client(cluster) as client:
         # distributed's defaults would be ("65536", "1", True): no aggressive trim, OpenMP on one thread, no profiler

@@ -122,7 +122,9 @@ def local_cluster(n_workers: int | None = None) -> Any:
     - ``MALLOC_TRIM_THRESHOLD_=65536`` in the workers' environment (``distributed.nanny.pre-spawn-environ``): it
       returns freed memory to the system at once, so every large array is mapped and faulted in anew; one park's
       assess cost 8.2-8.7 s of CPU with it against 7.1-7.2 s without (4x the page faults, twice the system time;
-      docs/scale.md). The thread limits of that setting (``OMP_NUM_THREADS`` ... = 1) are kept.
+      docs/scale.md). The thread limits of that setting (``OMP_NUM_THREADS`` ... = 1) are kept. A Nanny writes
+      these variables into the environment of the process that starts it, and workers inherit that environment:
+      a process that started a cluster with distributed's defaults before gives its later workers the trim too.
 
     The caller closes the cluster.
     """
