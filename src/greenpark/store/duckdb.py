@@ -99,7 +99,7 @@ class DuckDBStore(Store):
 
     backend = "duckdb"
     #: DuckDB ``threads`` of every store opened in this process; None: DuckDB's default (one per core). A Dask
-    #: worker of the portfolio sets 1 (``greenpark.portfolio.cluster``): the parallelism is across its tasks.
+    #: worker of the portfolio sets 1 (``greenpark.portfolio.task_threads``): the parallelism is across its tasks.
     threads: ClassVar[int | None] = None
 
     def __init__(self, path: str | Path, memory_limit: str | None = None) -> None:
