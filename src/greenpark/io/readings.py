@@ -63,6 +63,12 @@ def validation_threshold(name: str) -> float:
     return float(row["value"].iloc[0])
 
 
+#: DuckDB memory limit of the stage while the set rules sort it (the file is read by then). 35 M rows,
+#: bench_import.py --meters 1000, quiet machine, 2026-12-07: 256MB 88.9 CPU-s and 768 MiB peak,
+#: 384MB 79.5 CPU-s and 852 MiB, 512MB 75.5 CPU-s and 981 MiB (too near the 1 GiB target)
+SORT_MEMORY_LIMIT = "384MB"
+
+
 class ReadingsStage:
     """Readings staged in a scratch DuckDB database (spilling to a temp folder) while they are validated.
 
@@ -237,6 +243,9 @@ class ReadingsStage:
     def finish(self, problems: ProblemLog) -> FileCount:
         """Apply the set rules, report rejects and warnings into ``problems``, return the counts."""
         con = self.con
+        # the file is read: the reader's buffers are gone, so the sort below gets the room they held instead of
+        # spilling to disk
+        con.execute(f"SET memory_limit={sql_quote(SORT_MEMORY_LIMIT)}")
         # one pass in (meter, time) order finds the duplicates, the gaps and the repeated values (runs of one
         # value, for the flat-line and zero-run warnings of a meter whose readings the set rules leave as they
         # are); each sort of the stage cost about 3 CPU-s at 7 M rows (issue 20)
