@@ -41,6 +41,7 @@ from greenpark.errors import GreenparkError, NoDataError
 from greenpark.io.importer import open_park
 from greenpark.io.quality import data_quality_summary
 from greenpark.model import ParkData
+from greenpark.store.duckdb import DuckDBStore
 from greenpark.store.parquet import ParquetReadings, park_folder
 
 log = logging.getLogger(__name__)
@@ -167,7 +168,7 @@ def _parquet_readings(root: str, data: ParkData, park: str) -> ParquetReadings:
             f"no readings of park {data.park.park_id!r} in the Parquet dataset {root} (nothing in "
             f"{folder}/month=*/); write them with 'greenpark export {park} --parquet {root}'"
         )
-    return ParquetReadings(root, data)
+    return ParquetReadings(root, data, threads=DuckDBStore.threads)  # one thread on a portfolio worker, as its store
 
 
 def assess_park(
