@@ -27,7 +27,7 @@ from pathlib import Path
 import httpx
 import numpy as np
 import pandas as pd
-from bench_ingest import PASSWORD, bearer, free_port
+from bench_ingest import PASSWORD, bearer, free_port, run_clients
 
 from greenpark.example import write_example_park
 from greenpark.io.importer import import_park
@@ -122,13 +122,7 @@ def hammer(url: str, headers: dict[str, str], meters: list[str], n: int, clients
                     else:
                         bad[0] += 1
 
-    t0 = time.monotonic()
-    threads = [threading.Thread(target=run) for _ in range(clients)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.monotonic() - t0
+    elapsed = run_clients(run, clients)
     a = np.array(ms) if ms else np.array([np.nan])
     return {
         "posts_per_s": len(ms) / elapsed,
